@@ -1,0 +1,141 @@
+// xportshow: one-shot (`xportshow DUMP -at`), batch (commands on stdin or -c) or the
+// interactive shell (a terminal on stdin). Timing goes to stderr so --json stays clean.
+
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Session } from './shell/session.js';
+import { runLine, runWords, userMessage } from './shell/dispatch.js';
+import { parseOptionWords, optionHelp, requestedViews, type ParsedLine } from './shell/options.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+export const DEFAULT_DUMP = `${ROOT}dumps/bookworm-6.1/vmcore.kdump`;
+
+function version(): string {
+  return JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')).version;
+}
+
+function usage(): string {
+  return [
+    'Usage: xportshow [DUMP] [options] [COMMAND [ARGS]]',
+    '',
+    'Shows the networking state held in a Linux kernel crash dump (ELF vmcore or',
+    'makedumpfile kdump-compressed), as netstat/ss/ip would have on the machine.',
+    'Without COMMAND or view options it opens the interactive shell (or reads commands',
+    'from stdin when that is not a terminal). Without DUMP it opens the bundled dump.',
+    '',
+    'Options:',
+    ...optionHelp(),
+    '',
+    'Commands: info, sym, struct, rd, help ... (`xportshow DUMP help` lists them all)',
+  ].join('\n');
+}
+
+/** Time line as the seed prints it, on stderr. */
+function timing(ms: number, cpu0: NodeJS.CpuUsage): string {
+  const cpu = process.cpuUsage(cpu0);
+  return `** Execution took ${(ms / 1000).toFixed(2)}s (real) ${((cpu.user + cpu.system) / 1e6).toFixed(2)}s (CPU)`;
+}
+
+function isDumpPath(w: string | undefined): w is string {
+  if (!w) return false;
+  try {
+    return statSync(w).isFile();
+  } catch {
+    return false;
+  }
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let parsed: ParsedLine;
+  try {
+    parsed = parseOptionWords(argv);
+  } catch (e) {
+    process.stderr.write(`xportshow: ${userMessage(e)}\n`);
+    return 2;
+  }
+  const o = parsed.options;
+  if (o.help) {
+    process.stdout.write(usage() + '\n');
+    return 0;
+  }
+  if (o.version) {
+    process.stdout.write(`xportshow ${version()}\n`);
+    return 0;
+  }
+  let dumpPath = DEFAULT_DUMP;
+  let rest = argv;
+  if (isDumpPath(parsed.positionals[0])) {
+    dumpPath = parsed.positionals[0];
+    rest = argv.filter((a) => a !== dumpPath);
+  } else if (parsed.positionals[0] !== undefined && /[/.]/.test(parsed.positionals[0]) && !existsSync(parsed.positionals[0])) {
+    process.stderr.write(`xportshow: ${parsed.positionals[0]}: no such file\n`);
+    return 2;
+  }
+  // Options that belong to opening, not to a command.
+  const openOpts = { systemMap: o['system-map'] as string | undefined, btf: o.btf as string | undefined, vmlinux: o.vmlinux as string | undefined };
+  const commandWords = rest;
+  const interactive =
+    parsed.positionals.filter((w) => w !== dumpPath).length === 0 && requestedViews(parsed).length === 0 && o.command === undefined;
+
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  let session: Session;
+  try {
+    session = Session.open(dumpPath, {
+      ...openOpts,
+      onProgress: interactive && process.stderr.isTTY ? (m) => process.stderr.write(`\r\x1b[K${m}…`) : undefined,
+    });
+    if (interactive && process.stderr.isTTY) process.stderr.write('\r\x1b[K');
+  } catch (e) {
+    process.stderr.write(`xportshow: ${userMessage(e)}\n`);
+    return 1;
+  }
+
+  try {
+    if (o.command !== undefined) return runBatch(session, String(o.command).split(';'));
+    if (!interactive) {
+      const r = runWords(session, commandWords);
+      if (r.error) {
+        process.stderr.write(`xportshow: ${r.error}\n`);
+        return 1;
+      }
+      if (r.lines.length) process.stdout.write(r.lines.join('\n') + '\n');
+      process.stderr.write(timing(performance.now() - t0, cpu0) + '\n');
+      return 0;
+    }
+    if (!process.stdin.isTTY) {
+      const input = readFileSync(0, 'utf8');
+      return runBatch(session, input.split('\n'));
+    }
+    const { runShell } = await import('./shell/app.js');
+    await runShell(session);
+    return 0;
+  } finally {
+    session.close();
+  }
+}
+
+function runBatch(session: Session, lines: string[]): number {
+  let status = 0;
+  for (const raw of lines) {
+    const line = raw.trim();
+    if (!line || line.startsWith('#')) continue;
+    const cpu0 = process.cpuUsage();
+    const r = runLine(session, line);
+    if (r.quit) break;
+    if (r.error) {
+      process.stderr.write(`xportshow: ${line}: ${r.error}\n`);
+      status = 1;
+      continue;
+    }
+    if (r.lines.length) process.stdout.write(r.lines.join('\n') + '\n');
+    process.stderr.write(timing(r.ms, cpu0) + '\n');
+  }
+  return status;
+}
+
+
+// Run when executed directly (`tsx src/cli.ts`); bin/xportshow.js imports main() itself.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main(process.argv.slice(2)).then((code) => (process.exitCode = code));
+}

@@ -1,0 +1,471 @@
+// The kernel's own compressed symbol table (kallsyms), read out of the dump.
+// Mirrors kernel/kallsyms.c (kallsyms_expand_symbol, kallsyms_sym_address) and the emitter
+// scripts/kallsyms.c (write_src); drgn does the same in libdrgn/kallsyms.c.
+//
+//   kallsyms_token_index  256 × u16: where token b starts in kallsyms_token_table
+//   kallsyms_token_table  256 NUL-terminated strings (already fully expanded)
+//   kallsyms_names        per symbol: a length L, then L token numbers. Since 6.1 (commit
+//                         73bbb94466fd "kallsyms: support "big" kernel symbols") L is ULEB128:
+//                         b0 & 0x80 set → L = (b0 & 0x7f) | (b1 << 7). The first expanded
+//                         character is the nm type letter, the rest the name.
+//   kallsyms_markers      u32 every 256 symbols: offset of symbol 256·k in kallsyms_names
+//   kallsyms_offsets      s32 per symbol, turned into an address by one of four schemes below
+//   kallsyms_relative_base, kallsyms_addresses (absolute u64 per symbol, old configs; gone in 6.11)
+//
+// VMCOREINFO lists the tables' runtime addresses since 6.0 (commit 5fd8fea935a1 "vmcoreinfo:
+// include kallsyms symbols", f09bddbd8661 "vmcoreinfo: add kallsyms_num_syms symbol").
+
+import type { SymbolTable, VirtualReader, VmcoreInfo } from './types.js';
+import { HI_WORD as HI, LO_WORD as LO, SortedSymbolTable, type SymbolColumns } from './symbol-table.js';
+import { symbolAddress } from './vmcoreinfo.js';
+
+export class KallsymsError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'KallsymsError';
+  }
+}
+
+/** How kallsyms_offsets[i] becomes an address (kernel/kallsyms.c kallsyms_sym_address). */
+export type AddressScheme =
+  /** CONFIG_KALLSYMS_ABSOLUTE_PERCPU (x86-64 SMP until 6.15): offset ≥ 0 is the address itself
+   *  (per-CPU symbols), < 0 means relative_base - 1 - offset. */
+  | 'absolute-percpu'
+  /** CONFIG_KALLSYMS_BASE_RELATIVE: relative_base + (u32)offset. */
+  | 'base-relative'
+  /** No relative_base (7.0+): &kallsyms_offsets[i] + (s32)offset. */
+  | 'place-relative'
+  /** !CONFIG_KALLSYMS_BASE_RELATIVE (before 6.11): kallsyms_addresses[i] as is. */
+  | 'absolute';
+
+/** Runtime addresses of the kallsyms tables. */
+export interface KallsymsLocation {
+  names: bigint;
+  numSyms: bigint;
+  tokenTable: bigint;
+  tokenIndex: bigint;
+  offsets?: bigint;
+  relativeBase?: bigint;
+  addresses?: bigint;
+  /** Where kallsyms_markers is, if known; otherwise looked for right after the names. */
+  markers?: bigint;
+  /** The real address of _stext (VMCOREINFO SYMBOL(_stext)): picks the address scheme. */
+  stext: bigint;
+}
+
+export interface KallsymsResult {
+  table: SortedSymbolTable;
+  scheme: AddressScheme;
+  count: number;
+  /** Whether the decoded names were checked against kallsyms_markers. */
+  markersChecked: boolean;
+}
+
+const MAX_SYMS = 4_000_000;
+
+// ---------------------------------------------------------------------------------------------
+// Pure decoding (buffers in, arrays out): used by decodeKallsyms, the shape search and tests.
+
+/** The 256 tokens as byte ranges of the token table: token b is table[start[b], end[b]). */
+export interface Tokens {
+  table: Uint8Array;
+  start: Uint32Array;
+  end: Uint32Array;
+}
+
+/** Read 256 u16 token starts; each token runs to its NUL. Throws if one is out of the table. */
+export function parseTokens(tokenTable: Uint8Array, tokenIndex: Uint8Array): Tokens {
+  if (tokenIndex.length < 512) throw new KallsymsError(`kallsyms_token_index is cut short (${tokenIndex.length} of 512 bytes)`);
+  const start = new Uint32Array(256);
+  const end = new Uint32Array(256);
+  for (let b = 0; b < 256; b++) {
+    const s = tokenIndex[2 * b] | (tokenIndex[2 * b + 1] << 8);
+    let e = s;
+    while (e < tokenTable.length && tokenTable[e] !== 0) e++;
+    if (e >= tokenTable.length) throw new KallsymsError(`kallsyms token ${b} (at +${s}) runs past the token table`);
+    start[b] = s;
+    end[b] = e;
+  }
+  return { table: tokenTable, start, end };
+}
+
+/** Size in bytes of the token table: up to and including the NUL of its last-placed token. */
+export function tokenTableLength(tokenIndex: Uint8Array, tokenTable: Uint8Array): number | undefined {
+  let last = 0;
+  for (let b = 0; b < 256; b++) last = Math.max(last, tokenIndex[2 * b] | (tokenIndex[2 * b + 1] << 8));
+  for (let e = last; e < tokenTable.length; e++) if (tokenTable[e] === 0) return e + 1;
+  return undefined;
+}
+
+/** Walk `count` entries of kallsyms_names without expanding them: the byte offset of every
+ *  256th symbol (what kallsyms_markers holds) and the end. undefined if it runs off `names`. */
+export function walkNames(
+  names: Uint8Array,
+  count: number,
+  longLengths: boolean,
+): { markers: Uint32Array; end: number; sawLong: boolean } | undefined {
+  const markers = new Uint32Array((count + 255) >>> 8);
+  let off = 0;
+  let sawLong = false;
+  for (let i = 0; i < count; i++) {
+    if ((i & 0xff) === 0) markers[i >>> 8] = off;
+    if (off >= names.length) return undefined;
+    let len = names[off++];
+    if (len & 0x80 && longLengths) {
+      if (off >= names.length) return undefined;
+      len = (len & 0x7f) | (names[off++] << 7);
+      sawLong = true;
+    } else if (len & 0x80) sawLong = true;
+    if (len === 0) return undefined; // scripts/kallsyms.c: "There cannot be any symbol of length zero"
+    off += len;
+  }
+  if (off > names.length) return undefined;
+  return { markers, end: off, sawLong };
+}
+
+export interface DecodedNames {
+  names: string[];
+  /** nm type letter of each symbol, as a char code. */
+  types: Uint8Array;
+  /** Byte offset of every 256th symbol (for comparing with kallsyms_markers). */
+  markers: Uint32Array;
+  /** Bytes of `names` used. */
+  end: number;
+  /** nameHash of each name, computed on the bytes while expanding. */
+  hashes: Uint32Array;
+}
+
+/** Expand `count` symbols. All names are expanded into one latin-1 buffer separated by '\n',
+ *  turned into a string once and split: far faster than building 150,000 strings one by one. */
+export function decodeNames(names: Uint8Array, count: number, tokens: Tokens, longLengths: boolean): DecodedNames {
+  const { table, start, end } = tokens;
+  const tokenLen = new Uint32Array(256);
+  let maxToken = 0;
+  for (let b = 0; b < 256; b++) {
+    tokenLen[b] = end[b] - start[b];
+    maxToken = Math.max(maxToken, tokenLen[b]);
+  }
+  const types = new Uint8Array(count);
+  const hashes = new Uint32Array(count);
+  const markers = new Uint32Array((count + 255) >>> 8);
+  let out = Buffer.allocUnsafe(Math.max(1024, names.length * 3));
+  let o = 0;
+  let off = 0;
+  for (let i = 0; i < count; i++) {
+    if ((i & 0xff) === 0) markers[i >>> 8] = off;
+    if (off >= names.length) throw new KallsymsError(`kallsyms_names ends after ${i} of ${count} symbols`);
+    let len = names[off++];
+    if (len & 0x80 && longLengths) {
+      if (off >= names.length) throw new KallsymsError(`kallsyms_names ends inside symbol ${i} of ${count}`);
+      len = (len & 0x7f) | (names[off++] << 7);
+    }
+    const stop = off + len;
+    if (stop > names.length) throw new KallsymsError(`kallsyms_names ends inside symbol ${i} of ${count}`);
+    if (o + len * maxToken + 1 > out.length) {
+      const bigger = Buffer.allocUnsafe(Math.max(out.length * 2, o + len * maxToken + 1));
+      out.copy(bigger, 0, 0, o);
+      out = bigger;
+    }
+    let first = true;
+    let h = 0x811c9dc5; // FNV-1a, as nameHash in symbol-table.ts
+    for (; off < stop; off++) {
+      const t = names[off];
+      let p = start[t];
+      const e = end[t];
+      if (first) {
+        if (p === e) continue; // an empty token cannot be the type letter
+        types[i] = table[p++];
+        first = false;
+      }
+      while (p < e) {
+        const c = table[p++];
+        out[o++] = c;
+        h = Math.imul(h ^ c, 0x01000193);
+      }
+    }
+    hashes[i] = h >>> 0;
+    out[o++] = 0x0a;
+  }
+  const text = out.toString('latin1', 0, o - 1);
+  const list = count === 0 ? [] : text.split('\n');
+  if (list.length !== count) throw new KallsymsError(`kallsyms names contain a newline (${list.length} pieces for ${count} symbols)`);
+  return { names: list, types, markers, end: off, hashes };
+}
+
+/** Decode names, choosing the length encoding: 2-byte lengths since 6.1, 1-byte before. The
+ *  two differ only when a length byte has its top bit set; then the one that lands exactly on
+ *  kallsyms_markers (or, without markers, the one that ends closest to `expectedEnd`) wins. */
+export function decodeNamesAuto(
+  names: Uint8Array,
+  count: number,
+  tokens: Tokens,
+  markers: Uint32Array | undefined,
+): DecodedNames & { longLengths: boolean; markersMatch: boolean | undefined } {
+  const long = walkNames(names, count, true);
+  const short = long && !long.sawLong ? long : walkNames(names, count, false);
+  const candidates: boolean[] = [];
+  if (long) candidates.push(true);
+  if (short && short !== long) candidates.push(false);
+  if (candidates.length === 0) throw new KallsymsError(`kallsyms_names does not hold ${count} symbols`);
+  let chosen = candidates[0];
+  let markersMatch: boolean | undefined;
+  if (markers) {
+    const ok = candidates.filter((c) => sameMarkers((c ? long : short)!.markers, markers));
+    markersMatch = ok.length > 0;
+    if (ok.length > 0) chosen = ok[0];
+  }
+  return { ...decodeNames(names, count, tokens, chosen), longLengths: chosen, markersMatch };
+}
+
+function sameMarkers(a: Uint32Array, b: Uint32Array): boolean {
+  if (b.length < a.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Read little-endian u32s. */
+export function u32Array(buf: Uint8Array, count: number): Uint32Array {
+  const out = new Uint32Array(count);
+  const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  for (let i = 0; i < count; i++) out[i] = dv.getUint32(4 * i, true);
+  return out;
+}
+
+/** Address of symbol `i` under `scheme` (for checking _stext before decoding them all). */
+export function symbolAddressBy(
+  scheme: AddressScheme,
+  i: number,
+  offsets: Uint8Array | undefined,
+  relativeBase: bigint | undefined,
+  offsetsAddress: bigint | undefined,
+  addresses: Uint8Array | undefined,
+): bigint | undefined {
+  if (scheme === 'absolute') {
+    if (!addresses || addresses.length < 8 * (i + 1)) return undefined;
+    return Buffer.from(addresses.buffer, addresses.byteOffset, addresses.byteLength).readBigUInt64LE(8 * i);
+  }
+  if (!offsets || offsets.length < 4 * (i + 1)) return undefined;
+  const off = Buffer.from(offsets.buffer, offsets.byteOffset, offsets.byteLength).readInt32LE(4 * i);
+  const mask = 0xffff_ffff_ffff_ffffn;
+  switch (scheme) {
+    case 'absolute-percpu':
+      if (off >= 0) return BigInt(off);
+      return relativeBase === undefined ? undefined : (relativeBase - 1n - BigInt(off)) & mask;
+    case 'base-relative':
+      return relativeBase === undefined ? undefined : (relativeBase + BigInt(off >>> 0)) & mask;
+    case 'place-relative':
+      return offsetsAddress === undefined ? undefined : (offsetsAddress + BigInt(4 * i) + BigInt(off)) & mask;
+  }
+}
+
+/** All addresses under `scheme`, as a 64-bit array (bigint conversions happen one per symbol,
+ *  when the caller reads an element). */
+export function allAddresses(
+  scheme: AddressScheme,
+  count: number,
+  offsets: Uint8Array | undefined,
+  relativeBase: bigint | undefined,
+  offsetsAddress: bigint | undefined,
+  addresses: Uint8Array | undefined,
+): BigUint64Array {
+  const result = new BigUint64Array(count);
+  if (scheme === 'absolute') {
+    const src = addresses!;
+    if (LO === 0) new Uint8Array(result.buffer).set(src.subarray(0, 8 * count));
+    else {
+      const dv = new DataView(src.buffer, src.byteOffset, src.byteLength);
+      for (let i = 0; i < count; i++) result[i] = dv.getBigUint64(8 * i, true);
+    }
+    return result;
+  }
+  const words = new Uint32Array(result.buffer);
+  const dv = new DataView(offsets!.buffer, offsets!.byteOffset, offsets!.byteLength);
+  // 64-bit arithmetic on 32-bit halves: base = bh·2³² + bl.
+  const base = scheme === 'place-relative' ? offsetsAddress! : relativeBase!;
+  const bh = Number(base >> 32n) >>> 0;
+  const bl = Number(base & 0xffffffffn) >>> 0;
+  for (let i = 0; i < count; i++) {
+    const off = dv.getInt32(4 * i, true);
+    let hi: number;
+    let lo: number;
+    if (scheme === 'base-relative') {
+      lo = bl + (off >>> 0);
+      hi = bh + (lo >= TWO32 ? 1 : 0);
+    } else if (scheme === 'absolute-percpu') {
+      if (off >= 0) {
+        hi = 0;
+        lo = off;
+      } else {
+        // base - 1 - off = base + (-off - 1), with -off - 1 in [0, 2³¹)
+        lo = bl + (-off - 1);
+        hi = bh + (lo >= TWO32 ? 1 : 0);
+      }
+    } else {
+      // place-relative: &offsets[i] + off
+      lo = bl + 4 * i + off;
+      hi = bh;
+      while (lo >= TWO32) {
+        lo -= TWO32;
+        hi++;
+      }
+      while (lo < 0) {
+        lo += TWO32;
+        hi--;
+      }
+    }
+    words[2 * i + LO] = lo >>> 0; // Uint32Array stores modulo 2³²
+    words[2 * i + HI] = hi >>> 0;
+  }
+  return result;
+}
+
+const TWO32 = 0x1_0000_0000;
+/** Decoded names + raw address data → symbol columns, with the scheme that puts _stext where VMCOREINFO
+ *  says. Throws, listing what each scheme gave, when none does. */
+export function buildSymbols(
+  decoded: DecodedNames,
+  stext: bigint,
+  data: { offsets?: Uint8Array; relativeBase?: bigint; offsetsAddress?: bigint; addresses?: Uint8Array },
+): { columns: SymbolColumns; scheme: AddressScheme } {
+  const count = decoded.names.length;
+  const stextIndex = decoded.names.indexOf('_stext');
+  if (stextIndex < 0) throw new KallsymsError('kallsyms has no _stext symbol: cannot tell how its addresses are encoded');
+  const schemes: AddressScheme[] = data.addresses
+    ? ['absolute']
+    : data.relativeBase !== undefined
+      ? ['absolute-percpu', 'base-relative', 'place-relative']
+      : ['place-relative'];
+  const tried: string[] = [];
+  for (const scheme of schemes) {
+    const got = symbolAddressBy(scheme, stextIndex, data.offsets, data.relativeBase, data.offsetsAddress, data.addresses);
+    if (got === stext) {
+      const addresses = allAddresses(scheme, count, data.offsets, data.relativeBase, data.offsetsAddress, data.addresses);
+      return { columns: { names: decoded.names, types: decoded.types, addresses, hashes: decoded.hashes }, scheme };
+    }
+    tried.push(`${scheme} gives ${got === undefined ? 'nothing' : '0x' + got.toString(16)}`);
+  }
+  throw new KallsymsError(
+    `no kallsyms address scheme puts _stext at 0x${stext.toString(16)} (VMCOREINFO): ${tried.join('; ')}`,
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading the tables out of kernel memory.
+
+function readAt(read: VirtualReader, what: string, address: bigint, length: number): Buffer {
+  try {
+    return read(address, length);
+  } catch (e) {
+    throw new KallsymsError(`cannot read ${what} (${length} bytes at 0x${address.toString(16)}): ${(e as Error).message}`);
+  }
+}
+
+/** Read kallsyms_names: the span up to the token table when that follows the names (every
+ *  layout of scripts/kallsyms.c puts markers and the token table after them), else growing
+ *  reads until `count` symbols fit. */
+function readNames(read: VirtualReader, loc: KallsymsLocation, count: number): Buffer {
+  const gap = loc.tokenTable - loc.names;
+  if (gap > 0n && gap <= BigInt(64 << 20)) return readAt(read, 'kallsyms_names', loc.names, Number(gap));
+  let size = Math.max(1 << 16, count * 16);
+  for (;;) {
+    const buf = readAt(read, 'kallsyms_names', loc.names, size);
+    if (walkNames(buf, count, true) || walkNames(buf, count, false)) return buf;
+    if (size > 256 << 20) throw new KallsymsError(`kallsyms_names at 0x${loc.names.toString(16)} does not hold ${count} symbols`);
+    size *= 2;
+  }
+}
+
+function readTokens(read: VirtualReader, loc: KallsymsLocation): Tokens {
+  const index = readAt(read, 'kallsyms_token_index', loc.tokenIndex, 512);
+  let last = 0;
+  for (let b = 0; b < 256; b++) last = Math.max(last, index.readUInt16LE(2 * b));
+  const gap = loc.tokenIndex - loc.tokenTable;
+  let size = gap > BigInt(last) && gap <= 0x20000n ? Number(gap) : last + 256;
+  for (;;) {
+    const table = readAt(read, 'kallsyms_token_table', loc.tokenTable, size);
+    if (tokenTableLength(index, table) !== undefined) return parseTokens(table, index);
+    if (size > last + 4096) throw new KallsymsError(`kallsyms_token_table at 0x${loc.tokenTable.toString(16)}: last token has no end`);
+    size += 1024;
+  }
+}
+
+/** Decode kallsyms from tables at known addresses (from VMCOREINFO, or found by shape). */
+export function decodeKallsymsAt(read: VirtualReader, loc: KallsymsLocation, source: (r: Omit<KallsymsResult, 'table'>) => string): KallsymsResult {
+  const count = readAt(read, 'kallsyms_num_syms', loc.numSyms, 4).readUInt32LE(0);
+  if (count === 0 || count > MAX_SYMS) throw new KallsymsError(`kallsyms_num_syms at 0x${loc.numSyms.toString(16)} is ${count}: not a symbol count`);
+  const tokens = readTokens(read, loc);
+  const names = readNames(read, loc, count);
+
+  // kallsyms_markers: given, or the first 8-aligned spot after the names (every layout).
+  const nMarkers = (count + 255) >>> 8;
+  let markers: Uint32Array | undefined;
+  const walked = walkNames(names, count, true) ?? walkNames(names, count, false);
+  const markersAt = loc.markers ?? (walked ? (loc.names + BigInt(walked.end) + 7n) & ~7n : undefined);
+  if (markersAt !== undefined) {
+    try {
+      markers = u32Array(read(markersAt, 4 * nMarkers), nMarkers);
+    } catch {
+      markers = undefined;
+    }
+  }
+  const decoded = decodeNamesAuto(names, count, tokens, markers);
+  // When the markers were not given, a miss on the 1st layout guess proves little; retry from
+  // where the chosen encoding ends.
+  let markersChecked = decoded.markersMatch === true;
+  if (!markersChecked && loc.markers === undefined) {
+    const at = (loc.names + BigInt(decoded.end) + 7n) & ~7n;
+    try {
+      markersChecked = sameMarkers(decoded.markers, u32Array(read(at, 4 * nMarkers), nMarkers));
+    } catch {
+      /* unreadable: leave unchecked */
+    }
+  }
+
+  let offsets: Buffer | undefined;
+  let addresses: Buffer | undefined;
+  let relativeBase: bigint | undefined;
+  if (loc.addresses !== undefined) addresses = readAt(read, 'kallsyms_addresses', loc.addresses, 8 * count);
+  else if (loc.offsets !== undefined) {
+    offsets = readAt(read, 'kallsyms_offsets', loc.offsets, 4 * count);
+    if (loc.relativeBase !== undefined) relativeBase = readAt(read, 'kallsyms_relative_base', loc.relativeBase, 8).readBigUInt64LE(0);
+  } else throw new KallsymsError('neither kallsyms_offsets nor kallsyms_addresses is known');
+
+  const { columns, scheme } = buildSymbols(decoded, loc.stext, { offsets, relativeBase, offsetsAddress: loc.offsets, addresses });
+  const meta = { scheme, count, markersChecked };
+  return { table: new SortedSymbolTable(columns, source(meta)), ...meta };
+}
+
+/** The kallsyms table locations VMCOREINFO gives (Linux 6.0+). Throws naming what is missing. */
+export function kallsymsLocationFromVmcoreInfo(info: VmcoreInfo): KallsymsLocation {
+  const need = ['kallsyms_names', 'kallsyms_num_syms', 'kallsyms_token_table', 'kallsyms_token_index', '_stext'];
+  const missing = need.filter((n) => symbolAddress(info, n) === undefined);
+  const offsets = symbolAddress(info, 'kallsyms_offsets');
+  const addresses = symbolAddress(info, 'kallsyms_addresses');
+  if (offsets === undefined && addresses === undefined) missing.push('kallsyms_offsets (or kallsyms_addresses)');
+  if (missing.length > 0) {
+    const all = missing.length >= 4;
+    throw new KallsymsError(
+      `VMCOREINFO has no ${missing.map((m) => `SYMBOL(${m})`).join(', ')}` +
+        (all
+          ? ': kernels before 6.0 do not list kallsyms there; find the tables by shape, or give --system-map or a vmlinux with symbols'
+          : ''),
+    );
+  }
+  return {
+    names: symbolAddress(info, 'kallsyms_names')!,
+    numSyms: symbolAddress(info, 'kallsyms_num_syms')!,
+    tokenTable: symbolAddress(info, 'kallsyms_token_table')!,
+    tokenIndex: symbolAddress(info, 'kallsyms_token_index')!,
+    offsets,
+    relativeBase: symbolAddress(info, 'kallsyms_relative_base'),
+    addresses,
+    stext: symbolAddress(info, '_stext')!,
+  };
+}
+
+/** The kernel's symbols from kallsyms in the dump, located through VMCOREINFO (Linux 6.0+).
+ *  The address scheme is the one whose _stext equals VMCOREINFO SYMBOL(_stext). */
+export function decodeKallsyms(read: VirtualReader, info: VmcoreInfo): SymbolTable {
+  const loc = kallsymsLocationFromVmcoreInfo(info);
+  return decodeKallsymsAt(read, loc, (r) => `kallsyms in the dump (${r.scheme}, ${r.count} symbols)`).table;
+}

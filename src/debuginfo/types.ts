@@ -1,0 +1,26 @@
+// The contract between symbol sources (kallsyms in the dump, System.map, vmlinux .symtab)
+// and the layers above. Addresses are the running kernel's (KASLR already applied).
+
+export interface KernelSymbol {
+  name: string;
+  address: bigint;
+  /** nm-style type letter: 'T' text, 'D' data, 'd' local data, 'A' absolute, ... */
+  type: string;
+}
+
+export interface SymbolTable {
+  /** Where the symbols came from, for `info`: "kallsyms in the dump (base-relative)", "System.map FILE" */
+  readonly source: string;
+  readonly size: number;
+  lookup(name: string): bigint | undefined;
+  /** The symbol at or below `address` (for printing function pointers as name+0xoff). */
+  nearest(address: bigint): { symbol: KernelSymbol; offset: bigint } | undefined;
+  /** All symbols sorted by address (for completion and listing). */
+  all(): readonly KernelSymbol[];
+}
+
+/** Reads kernel virtual memory; throws (PageMissingError or an address error) when it cannot. */
+export type VirtualReader = (address: bigint, length: number) => Buffer;
+
+/** VMCOREINFO parsed: "SYMBOL(init_top_pgt)" -> "ffffffff...", "OSRELEASE" -> "6.1.0-..." */
+export type VmcoreInfo = ReadonlyMap<string, string>;

@@ -1,0 +1,80 @@
+// What every dump format shares: the page cache, the stats, and read() built on page().
+// A format subclass only says how to load one page and which pages it holds.
+
+import type { PositionalReader } from './file.js';
+import { PageCache, DEFAULT_CACHE_PAGES } from './page-cache.js';
+import type { DumpFormat, DumpStats, ElfNote, PhysicalDump } from './types.js';
+
+export interface OpenOptions {
+  /** Decoded pages kept in memory (default 4096 = 16 MiB of 4 KiB pages). */
+  cachePages?: number;
+}
+
+export abstract class BaseDump implements PhysicalDump {
+  abstract readonly format: DumpFormat;
+  abstract readonly description: string;
+  abstract readonly vmcoreinfo: string | undefined;
+  abstract readonly notes: readonly ElfNote[];
+  abstract readonly incomplete: boolean;
+  abstract readonly header: Readonly<Record<string, string | number>>;
+  abstract readonly maxPfn: number;
+
+  protected readonly cache: PageCache;
+  protected pagesRead = 0;
+
+  constructor(
+    readonly path: string,
+    protected readonly reader: PositionalReader,
+    readonly pageSize: number,
+    opts: OpenOptions = {},
+  ) {
+    this.cache = new PageCache(opts.cachePages ?? DEFAULT_CACHE_PAGES);
+  }
+
+  abstract pageCounts(): { present: number; excluded: number };
+  abstract hasPage(pfn: number): boolean;
+  /** Fetch and decode page `pfn` from the file; throws PageMissingError. Not cached here. */
+  protected abstract loadPage(pfn: number): Buffer;
+
+  get stats(): DumpStats {
+    return { pagesRead: this.pagesRead, cacheHits: this.cache.hits, bytesRead: this.reader.bytesRead };
+  }
+
+  page(pfn: number): Buffer {
+    const hit = this.cache.get(pfn);
+    if (hit !== undefined) return hit;
+    const page = this.loadPage(pfn);
+    this.pagesRead++;
+    this.cache.set(pfn, page);
+    return page;
+  }
+
+  read(paddr: number, len: number): Buffer {
+    const ps = this.pageSize;
+    const pfn = Math.floor(paddr / ps);
+    const off = paddr - pfn * ps;
+    if (off + len <= ps) {
+      const page = this.page(pfn);
+      const out = Buffer.allocUnsafe(len);
+      if (len <= 32) for (let i = 0; i < len; i++) out[i] = page[off + i]!; // cheaper than a native copy
+      else page.copy(out, 0, off, off + len);
+      return out;
+    }
+    const out = Buffer.allocUnsafe(len);
+    let done = 0;
+    while (done < len) {
+      const a = paddr + done;
+      const p = Math.floor(a / ps);
+      const o = a - p * ps;
+      const n = Math.min(ps - o, len - done);
+      this.page(p).copy(out, done, o, o + n);
+      done += n;
+    }
+    return out;
+  }
+
+  close(): void {
+    this.cache.clear();
+    this.reader.close();
+  }
+}

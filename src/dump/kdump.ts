@@ -1,0 +1,273 @@
+// makedumpfile's kdump-compressed format (also what QEMU's dump-guest-memory -z/-l/-s writes,
+// flattened). File layout (makedumpfile IMPLEMENTATION): block 0 disk_dump_header, block 1..
+// kdump_sub_header, then the 1st bitmap (RAM vs. hole) and the 2nd bitmap (page in the dump),
+// each bitmap_blocks/2 blocks, then one page_desc per set bit of the 2nd bitmap in pfn order,
+// then the page data. Bit n of a bitmap is bit (n % 8) of byte n / 8.
+//
+// A page's descriptor index is the rank of its bit in the 2nd bitmap. We keep the bitmap as
+// 32-bit words plus the cumulative popcount at every 512 bits, so a rank costs at most 16
+// popcounts; no per-page table is built (a 1 TiB dump has 2^28 pages).
+
+import { BaseDump, type OpenOptions } from './base.js';
+import { compressionName, decodePage } from './decompress.js';
+import { readExact, type PositionalReader } from './file.js';
+import {
+  DUMP_DH_COMPRESSED,
+  DUMP_DH_COMPRESSED_INCOMPLETE,
+  DUMP_DH_EXCLUDED_VMEMMAP,
+  KDUMP_SIGNATURE,
+  disk_dump_header,
+  kdump_sub_header,
+  page_desc,
+} from './kdump-layout.js';
+import { findVmcoreinfo, parseNotes, vmcoreinfoText } from './notes.js';
+import { DumpFormatError, PageMissingError, type DumpFormat, type ElfNote } from './types.js';
+
+const SUPERBLOCK_SHIFT = 9; // rank index entry every 2^9 = 512 bits (16 words)
+const DESC_CHUNK = 256; // page_descs read (and cached) 256 at a time: 6 KiB
+const DESC_CHUNKS_CACHED = 512; // 3 MiB of descriptors
+const MAX_META_BYTES = 64 << 20; // VMCOREINFO / note area sanity limit
+
+/** Where a kdump file came from, for the description and `format`. */
+export interface KdumpSource {
+  flattened?: { records: number; complete: boolean };
+}
+
+function popcount32(v: number): number {
+  v = v - ((v >>> 1) & 0x55555555);
+  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
+  return (Math.imul((v + (v >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24) & 0xff;
+}
+
+/** A page bitmap as words, restricted to pfns [lo, hi); bits outside read as clear. */
+function bitmapWords(buf: Buffer, lo: number, hi: number): Uint32Array {
+  const n = Math.ceil(hi / 32);
+  const w = new Uint32Array(n);
+  const full = Math.min(n, buf.length >>> 2);
+  for (let i = 0; i < full; i++) w[i] = buf.readUInt32LE(i * 4);
+  if (full < n) {
+    // A tail of fewer than 4 bytes.
+    let v = 0;
+    for (let b = full * 4, k = 0; b < buf.length && k < 4; b++, k++) v |= buf[b]! << (8 * k);
+    w[full] = v >>> 0;
+  }
+  if (hi & 31) w[n - 1]! &= 0xffffffff >>> (32 - (hi & 31));
+  for (let i = 0; i < lo >>> 5; i++) w[i] = 0;
+  if (lo & 31) w[lo >>> 5]! &= ~(0xffffffff >>> (32 - (lo & 31))) >>> 0;
+  return w;
+}
+
+export class KdumpDump extends BaseDump {
+  readonly format: DumpFormat;
+  readonly description: string;
+  readonly vmcoreinfo: string | undefined;
+  readonly notes: readonly ElfNote[];
+  readonly incomplete: boolean;
+  readonly header: Readonly<Record<string, string | number>>;
+  readonly maxPfn: number;
+
+  private readonly words: Uint32Array; // the 2nd bitmap
+  private readonly rank: Uint32Array; // set bits before each 512-bit superblock
+  private readonly present: number;
+  private readonly descOff: number;
+  private readonly bitmap1Off: number;
+  private readonly bitmapBytes: number;
+  private readonly startPfn: number;
+  private ramWords: Uint32Array | null | undefined; // 1st bitmap, read on demand
+  private readonly descChunks = new Map<number, Buffer>();
+  private readonly zeroPage: Buffer;
+  private zeroDataOffset = -1; // file offset of the shared zero page's data, once seen
+
+  constructor(path: string, reader: PositionalReader, opts: OpenOptions & KdumpSource = {}) {
+    const h = disk_dump_header.read(readExact(reader, path, 0, disk_dump_header.size, 'the kdump header (disk_dump_header)'));
+    if (h.signature !== KDUMP_SIGNATURE.trimEnd() && h.signature !== KDUMP_SIGNATURE) {
+      throw new DumpFormatError(path, `kdump signature is ${JSON.stringify(h.signature)}, expected "KDUMP   "`);
+    }
+    const bs = h.block_size;
+    if (!(bs >= 1024 && bs <= 1 << 20 && (bs & (bs - 1)) === 0)) {
+      throw new DumpFormatError(path, `kdump block_size ${bs} is not a plausible page size (damaged header?)`);
+    }
+    if (h.header_version < 1) {
+      throw new DumpFormatError(path, `kdump header_version ${h.header_version}: no sub header, too old to read`);
+    }
+    if (h.sub_hdr_size < 1) throw new DumpFormatError(path, `kdump sub_hdr_size ${h.sub_hdr_size} blocks, expected at least 1`);
+    const sub = kdump_sub_header.read(readExact(reader, path, bs, kdump_sub_header.size, 'the kdump sub header'));
+    const v = h.header_version;
+
+    const maxPfn = v >= 6 ? sub.max_mapnr_64 : h.max_mapnr;
+    // Two bitmaps of bitmap_blocks/2 blocks each (libkdumpfile read_bitmap(): "partial dump").
+    const halfBytes = Math.floor(h.bitmap_blocks / 2) * bs;
+    if (halfBytes * 8 < maxPfn) {
+      throw new DumpFormatError(path, `kdump bitmaps (${h.bitmap_blocks} blocks) cover fewer than max_mapnr = ${maxPfn} pages`);
+    }
+    if (maxPfn >= 2 ** 32) throw new DumpFormatError(path, `max_mapnr ${maxPfn} is beyond what this reader supports (16 TiB)`);
+
+    let startPfn = 0;
+    let endPfn = maxPfn;
+    if (v >= 2 && sub.split) {
+      startPfn = v >= 6 ? sub.start_pfn_64 : sub.start_pfn;
+      endPfn = Math.min(maxPfn, v >= 6 ? sub.end_pfn_64 : sub.end_pfn);
+    }
+
+    const notes: ElfNote[] = [];
+    if (v >= 4 && sub.offset_note && sub.size_note) {
+      if (sub.size_note > MAX_META_BYTES) throw new DumpFormatError(path, `note area of ${sub.size_note} bytes is implausible`);
+      notes.push(...parseNotes(readExact(reader, path, sub.offset_note, sub.size_note, 'the ELF note area')));
+    }
+    let vmcoreinfo: string | undefined;
+    if (v >= 3 && sub.offset_vmcoreinfo && sub.size_vmcoreinfo) {
+      if (sub.size_vmcoreinfo > MAX_META_BYTES) throw new DumpFormatError(path, `VMCOREINFO of ${sub.size_vmcoreinfo} bytes is implausible`);
+      vmcoreinfo = vmcoreinfoText(readExact(reader, path, sub.offset_vmcoreinfo, sub.size_vmcoreinfo, 'VMCOREINFO'));
+    }
+    vmcoreinfo ??= findVmcoreinfo(notes);
+
+    super(path, reader, bs, opts);
+    this.maxPfn = maxPfn;
+    this.zeroPage = Buffer.alloc(bs);
+    this.startPfn = startPfn;
+    this.notes = notes;
+    this.vmcoreinfo = vmcoreinfo;
+
+    this.bitmap1Off = (1 + h.sub_hdr_size) * bs;
+    this.bitmapBytes = Math.ceil(maxPfn / 8);
+    this.descOff = (1 + h.sub_hdr_size + h.bitmap_blocks) * bs;
+    const bm2 = readExact(reader, path, this.bitmap1Off + halfBytes, this.bitmapBytes, 'the 2nd bitmap (pages in the dump)');
+    this.words = bitmapWords(bm2, startPfn, endPfn);
+    const sbCount = (this.words.length >>> 4) + 1;
+    this.rank = new Uint32Array(sbCount + 1);
+    let total = 0;
+    for (let sb = 0; sb < sbCount; sb++) {
+      this.rank[sb] = total;
+      const w0 = sb << 4;
+      const w1 = Math.min(w0 + 16, this.words.length);
+      for (let k = w0; k < w1; k++) total += popcount32(this.words[k]!);
+    }
+    this.rank[sbCount] = total;
+    this.present = total;
+
+    const descEnd = this.descOff + total * page_desc.size;
+    const truncated = reader.size < descEnd;
+    const flaggedIncomplete = (h.status & DUMP_DH_COMPRESSED_INCOMPLETE) !== 0;
+    this.incomplete = flaggedIncomplete || truncated || opts.flattened?.complete === false;
+    this.format = opts.flattened ? 'kdump-flattened' : 'kdump';
+
+    const comp = compressionName(h.status & DUMP_DH_COMPRESSED);
+    let d = `kdump-compressed v${v}, ${comp}`;
+    if (opts.flattened) d += `, flattened (${opts.flattened.records} records)`;
+    if (v >= 2 && sub.split) d += `, split file for pfns ${startPfn}..${endPfn}`;
+    if (flaggedIncomplete) d += ', marked incomplete';
+    if (truncated) d += `, file truncated at ${reader.size} bytes`;
+    else if (opts.flattened && !opts.flattened.complete) d += ', no end marker (cut short)';
+    this.description = d;
+
+    this.header = {
+      signature: h.signature,
+      header_version: v,
+      sysname: h.sysname,
+      nodename: h.nodename,
+      release: h.release,
+      version: h.version,
+      machine: h.machine,
+      domainname: h.domainname,
+      timestamp: h.tv_sec,
+      status: h.status,
+      compression: comp,
+      excluded_vmemmap: (h.status & DUMP_DH_EXCLUDED_VMEMMAP) !== 0 ? 1 : 0,
+      block_size: bs,
+      sub_hdr_size: h.sub_hdr_size,
+      bitmap_blocks: h.bitmap_blocks,
+      max_mapnr: maxPfn,
+      current_cpu: h.current_cpu,
+      nr_cpus: h.nr_cpus,
+      phys_base: '0x' + sub.phys_base.readBigUInt64LE(0).toString(16),
+      dump_level: sub.dump_level,
+      split: v >= 2 ? sub.split : 0,
+      ...(v >= 2 && sub.split ? { start_pfn: startPfn, end_pfn: endPfn } : {}),
+      ...(v >= 5 && sub.size_eraseinfo ? { eraseinfo_size: sub.size_eraseinfo } : {}),
+    };
+  }
+
+  hasPage(pfn: number): boolean {
+    return pfn >= 0 && pfn < this.maxPfn && ((this.words[pfn >>> 5]! >>> (pfn & 31)) & 1) === 1;
+  }
+
+  pageCounts(): { present: number; excluded: number } {
+    const ram = this.ramBitmap();
+    let inRam = 0;
+    if (ram) for (let i = 0; i < ram.length; i++) inRam += popcount32(ram[i]!);
+    return { present: this.present, excluded: Math.max(0, inRam - this.present) };
+  }
+
+  /** Descriptor index of a present page: set bits of the 2nd bitmap below `pfn`. */
+  private rankOf(pfn: number): number {
+    const w = pfn >>> 5;
+    const sb = pfn >>> SUPERBLOCK_SHIFT;
+    let r = this.rank[sb]!;
+    const words = this.words;
+    for (let k = sb << 4; k < w; k++) r += popcount32(words[k]!);
+    const bit = pfn & 31;
+    if (bit) r += popcount32(words[w]! & (0xffffffff >>> (32 - bit)));
+    return r;
+  }
+
+  protected loadPage(pfn: number): Buffer {
+    const ps = this.pageSize;
+    const addr = pfn * ps;
+    if (!(pfn >= 0 && pfn < this.maxPfn)) {
+      throw new PageMissingError(addr, 'not-in-dump', `beyond max_mapnr ${this.maxPfn}`);
+    }
+    if (((this.words[pfn >>> 5]! >>> (pfn & 31)) & 1) === 0) {
+      const ram = this.ramBitmap();
+      if (pfn < this.startPfn) throw new PageMissingError(addr, 'not-in-dump', 'in another file of a split dump');
+      if (ram && ((ram[pfn >>> 5]! >>> (pfn & 31)) & 1) === 0) throw new PageMissingError(addr, 'not-in-dump', 'memory hole');
+      throw new PageMissingError(addr, 'excluded', 'filtered out by makedumpfile');
+    }
+    const idx = this.rankOf(pfn);
+    const chunk = this.descChunk(Math.floor(idx / DESC_CHUNK));
+    const at = (idx % DESC_CHUNK) * page_desc.size;
+    if (at + page_desc.size > chunk.length) {
+      throw new PageMissingError(addr, 'truncated', `page descriptor ${idx} lies past the end of the file`);
+    }
+    const pd = page_desc.read(chunk, at);
+    if (pd.offset === 0) throw new PageMissingError(addr, 'truncated', 'the dump was not finished (descriptor never written)');
+    if (pd.size === 0 || pd.size > 2 * ps + 1024) {
+      throw new PageMissingError(addr, 'corrupt', `page descriptor ${idx} says ${pd.size} bytes at offset ${pd.offset}`);
+    }
+    // makedumpfile stores the zero page once and points every zero page's descriptor at it.
+    if (pd.offset === this.zeroDataOffset && pd.size === ps && (pd.flags & DUMP_DH_COMPRESSED) === 0) return this.zeroPage;
+    const data = Buffer.allocUnsafe(pd.size);
+    const got = this.reader.readInto(data, 0, pd.size, pd.offset);
+    if (got < pd.size) throw new PageMissingError(addr, 'truncated', `page data at offset ${pd.offset} lies past the end of the file`);
+    let page: Buffer;
+    try {
+      page = decodePage(pd.flags, data, ps);
+    } catch (e) {
+      throw new PageMissingError(addr, 'corrupt', `${compressionName(pd.flags)} page at offset ${pd.offset}: ${(e as Error).message}`);
+    }
+    if (this.zeroDataOffset < 0 && (pd.flags & DUMP_DH_COMPRESSED) === 0 && page.equals(this.zeroPage)) {
+      this.zeroDataOffset = pd.offset;
+      return this.zeroPage;
+    }
+    return page;
+  }
+
+  private descChunk(c: number): Buffer {
+    let chunk = this.descChunks.get(c);
+    if (chunk === undefined) {
+      const want = Math.min(DESC_CHUNK, this.present - c * DESC_CHUNK) * page_desc.size;
+      chunk = this.reader.read(this.descOff + c * DESC_CHUNK * page_desc.size, want);
+      if (this.descChunks.size >= DESC_CHUNKS_CACHED) this.descChunks.delete(this.descChunks.keys().next().value as number);
+      this.descChunks.set(c, chunk);
+    }
+    return chunk;
+  }
+
+  /** The 1st bitmap (RAM vs. hole), or null if it cannot be read. */
+  private ramBitmap(): Uint32Array | null {
+    if (this.ramWords === undefined) {
+      const buf = this.reader.read(this.bitmap1Off, this.bitmapBytes);
+      this.ramWords = buf.length === this.bitmapBytes ? bitmapWords(buf, 0, this.maxPfn) : null;
+    }
+    return this.ramWords;
+  }
+}

@@ -1,0 +1,64 @@
+// A bounded cache of decoded pages keyed by page frame number, shared by all dump formats.
+// Replacement is CLOCK ("second chance"), which behaves like LRU but makes a hit one Map
+// lookup plus a flag store: a hit marks the entry; eviction walks from the oldest entry,
+// giving marked ones a second life at the young end and dropping the first unmarked one.
+
+export const DEFAULT_CACHE_PAGES = 4096; // 16 MiB of 4 KiB pages
+
+interface Entry {
+  page: Buffer;
+  used: boolean;
+}
+
+export class PageCache {
+  private map = new Map<number, Entry>();
+  hits = 0;
+  misses = 0;
+  readonly capacity: number;
+
+  constructor(capacity: number = DEFAULT_CACHE_PAGES) {
+    this.capacity = capacity >= 1 ? Math.floor(capacity) : 1;
+  }
+
+  get(pfn: number): Buffer | undefined {
+    const e = this.map.get(pfn);
+    if (e === undefined) {
+      this.misses++;
+      return undefined;
+    }
+    this.hits++;
+    e.used = true;
+    return e.page;
+  }
+
+  set(pfn: number, page: Buffer): void {
+    const map = this.map;
+    const old = map.get(pfn);
+    if (old) {
+      old.page = page;
+      return;
+    }
+    if (map.size >= this.capacity) this.evictOne();
+    map.set(pfn, { page, used: false });
+  }
+
+  private evictOne(): void {
+    const map = this.map;
+    // Terminates: each marked entry is unmarked as it moves, so within one lap one is unmarked.
+    for (;;) {
+      const [pfn, e] = map.entries().next().value as [number, Entry];
+      map.delete(pfn);
+      if (!e.used) return;
+      e.used = false;
+      map.set(pfn, e);
+    }
+  }
+
+  get size(): number {
+    return this.map.size;
+  }
+
+  clear(): void {
+    this.map.clear();
+  }
+}

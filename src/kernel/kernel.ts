@@ -1,0 +1,241 @@
+// A kernel as the dump holds it: memory, symbols and types together, with the cached
+// member lookups every walker in src/net/ builds on. Walkers resolve their fields once
+// (`k.field('struct sock', '__sk_common.skc_state')`) and then read with plain offsets.
+
+import type { PhysicalDump } from '../dump/types.js';
+import { BtfKind, type Btf } from '../debuginfo/btf.js';
+import type { SymbolTable, VmcoreInfo } from '../debuginfo/types.js';
+import type { KernelMemory } from './memory.js';
+import { SymbolNotFoundError, TypeNotFoundError } from './errors.js';
+
+/** A struct member resolved to its place and how to read it. */
+export interface Field {
+  readonly type: string;
+  readonly path: string;
+  /** Byte offset from the start of the struct (for a bitfield: of its first byte). */
+  readonly offset: number;
+  readonly offsetN: bigint;
+  /** Size in bytes of the member's type (for a bitfield: bytes spanned). */
+  readonly size: number;
+  /** BTF id of the member's type (typedefs and qualifiers stripped). */
+  readonly typeId: number;
+  readonly signed: boolean;
+  /** Bitfield: shift within the bytes read and width; bitSize 0 means not a bitfield. */
+  readonly bitShift: number;
+  readonly bitSize: number;
+}
+
+export interface KernelSources {
+  symbols: string;
+  types: string;
+}
+
+export class Kernel {
+  private readonly fields = new Map<string, Field | null>();
+  private readonly types = new Map<string, number | null>();
+  private perCpuOffsetsCache?: bigint[];
+
+  constructor(
+    readonly dump: PhysicalDump,
+    readonly mem: KernelMemory,
+    readonly btf: Btf,
+    readonly symbols: SymbolTable,
+    readonly info: VmcoreInfo,
+    readonly sources: KernelSources,
+    readonly kaslrOffset: bigint,
+  ) {}
+
+  // ---- types -------------------------------------------------------------------------------
+
+  /** BTF id of a type given as C text ("struct sock", "u32"); throws TypeNotFoundError. */
+  type(spec: string): number {
+    const id = this.findType(spec);
+    if (id === undefined) throw new TypeNotFoundError(spec);
+    return id;
+  }
+
+  findType(spec: string): number | undefined {
+    let id = this.types.get(spec);
+    if (id === undefined) {
+      id = this.btf.findType(spec) ?? null;
+      this.types.set(spec, id);
+    }
+    return id ?? undefined;
+  }
+
+  sizeof(spec: string): number {
+    return this.btf.size(this.type(spec));
+  }
+
+  /** Probe: does `type` exist and have member `path`? The way walkers choose a layout. */
+  has(type: string, path?: string): boolean {
+    if (this.findType(type) === undefined) return false;
+    return path === undefined || this.tryField(type, path) !== undefined;
+  }
+
+  /** A member of `type` by path ("__sk_common.skc_state", "icsk_accept_queue.rskq_accept_head"). */
+  field(type: string, path: string): Field {
+    const f = this.tryField(type, path);
+    if (!f) throw new TypeNotFoundError(`${type}.${path}`, 'no such member in this kernel');
+    return f;
+  }
+
+  tryField(type: string, path: string): Field | undefined {
+    const key = type + '\0' + path;
+    let f = this.fields.get(key);
+    if (f === undefined) {
+      f = this.resolveField(type, path);
+      this.fields.set(key, f);
+    }
+    return f ?? undefined;
+  }
+
+  private resolveField(type: string, path: string): Field | null {
+    const id = this.findType(type);
+    if (id === undefined) return null;
+    let m;
+    try {
+      m = this.btf.memberPath(id, path);
+    } catch {
+      return null;
+    }
+    const typeId = this.btf.resolve(m.typeId);
+    let size = this.btf.size(typeId);
+    let signed = false;
+    const kind = this.btf.kind(typeId);
+    if (kind === BtfKind.Int || kind === BtfKind.Enum || kind === BtfKind.Enum64) signed = this.btf.intInfo(typeId).signed;
+    let offset = Math.floor(m.bitOffset / 8);
+    let bitShift = 0;
+    let bitSize = 0;
+    if (m.bitSize) {
+      bitShift = m.bitOffset - offset * 8;
+      bitSize = m.bitSize;
+      size = Math.ceil((bitShift + bitSize) / 8);
+    }
+    return { type, path, offset, offsetN: BigInt(offset), size, typeId, signed, bitShift, bitSize };
+  }
+
+  /** Byte offset of a member, as bigint for address arithmetic. */
+  off(type: string, path: string): bigint {
+    return this.field(type, path).offsetN;
+  }
+
+  /** Address of the struct that holds `member` at `addr` (include/linux/container_of.h). */
+  containerOf(addr: bigint, type: string, path: string): bigint {
+    return addr - this.off(type, path);
+  }
+
+  // ---- reading members ---------------------------------------------------------------------
+
+  /** An integer/enum/bool member as a number (u64 values above 2^53 lose low bits: use big). */
+  num(addr: bigint, f: Field): number {
+    const a = addr + f.offsetN;
+    const m = this.mem;
+    if (f.bitSize) {
+      let v = 0;
+      for (let i = f.size - 1; i >= 0; i--) v = v * 256 + m.u8(a + BigInt(i));
+      v = Math.floor(v / 2 ** f.bitShift) % 2 ** f.bitSize;
+      if (f.signed && v >= 2 ** (f.bitSize - 1)) v -= 2 ** f.bitSize;
+      return v;
+    }
+    switch (f.size) {
+      case 1: {
+        const v = m.u8(a);
+        return f.signed && v > 127 ? v - 256 : v;
+      }
+      case 2: {
+        const v = m.u16(a);
+        return f.signed && v > 32767 ? v - 65536 : v;
+      }
+      case 4:
+        return f.signed ? m.s32(a) : m.u32(a);
+      case 8:
+        return f.signed ? Number(m.s64(a)) : m.u64n(a);
+      default:
+        throw new TypeError(`${f.type}.${f.path} is ${f.size} bytes: not an integer`);
+    }
+  }
+
+  /** A 64-bit member as bigint (pointers, u64 counters, addresses). */
+  big(addr: bigint, f: Field): bigint {
+    return f.signed ? this.mem.s64(addr + f.offsetN) : this.mem.u64(addr + f.offsetN);
+  }
+
+  /** A pointer member. */
+  ptr(addr: bigint, f: Field): bigint {
+    return this.mem.ptr(addr + f.offsetN);
+  }
+
+  /** A char-array member as a string (task comm, device name). */
+  str(addr: bigint, f: Field): string {
+    return this.mem.cstring(addr + f.offsetN, f.size);
+  }
+
+  /** Address of a member (for embedded structs and list heads). */
+  addr(addr: bigint, f: Field): bigint {
+    return addr + f.offsetN;
+  }
+
+  /** Name of an enum value of `enumSpec` ("enum tcp_ca_state"), or the number. */
+  enumName(enumSpec: string, value: number | bigint): string {
+    const id = this.findType(enumSpec);
+    if (id === undefined) return String(value);
+    const v = BigInt(value);
+    for (const e of this.btf.enumerators(id)) if (e.value === v) return e.name;
+    return String(value);
+  }
+
+  // ---- symbols -----------------------------------------------------------------------------
+
+  symbol(name: string): bigint {
+    const a = this.symbols.lookup(name);
+    if (a === undefined) throw new SymbolNotFoundError(name, this.symbols.source);
+    return a;
+  }
+
+  trySymbol(name: string): bigint | undefined {
+    return this.symbols.lookup(name);
+  }
+
+  /** "tcp_v4_rcv+0x1a" for a code or data address, or hex when no symbol is near. */
+  symbolize(addr: bigint): string {
+    if (addr === 0n) return '0';
+    const n = this.symbols.nearest(addr);
+    if (!n || n.offset > 0x100000n) return '0x' + addr.toString(16);
+    return n.offset === 0n ? n.symbol.name : `${n.symbol.name}+0x${n.offset.toString(16)}`;
+  }
+
+  // ---- per-CPU -----------------------------------------------------------------------------
+
+  /** __per_cpu_offset[cpu] for each possible CPU (arch/x86/kernel/setup_percpu.c). */
+  perCpuOffsets(): bigint[] {
+    if (!this.perCpuOffsetsCache) {
+      const n = this.mem.u32(this.symbol('nr_cpu_ids'));
+      const base = this.symbol('__per_cpu_offset');
+      const offs: bigint[] = [];
+      for (let i = 0; i < n && i < 8192; i++) offs.push(this.mem.u64(base + BigInt(i) * 8n));
+      this.perCpuOffsetsCache = offs;
+    }
+    return this.perCpuOffsetsCache;
+  }
+
+  /** Address of a per-CPU variable (or per-CPU pointer's target) on CPU `cpu`. */
+  perCpu(addr: bigint, cpu: number): bigint {
+    return (addr + this.perCpuOffsets()[cpu]) & 0xffffffffffffffffn;
+  }
+
+  /** Sum an integer member over all CPUs of a per-CPU struct pointer. */
+  perCpuSum(addr: bigint, f: Field): number {
+    let s = 0;
+    for (let cpu = 0; cpu < this.perCpuOffsets().length; cpu++) s += this.num(this.perCpu(addr, cpu), f);
+    return s;
+  }
+
+  // ---- time --------------------------------------------------------------------------------
+
+  /** jiffies at the moment of the dump (kernel/time/jiffies.c: jiffies_64). */
+  jiffies(): bigint {
+    const a = this.trySymbol('jiffies_64') ?? this.symbol('jiffies');
+    return this.mem.u64(a);
+  }
+}

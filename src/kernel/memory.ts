@@ -1,0 +1,113 @@
+// Kernel virtual memory: typed little-endian reads through the page tables.
+// Kernel-image addresses (text, rodata, data, bss) translate arithmetically; everything else
+// (direct map, vmalloc, per-CPU, modules) through the page-table walk.
+
+import type { PhysicalDump } from '../dump/types.js';
+import { START_KERNEL_MAP, type X86_64Mmu } from '../arch/x86_64.js';
+
+const PAGE = 4096;
+/** Image mapping spans 1 GiB from __START_KERNEL_map (KERNEL_IMAGE_SIZE, page_64_types.h); modules follow. */
+const IMAGE_END = START_KERNEL_MAP + 0x40000000n;
+
+export class KernelMemory {
+  constructor(
+    readonly dump: PhysicalDump,
+    readonly mmu: X86_64Mmu,
+    private readonly physBase: bigint,
+  ) {}
+
+  /** Physical address of a kernel virtual address. */
+  phys(addr: bigint): number {
+    if (addr >= START_KERNEL_MAP && addr < IMAGE_END) return Number(addr - START_KERNEL_MAP + this.physBase);
+    return this.mmu.translate(addr);
+  }
+
+  /** Copy `len` bytes at `addr` (may cross pages that map anywhere). */
+  read(addr: bigint, len: number): Buffer {
+    const first = this.phys(addr);
+    const within = PAGE - (first & (PAGE - 1));
+    if (len <= within) return this.dump.read(first, len);
+    const out = Buffer.allocUnsafe(len);
+    let done = 0;
+    let p = first;
+    let chunk = within;
+    while (done < len) {
+      this.dump.read(p, chunk).copy(out, done);
+      done += chunk;
+      if (done >= len) break;
+      p = this.phys(addr + BigInt(done));
+      chunk = Math.min(PAGE, len - done);
+    }
+    return out;
+  }
+
+  /** The cached page and offset holding `size` bytes at `addr`, or undefined if they straddle pages. */
+  private at(addr: bigint, size: number): [Buffer, number] | undefined {
+    const p = this.phys(addr);
+    const off = p & (PAGE - 1);
+    if (off + size > PAGE) return undefined;
+    return [this.dump.page(Math.floor(p / PAGE)), off];
+  }
+
+  u8(addr: bigint): number {
+    const [b, o] = this.at(addr, 1)!;
+    return b[o];
+  }
+  u16(addr: bigint): number {
+    const r = this.at(addr, 2);
+    return r ? r[0].readUInt16LE(r[1]) : this.read(addr, 2).readUInt16LE(0);
+  }
+  u32(addr: bigint): number {
+    const r = this.at(addr, 4);
+    return r ? r[0].readUInt32LE(r[1]) : this.read(addr, 4).readUInt32LE(0);
+  }
+  s32(addr: bigint): number {
+    const r = this.at(addr, 4);
+    return r ? r[0].readInt32LE(r[1]) : this.read(addr, 4).readInt32LE(0);
+  }
+  u64(addr: bigint): bigint {
+    const r = this.at(addr, 8);
+    return r ? r[0].readBigUInt64LE(r[1]) : this.read(addr, 8).readBigUInt64LE(0);
+  }
+  s64(addr: bigint): bigint {
+    const r = this.at(addr, 8);
+    return r ? r[0].readBigInt64LE(r[1]) : this.read(addr, 8).readBigInt64LE(0);
+  }
+  /** A pointer (same as u64; named for intent). */
+  ptr(addr: bigint): bigint {
+    return this.u64(addr);
+  }
+  /** A u64 as a JS number (exact below 2^53: counters, lengths, jiffies deltas). */
+  u64n(addr: bigint): number {
+    const r = this.at(addr, 8);
+    const [b, o] = r ?? [this.read(addr, 8), 0];
+    return b.readUInt32LE(o + 4) * 0x1_0000_0000 + b.readUInt32LE(o);
+  }
+
+  /** A NUL-terminated string of at most `max` bytes (latin1, as the kernel stores names). */
+  cstring(addr: bigint, max = 256): string {
+    let out = '';
+    let a = addr;
+    while (out.length < max) {
+      const p = this.phys(a);
+      const off = p & (PAGE - 1);
+      const n = Math.min(PAGE - off, max - out.length);
+      const buf = this.dump.read(p, n);
+      const z = buf.indexOf(0);
+      if (z >= 0) return out + buf.toString('latin1', 0, z);
+      out += buf.toString('latin1');
+      a += BigInt(n);
+    }
+    return out;
+  }
+
+  /** Whether `addr` can be read (mapped, and its page is in the dump). */
+  readable(addr: bigint): boolean {
+    try {
+      const p = this.phys(addr);
+      return this.dump.hasPage(Math.floor(p / PAGE));
+    } catch {
+      return false;
+    }
+  }
+}

@@ -1,0 +1,131 @@
+// Opening a dump as a kernel: dump file → VMCOREINFO → page tables → symbols → types.
+// Each step says where its answer came from (for `info`) and, when it cannot find
+// something, which file the user can pass instead.
+
+import { readFileSync } from 'node:fs';
+import { openDump } from '../dump/open.js';
+import type { PhysicalDump } from '../dump/types.js';
+import { X86_64Mmu, kernelImagePhys } from '../arch/x86_64.js';
+import {
+  parseVmcoreInfo,
+  symbolAddress,
+  number as vmNumber,
+  kernelOffset as vmKernelOffset,
+} from '../debuginfo/vmcoreinfo.js';
+import type { SymbolTable, VirtualReader, VmcoreInfo } from '../debuginfo/types.js';
+import { decodeKallsyms } from '../debuginfo/kallsyms.js';
+import { findKallsymsByShape } from '../debuginfo/kallsyms-scan.js';
+import { parseSystemMap } from '../debuginfo/system-map.js';
+import { readVmlinuxSymbols } from '../debuginfo/symtab.js';
+import { Btf } from '../debuginfo/btf.js';
+import { loadBtfFile } from '../debuginfo/btf-source.js';
+import { findBtfInMemory } from '../debuginfo/btf-in-memory.js';
+import { KernelMemory } from './memory.js';
+import { Kernel } from './kernel.js';
+import { OpenError } from './errors.js';
+
+export interface OpenOptions {
+  systemMap?: string;
+  btf?: string;
+  vmlinux?: string;
+  cachePages?: number;
+  /** Progress messages while opening ("reading kallsyms…"). */
+  onProgress?: (what: string) => void;
+}
+
+/** How far the kernel image may extend past _stext when searching it by shape. */
+const IMAGE_SCAN_BYTES = 96n * 1024n * 1024n;
+
+export function openKernel(path: string, opts: OpenOptions = {}): Kernel {
+  const progress = opts.onProgress ?? (() => {});
+  progress(`opening ${path}`);
+  const dump = openDump(path, { cachePages: opts.cachePages });
+  try {
+    return openKernelFromDump(dump, opts);
+  } catch (e) {
+    dump.close();
+    throw e;
+  }
+}
+
+export function openKernelFromDump(dump: PhysicalDump, opts: OpenOptions = {}): Kernel {
+  const progress = opts.onProgress ?? (() => {});
+  if (!dump.vmcoreinfo) {
+    throw new OpenError(
+      `${dump.path}: the dump has no VMCOREINFO, so the kernel's page tables and KASLR offset are unknown ` +
+        `(a QEMU guest needs '-device vmcoreinfo' and the qemu_fw_cfg module loaded)`,
+    );
+  }
+  const info = parseVmcoreInfo(dump.vmcoreinfo);
+  const physBase = vmNumber(info, 'phys_base') ?? 0n;
+  const kaslr = vmKernelOffset(info) ?? 0n;
+  const topPgt = symbolAddress(info, 'init_top_pgt');
+  if (topPgt === undefined) throw new OpenError(`${dump.path}: VMCOREINFO has no SYMBOL(init_top_pgt): not an x86-64 kernel dump?`);
+  const mmu = new X86_64Mmu(dump, {
+    topTablePhys: kernelImagePhys(topPgt, physBase),
+    fiveLevel: vmNumber(info, 'pgtable_l5_enabled') === 1n,
+  });
+  const mem = new KernelMemory(dump, mmu, physBase);
+  const read: VirtualReader = (a, n) => mem.read(a, n);
+
+  progress('reading symbols');
+  const symbols = loadSymbols(dump, info, read, kaslr, opts);
+  progress('reading types');
+  const { btf, source: typeSource } = loadTypes(dump, info, read, symbols, opts);
+  return new Kernel(dump, mem, btf, symbols, info, { symbols: symbols.source, types: typeSource }, kaslr);
+}
+
+function loadSymbols(dump: PhysicalDump, info: VmcoreInfo, read: VirtualReader, kaslr: bigint, opts: OpenOptions): SymbolTable {
+  if (opts.systemMap) return parseSystemMap(readText(opts.systemMap, '--system-map'), kaslr, opts.systemMap, info);
+  if (opts.vmlinux) return readVmlinuxSymbols(opts.vmlinux, kaslr);
+  if (symbolAddress(info, 'kallsyms_names') !== undefined) return decodeKallsyms(read, info);
+  // Before 6.0 VMCOREINFO names no kallsyms tables: look for them in the image by their shape.
+  const stext = symbolAddress(info, '_stext');
+  if (stext !== undefined) {
+    try {
+      return findKallsymsByShape(read, stext, stext + IMAGE_SCAN_BYTES, info);
+    } catch (e) {
+      throw new OpenError(
+        `${dump.path}: this kernel's VMCOREINFO lists no kallsyms tables (it is older than 6.0) and ` +
+          `they could not be found in the dump (${(e as Error).message}). ` +
+          `Pass --system-map FILE (System.map or a saved /proc/kallsyms) or --vmlinux FILE.`,
+      );
+    }
+  }
+  throw new OpenError(`${dump.path}: no symbols: pass --system-map FILE or --vmlinux FILE`);
+}
+
+function loadTypes(
+  dump: PhysicalDump,
+  info: VmcoreInfo,
+  read: VirtualReader,
+  symbols: SymbolTable,
+  opts: OpenOptions,
+): { btf: Btf; source: string } {
+  if (opts.btf) return { btf: loadBtfFile(opts.btf), source: `BTF file ${opts.btf}` };
+  if (opts.vmlinux) return { btf: loadBtfFile(opts.vmlinux), source: `.BTF of ${opts.vmlinux}` };
+  const start = symbols.lookup('__start_BTF');
+  const stop = symbols.lookup('__stop_BTF');
+  try {
+    if (start !== undefined && stop !== undefined && stop > start) {
+      return { btf: Btf.parse(findBtfInMemory(read, { start, end: stop })), source: 'BTF in the dump (__start_BTF)' };
+    }
+    const stext = symbolAddress(info, '_stext') ?? symbols.lookup('_stext');
+    if (stext === undefined) throw new Error('no _stext to start the search from');
+    const blob = findBtfInMemory(read, { start: stext, end: stext + IMAGE_SCAN_BYTES, scan: true });
+    return { btf: Btf.parse(blob), source: 'BTF found in the dump by its header' };
+  } catch (e) {
+    throw new OpenError(
+      `${dump.path}: no BTF type information found in the dump (${(e as Error).message}). ` +
+        `The kernel needs CONFIG_DEBUG_INFO_BTF; or pass --btf FILE (/sys/kernel/btf/vmlinux of that kernel) or --vmlinux FILE.`,
+    );
+  }
+}
+
+function readText(path: string, option: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new OpenError(`${option} ${path}: ${(e as Error).message}`);
+  }
+}

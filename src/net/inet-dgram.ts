@@ -1,0 +1,55 @@
+// Row builder shared by UDP and RAW: both print sk_wmem_alloc - 1 as tx_queue and the receive
+// memory as rx_queue (net/ipv4/udp.c: udp4_format_sock; net/ipv4/raw.c: raw_sock_seq_show).
+
+import type { Kernel, Field } from '../kernel/kernel.js';
+import { sockFields, tcpStateName, AF_INET6, type SockFields } from './sock.js';
+import type { Proto, SocketRow } from './socket-row.js';
+
+export class DgramReader {
+  readonly s: SockFields;
+  private readonly wmem: Field;
+  private readonly rmem: Field;
+  private readonly uid: Field;
+  /** struct udp_sock.forward_deficit: subtracted from rx_queue (udp_rqueue_get, 4.18+). */
+  private readonly forwardDeficit?: Field;
+
+  constructor(readonly k: Kernel) {
+    this.s = sockFields(k);
+    this.wmem = k.field('struct sock', 'sk_wmem_alloc.refs.counter');
+    this.rmem = k.field('struct sock', 'sk_backlog.rmem_alloc.counter');
+    this.uid = k.field('struct sock', 'sk_uid');
+    this.forwardDeficit = k.tryField('struct udp_sock', 'forward_deficit');
+  }
+
+  row(sk: bigint, proto4: Proto, proto6: Proto, isUdp: boolean): SocketRow {
+    const k = this.k;
+    const e = this.s.endpoints(sk);
+    let rx = k.num(sk, this.rmem);
+    if (isUdp && this.forwardDeficit) rx -= k.num(sk, this.forwardDeficit);
+    return {
+      proto: e.family === AF_INET6 ? proto6 : proto4,
+      sock: sk,
+      kind: 'sock',
+      family: e.family,
+      state: tcpStateName(e.state),
+      stateNum: e.state,
+      localAddr: e.localAddr,
+      localPort: e.localPort,
+      remoteAddr: e.remoteAddr,
+      // RAW prints no remote port (destp = 0), even when connected.
+      remotePort: isUdp ? e.remotePort : 0,
+      netns: e.netns,
+      inode: this.s.inode(sk),
+      rxQueue: rx,
+      txQueue: k.num(sk, this.wmem) - 1,
+      uid: k.num(sk, this.uid),
+    };
+  }
+}
+
+const readers = new WeakMap<Kernel, DgramReader>();
+export function dgramReader(k: Kernel): DgramReader {
+  let r = readers.get(k);
+  if (!r) readers.set(k, (r = new DgramReader(k)));
+  return r;
+}

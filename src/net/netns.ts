@@ -1,0 +1,32 @@
+// Network namespaces: init_net and every `struct net` on net_namespace_list
+// (net/core/net_namespace.c: for_each_net). Each is identified, as `ip netns`/`lsns` do,
+// by the inode number of its nsfs file (net->ns.inum).
+
+import type { Kernel } from '../kernel/kernel.js';
+import { listEntries, type WalkProblem } from '../kernel/walk.js';
+
+// struct net: list (list_head), ns.inum (unsigned int) — include/net/net_namespace.h
+export interface NetNs {
+  address: bigint;
+  inode: number;
+  isInit: boolean;
+}
+
+export function netNamespaces(k: Kernel, problems: WalkProblem[] = []): NetNs[] {
+  const init = k.symbol('init_net');
+  const listF = k.field('struct net', 'list');
+  const inumF = k.field('struct net', 'ns.inum');
+  const out: NetNs[] = [];
+  const head = k.symbol('net_namespace_list');
+  for (const link of listEntries(k.mem, head, { where: 'net_namespace_list', limit: 100_000, onProblem: (p) => problems.push(p) })) {
+    const net = link - listF.offsetN;
+    out.push({ address: net, inode: k.num(net, inumF), isInit: net === init });
+  }
+  if (!out.some((n) => n.isInit)) out.unshift({ address: init, inode: k.num(init, inumF), isInit: true });
+  return out;
+}
+
+/** Inode of the netns a `struct net *` is: cached per session by the callers' maps. */
+export function netnsInode(k: Kernel, net: bigint): number {
+  return k.num(net, k.field('struct net', 'ns.inum'));
+}

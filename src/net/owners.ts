@@ -1,0 +1,54 @@
+// Which processes hold each socket: a file whose f_op is socket_file_ops has a struct socket
+// in private_data (net/socket.c: sock_from_file), and socket->sk is the sock the tables list.
+
+import type { Kernel } from '../kernel/kernel.js';
+import type { WalkProblem } from '../kernel/walk.js';
+import { tasks, openFiles, type Task } from '../kernel/tasks.js';
+
+export interface Owner {
+  pid: number;
+  comm: string;
+  fd: number;
+  file: bigint;
+  socket: bigint;
+}
+
+export interface OwnerIndex {
+  /** struct sock * → the (pid, fd) pairs that reach it. */
+  bySock: Map<bigint, Owner[]>;
+  tasks: Task[];
+  /** pid → its socket-holding fds. */
+  byPid: Map<number, Owner[]>;
+  problems: WalkProblem[];
+}
+
+export function ownerIndex(k: Kernel): OwnerIndex {
+  const problems: WalkProblem[] = [];
+  const all = tasks(k, problems);
+  const sockFops = k.symbol('socket_file_ops');
+  const skF = k.field('struct socket', 'sk');
+  const bySock = new Map<bigint, Owner[]>();
+  const byPid = new Map<number, Owner[]>();
+  for (const t of all) {
+    for (const f of openFiles(k, t, problems)) {
+      if (f.fop !== sockFops || f.privateData === 0n) continue;
+      let sk: bigint;
+      try {
+        sk = k.ptr(f.privateData, skF);
+      } catch (e) {
+        problems.push({ where: `fd ${f.fd} of pid ${t.pid}`, address: f.privateData, kind: 'unreadable', detail: (e as Error).message });
+        continue;
+      }
+      const o: Owner = { pid: t.pid, comm: t.comm, fd: f.fd, file: f.file, socket: f.privateData };
+      if (sk) {
+        const list = bySock.get(sk);
+        if (list) list.push(o);
+        else bySock.set(sk, [o]);
+      }
+      const pl = byPid.get(t.pid);
+      if (pl) pl.push(o);
+      else byPid.set(t.pid, [o]);
+    }
+  }
+  return { bySock, tasks: all, byPid, problems };
+}

@@ -1,0 +1,33 @@
+// RAW sockets: raw_v4_hashinfo and raw_v6_hashinfo (net/ipv4/raw.c: raw_get_first walks
+// h->ht[] with sk_for_each / sk_nulls_for_each; raw_sock_seq_show prints the columns).
+//
+// Kernel structures read here:
+//   struct raw_hashinfo { lock; struct hlist_head ht[RAW_HTABLE_SIZE]; }  (hlist_nulls_head in 6.0–6.x)
+//   sockets linked by sk_node / sk_nulls_node (same place in sock_common)
+
+import type { Kernel } from '../kernel/kernel.js';
+import type { WalkProblem } from '../kernel/walk.js';
+import { bucketSockets } from './hashtable.js';
+import { dgramReader } from './inet-dgram.js';
+import type { SocketRow, SocketTable } from './socket-row.js';
+
+export function rawSockets(k: Kernel): SocketTable {
+  const rows: SocketRow[] = [];
+  const problems: WalkProblem[] = [];
+  const r = dgramReader(k);
+  const ht = k.field('struct raw_hashinfo', 'ht');
+  const { elemType, nelems } = k.btf.array(ht.typeId);
+  for (const name of ['raw_v4_hashinfo', 'raw_v6_hashinfo']) {
+    const h = k.trySymbol(name);
+    if (h === undefined) continue; // IPv6 built as a module and not loaded
+    const b = { name, first: h + ht.offsetN, count: nelems, stride: BigInt(k.btf.size(elemType)), nodeOffset: r.s.node.offsetN };
+    for (const sk of bucketSockets(k, b, problems)) {
+      try {
+        rows.push(r.row(sk, 'raw', 'raw6', false));
+      } catch (e) {
+        problems.push({ where: name, address: sk, kind: 'unreadable', detail: (e as Error).message });
+      }
+    }
+  }
+  return { rows, problems };
+}

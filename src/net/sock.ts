@@ -1,0 +1,146 @@
+// The parts of a socket every table shares: struct sock_common (include/net/sock.h) —
+// addresses, ports, family, state, netns — and the socket's inode (net/socket.c: sock_i_ino,
+// SOCK_INODE: struct socket_alloc { struct socket socket; struct inode vfs_inode; }).
+// Full sockets, inet_timewait_sock and request_sock all begin with a sock_common.
+
+import type { Kernel, Field } from '../kernel/kernel.js';
+import { ipv4FromLE, ipv6, ntohs } from './addr.js';
+
+export const AF_UNIX = 1;
+export const AF_INET = 2;
+export const AF_INET6 = 10;
+export const AF_PACKET = 17;
+
+// include/net/tcp_states.h
+export const TCP_STATES = [
+  '', 'ESTABLISHED', 'SYN_SENT', 'SYN_RECV', 'FIN_WAIT1', 'FIN_WAIT2', 'TIME_WAIT', 'CLOSE',
+  'CLOSE_WAIT', 'LAST_ACK', 'LISTEN', 'CLOSING', 'NEW_SYN_RECV', 'BOUND_INACTIVE',
+];
+export const TCP_ESTABLISHED = 1;
+export const TCP_SYN_RECV = 3;
+export const TCP_TIME_WAIT = 6;
+export const TCP_CLOSE = 7;
+export const TCP_LISTEN = 10;
+export const TCP_NEW_SYN_RECV = 12;
+
+export function tcpStateName(n: number): string {
+  return TCP_STATES[n] || `STATE_${n}`;
+}
+
+/** The endpoint fields of a sock_common, decoded. */
+export interface Endpoints {
+  family: number;
+  state: number;
+  localAddr: string;
+  localPort: number;
+  remoteAddr: string;
+  remotePort: number;
+  netns: number;
+  /** `struct net *` the socket belongs to. */
+  net: bigint;
+}
+
+const SC = 'struct sock_common';
+
+/** Resolved once per kernel: offsets of the sock_common/sock members walkers read. */
+export class SockFields {
+  readonly family: Field;
+  readonly state: Field;
+  readonly daddr: Field;
+  readonly rcvSaddr: Field;
+  readonly dport: Field;
+  readonly num: Field;
+  readonly net: Field;
+  readonly v6daddr?: Field;
+  readonly v6rcvSaddr?: Field;
+  readonly nullsNode: Field; // skc_nulls_node, same place as skc_node
+  readonly node: Field;
+  readonly bindNode: Field;
+  readonly refcnt: Field;
+  readonly socket: Field; // struct sock.sk_socket
+  readonly type: Field; // struct sock.sk_type
+  readonly inodeOfSocket: bigint; // offsetof(struct socket_alloc, vfs_inode)
+  readonly iIno: Field;
+  readonly inum: Field;
+  private readonly netnsCache = new Map<bigint, number>();
+
+  constructor(readonly k: Kernel) {
+    this.family = k.field(SC, 'skc_family');
+    this.state = k.field(SC, 'skc_state');
+    this.daddr = k.field(SC, 'skc_daddr');
+    this.rcvSaddr = k.field(SC, 'skc_rcv_saddr');
+    this.dport = k.field(SC, 'skc_dport');
+    this.num = k.field(SC, 'skc_num');
+    this.net = k.field(SC, 'skc_net');
+    this.v6daddr = k.tryField(SC, 'skc_v6_daddr'); // absent without CONFIG_IPV6
+    this.v6rcvSaddr = k.tryField(SC, 'skc_v6_rcv_saddr');
+    this.nullsNode = k.field(SC, 'skc_nulls_node');
+    this.node = k.field(SC, 'skc_node');
+    this.bindNode = k.field(SC, 'skc_bind_node');
+    this.refcnt = k.field(SC, 'skc_refcnt');
+    this.socket = k.field('struct sock', 'sk_socket');
+    this.type = k.field('struct sock', 'sk_type');
+    this.inodeOfSocket = k.off('struct socket_alloc', 'vfs_inode');
+    this.iIno = k.field('struct inode', 'i_ino');
+    this.inum = k.field('struct net', 'ns.inum');
+  }
+
+  /** Inode number of a netns, cached by `struct net *`. */
+  netnsOf(net: bigint): number {
+    let n = this.netnsCache.get(net);
+    if (n === undefined) {
+      n = this.k.num(net, this.inum);
+      this.netnsCache.set(net, n);
+    }
+    return n;
+  }
+
+  /** The `struct net *` of any sock_common (possible_net_t holds one pointer). */
+  netOf(sk: bigint): bigint {
+    return this.k.ptr(sk, this.net);
+  }
+
+  endpoints(sk: bigint): Endpoints {
+    const k = this.k;
+    const family = k.num(sk, this.family);
+    const state = k.num(sk, this.state);
+    const net = k.ptr(sk, this.net);
+    let localAddr: string;
+    let remoteAddr: string;
+    if (family === AF_INET6 && this.v6rcvSaddr && this.v6daddr) {
+      localAddr = ipv6(k.mem.read(sk + this.v6rcvSaddr.offsetN, 16));
+      remoteAddr = ipv6(k.mem.read(sk + this.v6daddr.offsetN, 16));
+    } else {
+      localAddr = ipv4FromLE(k.num(sk, this.rcvSaddr));
+      remoteAddr = ipv4FromLE(k.num(sk, this.daddr));
+    }
+    return {
+      family,
+      state,
+      localAddr,
+      localPort: k.num(sk, this.num),
+      remoteAddr,
+      remotePort: ntohs(k.num(sk, this.dport)),
+      net,
+      netns: this.netnsOf(net),
+    };
+  }
+
+  /** sock_i_ino(): the inode of the socket's file, 0 for sockets without one. */
+  inode(sk: bigint): number {
+    const sock = this.k.ptr(sk, this.socket);
+    if (sock === 0n) return 0;
+    return this.k.num(sock + this.inodeOfSocket, this.iIno);
+  }
+}
+
+/** One SockFields per kernel (they are pure functions of the BTF). */
+const perKernel = new WeakMap<Kernel, SockFields>();
+export function sockFields(k: Kernel): SockFields {
+  let f = perKernel.get(k);
+  if (!f) {
+    f = new SockFields(k);
+    perKernel.set(k, f);
+  }
+  return f;
+}

@@ -1,0 +1,57 @@
+// One socket as the tables list it: what /proc/net/{tcp,udp,raw,unix,packet} print, plus the
+// kernel address to drill into. Every protocol walker returns these.
+
+import type { WalkProblem } from '../kernel/walk.js';
+
+export type Proto =
+  | 'tcp' | 'tcp6' | 'udp' | 'udp6' | 'udplite' | 'udplite6' | 'raw' | 'raw6' | 'unix' | 'packet';
+
+export interface SocketRow {
+  proto: Proto;
+  /** struct sock * (or inet_timewait_sock * / request_sock *, see `kind`). */
+  sock: bigint;
+  kind: 'sock' | 'timewait' | 'request';
+  family: number;
+  /** Kernel state name: ESTABLISHED, LISTEN, TIME_WAIT, NEW_SYN_RECV; for UNIX too (LISTEN, ESTABLISHED, CLOSE). */
+  state: string;
+  stateNum: number;
+  localAddr: string;
+  localPort: number;
+  remoteAddr: string;
+  remotePort: number;
+  /** sock_i_ino: 0 for sockets without a file (TIME_WAIT, request socks, kernel sockets). */
+  inode: number;
+  /** Inode number of the socket's network namespace. */
+  netns: number;
+  rxQueue: number;
+  txQueue: number;
+  uid: number;
+  /** UNIX: bound path ('@name' for abstract), socket type. */
+  path?: string;
+  type?: string;
+  /** Protocol-specific extras (packet: proto/ifindex; unix: peer). */
+  extra?: Record<string, string | number>;
+}
+
+/** Rows of one table plus the problems met while walking it (shown as marked lines). */
+export interface SocketTable {
+  rows: SocketRow[];
+  problems: WalkProblem[];
+}
+
+/** "addr:port" as the JSON and netstat columns show it; IPv6 in brackets; port 0 → "*". */
+export function localText(r: SocketRow): string {
+  return endpointText(r.localAddr, r.localPort, r.family === 10, false);
+}
+
+export function remoteText(r: SocketRow): string {
+  return endpointText(r.remoteAddr, r.remotePort, r.family === 10, true);
+}
+
+function endpointText(addr: string, port: number, v6: boolean, star: boolean): string {
+  const p = port === 0 && star ? '*' : String(port);
+  return v6 ? `[${addr}]:${p}` : `${addr}:${p}`;
+}
+
+// include/linux/net.h: enum sock_type
+export const SOCK_TYPES: Record<number, string> = { 1: 'STREAM', 2: 'DGRAM', 3: 'RAW', 4: 'RDM', 5: 'SEQPACKET', 6: 'DCCP', 10: 'PACKET' };

@@ -1,0 +1,171 @@
+// TCP sockets: the established hash, the listening hash, the bind hash.
+// Mirrors net/ipv4/tcp_ipv4.c (tcp_get_idx / established_get_first: what /proc/net/tcp walks,
+// get_tcp4_sock / get_timewait4_sock / get_openreq4 for the columns) and
+// include/net/inet_hashtables.h.
+//
+// Kernel structures read here:
+//   struct inet_hashinfo { struct inet_ehash_bucket *ehash; unsigned int ehash_mask;
+//       struct inet_bind_hashbucket *bhash; unsigned int bhash_size;
+//       struct inet_listen_hashbucket *lhash2; unsigned int lhash2_mask;
+//       struct inet_listen_hashbucket listening_hash[32];   /* until 5.19 */ }
+//   struct inet_ehash_bucket { struct hlist_nulls_head chain; }
+//   struct inet_listen_hashbucket { ...; hlist_head head | hlist_nulls_head nulls_head; }
+//   struct netns_ipv4 { struct inet_timewait_death_row tcp_death_row (or *): hashinfo }  /* 6.1+: per-netns ehash */
+//   struct tcp_sock { rcv_nxt, copied_seq, write_seq, snd_una }, struct sock { sk_ack_backlog, sk_uid }
+//   struct inet_timewait_sock { __tw_common; tw_substate }, struct request_sock { __req_common; rsk_listener }
+
+import type { Kernel } from '../kernel/kernel.js';
+import type { WalkProblem } from '../kernel/walk.js';
+import { bucketSockets, type BucketArray } from './hashtable.js';
+import type { NetNs } from './netns.js';
+import { sockFields, tcpStateName, TCP_LISTEN, TCP_NEW_SYN_RECV, TCP_TIME_WAIT, AF_INET6, type SockFields } from './sock.js';
+import type { SocketRow, SocketTable } from './socket-row.js';
+
+const HI = 'struct inet_hashinfo';
+
+/** Every distinct inet_hashinfo: the global tcp_hashinfo and any netns's own (6.1+ child ehash). */
+export function tcpHashinfos(k: Kernel, nets: NetNs[]): bigint[] {
+  const set = new Set<bigint>([k.symbol('tcp_hashinfo')]);
+  const dr = k.tryField('struct net', 'ipv4.tcp_death_row');
+  if (dr) {
+    const isPtr = k.btf.kind(dr.typeId) === 2; // BTF_KIND_PTR: a pointer in some 6.x kernels
+    const hf = k.field('struct inet_timewait_death_row', 'hashinfo');
+    for (const n of nets) {
+      try {
+        const row = isPtr ? k.ptr(n.address, dr) : n.address + dr.offsetN;
+        if (row === 0n) continue;
+        const hi = k.ptr(row, hf);
+        if (hi !== 0n) set.add(hi);
+      } catch {
+        // an unreadable netns keeps the global table only
+      }
+    }
+  }
+  return [...set];
+}
+
+/** Per-kernel readers for the TCP columns. */
+class TcpReader {
+  readonly s: SockFields;
+  private readonly rcvNxt;
+  private readonly copiedSeq;
+  private readonly writeSeq;
+  private readonly sndUna;
+  private readonly ackBacklog;
+  private readonly uid;
+  private readonly twSubstate;
+  private readonly rskListener;
+
+  constructor(readonly k: Kernel) {
+    this.s = sockFields(k);
+    this.rcvNxt = k.field('struct tcp_sock', 'rcv_nxt');
+    this.copiedSeq = k.field('struct tcp_sock', 'copied_seq');
+    this.writeSeq = k.field('struct tcp_sock', 'write_seq');
+    this.sndUna = k.field('struct tcp_sock', 'snd_una');
+    this.ackBacklog = k.field('struct sock', 'sk_ack_backlog');
+    this.uid = k.field('struct sock', 'sk_uid');
+    this.twSubstate = k.field('struct inet_timewait_sock', 'tw_substate');
+    this.rskListener = k.field('struct request_sock', '__req_common.skc_listener'); // #define rsk_listener
+  }
+
+  /** A row for any entry of the TCP hashes, by what its skc_state says it is. */
+  row(sk: bigint): SocketRow {
+    const k = this.k;
+    const e = this.s.endpoints(sk);
+    const proto = e.family === AF_INET6 ? 'tcp6' : 'tcp';
+    const base = { proto, sock: sk, family: e.family, localAddr: e.localAddr, localPort: e.localPort,
+      remoteAddr: e.remoteAddr, remotePort: e.remotePort, netns: e.netns } as const;
+    if (e.state === TCP_TIME_WAIT) {
+      const sub = k.num(sk, this.twSubstate);
+      return { ...base, kind: 'timewait', state: tcpStateName(sub), stateNum: sub, inode: 0, rxQueue: 0, txQueue: 0, uid: 0 };
+    }
+    if (e.state === TCP_NEW_SYN_RECV) {
+      const listener = k.ptr(sk, this.rskListener);
+      const uid = listener ? k.num(listener, this.uid) : 0;
+      return { ...base, kind: 'request', state: 'SYN_RECV', stateNum: TCP_NEW_SYN_RECV, inode: 0, rxQueue: 0, txQueue: 0, uid };
+    }
+    const txQueue = (k.num(sk, this.writeSeq) - k.num(sk, this.sndUna)) >>> 0;
+    const rxQueue = e.state === TCP_LISTEN
+      ? k.num(sk, this.ackBacklog)
+      : Math.max((k.num(sk, this.rcvNxt) - k.num(sk, this.copiedSeq)) | 0, 0);
+    return { ...base, kind: 'sock', state: tcpStateName(e.state), stateNum: e.state, inode: this.s.inode(sk),
+      rxQueue, txQueue, uid: k.num(sk, this.uid) };
+  }
+}
+
+const readers = new WeakMap<Kernel, TcpReader>();
+function reader(k: Kernel): TcpReader {
+  let r = readers.get(k);
+  if (!r) readers.set(k, (r = new TcpReader(k)));
+  return r;
+}
+
+export function tcpRow(k: Kernel, sk: bigint): SocketRow {
+  return reader(k).row(sk);
+}
+
+/** Every bucket of an ehash: full sockets, TIME_WAIT and NEW_SYN_RECV entries. */
+export function ehashBuckets(k: Kernel, hashinfo: bigint): BucketArray {
+  return {
+    name: 'tcp ehash',
+    first: k.ptr(hashinfo, k.field(HI, 'ehash')) + k.off('struct inet_ehash_bucket', 'chain'),
+    count: k.num(hashinfo, k.field(HI, 'ehash_mask')) + 1,
+    stride: BigInt(k.sizeof('struct inet_ehash_bucket')),
+    nodeOffset: reader(k).s.nullsNode.offsetN,
+  };
+}
+
+/**
+ * Listening sockets. Before 5.19 every listener is on listening_hash[] (by port) — and also on
+ * lhash2 through icsk_listen_portaddr_node; from 5.19 (commit "net: inet: Retire port only
+ * listening_hash") only on lhash2, linked by sk_nulls_node. Walk exactly one of them.
+ */
+export function listeningBuckets(k: Kernel, hashinfo: bigint): BucketArray {
+  const s = reader(k).s;
+  const LB = 'struct inet_listen_hashbucket';
+  // head (hlist) and nulls_head (hlist_nulls) share a union; the walk handles both endings.
+  const headOff = (k.tryField(LB, 'nulls_head') ?? k.field(LB, 'head')).offsetN;
+  const stride = BigInt(k.sizeof(LB));
+  const lh = k.tryField(HI, 'listening_hash');
+  if (lh) {
+    return { name: 'tcp listening_hash', first: hashinfo + lh.offsetN + headOff, count: k.btf.array(lh.typeId).nelems,
+      stride, nodeOffset: s.node.offsetN };
+  }
+  const portaddr = k.tryField('struct inet_connection_sock', 'icsk_listen_portaddr_node');
+  return {
+    name: 'tcp lhash2',
+    first: k.ptr(hashinfo, k.field(HI, 'lhash2')) + headOff,
+    count: k.num(hashinfo, k.field(HI, 'lhash2_mask')) + 1,
+    stride,
+    nodeOffset: portaddr ? portaddr.offsetN : s.nullsNode.offsetN,
+  };
+}
+
+function collect(k: Kernel, b: BucketArray, rows: SocketRow[], problems: WalkProblem[]): void {
+  const r = reader(k);
+  for (const sk of bucketSockets(k, b, problems)) {
+    try {
+      rows.push(r.row(sk));
+    } catch (e) {
+      problems.push({ where: b.name, address: sk, kind: 'unreadable', detail: (e as Error).message });
+    }
+  }
+}
+
+/** All TCP sockets of all namespaces: listeners first, then the established hash, as /proc does. */
+export function tcpSockets(k: Kernel, nets: NetNs[]): SocketTable {
+  const rows: SocketRow[] = [];
+  const problems: WalkProblem[] = [];
+  const lhash = k.tryField(HI, 'lhash2');
+  const seenListeners = new Set<bigint>();
+  for (const hi of tcpHashinfos(k, nets)) {
+    // A netns's own hashinfo shares the global listening hash (inet_pernet_hashinfo_alloc).
+    const lkey = lhash ? k.ptr(hi, lhash) : hi;
+    if (!seenListeners.has(lkey)) {
+      seenListeners.add(lkey);
+      collect(k, listeningBuckets(k, hi), rows, problems);
+    }
+    collect(k, ehashBuckets(k, hi), rows, problems);
+  }
+  return { rows, problems };
+}

@@ -1,0 +1,69 @@
+// What a command returns: typed rows, not text. The renderers (text.ts, json.ts) decide the
+// format, and the shell makes the rows selectable; a command never prints.
+
+export interface Column {
+  key: string;
+  title: string;
+  align?: 'left' | 'right';
+}
+
+/** A reference from a row to something the shell can open (drill-down). */
+export type Ref =
+  | { kind: 'sock'; address: bigint }
+  | { kind: 'task'; pid: number }
+  | { kind: 'skb'; address: bigint }
+  | { kind: 'netns'; inode: number };
+
+export interface Row {
+  /** Cell text by column key. */
+  cells: Record<string, string>;
+  /** The row as data for --json. */
+  data: unknown;
+  ref?: Ref;
+}
+
+/** A netstat-style table. */
+export interface TableOutput {
+  kind: 'table';
+  title?: string;
+  columns: Column[];
+  rows: Row[];
+  /** Printed under the table: walk problems, "N more", hints. */
+  notes?: string[];
+  /** Omit the header line (netstat -a style listings have none in the seed). */
+  headless?: boolean;
+}
+
+/** Free text (info banners, struct dumps, help). */
+export interface TextOutput {
+  kind: 'text';
+  lines: string[];
+  data?: unknown;
+}
+
+/** Per-object blocks as the seed's verbose views print them, separated by rules. */
+export interface BlocksOutput {
+  kind: 'blocks';
+  blocks: { lines: string[]; data: unknown; ref?: Ref }[];
+  notes?: string[];
+}
+
+export interface GroupOutput {
+  kind: 'group';
+  parts: Output[];
+}
+
+export type Output = TableOutput | TextOutput | BlocksOutput | GroupOutput;
+
+export function text(...lines: string[]): TextOutput {
+  return { kind: 'text', lines };
+}
+
+export function group(parts: Output[]): Output {
+  return parts.length === 1 ? parts[0] : { kind: 'group', parts };
+}
+
+/** Hex with 0x, for kernel addresses in text and JSON. */
+export function hex(v: bigint | number): string {
+  return '0x' + v.toString(16);
+}

@@ -1,0 +1,166 @@
+// Socket rows → netstat-style tables (inet, UNIX, packet) and the seed's -v blocks.
+
+import type { SocketRow } from '../net/socket-row.js';
+import { localText, remoteText } from '../net/socket-row.js';
+import type { Owner } from '../net/owners.js';
+import { hex, type Column, type Row, type TableOutput } from './model.js';
+
+export interface RowContext {
+  owners: (sock: bigint) => Owner[];
+  ifName: (netns: number, ifindex: number) => string;
+  showNetns: boolean;
+}
+
+export function ownerText(os: Owner[]): string {
+  const seen = new Set<string>();
+  const parts: string[] = [];
+  for (const o of os) {
+    const t = `${o.pid}/${o.comm}`;
+    if (!seen.has(t)) parts.push(t);
+    seen.add(t);
+  }
+  return parts.join(',') || '-';
+}
+
+/** The JSON object of a socket row (issue: proto, local, remote, state, inode, netns, queues, sock, owners). */
+export function socketJson(r: SocketRow, owners: Owner[]): Record<string, unknown> {
+  const j: Record<string, unknown> = {
+    proto: r.proto,
+    local: r.proto === 'unix' || r.proto === 'packet' ? r.localAddr : localText(r),
+    remote: r.proto === 'unix' || r.proto === 'packet' ? r.remoteAddr : remoteText(r),
+    state: r.state,
+    inode: r.inode,
+    netns: r.netns,
+    rxQueue: r.rxQueue,
+    txQueue: r.txQueue,
+    uid: r.uid,
+    sock: hex(r.sock),
+    kind: r.kind,
+    owners: owners.map((o) => ({ pid: o.pid, comm: o.comm, fd: o.fd })),
+  };
+  if (r.path !== undefined || r.proto === 'unix') j.path = r.path ?? '';
+  if (r.type !== undefined) j.type = r.type;
+  if (r.extra) Object.assign(j, r.extra);
+  return j;
+}
+
+function row(r: SocketRow, cells: Record<string, string>, ctx: RowContext): Row {
+  const os = ctx.owners(r.sock);
+  return { cells, data: socketJson(r, os), ref: { kind: 'sock', address: r.sock } };
+}
+
+const netnsCol: Column = { key: 'netns', title: 'Netns', align: 'right' };
+
+export function inetTable(rows: SocketRow[], ctx: RowContext, title?: string): TableOutput {
+  const columns: Column[] = [
+    { key: 'proto', title: 'Proto' },
+    { key: 'recvq', title: 'Recv-Q', align: 'right' },
+    { key: 'sendq', title: 'Send-Q', align: 'right' },
+    { key: 'local', title: 'Local Address' },
+    { key: 'remote', title: 'Foreign Address' },
+    { key: 'state', title: 'State' },
+    { key: 'inode', title: 'Inode', align: 'right' },
+    ...(ctx.showNetns ? [netnsCol] : []),
+    { key: 'owner', title: 'PID/Program name' },
+  ];
+  return {
+    kind: 'table',
+    title,
+    columns,
+    rows: rows.map((r) =>
+      row(r, {
+        proto: r.proto,
+        recvq: String(r.rxQueue),
+        sendq: String(r.txQueue),
+        local: localText(r),
+        remote: remoteText(r),
+        state: r.proto.startsWith('tcp') ? r.state : r.stateNum === 7 ? '' : r.state,
+        inode: String(r.inode),
+        netns: String(r.netns),
+        owner: ownerText(ctx.owners(r.sock)),
+      }, ctx),
+    ),
+  };
+}
+
+export function unixTable(rows: SocketRow[], ctx: RowContext): TableOutput {
+  const columns: Column[] = [
+    { key: 'proto', title: 'Proto' },
+    { key: 'recvq', title: 'Recv-Q', align: 'right' },
+    { key: 'type', title: 'Type' },
+    { key: 'state', title: 'State' },
+    { key: 'inode', title: 'I-Node', align: 'right' },
+    { key: 'peer', title: 'Peer', align: 'right' },
+    ...(ctx.showNetns ? [netnsCol] : []),
+    { key: 'owner', title: 'PID/Program name' },
+    { key: 'path', title: 'Path' },
+  ];
+  return {
+    kind: 'table',
+    columns,
+    rows: rows.map((r) =>
+      row(r, {
+        proto: 'unix',
+        recvq: String(r.rxQueue),
+        type: r.type ?? '',
+        state: r.state === 'UNCONNECTED' ? '' : r.state,
+        inode: String(r.inode),
+        peer: r.extra?.peerInode ? String(r.extra.peerInode) : '-',
+        netns: String(r.netns),
+        owner: ownerText(ctx.owners(r.sock)),
+        path: r.path ?? '',
+      }, ctx),
+    ),
+  };
+}
+
+export function packetTable(rows: SocketRow[], ctx: RowContext): TableOutput {
+  const columns: Column[] = [
+    { key: 'proto', title: 'Proto' },
+    { key: 'type', title: 'Type' },
+    { key: 'ethertype', title: 'Protocol' },
+    { key: 'iface', title: 'Iface' },
+    { key: 'state', title: 'State' },
+    { key: 'rmem', title: 'Rmem', align: 'right' },
+    { key: 'inode', title: 'Inode', align: 'right' },
+    ...(ctx.showNetns ? [netnsCol] : []),
+    { key: 'owner', title: 'PID/Program name' },
+  ];
+  return {
+    kind: 'table',
+    columns,
+    rows: rows.map((r) =>
+      row(r, {
+        proto: 'packet',
+        type: r.type ?? '',
+        ethertype: r.localAddr,
+        iface: ctx.ifName(r.netns, Number(r.extra?.ifindex ?? 0)),
+        state: r.state,
+        rmem: String(r.rxQueue),
+        inode: String(r.inode),
+        netns: String(r.netns),
+        owner: ownerText(ctx.owners(r.sock)),
+      }, ctx),
+    ),
+  };
+}
+
+/** The seed's one-line socket summary ("tcp 127.0.0.1:9165 127.0.0.1:47939 ESTABLISHED"). */
+export function socketLine(r: SocketRow): string {
+  if (r.proto === 'unix') return `unix ${r.type ?? ''} ${r.state} ${r.inode} ${r.path ?? ''}`.trimEnd();
+  if (r.proto === 'packet') return `packet ${r.type ?? ''} proto=${r.localAddr} ifindex=${r.extra?.ifindex ?? 0} ${r.state}`;
+  const st = r.proto.startsWith('tcp') ? r.state : `st=${r.stateNum}`;
+  return `${r.proto.padEnd(5)} ${localText(r).padEnd(22)} ${remoteText(r).padEnd(22)} ${st}`;
+}
+
+/** "<struct tcp_sock 0x…> TCP" as the seed heads each verbose block. */
+export function socketHeader(r: SocketRow): string {
+  const type =
+    r.kind === 'timewait' ? 'inet_timewait_sock'
+      : r.kind === 'request' ? 'request_sock'
+        : r.proto.startsWith('tcp') ? 'tcp_sock'
+          : r.proto.startsWith('udp') ? 'udp_sock'
+            : r.proto.startsWith('raw') ? 'raw_sock'
+              : r.proto === 'unix' ? 'unix_sock' : 'packet_sock';
+  return `<struct ${type} ${hex(r.sock)}> ${r.proto.replace(/6$/, '').toUpperCase()}${r.netns ? `  netns ${r.netns}` : ''}`;
+}

@@ -1,0 +1,58 @@
+// Plain-text rendering: aligned columns like netstat, blocks separated by rules like the seed.
+
+import type { Output, TableOutput } from './model.js';
+
+export const RULE = '-'.repeat(78);
+
+export function renderText(out: Output): string {
+  return renderLines(out).join('\n');
+}
+
+export function renderLines(out: Output): string[] {
+  switch (out.kind) {
+    case 'text':
+      return out.lines;
+    case 'table':
+      return renderTable(out);
+    case 'blocks': {
+      const lines: string[] = [];
+      for (const b of out.blocks) lines.push(RULE, ...b.lines);
+      if (out.blocks.length) lines.push(RULE);
+      return lines.concat(out.notes ?? []);
+    }
+    case 'group': {
+      const lines: string[] = [];
+      out.parts.forEach((p, i) => {
+        if (i > 0) lines.push('');
+        lines.push(...renderLines(p));
+      });
+      return lines;
+    }
+  }
+}
+
+/** Table lines: the header (unless headless) and one line per row, columns padded to fit. */
+export function renderTable(t: TableOutput): string[] {
+  const widths = t.columns.map((c) => (t.headless ? 0 : c.title.length));
+  for (const r of t.rows) t.columns.forEach((c, i) => (widths[i] = Math.max(widths[i], (r.cells[c.key] ?? '').length)));
+  const line = (get: (key: string, i: number) => string) =>
+    t.columns
+      .map((c, i) => {
+        const v = get(c.key, i);
+        const last = i === t.columns.length - 1;
+        return c.align === 'right' ? v.padStart(widths[i]) : last ? v : v.padEnd(widths[i]);
+      })
+      .join(' ')
+      .trimEnd();
+  const lines: string[] = [];
+  if (t.title) lines.push(t.title);
+  if (!t.headless) lines.push(line((_k, i) => t.columns[i].title));
+  for (const r of t.rows) lines.push(line((k) => r.cells[k] ?? ''));
+  return lines.concat(t.notes ?? []);
+}
+
+/** Table row lines alone (the shell's selectable list shows these). */
+export function tableRowLines(t: TableOutput): { header: string; rows: string[] } {
+  const all = renderTable({ ...t, title: undefined, notes: undefined, headless: false });
+  return { header: all[0], rows: all.slice(1) };
+}

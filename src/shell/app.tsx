@@ -1,0 +1,248 @@
+// The interactive shell (ink): a prompt whose finished output goes into <Static> above it,
+// history (↑/↓, `!!`, `r`), Tab completion, and browse mode over the last command's rows.
+// Only mounted when stdin is a terminal (cli.ts checks); batch and one-shot runs never get here.
+
+import { readFileSync, appendFileSync } from 'node:fs';
+const dbg = (m: string) => appendFileSync('/tmp/xs-dbg.log', `${Date.now() % 100000} ${m}\n`);
+import { useCallback, useRef, useState } from 'react';
+import { Box, Static, Text, render, useApp, useInput, useStdout } from 'ink';
+import type { Output, Ref } from '../report/model.js';
+import { runLine, type LineResult } from './dispatch.js';
+import { openRef, type DrillView } from './drill.js';
+import { openableCount } from './browse.js';
+import { dumpInfo, banner } from './commands/info.js';
+import { useInputHistory, defaultHistoryFile, expandRepeat } from './hooks/useInputHistory.js';
+import { useCompletion } from './hooks/useCompletion.js';
+import { Prompt, PROMPT } from './components/Prompt.js';
+import { Browser } from './components/Browser.js';
+import type { Session } from './session.js';
+
+/** One finished piece of the transcript, printed once by <Static>. */
+interface Printed {
+  id: number;
+  lines: string[];
+  style?: 'error' | 'dim' | 'echo';
+}
+
+export interface AppProps {
+  session: Session;
+  /** Where history is kept; null keeps none. Default: $XDG_STATE_HOME/xportshow/history. */
+  historyFile?: string | null;
+  /** Runs one line (default: dispatch's runLine); tests pass a fake runner. */
+  run?: (line: string) => LineResult;
+  /** Opens a row's ref (default: drill's openRef). */
+  open?: (ref: Ref) => DrillView;
+  /** Lines printed at start (default: version, dump path and the dump's one-line banner). */
+  banner?: string[];
+  version?: string;
+}
+
+export function packageVersion(): string {
+  try {
+    return JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version;
+  } catch {
+    return '?';
+  }
+}
+
+function startLines(session: Session, version: string): string[] {
+  const lines = [`xportshow ${version} — ${session.path}`];
+  try {
+    lines.push(banner(dumpInfo(session)));
+  } catch (e) {
+    lines.push(`(could not read the dump's banner: ${e instanceof Error ? e.message : String(e)})`);
+  }
+  lines.push("Type 'help' for commands. Tab completes, ↑/↓ recall history, 'quit' or Ctrl-D leaves.");
+  return lines;
+}
+
+/** `** Execution took 0.03s (real)`, as the seed prints after each command. */
+export function timingLine(ms: number): string {
+  return `** Execution took ${(ms / 1000).toFixed(2)}s (real)`;
+}
+
+export function App({ session, historyFile, run, open, banner: bannerLines, version }: AppProps) {
+  const { exit } = useApp();
+  const { stdout } = useStdout();
+  const rows = stdout?.rows || 24;
+  const columns = stdout?.columns || 80;
+  const runner = run ?? ((line: string) => runLine(session, line));
+  const opener = open ?? ((ref: Ref) => openRef(session, ref));
+
+  const nextId = useRef(0);
+  const [printed, setPrinted] = useState<Printed[]>(() => [
+    { id: nextId.current++, lines: bannerLines ?? startLines(session, version ?? packageVersion()), style: 'dim' },
+  ]);
+  const print = (items: Omit<Printed, 'id'>[]) =>
+    setPrinted((p) => [...p, ...items.filter((i) => i.lines.length).map((i) => ({ ...i, id: nextId.current++ }))]);
+
+  const history = useInputHistory(historyFile === undefined ? defaultHistoryFile() : historyFile);
+  const completion = useCompletion(session);
+  const [value, setValue] = useState('');
+  const [inputKey, setInputKey] = useState(0);
+  const [busy, setBusy] = useState<string | undefined>(undefined);
+  const [browsing, setBrowsing] = useState(false);
+  // The last command's output when it has rows that can be opened.
+  const [last, setLast] = useState<{ line: string; output: Output; count: number } | undefined>(undefined);
+  // Set while the App handles a Ctrl key, so the letter ink-text-input would insert is dropped.
+  const swallow = useRef(false);
+
+  /** Put a line in the prompt from outside, cursor at the end (remount the input). */
+  const setLine = (v: string) => {
+    setValue(v);
+    setInputKey((k) => k + 1);
+  };
+
+  const onChange = useCallback(
+    (v: string) => {
+      if (swallow.current) return;
+      completion.close();
+      setValue(v);
+    },
+    [completion],
+  );
+
+  const execute = (line: string) => {
+    dbg('execute ' + line);
+    let r: LineResult;
+    try {
+      r = runner(line);
+    } catch (e) {
+      // runLine catches command errors itself; this is the last guard so the session survives.
+      const msg = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+      r = { lines: [msg], error: msg, ms: 0 };
+    }
+    setBusy(undefined);
+    if (r.quit) {
+      exit();
+      return;
+    }
+    const out: Omit<Printed, 'id'>[] = [];
+    if (r.error) out.push({ lines: [r.error.split('\n')[0]], style: 'error' });
+    else {
+      out.push({ lines: r.lines });
+      if (r.wroteTo) out.push({ lines: [`(written to ${r.wroteTo})`], style: 'dim' });
+    }
+    out.push({ lines: [timingLine(r.ms)], style: 'dim' });
+    print(out);
+    dbg('printed');
+    const count = r.error || !r.output ? 0 : openableCount(r.output);
+    setLast(count ? { line, output: r.output!, count } : undefined);
+  };
+
+  const onSubmit = (raw: string) => {
+    completion.close();
+    const line = expandRepeat(raw, history.entries);
+    setValue('');
+    if (line === undefined) {
+      print([{ lines: [PROMPT + raw], style: 'echo' }, { lines: ['no command to repeat yet'], style: 'error' }]);
+      return;
+    }
+    print([{ lines: [PROMPT + line], style: 'echo' }]);
+    if (!line.trim()) return;
+    history.add(line);
+    setBusy(line);
+    // Let the echo and "running" line render before a long command blocks the event loop.
+    dbg('schedule ' + line);
+    setTimeout(() => execute(line), 0);
+  };
+
+  useInput(
+    (input, key) => {
+      if (key.ctrl && input.length === 1 && /[a-z]/.test(input)) {
+        swallow.current = true;
+        setImmediate(() => (swallow.current = false));
+        if (input === 'd' && value === '') return exit();
+        if (input === 'c') {
+          if (value === '') return exit();
+          completion.close();
+          return setLine('');
+        }
+        if (input === 'u') return setLine('');
+        if (input === 'w') return setLine(value.replace(/\S+\s*$/, ''));
+        return setLine(value); // other Ctrl keys: no change; Ctrl-E puts the cursor at the end
+      }
+      if (key.tab) {
+        const v = completion.tab(value, key.shift ? -1 : 1);
+        if (v !== undefined) setLine(v);
+        return;
+      }
+      if (key.escape) {
+        const v = completion.cancel();
+        if (v !== undefined) setLine(v);
+        return;
+      }
+      if (key.upArrow) {
+        if (completion.menu) {
+          const v = completion.tab(value, -1);
+          if (v !== undefined) setLine(v);
+          return;
+        }
+        const v = history.older(value);
+        if (v !== undefined) setLine(v);
+        return;
+      }
+      if (key.downArrow) {
+        if (completion.menu) {
+          const v = completion.tab(value, 1);
+          if (v !== undefined) setLine(v);
+          return;
+        }
+        if (history.browsing()) {
+          const v = history.newer();
+          if (v !== undefined) setLine(v);
+          return;
+        }
+        if (value === '' && last) setBrowsing(true);
+      }
+    },
+    { isActive: !busy && !browsing },
+  );
+
+  const hint = last && value === '' ? `↓ to browse ${last.count} row${last.count === 1 ? '' : 's'}` : undefined;
+
+  return (
+    <Box flexDirection="column">
+      <Static items={printed}>
+        {(p) => (
+          <Text
+            key={p.id}
+            color={p.style === 'error' ? 'red' : undefined}
+            dimColor={p.style === 'dim'}
+            bold={p.style === 'echo'}
+          >
+            {p.lines.join('\n')}
+          </Text>
+        )}
+      </Static>
+      {busy !== undefined ? (
+        <Text dimColor>running {busy} …</Text>
+      ) : browsing && last ? (
+        <Browser
+          title={last.line}
+          output={last.output}
+          open={opener}
+          rows={rows}
+          columns={columns}
+          onExit={() => setBrowsing(false)}
+        />
+      ) : (
+        <Prompt
+          value={value}
+          inputKey={inputKey}
+          onChange={onChange}
+          onSubmit={onSubmit}
+          menu={completion.menu}
+          hint={hint}
+          width={columns}
+        />
+      )}
+    </Box>
+  );
+}
+
+/** Run the shell until the user quits (`quit`, `exit`, `q`, Ctrl-D on an empty line). */
+export async function runShell(session: Session, opts: { historyFile?: string | null } = {}): Promise<void> {
+  const instance = render(<App session={session} historyFile={opts.historyFile} />, { exitOnCtrlC: false });
+  await instance.waitUntilExit();
+}

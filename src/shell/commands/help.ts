@@ -1,0 +1,44 @@
+// `help [CMD]`: the command list, or one command's synopsis, details and examples.
+
+import { text } from '../../report/model.js';
+import { optionHelp } from '../options.js';
+import { UsageError, type Command } from '../command.js';
+
+/** `help`, given the command table it describes (passed in to keep imports one-way). */
+export function makeHelpCommand(commands: () => Command[]): Command {
+  const findCommand = (w: string) => commands().find((c) => c.name === w || c.aliases?.includes(w));
+  const commandWords = () => commands().flatMap((c) => [c.name, ...(c.aliases ?? [])]);
+  return {
+  name: 'help',
+  aliases: ['?'],
+  synopsis: 'help [CMD]',
+  summary: 'list commands, or show how to use one',
+  examples: ['help', 'help struct'],
+  complete: (_s, i) => (i === 0 ? commandWords() : []),
+  run(_s, inv) {
+    const w = inv.args[0];
+    if (!w) {
+      const width = Math.max(...commands().map((c) => c.synopsis.length));
+      return text(
+        'Commands:',
+        ...commands().map((c) => `  ${c.synopsis.padEnd(width)}  ${c.summary}`),
+        `  ${'quit'.padEnd(width)}  leave the shell`,
+        '',
+        'Options (as in the seed xportshow; long options may be abbreviated):',
+        ...optionHelp().filter((l) => !/--(system-map|btf|vmlinux|command)/.test(l)),
+        '',
+        "Any command: '| grep PATTERN' filters, '> FILE' / '>> FILE' writes, --json prints JSON.",
+      );
+    }
+    const c = findCommand(w);
+    if (!c) throw new UsageError(`help: no command '${w}' (try: help)`);
+    return text(
+      `${c.synopsis}`,
+      `  ${c.summary}`,
+      ...(c.details ?? []).map((d) => '  ' + d),
+      ...(c.aliases?.length ? [`  aliases: ${c.aliases.join(', ')}`] : []),
+      ...(c.examples?.length ? ['  examples:', ...c.examples.map((e) => '    ' + e)] : []),
+    );
+  },
+};
+}

@@ -1,0 +1,44 @@
+// `netns [INODE]`: the network namespaces, with socket counts; with INODE, its sockets.
+
+import { namespaces, socketTable, FAMILIES, devices } from '../tables.js';
+import { hex } from '../../report/model.js';
+import { UsageError, type Command } from '../command.js';
+import { showSockets, queryFromOptions } from './sockets.js';
+
+export const netnsCommand: Command = {
+  name: 'netns',
+  synopsis: 'netns [INODE]',
+  summary: 'network namespaces (inode, struct net, devices, sockets); with INODE its sockets',
+  examples: ['netns', 'netns 4026531840'],
+  complete: (s, i) => (i === 0 ? namespaces(s).map((n) => String(n.inode)) : []),
+  run(s, inv) {
+    const nets = namespaces(s);
+    const w = inv.args[0];
+    if (w) {
+      const ino = Number(w);
+      if (!nets.some((n) => n.inode === ino)) throw new UsageError(`no network namespace with inode ${w} (try: netns)`);
+      return showSockets(s, { ...queryFromOptions(inv.line.options), all: true, netns: ino }, inv.verbose);
+    }
+    const devs = devices(s);
+    return {
+      kind: 'table',
+      columns: [
+        { key: 'inode', title: 'NETNS', align: 'right' },
+        { key: 'net', title: 'struct net' },
+        { key: 'init', title: '' },
+        { key: 'devs', title: 'Devices' },
+        ...FAMILIES.map((f) => ({ key: f, title: f.toUpperCase(), align: 'right' as const })),
+      ],
+      rows: nets.map((n) => {
+        const counts = Object.fromEntries(FAMILIES.map((f) => [f, socketTable(s, f).rows.filter((r) => r.netns === n.inode).length]));
+        const dn = devs.filter((d) => d.netns === n.inode).map((d) => d.name);
+        return {
+          cells: { inode: String(n.inode), net: hex(n.address), init: n.isInit ? 'init_net' : '', devs: dn.join(','),
+            ...Object.fromEntries(FAMILIES.map((f) => [f, String(counts[f])])) },
+          data: { inode: n.inode, net: hex(n.address), init: n.isInit, devices: dn, sockets: counts },
+          ref: { kind: 'netns', inode: n.inode },
+        };
+      }),
+    };
+  },
+};

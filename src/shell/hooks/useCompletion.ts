@@ -1,0 +1,47 @@
+// Tab completion state for the prompt: the open menu (if any) over the pure functions of
+// complete.ts. The prompt owns the line; this hook only says what the line becomes.
+
+import { useCallback, useRef, useState } from 'react';
+import { pressTab, type CompletionMenu } from '../complete.js';
+import type { Session } from '../session.js';
+
+export interface CompletionControl {
+  menu: CompletionMenu | undefined;
+  /** Tab / Shift-Tab: the new line, or undefined when nothing completes. */
+  tab(line: string, dir?: 1 | -1): string | undefined;
+  /** Esc: close the menu; returns the line as typed before Tab (undefined if no menu). */
+  cancel(): string | undefined;
+  /** Typing or running a line closes the menu, keeping what is in the line. */
+  close(): void;
+}
+
+export function useCompletion(session: Session): CompletionControl {
+  const [menu, setMenu] = useState<CompletionMenu | undefined>(undefined);
+  // A ref too: several keys can arrive before React re-renders (pasted or fast input).
+  const menuRef = useRef<CompletionMenu | undefined>(undefined);
+  const set = (m: CompletionMenu | undefined) => {
+    menuRef.current = m;
+    setMenu(m);
+  };
+
+  const tab = useCallback(
+    (line: string, dir: 1 | -1 = 1) => {
+      const r = pressTab(session, line, menuRef.current, dir);
+      set(r?.menu);
+      return r?.value;
+    },
+    [session],
+  );
+
+  const cancel = useCallback(() => {
+    const m = menuRef.current;
+    set(undefined);
+    return m?.original;
+  }, []);
+
+  const close = useCallback(() => {
+    if (menuRef.current) set(undefined);
+  }, []);
+
+  return { menu, tab, cancel, close };
+}

@@ -1,0 +1,131 @@
+// The one option table, shared by the one-shot CLI and the shell prompt. Short options and
+// long names follow the seed (pykdump xportshow) so `-at`, `-atv`, `--port 2049` mean the same
+// everywhere; long options may be abbreviated to any unambiguous prefix (`--summ`).
+
+import { parseArgs } from 'node:util';
+
+export interface OptionSpec {
+  name: string;
+  short?: string;
+  type: 'boolean' | 'string';
+  /** `-v` may repeat (`-vv`). */
+  multiple?: boolean;
+  arg?: string;
+  help: string;
+  /** Which view it asks for; views not built yet answer "not available yet". */
+  view?: string;
+  /** Only meaningful on the command line (not at the prompt). */
+  cliOnly?: boolean;
+}
+
+export const OPTIONS: OptionSpec[] = [
+  { name: 'help', short: 'h', type: 'boolean', help: 'show this help message and exit' },
+  { name: 'version', type: 'boolean', help: "print 'xportshow' version and exit" },
+  { name: 'verbose', short: 'v', type: 'boolean', multiple: true, help: 'verbose output (repeat for more: -vv)' },
+  { name: 'json', type: 'boolean', help: 'print the result as JSON' },
+  { name: 'all', short: 'a', type: 'boolean', help: 'print all sockets', view: 'sockets' },
+  { name: 'listening', short: 'l', type: 'boolean', help: 'print LISTEN sockets only', view: 'sockets' },
+  { name: 'tcp', short: 't', type: 'boolean', help: 'print TCP info', view: 'sockets' },
+  { name: 'udp', short: 'u', type: 'boolean', help: 'print UDP info', view: 'sockets' },
+  { name: 'raw', short: 'w', type: 'boolean', help: 'print RAW info', view: 'sockets' },
+  { name: 'unix', short: 'x', type: 'boolean', help: 'print UNIX info', view: 'sockets' },
+  { name: 'packet', type: 'boolean', help: 'print AF_PACKET sockets', view: 'sockets' },
+  { name: 'port', type: 'string', arg: 'PORT', help: 'limit output to the specified port (src or dst)', view: 'sockets' },
+  { name: 'tcpstate', type: 'string', arg: 'STATE', help: 'limit TCP output to one state (e.g. ESTABLISHED)', view: 'sockets' },
+  { name: 'retransonly', type: 'boolean', help: 'only TCP sockets that are retransmitting', view: 'sockets' },
+  { name: 'pid', type: 'string', arg: 'PID', help: 'print sockets for PID', view: 'pid' },
+  { name: 'program', type: 'string', arg: 'PROGRAM', help: 'print sockets for cmdname', view: 'program' },
+  { name: 'netns', type: 'string', arg: 'INODE|all', help: 'limit to one network namespace (default: all)' },
+  { name: 'route', short: 'r', type: 'boolean', help: 'print routing table', view: 'route' },
+  { name: 'netfilter', type: 'boolean', help: 'print Netfilter hooks', view: 'netfilter' },
+  { name: 'softnet', type: 'boolean', help: 'print softnet queues', view: 'softnet' },
+  { name: 'summary', type: 'boolean', help: 'print a summary', view: 'summary' },
+  { name: 'statistics', short: 's', type: 'boolean', help: 'print statistics', view: 'statistics' },
+  { name: 'interfaces', short: 'i', type: 'boolean', help: 'print interface info', view: 'interfaces' },
+  { name: 'interface', type: 'string', arg: 'IF', help: 'limit output to the specified interface only' },
+  { name: 'decode', type: 'string', arg: 'ADDR', help: 'decode iph/th/uh', view: 'decode' },
+  { name: 'sysctl', type: 'boolean', help: 'print sysctl info for net.', view: 'sysctl' },
+  { name: 'devpack', type: 'boolean', help: 'print dev_pack info', view: 'devpack' },
+  { name: 'arp', type: 'boolean', help: 'print ARP & neighbouring info', view: 'arp' },
+  { name: 'rtcache', type: 'boolean', help: 'print the routing cache', view: 'rtcache' },
+  { name: 'skbuffhead', type: 'string', arg: 'ADDR', help: 'print sk_buff_head', view: 'skbuffhead' },
+  { name: 'everything', type: 'boolean', help: 'run all functions available', view: 'everything' },
+  { name: 'system-map', type: 'string', arg: 'FILE', help: 'symbols from a System.map or saved /proc/kallsyms', cliOnly: true },
+  { name: 'btf', type: 'string', arg: 'FILE', help: 'types from a raw BTF file or an ELF with .BTF', cliOnly: true },
+  { name: 'vmlinux', type: 'string', arg: 'FILE', help: 'symbols and types from a vmlinux', cliOnly: true },
+  { name: 'command', short: 'c', type: 'string', arg: 'CMDS', help: 'run commands ("CMD; CMD") and exit', cliOnly: true },
+];
+
+export type ParsedOptions = Record<string, string | boolean | (string | boolean)[] | undefined>;
+
+export interface ParsedLine {
+  options: ParsedOptions;
+  positionals: string[];
+  /** -v count. */
+  verbose: number;
+}
+
+export class OptionError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'OptionError';
+  }
+}
+
+/** Replace `--pre` / `--pre=v` with the one long option it abbreviates; error if ambiguous/unknown. */
+export function expandLongPrefixes(args: string[], table = OPTIONS): string[] {
+  const names = table.map((o) => o.name);
+  return args.map((a) => {
+    if (!a.startsWith('--') || a === '--') return a;
+    const eq = a.indexOf('=');
+    const key = a.slice(2, eq < 0 ? undefined : eq);
+    const rest = eq < 0 ? '' : a.slice(eq);
+    if (names.includes(key)) return a;
+    const hits = names.filter((n) => n.startsWith(key));
+    if (hits.length === 1) return `--${hits[0]}${rest}`;
+    if (hits.length === 0) throw new OptionError(`unknown option --${key}`);
+    throw new OptionError(`ambiguous option --${key}: could be ${hits.map((h) => '--' + h).join(', ')}`);
+  });
+}
+
+export function parseOptionWords(args: string[], table = OPTIONS): ParsedLine {
+  const config: Record<string, { type: 'boolean' | 'string'; short?: string; multiple?: boolean }> = {};
+  // Node 20 parseArgs rejects keys present with an undefined value (`multiple: undefined`).
+  for (const o of table) {
+    config[o.name] = { type: o.type };
+    if (o.short) config[o.name].short = o.short;
+    if (o.multiple) config[o.name].multiple = true;
+  }
+  let parsed;
+  try {
+    parsed = parseArgs({ args: expandLongPrefixes(args, table), options: config, allowPositionals: true, strict: true });
+  } catch (e) {
+    throw new OptionError(cleanParseError((e as Error).message));
+  }
+  const v = parsed.values.verbose;
+  return {
+    options: parsed.values as ParsedOptions,
+    positionals: parsed.positionals,
+    verbose: Array.isArray(v) ? v.length : v ? 1 : 0,
+  };
+}
+
+function cleanParseError(msg: string): string {
+  return msg.replace(/\. To specify a positional argument.*$/s, '').replace(/^Unknown option '(.*)'$/, 'unknown option $1');
+}
+
+/** The views the options ask for, in table order, without repeats. */
+export function requestedViews(p: ParsedLine): string[] {
+  const views: string[] = [];
+  for (const o of OPTIONS) {
+    if (o.view && p.options[o.name] !== undefined && !views.includes(o.view)) views.push(o.view);
+  }
+  return views;
+}
+
+export function optionHelp(table = OPTIONS): string[] {
+  return table.map((o) => {
+    const flags = [o.short ? `-${o.short}` : '', `--${o.name}${o.arg ? '=' + o.arg : ''}`].filter(Boolean).join(', ');
+    return `  ${flags.padEnd(28)} ${o.help}`;
+  });
+}

@@ -1,0 +1,54 @@
+// Every command, by name, and the views the seed's options ask for. A view the tool cannot
+// show yet answers that it is not available yet: never an empty or made-up table.
+
+import type { Command } from './command.js';
+import { infoCommand } from './commands/info.js';
+import { symCommand } from './commands/sym.js';
+import { structCommand } from './commands/struct.js';
+import { rdCommand } from './commands/rd.js';
+import { reloadCommand } from './commands/reload.js';
+import { makeHelpCommand } from './commands/help.js';
+import { socketsCommand, familyCommands, listenCommand } from './commands/sockets.js';
+import { pidCommand, programCommand, psCommand, processView, taskByPid } from './commands/tasks.js';
+import { sockCommand } from './commands/sock.js';
+import { netnsCommand } from './commands/netns.js';
+import { registerOpener } from './drill.js';
+import { socketDetailView } from './socket-view.js';
+import { showSockets } from './commands/sockets.js';
+import { FAMILIES } from './tables.js';
+import { skbInfo } from '../net/skb.js';
+import { hex } from '../report/model.js';
+
+export const COMMANDS: Command[] = [
+  socketsCommand, ...familyCommands, listenCommand, sockCommand, psCommand, pidCommand, programCommand, netnsCommand,
+  infoCommand, symCommand, structCommand, rdCommand, reloadCommand,
+];
+COMMANDS.push(makeHelpCommand(() => COMMANDS));
+
+/** Option-selected views → the command that shows them. */
+export const VIEW_COMMANDS: Record<string, string> = { sockets: 'sockets', pid: 'pid', program: 'program' };
+
+registerOpener('sock', (s, ref) => socketDetailView(s, (ref as { address: bigint }).address));
+registerOpener('task', (s, ref) => {
+  const t = taskByPid(s, (ref as { pid: number }).pid);
+  return { title: `pid ${t.pid} ${t.comm}`, output: processView(s, t) };
+});
+registerOpener('netns', (s, ref) => {
+  const inode = (ref as { inode: number }).inode;
+  return { title: `netns ${inode}`, output: showSockets(s, { families: FAMILIES, all: true, listening: false, retransOnly: false, netns: inode }, 0) };
+});
+registerOpener('skb', (s, ref) => {
+  const a = (ref as { address: bigint }).address;
+  const i = skbInfo(s.kernel, a);
+  const lines = [`<struct sk_buff ${hex(a)}>`, `len=${i.len} data_len=${i.dataLen} truesize=${i.truesize} protocol=0x${i.protocol.toString(16).padStart(4, '0')}`, ...i.headers];
+  return { title: `skb ${hex(a)}`, output: { kind: 'text', lines, data: { skb: hex(a), ...i } } };
+});
+
+export function findCommand(word: string): Command | undefined {
+  return COMMANDS.find((c) => c.name === word || c.aliases?.includes(word));
+}
+
+/** Words the prompt offers for completion of the first word. */
+export function commandWords(): string[] {
+  return COMMANDS.flatMap((c) => [c.name, ...(c.aliases ?? [])]).concat(['quit']);
+}

@@ -1,0 +1,66 @@
+// The session's parsed tables: each built on first use and kept until `reload`.
+
+import type { Session } from './session.js';
+import { netNamespaces, type NetNs } from '../net/netns.js';
+import { tcpSockets } from '../net/tcp.js';
+import { udpSockets } from '../net/udp.js';
+import { rawSockets } from '../net/raw.js';
+import { unixSockets } from '../net/unix.js';
+import { packetSockets } from '../net/packet.js';
+import { ownerIndex, type OwnerIndex } from '../net/owners.js';
+import type { SocketTable } from '../net/socket-row.js';
+import { kernelClock, type KernelClock } from '../kernel/time.js';
+import { netDevices } from '../net/devices.js';
+
+export type Family = 'tcp' | 'udp' | 'raw' | 'unix' | 'packet';
+export const FAMILIES: Family[] = ['tcp', 'udp', 'raw', 'unix', 'packet'];
+
+export function namespaces(s: Session): NetNs[] {
+  return s.cached('netns', () => netNamespaces(s.kernel));
+}
+
+export function socketTable(s: Session, f: Family): SocketTable {
+  return s.cached(`sockets:${f}`, () => {
+    const k = s.kernel;
+    const nets = namespaces(s);
+    switch (f) {
+      case 'tcp':
+        return tcpSockets(k, nets);
+      case 'udp':
+        return udpSockets(k, nets);
+      case 'raw':
+        return rawSockets(k);
+      case 'unix':
+        return unixSockets(k, nets);
+      case 'packet':
+        return packetSockets(k, nets);
+    }
+  });
+}
+
+export function owners(s: Session): OwnerIndex {
+  return s.cached('owners', () => ownerIndex(s.kernel));
+}
+
+export function clock(s: Session): KernelClock {
+  return s.cached('clock', () => kernelClock(s.kernel));
+}
+
+/** Find a socket row by its kernel address in any table. */
+export function findSocket(s: Session, sock: bigint) {
+  for (const f of FAMILIES) {
+    const r = socketTable(s, f).rows.find((x) => x.sock === sock);
+    if (r) return r;
+  }
+  return undefined;
+}
+
+export function devices(s: Session) {
+  return s.cached('devices', () => netDevices(s.kernel, namespaces(s)));
+}
+
+/** Interface name of ifindex in a netns ("*" for 0, the index itself if unknown). */
+export function ifName(s: Session, netns: number, ifindex: number): string {
+  if (ifindex === 0) return '*';
+  return devices(s).find((d) => d.netns === netns && d.ifindex === ifindex)?.name ?? String(ifindex);
+}

@@ -1,0 +1,123 @@
+// kallsyms decoded from the real dumps (dumps/<suite>-<version>/vmcore.kdump).
+import { describe, expect, it } from 'vitest';
+import { decodeKallsyms, decodeKallsymsAt, kallsymsLocationFromVmcoreInfo } from '../../src/debuginfo/kallsyms.js';
+import { findKallsymsByShapeDetailed } from '../../src/debuginfo/kallsyms-scan.js';
+import { parseSystemMap } from '../../src/debuginfo/system-map.js';
+import type { ModuleSymbol } from '../../src/debuginfo/symbol-table.js';
+import { kernelOffset, symbolAddress } from '../../src/debuginfo/vmcoreinfo.js';
+import { dumpDirs, guestKallsyms, openFixture } from './kallsyms-dumps.js';
+
+const dirs = dumpDirs();
+const withKallsymsInVmcoreinfo = dirs.filter((d) => openFixture(d).info.has('SYMBOL(kallsyms_names)'));
+const withoutKallsymsInVmcoreinfo = dirs.filter((d) => !withKallsymsInVmcoreinfo.includes(d));
+/** How far past _stext the image is searched (what src/kernel/open.ts passes). */
+const SCAN = 96n << 20n;
+
+describe.skipIf(withKallsymsInVmcoreinfo.length === 0)('kallsyms in real 6.x dumps', () => {
+  for (const dir of withKallsymsInVmcoreinfo) {
+    it(`${dir}: _stext matches VMCOREINFO, networking globals are there`, () => {
+      const { dump, info, read } = openFixture(dir);
+      try {
+        const stext = symbolAddress(info, '_stext')!;
+        const loc = kallsymsLocationFromVmcoreInfo(info);
+        const t0 = performance.now();
+        const r = decodeKallsymsAt(read, loc, (m) => m.scheme);
+        const ms = performance.now() - t0;
+        console.log(`${dir}: ${r.count} symbols, ${r.scheme}, markers checked: ${r.markersChecked}, ${ms.toFixed(1)} ms (pages included)`);
+        expect(r.table.lookup('_stext')).toBe(stext);
+        expect(r.count).toBeGreaterThan(50_000);
+        expect(r.markersChecked).toBe(true);
+        // x86-64 SMP kernels of Debian 12 and 13: CONFIG_KALLSYMS_ABSOLUTE_PERCPU=y
+        expect(r.scheme).toBe('absolute-percpu');
+        for (const name of ['init_net', 'tcp_hashinfo', 'init_top_pgt', '__start_BTF', '__stop_BTF']) {
+          expect(r.table.lookup(name), name).toBeGreaterThan(stext);
+        }
+        // Symbols VMCOREINFO also names must agree with kallsyms (node_online_map and
+        // swapper_pg_dir are macros there; the kallsyms_* tables leave themselves out).
+        for (const name of ['init_top_pgt', 'init_uts_ns']) {
+          expect(r.table.lookup(name), name).toBe(symbolAddress(info, name));
+        }
+        // Per-CPU symbols are offsets (absolute-percpu keeps them small).
+        expect(r.table.lookup('runqueues')).toBeLessThan(0x100000n);
+        const near = r.table.nearest(r.table.lookup('tcp_v4_rcv')! + 5n);
+        expect(near?.symbol.name).toBe('tcp_v4_rcv');
+        expect(near?.offset).toBe(5n);
+        // decodeKallsyms (the public entry) says where the symbols came from
+        const table = decodeKallsyms(read, info);
+        expect(table.source).toBe(`kallsyms in the dump (absolute-percpu, ${r.count} symbols)`);
+      } finally {
+        dump.close();
+      }
+    });
+  }
+});
+
+describe.skipIf(dirs.length === 0)('kallsyms found by shape in real dumps', () => {
+  for (const dir of withKallsymsInVmcoreinfo) {
+    it(`${dir}: the shape search finds the tables VMCOREINFO names, symbol for symbol`, () => {
+      const { dump, info, read } = openFixture(dir);
+      try {
+        const stext = symbolAddress(info, '_stext')!;
+        const t0 = performance.now();
+        const r = findKallsymsByShapeDetailed(read, stext, stext + SCAN, info);
+        const ms = performance.now() - t0;
+        console.log(`${dir}: found by shape after ${(r.scanned / 2 ** 20).toFixed(1)} MiB, ${r.layout} order, ${ms.toFixed(0)} ms`);
+        expect(r.at.names).toBe(symbolAddress(info, 'kallsyms_names'));
+        expect(r.at.numSyms).toBe(symbolAddress(info, 'kallsyms_num_syms'));
+        expect(r.at.tokenTable).toBe(symbolAddress(info, 'kallsyms_token_table'));
+        expect(r.at.tokenIndex).toBe(symbolAddress(info, 'kallsyms_token_index'));
+        expect(r.at.offsets).toBe(symbolAddress(info, 'kallsyms_offsets'));
+        expect(r.at.relativeBase).toBe(symbolAddress(info, 'kallsyms_relative_base'));
+        const a = r.table.all();
+        const b = decodeKallsyms(read, info).all();
+        expect(a.length).toBe(b.length);
+        let differ = 0;
+        for (let i = 0; i < a.length; i++) if (a[i].name !== b[i].name || a[i].address !== b[i].address || a[i].type !== b[i].type) differ++;
+        expect(differ).toBe(0);
+      } finally {
+        dump.close();
+      }
+    });
+  }
+
+  for (const dir of withoutKallsymsInVmcoreinfo) {
+    it(`${dir}: VMCOREINFO lists no kallsyms (before 6.0); found by shape, equal to the guest's /proc/kallsyms`, () => {
+      const { dump, info, read } = openFixture(dir);
+      try {
+        expect(() => decodeKallsyms(read, info)).toThrow(/VMCOREINFO has no SYMBOL\(kallsyms_names\).*kernels before 6\.0/);
+        const stext = symbolAddress(info, '_stext')!;
+        const t0 = performance.now();
+        const r = findKallsymsByShapeDetailed(read, stext, stext + SCAN, info);
+        const ms = performance.now() - t0;
+        console.log(
+          `${dir}: ${r.count} symbols found by shape after ${(r.scanned / 2 ** 20).toFixed(1)} MiB ` +
+            `(${r.unreadablePages} pages not in the dump), ${r.scheme}, ${r.layout} order, ${ms.toFixed(0)} ms`,
+        );
+        expect(r.table.lookup('_stext')).toBe(stext);
+        expect(r.count).toBeGreaterThan(50_000);
+        expect(r.scheme).toBe('absolute-percpu'); // Debian 11: CONFIG_KALLSYMS_ABSOLUTE_PERCPU=y
+        expect(r.layout).toBe('old');
+        expect(r.table.source).toMatch(/^kallsyms found in the dump by shape \(absolute-percpu, \d+ symbols, kallsyms_names at 0xffffffff[0-9a-f]+\)$/);
+
+        const text = guestKallsyms(dir);
+        if (text === undefined) return;
+        const proc = parseSystemMap(text, kernelOffset(info) ?? 0n, 'kallsyms', info);
+        for (const name of ['tcp_hashinfo', 'init_net', 'unix_socket_table', 'init_top_pgt', 'runqueues']) {
+          expect(r.table.lookup(name), name).toBe(proc.lookup(name));
+          expect(r.table.lookup(name), name).toBeDefined();
+        }
+        // Every vmlinux symbol, in order, with its type letter.
+        const core = proc.all().filter((s) => (s as ModuleSymbol).module === undefined);
+        const mine = r.table.all();
+        expect(mine.length).toBe(core.length);
+        let differ = 0;
+        for (let i = 0; i < core.length; i++) {
+          if (core[i].name !== mine[i].name || core[i].address !== mine[i].address || core[i].type !== mine[i].type) differ++;
+        }
+        expect(differ).toBe(0);
+      } finally {
+        dump.close();
+      }
+    });
+  }
+});
