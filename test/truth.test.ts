@@ -1,6 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { inflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import {
   FIXTURE_NAMES,
@@ -201,5 +203,86 @@ describe('bullseye extras', () => {
     expect(ks).toMatch(/ [Dd] init_net$/m);
     const btf = readFileSync(join(dir, 'vmlinux.btf'));
     expect(btf.readUInt16LE(0)).toBe(0xeb9f); // BTF magic
+  });
+});
+
+// ---------------------------------------------------------------- raw kdump sanity (fixture integrity)
+
+const CODEC_FLAG: Record<string, number> = { zlib: 0x1, lzo: 0x2, snappy: 0x4, zstd: 0x20 };
+
+interface KdumpPages {
+  blockSize: number;
+  status: number;
+  descs: { offset: number; size: number; flags: number }[];
+  buf: Buffer;
+}
+
+/** Minimal reader of a makedumpfile kdump-compressed file: header fields and page descriptors. */
+function readKdump(path: string): KdumpPages {
+  const buf = readFileSync(path);
+  expect(buf.subarray(0, 8).toString('latin1')).toBe('KDUMP   ');
+  const version = buf.readInt32LE(8);
+  const status = buf.readUInt32LE(424);
+  const blockSize = buf.readInt32LE(428);
+  const subHdrSize = buf.readInt32LE(432);
+  const bitmapBlocks = buf.readUInt32LE(436);
+  let maxMapnr = buf.readUInt32LE(440);
+  if (version >= 6) maxMapnr = Number(buf.readBigUInt64LE(blockSize + 96));
+  const half = (bitmapBlocks / 2) * blockSize;
+  const bm2 = (1 + subHdrSize) * blockSize + half;
+  let n = 0;
+  for (let pfn = 0; pfn < maxMapnr && pfn >> 3 < half; pfn++) if (buf[bm2 + (pfn >> 3)]! & (1 << (pfn & 7))) n++;
+  const descOff = (1 + subHdrSize + bitmapBlocks) * blockSize;
+  const descs: KdumpPages['descs'] = [];
+  for (let i = 0; i < n; i++) {
+    const o = descOff + i * 24;
+    descs.push({ offset: Number(buf.readBigInt64LE(o)), size: buf.readUInt32LE(o + 8), flags: buf.readUInt32LE(o + 12) });
+  }
+  return { blockSize, status, descs, buf };
+}
+
+const require = createRequire(import.meta.url);
+const snappy = require('snappyjs') as { uncompress(b: Uint8Array): Uint8Array };
+
+function pageOf(k: KdumpPages, i: number): Buffer {
+  const d = k.descs[i]!;
+  const raw = k.buf.subarray(d.offset, d.offset + d.size);
+  if (d.flags === 0) return raw;
+  if (d.flags & 0x1) return inflateSync(raw);
+  if (d.flags & 0x4) return Buffer.from(snappy.uncompress(raw));
+  throw new Error(`codec ${d.flags} not decoded here`);
+}
+
+describe.each(present)('kdump file of %s', (name) => {
+  const dir = fixtureDir(name);
+  const meta = loadTruth(dir).meta!;
+  it('stores its pages with the codec meta.json names', () => {
+    const k = readKdump(join(dir, 'vmcore.kdump'));
+    const flag = CODEC_FLAG[meta.compression]!;
+    expect(flag).toBeDefined();
+    expect(k.blockSize).toBe(4096);
+    expect(k.status & flag).toBe(flag);
+    expect(k.descs.length).toBeGreaterThan(10_000);
+    const flags = new Set(k.descs.map((d) => d.flags));
+    for (const f of flags) expect([0, flag]).toContain(f);
+    expect(flags).toContain(flag);
+    for (const d of k.descs) expect(d.offset + d.size).toBeLessThanOrEqual(k.buf.length);
+  });
+});
+
+describe('bookworm snappy variant', () => {
+  const dir = fixtureDir('bookworm-6.1');
+  it.runIf(existsSync(join(dir, 'vmcore.snappy.kdump')))('holds the same pages as the zlib file', () => {
+    const z = readKdump(join(dir, 'vmcore.kdump'));
+    const s = readKdump(join(dir, 'vmcore.snappy.kdump'));
+    expect(s.status & 0x4).toBe(0x4);
+    expect(s.descs.length).toBe(z.descs.length);
+    expect(s.descs.some((d) => d.flags === 0x4)).toBe(true);
+    // same header up to the status field, same VMCOREINFO
+    expect(s.buf.subarray(0, 424).equals(z.buf.subarray(0, 424))).toBe(true);
+    expect(s.buf.subarray(4096, 8192).equals(z.buf.subarray(4096, 8192))).toBe(false); // eraseinfo offset moved
+    for (let i = 0; i < z.descs.length; i += 7) {
+      expect(pageOf(s, i).equals(pageOf(z, i)), `page ${i}`).toBe(true);
+    }
   });
 });

@@ -10,7 +10,7 @@
 //                         character is the nm type letter, the rest the name.
 //   kallsyms_markers      u32 every 256 symbols: offset of symbol 256·k in kallsyms_names
 //   kallsyms_offsets      s32 per symbol, turned into an address by one of four schemes below
-//   kallsyms_relative_base, kallsyms_addresses (absolute u64 per symbol, old configs; gone in 6.11)
+//   kallsyms_relative_base, kallsyms_addresses (absolute u64 per symbol, old configs; gone by 6.12)
 //
 // VMCOREINFO lists the tables' runtime addresses since 6.0 (commit 5fd8fea935a1 "vmcoreinfo:
 // include kallsyms symbols", f09bddbd8661 "vmcoreinfo: add kallsyms_num_syms symbol").
@@ -28,14 +28,14 @@ export class KallsymsError extends Error {
 
 /** How kallsyms_offsets[i] becomes an address (kernel/kallsyms.c kallsyms_sym_address). */
 export type AddressScheme =
-  /** CONFIG_KALLSYMS_ABSOLUTE_PERCPU (x86-64 SMP until 6.15): offset ≥ 0 is the address itself
-   *  (per-CPU symbols), < 0 means relative_base - 1 - offset. */
+  /** CONFIG_KALLSYMS_ABSOLUTE_PERCPU (x86-64 SMP; Debian's 5.10, 6.1 and 6.12 all have it):
+   *  offset ≥ 0 is the address itself (per-CPU symbols), < 0 means relative_base - 1 - offset. */
   | 'absolute-percpu'
   /** CONFIG_KALLSYMS_BASE_RELATIVE: relative_base + (u32)offset. */
   | 'base-relative'
-  /** No relative_base (7.0+): &kallsyms_offsets[i] + (s32)offset. */
+  /** No relative_base (said to be 7.0+; not seen in a dump yet): &kallsyms_offsets[i] + (s32)offset. */
   | 'place-relative'
-  /** !CONFIG_KALLSYMS_BASE_RELATIVE (before 6.11): kallsyms_addresses[i] as is. */
+  /** !CONFIG_KALLSYMS_BASE_RELATIVE (old configs; 6.12 has no such option): kallsyms_addresses[i] as is. */
   | 'absolute';
 
 /** Runtime addresses of the kallsyms tables. */
@@ -62,6 +62,7 @@ export interface KallsymsResult {
 }
 
 const MAX_SYMS = 4_000_000;
+const TWO32 = 0x1_0000_0000;
 
 // ---------------------------------------------------------------------------------------------
 // Pure decoding (buffers in, arrays out): used by decodeKallsyms, the shape search and tests.
@@ -192,29 +193,35 @@ export function decodeNames(names: Uint8Array, count: number, tokens: Tokens, lo
   return { names: list, types, markers, end: off, hashes };
 }
 
-/** Decode names, choosing the length encoding: 2-byte lengths since 6.1, 1-byte before. The
- *  two differ only when a length byte has its top bit set; then the one that lands exactly on
- *  kallsyms_markers (or, without markers, the one that ends closest to `expectedEnd`) wins. */
+/** The ways `names` can be read as `count` symbols: with 2-byte lengths (6.1+) and with plain
+ *  length bytes. They differ only when some length byte has its top bit set. */
+function encodings(names: Uint8Array, count: number): { longLengths: boolean; walk: NonNullable<ReturnType<typeof walkNames>> }[] {
+  const long = walkNames(names, count, true);
+  if (long && !long.sawLong) return [{ longLengths: true, walk: long }];
+  const short = walkNames(names, count, false);
+  const out: { longLengths: boolean; walk: NonNullable<ReturnType<typeof walkNames>> }[] = [];
+  if (long) out.push({ longLengths: true, walk: long });
+  if (short) out.push({ longLengths: false, walk: short });
+  return out;
+}
+
+/** Decode names with the length encoding whose symbol offsets equal kallsyms_markers (2-byte
+ *  lengths first: since 6.1 that is what scripts/kallsyms.c writes). */
 export function decodeNamesAuto(
   names: Uint8Array,
   count: number,
   tokens: Tokens,
   markers: Uint32Array | undefined,
 ): DecodedNames & { longLengths: boolean; markersMatch: boolean | undefined } {
-  const long = walkNames(names, count, true);
-  const short = long && !long.sawLong ? long : walkNames(names, count, false);
-  const candidates: boolean[] = [];
-  if (long) candidates.push(true);
-  if (short && short !== long) candidates.push(false);
-  if (candidates.length === 0) throw new KallsymsError(`kallsyms_names does not hold ${count} symbols`);
-  let chosen = candidates[0];
-  let markersMatch: boolean | undefined;
-  if (markers) {
-    const ok = candidates.filter((c) => sameMarkers((c ? long : short)!.markers, markers));
-    markersMatch = ok.length > 0;
-    if (ok.length > 0) chosen = ok[0];
-  }
-  return { ...decodeNames(names, count, tokens, chosen), longLengths: chosen, markersMatch };
+  const options = encodings(names, count);
+  if (options.length === 0) throw new KallsymsError(`kallsyms_names does not hold ${count} symbols`);
+  const match = markers ? options.find((o) => sameMarkers(o.walk.markers, markers)) : undefined;
+  const chosen = match ?? options[0];
+  return {
+    ...decodeNames(names, count, tokens, chosen.longLengths),
+    longLengths: chosen.longLengths,
+    markersMatch: markers ? match !== undefined : undefined,
+  };
 }
 
 function sameMarkers(a: Uint32Array, b: Uint32Array): boolean {
@@ -319,7 +326,6 @@ export function allAddresses(
   return result;
 }
 
-const TWO32 = 0x1_0000_0000;
 /** Decoded names + raw address data → symbol columns, with the scheme that puts _stext where VMCOREINFO
  *  says. Throws, listing what each scheme gave, when none does. */
 export function buildSymbols(
@@ -396,30 +402,29 @@ export function decodeKallsymsAt(read: VirtualReader, loc: KallsymsLocation, sou
   const tokens = readTokens(read, loc);
   const names = readNames(read, loc, count);
 
-  // kallsyms_markers: given, or the first 8-aligned spot after the names (every layout).
+  // kallsyms_markers: given, or at the first 8-aligned spot after the names (every layout of
+  // scripts/kallsyms.c puts them there). Each length encoding ends the names elsewhere: the
+  // one whose own markers agree is the right one.
   const nMarkers = (count + 255) >>> 8;
-  let markers: Uint32Array | undefined;
-  const walked = walkNames(names, count, true) ?? walkNames(names, count, false);
-  const markersAt = loc.markers ?? (walked ? (loc.names + BigInt(walked.end) + 7n) & ~7n : undefined);
-  if (markersAt !== undefined) {
+  const options = encodings(names, count);
+  if (options.length === 0) throw new KallsymsError(`kallsyms_names at 0x${loc.names.toString(16)} does not hold ${count} symbols`);
+  let chosen = options[0];
+  let markersChecked = false;
+  for (const o of options) {
+    const at = loc.markers ?? (loc.names + BigInt(o.walk.end) + 7n) & ~7n;
+    let markers: Uint32Array | undefined;
     try {
-      markers = u32Array(read(markersAt, 4 * nMarkers), nMarkers);
+      markers = u32Array(read(at, 4 * nMarkers), nMarkers);
     } catch {
-      markers = undefined;
+      markers = undefined; // unreadable: leave unchecked
+    }
+    if (markers && sameMarkers(o.walk.markers, markers)) {
+      chosen = o;
+      markersChecked = true;
+      break;
     }
   }
-  const decoded = decodeNamesAuto(names, count, tokens, markers);
-  // When the markers were not given, a miss on the 1st layout guess proves little; retry from
-  // where the chosen encoding ends.
-  let markersChecked = decoded.markersMatch === true;
-  if (!markersChecked && loc.markers === undefined) {
-    const at = (loc.names + BigInt(decoded.end) + 7n) & ~7n;
-    try {
-      markersChecked = sameMarkers(decoded.markers, u32Array(read(at, 4 * nMarkers), nMarkers));
-    } catch {
-      /* unreadable: leave unchecked */
-    }
-  }
+  const decoded = decodeNames(names, count, tokens, chosen.longLengths);
 
   let offsets: Buffer | undefined;
   let addresses: Buffer | undefined;

@@ -3,7 +3,7 @@
 
 import type { PositionalReader } from './file.js';
 import { PageCache, DEFAULT_CACHE_PAGES } from './page-cache.js';
-import type { DumpFormat, DumpStats, ElfNote, PhysicalDump } from './types.js';
+import { PageMissingError, type DumpFormat, type DumpStats, type ElfNote, type PhysicalDump } from './types.js';
 
 export interface OpenOptions {
   /** Decoded pages kept in memory (default 4096 = 16 MiB of 4 KiB pages). */
@@ -43,7 +43,16 @@ export abstract class BaseDump implements PhysicalDump {
   page(pfn: number): Buffer {
     const hit = this.cache.get(pfn);
     if (hit !== undefined) return hit;
-    const page = this.loadPage(pfn);
+    let page: Buffer;
+    try {
+      page = this.loadPage(pfn);
+    } catch (e) {
+      // An I/O error (EIO from /proc/kcore over a hole, a failing disk) is a missing page too.
+      if (e instanceof Error && typeof (e as NodeJS.ErrnoException).code === 'string') {
+        throw new PageMissingError(pfn * this.pageSize, 'corrupt', `read error: ${e.message}`);
+      }
+      throw e;
+    }
     this.pagesRead++;
     this.cache.set(pfn, page);
     return page;

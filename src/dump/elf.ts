@@ -115,13 +115,15 @@ export class ElfDump extends BaseDump {
     this.incomplete = (eh.e_flags & DUMP_ELF_INCOMPLETE) !== 0 || truncated;
     const last = this.segs[this.segs.length - 1]!;
     this.maxPfn = Math.ceil(last.end / this.pageSize);
-    this.format = opts.kcore ? 'kcore' : 'elf';
+    // /proc/kcore by path, or by the NT_TASKSTRUCT note only kcore writes (fs/proc/kcore.c)
+    const kcore = opts.kcore || notes.some((n) => n.name === 'CORE' && n.type === NT_TASKSTRUCT);
+    this.format = kcore ? 'kcore' : 'elf';
 
     const cpus = notes.filter((n) => n.name === 'CORE' && n.type === NT_PRSTATUS).length;
     const qemu = notes.some((n) => n.name === 'QEMU') || allVaddrZero;
     this.header = { e_flags: eh.e_flags, segments: loads, nr_cpus: cpus, machine: 'x86_64' };
     let d: string;
-    if (opts.kcore) d = '/proc/kcore (live kernel, read-only)';
+    if (kcore) d = opts.kcore ? '/proc/kcore (live kernel, read-only)' : 'kcore-style ELF (physical view of its RAM segments)';
     else if (qemu) d = 'ELF (QEMU, physical addresses only)';
     else d = 'ELF vmcore';
     if (filtered) d += `, filtered by makedumpfile (${filtered} segments partly left out)`;

@@ -2,8 +2,7 @@
 // history (↑/↓, `!!`, `r`), Tab completion, and browse mode over the last command's rows.
 // Only mounted when stdin is a terminal (cli.ts checks); batch and one-shot runs never get here.
 
-import { readFileSync, appendFileSync } from 'node:fs';
-const dbg = (m: string) => appendFileSync('/tmp/xs-dbg.log', `${Date.now() % 100000} ${m}\n`);
+import { readFileSync } from 'node:fs';
 import { useCallback, useRef, useState } from 'react';
 import { Box, Static, Text, render, useApp, useInput, useStdout } from 'ink';
 import type { Output, Ref } from '../report/model.js';
@@ -93,17 +92,11 @@ export function App({ session, historyFile, run, open, banner: bannerLines, vers
     setInputKey((k) => k + 1);
   };
 
-  const onChange = useCallback(
-    (v: string) => {
-      if (swallow.current) return;
-      completion.close();
-      setValue(v);
-    },
-    [completion],
-  );
+  // Lines waiting to run (a paste of several lines, or keys typed ahead of a slow command).
+  const queue = useRef<string[]>([]);
+  const running = useRef(false);
 
   const execute = (line: string) => {
-    dbg('execute ' + line);
     let r: LineResult;
     try {
       r = runner(line);
@@ -112,10 +105,10 @@ export function App({ session, historyFile, run, open, banner: bannerLines, vers
       const msg = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
       r = { lines: [msg], error: msg, ms: 0 };
     }
-    setBusy(undefined);
     if (r.quit) {
+      queue.current = [];
       exit();
-      return;
+      return false;
     }
     const out: Omit<Printed, 'id'>[] = [];
     if (r.error) out.push({ lines: [r.error.split('\n')[0]], style: 'error' });
@@ -125,30 +118,76 @@ export function App({ session, historyFile, run, open, banner: bannerLines, vers
     }
     out.push({ lines: [timingLine(r.ms)], style: 'dim' });
     print(out);
-    dbg('printed');
     const count = r.error || !r.output ? 0 : openableCount(r.output);
     setLast(count ? { line, output: r.output!, count } : undefined);
+    return true;
+  };
+
+  /** Run the queued lines one by one, letting the echo render before each (it may be slow). */
+  const runQueue = () => {
+    if (running.current) return;
+    const raw = queue.current.shift();
+    if (raw === undefined) {
+      setBusy(undefined);
+      return;
+    }
+    const line = expandRepeat(raw, history.current());
+    if (line === undefined) {
+      print([{ lines: [PROMPT + raw], style: 'echo' }, { lines: ['no command to repeat yet'], style: 'error' }]);
+      return runQueue();
+    }
+    print([{ lines: [PROMPT + line], style: 'echo' }]);
+    if (!line.trim()) return runQueue();
+    history.add(line);
+    running.current = true;
+    setBusy(line);
+    setTimeout(() => {
+      const goOn = execute(line);
+      running.current = false;
+      if (goOn) runQueue();
+    }, 0);
+  };
+
+  const submit = (lines: string[]) => {
+    completion.close();
+    queue.current.push(...lines);
+    runQueue();
   };
 
   const onSubmit = (raw: string) => {
-    completion.close();
-    const line = expandRepeat(raw, history.entries);
     setValue('');
-    if (line === undefined) {
-      print([{ lines: [PROMPT + raw], style: 'echo' }, { lines: ['no command to repeat yet'], style: 'error' }]);
-      return;
-    }
-    print([{ lines: [PROMPT + line], style: 'echo' }]);
-    if (!line.trim()) return;
-    history.add(line);
-    setBusy(line);
-    // Let the echo and "running" line render before a long command blocks the event loop.
-    dbg('schedule ' + line);
-    setTimeout(() => execute(line), 0);
+    submit([raw]);
   };
+
+  /**
+   * ink hands over a burst of input as one string ("help\r" when typed fast or pasted), which
+   * the text input would keep verbatim: run each finished line, and treat a Tab as Tab.
+   */
+  const onBurst = (v: string) => {
+    const parts = v.split(/\r\n|\r|\n/);
+    const rest = parts.pop()!;
+    const lines = parts.map((l) => l.replace(/\t/g, ' '));
+    let next = rest.replace(/\t/g, '');
+    if (rest.includes('\t') && lines.length === 0) next = completion.tab(next) ?? next;
+    setLine(next);
+    if (lines.length) submit(lines);
+  };
+
+  const onChange = useCallback(
+    (v: string) => {
+      if (swallow.current) return;
+      completion.close();
+      if (/[\r\n\t]/.test(v)) return onBurst(v);
+      setValue(v);
+    },
+    // onBurst only uses refs and stable setters besides `completion`
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [completion],
+  );
 
   useInput(
     (input, key) => {
+      if (busy !== undefined) return; // keys typed while a command runs are dropped
       if (key.ctrl && input.length === 1 && /[a-z]/.test(input)) {
         swallow.current = true;
         setImmediate(() => (swallow.current = false));
@@ -196,7 +235,9 @@ export function App({ session, historyFile, run, open, banner: bannerLines, vers
         if (value === '' && last) setBrowsing(true);
       }
     },
-    { isActive: !busy && !browsing },
+    // Active while busy too: with no active input hook ink leaves raw mode and the terminal
+    // would echo keys typed during a slow command.
+    { isActive: !browsing },
   );
 
   const hint = last && value === '' ? `↓ to browse ${last.count} row${last.count === 1 ? '' : 's'}` : undefined;

@@ -65,6 +65,10 @@ export interface ElfSpec {
   phoff?: number; // default 64; QEMU 7.2 uses 192
   type?: number; // e_type, default ET_CORE
   machine?: number; // default EM_X86_64
+  /** Use e_phnum = PN_XNUM with the count in section header 0 (as for > 65534 segments). */
+  xnum?: boolean;
+  /** p_paddr overrides per segment index (e.g. all ones as /proc/kcore writes for non-RAM). */
+  paddrRaw?: Map<number, bigint>;
 }
 
 export function buildElf(spec: ElfSpec): Buffer {
@@ -80,9 +84,15 @@ export function buildElf(spec: ElfSpec): Buffer {
   ehdr.writeUInt32LE(spec.eFlags ?? 0, 48);
   ehdr.writeUInt16LE(64, 52);
   ehdr.writeUInt16LE(56, 54);
-  ehdr.writeUInt16LE(phnum, 56);
+  ehdr.writeUInt16LE(spec.xnum ? 0xffff : phnum, 56);
   const ph = Buffer.alloc(56 * phnum);
-  let off = phoff + ph.length;
+  const shdr = Buffer.alloc(spec.xnum ? 64 : 0);
+  if (spec.xnum) {
+    ehdr.writeBigUInt64LE(BigInt(phoff + ph.length), 40); // e_shoff
+    ehdr.writeUInt16LE(64, 58); // e_shentsize
+    shdr.writeUInt32LE(phnum, 44); // sh_info = real e_phnum
+  }
+  let off = phoff + ph.length + shdr.length;
   const noteOff = off;
   off += notes.length;
   off = Math.ceil(off / PAGE) * PAGE;
@@ -98,13 +108,13 @@ export function buildElf(spec: ElfSpec): Buffer {
     ph.writeUInt32LE(7, o + 4);
     ph.writeBigUInt64LE(BigInt(off), o + 8);
     ph.writeBigUInt64LE(s.vaddr ?? 0n, o + 16);
-    ph.writeBigUInt64LE(BigInt(s.paddr), o + 24);
+    ph.writeBigUInt64LE(spec.paddrRaw?.get(i) ?? BigInt(s.paddr), o + 24);
     ph.writeBigUInt64LE(BigInt(s.data.length), o + 32);
     ph.writeBigUInt64LE(BigInt(s.memsz ?? s.data.length), o + 40);
     body.push(s.data);
     off += s.data.length;
   });
-  const head = Buffer.concat([ehdr, ph, notes]);
+  const head = Buffer.concat([ehdr, ph, shdr, notes]);
   return Buffer.concat([head, Buffer.alloc(Math.ceil(head.length / PAGE) * PAGE - head.length), ...body]);
 }
 

@@ -121,4 +121,41 @@ describe('ELF vmcore', () => {
     expect(d.stats.bytesRead).toBeLessThan(PAGE);
     d.close();
   });
+
+  it('reads the program header count from section header 0 when e_phnum = PN_XNUM', () => {
+    const d = openDump(tmpFile('xnum.elf', sample({ xnum: true })));
+    expect(d.header.segments).toBe(2);
+    expect(d.page(0x101).equals(patternPage(0x101))).toBe(true);
+    expect(d.vmcoreinfo).toBe(VMCI);
+    d.close();
+  });
+});
+
+describe('kcore-style ELF', () => {
+  // /proc/kcore: segments by kernel virtual address; RAM ones carry p_paddr, the others all
+  // ones; the kernel text segment overlaps RAM; CORE notes include NT_TASKSTRUCT.
+  const ram = Buffer.concat([patternPage(0x10), patternPage(0x11), patternPage(0x12), patternPage(0x13)]);
+  const file = tmpFile(
+    'kcore.elf',
+    buildElf({
+      notes: [prstatus(0), { name: 'CORE', type: 4, desc: Buffer.alloc(64) }, vmcoreinfoNote(VMCI)],
+      paddrRaw: new Map([[0, 0xffffffffffffffffn]]),
+      segments: [
+        { paddr: 0, vaddr: 0xffffc90000000000n, data: Buffer.alloc(PAGE, 0x55) }, // vmalloc: no paddr
+        { paddr: 0x10000, vaddr: 0xffff888000010000n, data: ram }, // direct map of RAM
+        { paddr: 0x11000, vaddr: 0xffffffff81000000n, data: Buffer.concat([patternPage(0x11), patternPage(0x12)]) }, // text, overlapping
+      ],
+    }),
+  );
+
+  it('is recognised, skips segments without a physical address and trims overlaps', () => {
+    const d = openDump(file);
+    expect(d.format).toBe('kcore');
+    expect(d.description).toMatch(/kcore/);
+    expect(d.maxPfn).toBe(0x14);
+    expect(d.hasPage(0)).toBe(false);
+    for (const pfn of [0x10, 0x11, 0x12, 0x13]) expect(d.page(pfn).equals(patternPage(pfn))).toBe(true);
+    expect(d.pageCounts()).toEqual({ present: 4, excluded: 0 });
+    d.close();
+  });
 });

@@ -44,6 +44,8 @@ export function expandRepeat(line: string, history: string[]): string | undefine
 
 export interface InputHistory {
   entries: string[];
+  /** The entries as of now (also between renders). */
+  current(): string[];
   /** Remember a line that was run (not blank, not a repeat of the one before). */
   add(line: string): void;
   /** ↑: the older entry, given what is in the prompt now; undefined at the oldest. */
@@ -100,6 +102,7 @@ export function useInputHistory(file: string | null): InputHistory {
   }, []);
 
   const browsing = useCallback(() => pos.current !== null, []);
+  const current = useCallback(() => entriesRef.current, []);
 
-  return { entries, add, older, newer, browsing };
+  return { entries, current, add, older, newer, browsing };
 }

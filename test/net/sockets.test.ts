@@ -1,0 +1,96 @@
+// Every socket table against the kernel's own /proc/net views printed by the guest.
+
+import { describe, expect, it } from 'vitest';
+import { presentFixtures, fixtureSession, fixtureTruth } from '../support/fixtures.js';
+import { socketTable, owners } from '../../src/shell/tables.js';
+import { localText, remoteText, type SocketRow } from '../../src/net/socket-row.js';
+import type { ProcNetInetRow } from '../support/truth.js';
+
+const fixtures = presentFixtures();
+
+function ours(rows: SocketRow[], protos: string[], netns: number): string[] {
+  return rows
+    .filter((r) => protos.includes(r.proto) && r.netns === netns)
+    .map((r) => `${r.proto} ${localText(r)} ${remoteText(r).replace(/:\*$/, ':0')} ${r.state} ino=${r.inode} rx=${r.rxQueue} tx=${r.txQueue}`)
+    .sort();
+}
+
+function theirs(rows: ProcNetInetRow[], proto: string): string[] {
+  return rows.map((r) => `${proto} ${r.local} ${r.remote} ${r.state} ino=${r.inode} rx=${r.rxQueue} tx=${r.txQueue}`);
+}
+
+describe.each(fixtures)('sockets of %s', (name) => {
+  const s = fixtureSession(name);
+  const truth = fixtureTruth(name);
+
+  it('finds the second network namespace', () => {
+    expect(truth.netns.length).toBeGreaterThanOrEqual(2);
+    const inodes = new Set(socketTable(s, 'tcp').rows.map((r) => r.netns));
+    for (const ns of truth.netns) expect(inodes.has(ns.inode)).toBe(true);
+  });
+
+  for (const [family, protos] of [
+    ['tcp', ['tcp', 'tcp6']],
+    ['udp', ['udp', 'udp6', 'udplite', 'udplite6']],
+    ['raw', ['raw', 'raw6']],
+  ] as const) {
+    it(`${family} rows equal /proc/net/${protos.join(',')} in every netns`, () => {
+      const rows = socketTable(s, family).rows;
+      expect(socketTable(s, family).problems).toEqual([]);
+      for (const ns of truth.netns) {
+        const expected = protos.flatMap((p) => theirs(ns[p], p)).sort();
+        expect(ours(rows, [...protos], ns.inode)).toEqual(expected);
+      }
+    });
+  }
+
+  it('TCP covers LISTEN with a waiting accept queue, TIME_WAIT, SYN_RECV and unread data', () => {
+    const rows = socketTable(s, 'tcp').rows;
+    expect(rows.some((r) => r.state === 'LISTEN' && r.rxQueue > 0)).toBe(true);
+    expect(rows.some((r) => r.state === 'TIME_WAIT' && r.kind === 'timewait')).toBe(true);
+    expect(rows.some((r) => r.state === 'SYN_RECV' && r.kind === 'request')).toBe(true);
+    expect(rows.some((r) => r.state === 'ESTABLISHED' && r.rxQueue > 0)).toBe(true);
+  });
+
+  it('UNIX rows equal /proc/net/unix (inode, path, state, type)', () => {
+    const rows = socketTable(s, 'unix').rows;
+    for (const ns of truth.netns) {
+      const mine = rows.filter((r) => r.netns === ns.inode).map((r) => `${r.inode} ${r.path ?? ''} ${r.state} ${r.type}`).sort();
+      const want = ns.unix.map((u) => `${u.inode} ${u.path} ${u.state} ${u.type}`).sort();
+      expect(mine).toEqual(want);
+    }
+    expect(rows.some((r) => r.path?.startsWith('@'))).toBe(true);
+  });
+
+  it('packet rows equal /proc/net/packet (type, proto, iface, inode)', () => {
+    const rows = socketTable(s, 'packet').rows;
+    for (const ns of truth.netns) {
+      const mine = rows.filter((r) => r.netns === ns.inode).map((r) => `${r.type} ${r.extra?.protocol} ${r.extra?.ifindex} ${r.inode}`).sort();
+      const want = ns.packet.map((p) => `${p.type === 2 ? 'DGRAM' : p.type === 3 ? 'RAW' : p.type} ${p.proto} ${p.iface} ${p.inode}`).sort();
+      expect(mine).toEqual(want);
+    }
+  });
+
+  it('owners equal the /proc/PID/fd socket links', () => {
+    const idx = owners(s);
+    const byInode = new Map<number, string[]>();
+    for (const f of ['tcp', 'udp', 'raw', 'unix', 'packet'] as const) {
+      for (const r of socketTable(s, f).rows) {
+        if (!r.inode) continue;
+        byInode.set(r.inode, (idx.bySock.get(r.sock) ?? []).map((o) => `${o.pid}:${o.fd}`).sort());
+      }
+    }
+    let checked = 0;
+    for (const p of truth.processes) {
+      for (const fd of p.fds) {
+        if (fd.socketInode === undefined || !byInode.has(fd.socketInode)) continue;
+        expect(byInode.get(fd.socketInode)).toContain(`${p.pid}:${fd.fd}`);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(20);
+    // and every owner we report is one the guest saw
+    const seen = new Set(truth.processes.flatMap((p) => p.fds.map((f) => `${p.pid}:${f.fd}:${f.socketInode ?? 0}`)));
+    for (const [ino, os] of byInode) for (const o of os) expect(seen.has(`${o}:${ino}`)).toBe(true);
+  });
+});
