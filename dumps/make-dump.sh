@@ -2,6 +2,7 @@
 # make-dump.sh - build a real kernel crash-dump fixture for xportshow.
 #
 #   dumps/make-dump.sh SUITE [--scenario default|big] [--out DIR] [--mem MIB] [--keep-elf]
+#   dumps/make-dump.sh SUITE [--scenario ...] [--out DIR] --meta-only   (rewrite meta.json)
 #
 #   SUITE: bullseye (5.10) | bookworm (6.1) | trixie (6.12)
 #
@@ -21,10 +22,10 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 work=$here/work
 
-usage() { sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+usage() { sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 [ $# -ge 1 ] || usage
 suite=$1; shift
-scenario=default; out=""; mem=""; keep_elf=0
+scenario=default; out=""; mem=""; keep_elf=0; meta_only=0
 while [ $# -gt 0 ]; do
   case $1 in
     --scenario) scenario=$2; shift 2 ;;
@@ -33,6 +34,7 @@ while [ $# -gt 0 ]; do
     --out=*) out=${1#*=}; shift ;;
     --mem) mem=$2; shift 2 ;;
     --keep-elf) keep_elf=1; shift ;;
+    --meta-only) meta_only=1; shift ;;
     -h|--help) usage ;;
     *) echo "unknown option $1" >&2; usage ;;
   esac
@@ -146,8 +148,15 @@ fi
 buildid=$(readelf -n "$vmlinux" | awk '/Build ID/{print $3}' | head -1)
 say "vmlinux build-id $buildid"
 
-# ---------------------------------------------------------------- 2. initramfs
 run=$work/$suite/$scenario
+if [ "$meta_only" = 1 ]; then
+  [ -f "$out/meta.json" ] || { echo "no $out/meta.json" >&2; exit 1; }
+  comp=$(sed -n 's/.*"compression": "\([^"]*\)".*/\1/p' "$out/meta.json")
+  mem=$(sed -n 's/.*"guestMemMiB": \([0-9]*\).*/\1/p' "$out/meta.json")
+  created=$(sed -n 's/.*"created": "\([^"]*\)".*/\1/p' "$out/meta.json")
+  mdfver=$(sed -n 's/.*"makedumpfile": "\([^"]*\)".*/\1/p' "$out/meta.json")
+else
+# ---------------------------------------------------------------- 2. initramfs
 rm -rf "$run"; mkdir -p "$run"
 root=$run/initramfs
 mkdir -p "$root"/{bin,sbin,proc,sys,dev,run,tmp,etc,lib/modules}
@@ -288,6 +297,18 @@ if [ "$scenario" = big ] || [ "$keep_elf" = 1 ]; then :; fi
 cp "$run/truth.txt" "$out/"
 [ "$suite" = bullseye ] && cp "$run/kallsyms" "$run/vmlinux.btf" "$out/"
 
+# snappy: no Debian makedumpfile has it, so transcode the zlib file page by page
+if [ "$suite" = bookworm ] && [ "$scenario" = default ]; then
+  if gcc -O2 -o "$work/kdump-resnappy" "$here/host/kdump-resnappy.c" -lz -lsnappy 2>"$run/resnappy.log"; then
+    "$work/kdump-resnappy" "$out/vmcore.kdump" "$out/vmcore.snappy.kdump" >>"$run/resnappy.log"
+  else
+    say "no snappy file (install libsnappy-dev and zlib1g-dev for it)"
+  fi
+fi
+created=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+mdfver=$("$MDF" -v 2>&1 | awk '/version/{print $3; exit}')
+fi  # meta_only
+
 # ---------------------------------------------------------------- 7. meta.json
 cpus=$(awk '/^@@@ BEGIN nproc$/{getline; print; exit}' "$out/truth.txt")
 {
@@ -303,14 +324,25 @@ cpus=$(awk '/^@@@ BEGIN nproc$/{getline; print; exit}' "$out/truth.txt")
   printf '  "cpus": %s,\n' "${cpus:-2}"
   printf '  "buildId": "%s",\n' "$buildid"
   printf '  "qemu": "%s",\n' "$(qemu-system-x86_64 --version | awk 'NR==1{print $4}')"
-  printf '  "makedumpfile": "%s",\n' "$("$MDF" -v 2>&1 | awk '/version/{print $3; exit}')"
-  printf '  "created": "%s",\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  printf '  "makedumpfile": "%s",\n' "$mdfver"
+  printf '  "created": "%s",\n' "$created"
   printf '  "files": {\n'
   first=1
   for f in "$out"/*; do
     n=${f##*/}; [ "$n" = meta.json ] && continue
     [ $first = 1 ] || printf ',\n'; first=0
-    printf '    "%s": { "bytes": %s, "sha256": "%s" }' "$n" "$(stat -c %s "$f")" "$(sha256sum "$f" | cut -d' ' -f1)"
+    case $n in
+      vmcore.kdump) fmt="kdump-compressed, $comp pages, makedumpfile -d 31" ;;
+      vmcore.flat) fmt="makedumpfile flattened (-F), zlib pages, -d 31" ;;
+      vmcore.snappy.kdump) fmt="kdump-compressed, snappy pages (vmcore.kdump transcoded)" ;;
+      vmcore.felf) fmt="makedumpfile ELF (-E -d 31)" ;;
+      vmcore.elf.zst) fmt="zstd of QEMU dump-guest-memory ELF (unfiltered, phdrs at 192)" ;;
+      truth.txt) fmt="xportshow truth v1" ;;
+      kallsyms) fmt="guest /proc/kallsyms" ;;
+      vmlinux.btf) fmt="raw .BTF section of vmlinux" ;;
+      *) fmt="" ;;
+    esac
+    printf '    "%s": { "bytes": %s, "sha256": "%s", "format": "%s" }' "$n" "$(stat -c %s "$f")" "$(sha256sum "$f" | cut -d' ' -f1)" "$fmt"
   done
   printf '\n  }\n}\n'
 } > "$out/meta.json"

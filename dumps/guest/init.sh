@@ -101,10 +101,9 @@ proc_info() {
   echo "comm=$(cat /proc/$p/comm 2>/dev/null)"
   echo "cmdline=$(tr '\0' ' ' < /proc/$p/cmdline 2>/dev/null | sed 's/ $//')"
   echo "netns=$(readlink /proc/$p/ns/net 2>/dev/null)"
-  for f in /proc/$p/fd/*; do
-    [ -e "$f" ] || [ -L "$f" ] || continue
-    echo "fd ${f##*/} -> $(readlink $f)"
-  done
+  # one ls instead of a readlink per fd (20,000 fds in the big scenario)
+  ls -l /proc/$p/fd 2>/dev/null | sed -n 's/.* \([0-9][0-9]*\) -> \(.*\)$/fd \1 -> \2/p'
+
 }
 
 echo "@@@ XPORTSHOW-TRUTH v1" >&3

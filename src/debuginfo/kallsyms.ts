@@ -167,19 +167,22 @@ export function decodeNames(names: Uint8Array, count: number, tokens: Tokens, lo
       out.copy(bigger, 0, 0, o);
       out = bigger;
     }
-    let first = true;
+    // The first character of the expansion is the type letter (skip empty tokens to find it).
+    while (off < stop && start[names[off]] === end[names[off]]) off++;
     let h = 0x811c9dc5; // FNV-1a, as nameHash in symbol-table.ts
+    if (off < stop) {
+      const t = names[off++];
+      types[i] = table[start[t]];
+      for (let p = start[t] + 1, e = end[t]; p < e; p++) {
+        const c = table[p];
+        out[o++] = c;
+        h = Math.imul(h ^ c, 0x01000193);
+      }
+    }
     for (; off < stop; off++) {
       const t = names[off];
-      let p = start[t];
-      const e = end[t];
-      if (first) {
-        if (p === e) continue; // an empty token cannot be the type letter
-        types[i] = table[p++];
-        first = false;
-      }
-      while (p < e) {
-        const c = table[p++];
+      for (let p = start[t], e = end[t]; p < e; p++) {
+        const c = table[p];
         out[o++] = c;
         h = Math.imul(h ^ c, 0x01000193);
       }

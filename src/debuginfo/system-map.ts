@@ -5,7 +5,7 @@
 
 import type { SymbolTable, VmcoreInfo } from './types.js';
 import { HI_WORD as HI, LO_WORD as LO, SortedSymbolTable, relocateKernelImage } from './symbol-table.js';
-import { kernelOffset, symbolAddress } from './vmcoreinfo.js';
+import { symbolAddress } from './vmcoreinfo.js';
 
 export class SystemMapError extends Error {
   constructor(message: string) {
@@ -139,11 +139,10 @@ export function parseSystemMap(text: string, kaslrOffset: bigint, source: string
     );
   }
 
-  const idx = (name: string) => p.names.indexOf(name);
-  const si = idx('_stext');
+  const si = p.names.indexOf('_stext');
   const fileStext = si >= 0 ? p.addresses[si] : undefined;
   const dumpStext = info ? symbolAddress(info, '_stext') : undefined;
-  const kaslr = (info ? kernelOffset(info) : undefined) ?? kaslrOffset;
+  const kaslr = kaslrOffset;
   let delta: bigint;
   let kind: string;
   if (dumpStext !== undefined && fileStext !== undefined) {

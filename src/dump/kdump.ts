@@ -72,7 +72,9 @@ export class KdumpDump extends BaseDump {
   private readonly descOff: number;
   private readonly bitmap1Off: number;
   private readonly bitmapBytes: number;
-  private readonly startPfn: number;
+  private readonly startPfn: number; // split dumps: the pfns this file holds
+  private readonly endPfn: number;
+  private counts: { present: number; excluded: number } | undefined;
   private ramWords: Uint32Array | null | undefined; // 1st bitmap, read on demand
   private readonly descChunks = new Map<number, Buffer>();
   private readonly zeroPage: Buffer;
@@ -80,7 +82,7 @@ export class KdumpDump extends BaseDump {
 
   constructor(path: string, reader: PositionalReader, opts: OpenOptions & KdumpSource = {}) {
     const h = disk_dump_header.read(readExact(reader, path, 0, disk_dump_header.size, 'the kdump header (disk_dump_header)'));
-    if (h.signature !== KDUMP_SIGNATURE.trimEnd() && h.signature !== KDUMP_SIGNATURE) {
+    if (h.signature !== KDUMP_SIGNATURE) {
       throw new DumpFormatError(path, `kdump signature is ${JSON.stringify(h.signature)}, expected "KDUMP   "`);
     }
     const bs = h.block_size;
@@ -125,6 +127,7 @@ export class KdumpDump extends BaseDump {
     this.maxPfn = maxPfn;
     this.zeroPage = Buffer.alloc(bs);
     this.startPfn = startPfn;
+    this.endPfn = endPfn;
     this.notes = notes;
     this.vmcoreinfo = vmcoreinfo;
 
@@ -192,10 +195,13 @@ export class KdumpDump extends BaseDump {
   }
 
   pageCounts(): { present: number; excluded: number } {
-    const ram = this.ramBitmap();
-    let inRam = 0;
-    if (ram) for (let i = 0; i < ram.length; i++) inRam += popcount32(ram[i]!);
-    return { present: this.present, excluded: Math.max(0, inRam - this.present) };
+    if (!this.counts) {
+      const ram = this.ramBitmap();
+      let inRam = 0;
+      if (ram) for (let i = 0; i < ram.length; i++) inRam += popcount32(ram[i]!);
+      this.counts = { present: this.present, excluded: Math.max(0, inRam - this.present) };
+    }
+    return this.counts;
   }
 
   /** Descriptor index of a present page: set bits of the 2nd bitmap below `pfn`. */
@@ -217,8 +223,8 @@ export class KdumpDump extends BaseDump {
       throw new PageMissingError(addr, 'not-in-dump', `beyond max_mapnr ${this.maxPfn}`);
     }
     if (((this.words[pfn >>> 5]! >>> (pfn & 31)) & 1) === 0) {
+      if (pfn < this.startPfn || pfn >= this.endPfn) throw new PageMissingError(addr, 'not-in-dump', 'in another file of a split dump');
       const ram = this.ramBitmap();
-      if (pfn < this.startPfn) throw new PageMissingError(addr, 'not-in-dump', 'in another file of a split dump');
       if (ram && ((ram[pfn >>> 5]! >>> (pfn & 31)) & 1) === 0) throw new PageMissingError(addr, 'not-in-dump', 'memory hole');
       throw new PageMissingError(addr, 'excluded', 'filtered out by makedumpfile');
     }
@@ -266,7 +272,7 @@ export class KdumpDump extends BaseDump {
   private ramBitmap(): Uint32Array | null {
     if (this.ramWords === undefined) {
       const buf = this.reader.read(this.bitmap1Off, this.bitmapBytes);
-      this.ramWords = buf.length === this.bitmapBytes ? bitmapWords(buf, 0, this.maxPfn) : null;
+      this.ramWords = buf.length === this.bitmapBytes ? bitmapWords(buf, this.startPfn, this.endPfn) : null;
     }
     return this.ramWords;
   }

@@ -88,7 +88,8 @@ export function scalar(k: Kernel, id: number, addr: bigint, bitShift = 0, bitSiz
       const { elemType, nelems } = btf.array(id);
       const elem = btf.resolve(elemType);
       const esize = btf.size(elem);
-      if (btf.kind(elem) === BtfKind.Int && esize === 1 && btf.intInfo(elem).char) {
+      // pahole emits `char` as a plain 1-byte int (no BTF_INT_CHAR): go by the name too.
+      if (btf.kind(elem) === BtfKind.Int && esize === 1 && (btf.intInfo(elem).char || btf.name(elem) === 'char')) {
         return JSON.stringify(k.mem.cstring(addr, nelems));
       }
       if (btf.kind(elem) === BtfKind.Struct || btf.kind(elem) === BtfKind.Union) {

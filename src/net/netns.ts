@@ -20,9 +20,13 @@ export function netNamespaces(k: Kernel, problems: WalkProblem[] = []): NetNs[] 
   const head = k.symbol('net_namespace_list');
   for (const link of listEntries(k.mem, head, { where: 'net_namespace_list', limit: 100_000, onProblem: (p) => problems.push(p) })) {
     const net = link - listF.offsetN;
-    out.push({ address: net, inode: k.num(net, inumF), isInit: net === init });
+    try {
+      out.push({ address: net, inode: k.num(net, inumF), isInit: net === init });
+    } catch (e) {
+      problems.push({ where: 'net_namespace_list', address: net, kind: 'unreadable', detail: (e as Error).message });
+    }
   }
-  if (!out.some((n) => n.isInit)) out.unshift({ address: init, inode: k.num(init, inumF), isInit: true });
+  if (!out.some((n) => n.isInit)) out.unshift({ address: init, inode: k.num(init, inumF), isInit: true }); // throws if init_net is unreadable: nothing to show
   return out;
 }
 

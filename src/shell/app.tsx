@@ -3,7 +3,7 @@
 // Only mounted when stdin is a terminal (cli.ts checks); batch and one-shot runs never get here.
 
 import { readFileSync } from 'node:fs';
-import { useCallback, useRef, useState } from 'react';
+import { useRef, useState } from 'react';
 import { Box, Static, Text, render, useApp, useInput, useStdout } from 'ink';
 import type { Output, Ref } from '../report/model.js';
 import { runLine, type LineResult } from './dispatch.js';
@@ -173,17 +173,12 @@ export function App({ session, historyFile, run, open, banner: bannerLines, vers
     if (lines.length) submit(lines);
   };
 
-  const onChange = useCallback(
-    (v: string) => {
-      if (swallow.current) return;
-      completion.close();
-      if (/[\r\n\t]/.test(v)) return onBurst(v);
-      setValue(v);
-    },
-    // onBurst only uses refs and stable setters besides `completion`
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-    [completion],
-  );
+  const onChange = (v: string) => {
+    if (swallow.current) return;
+    completion.close();
+    if (/[\r\n\t]/.test(v)) return onBurst(v);
+    setValue(v);
+  };
 
   useInput(
     (input, key) => {

@@ -26,9 +26,9 @@ export interface LineResult {
 /** Errors a user can act on print as one line; anything else is a bug and keeps its stack. */
 export function userMessage(e: unknown): string {
   if (e instanceof Error) {
-    const known = ['UsageError', 'OptionError', 'SymbolNotFoundError', 'TypeNotFoundError', 'AddressError',
-      'PageMissingError', 'OpenError', 'DumpFormatError', 'SyntaxError'];
-    return known.includes(e.name) ? e.message : `${e.name}: ${e.message}`;
+    // Our errors say what was read where; JS's own (TypeError, RangeError…) are bugs: name them.
+    const bug = ['TypeError', 'RangeError', 'ReferenceError'].includes(e.name);
+    return bug ? `internal error: ${e.name}: ${e.message}` : e.message;
   }
   return String(e);
 }

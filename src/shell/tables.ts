@@ -21,6 +21,16 @@ export function namespaces(s: Session): NetNs[] {
 
 export function socketTable(s: Session, f: Family): SocketTable {
   return s.cached(`sockets:${f}`, () => {
+    try {
+      return buildTable(s, f);
+    } catch (e) {
+      // The table's head itself is unreadable (e.g. a page missing from the dump): say so.
+      return { rows: [], problems: [{ where: `${f} tables`, address: 0n, kind: 'unreadable' as const, detail: (e as Error).message }] };
+    }
+  });
+}
+
+function buildTable(s: Session, f: Family): SocketTable {
     const k = s.kernel;
     const nets = namespaces(s);
     switch (f) {
@@ -35,11 +45,17 @@ export function socketTable(s: Session, f: Family): SocketTable {
       case 'packet':
         return packetSockets(k, nets);
     }
-  });
 }
 
 export function owners(s: Session): OwnerIndex {
-  return s.cached('owners', () => ownerIndex(s.kernel));
+  return s.cached('owners', () => {
+    try {
+      return ownerIndex(s.kernel);
+    } catch (e) {
+      const problems = [{ where: 'tasks', address: 0n, kind: 'unreadable' as const, detail: (e as Error).message }];
+      return { bySock: new Map(), byPid: new Map(), tasks: [], problems };
+    }
+  });
 }
 
 export function clock(s: Session): KernelClock {

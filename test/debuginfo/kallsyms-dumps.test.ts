@@ -8,7 +8,11 @@ import { kernelOffset, symbolAddress } from '../../src/debuginfo/vmcoreinfo.js';
 import { dumpDirs, guestKallsyms, openFixture } from './kallsyms-dumps.js';
 
 const dirs = dumpDirs();
-const withKallsymsInVmcoreinfo = dirs.filter((d) => openFixture(d).info.has('SYMBOL(kallsyms_names)'));
+const withKallsymsInVmcoreinfo = dirs.filter((d) => {
+  const { dump, info } = openFixture(d);
+  dump.close();
+  return info.has('SYMBOL(kallsyms_names)'); // Linux 6.0+
+});
 const withoutKallsymsInVmcoreinfo = dirs.filter((d) => !withKallsymsInVmcoreinfo.includes(d));
 /** How far past _stext the image is searched (what src/kernel/open.ts passes). */
 const SCAN = 96n << 20n;

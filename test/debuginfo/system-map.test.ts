@@ -1,6 +1,9 @@
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SystemMapError, parseSystemMap } from '../../src/debuginfo/system-map.js';
-import { parseVmcoreInfo } from '../../src/debuginfo/vmcoreinfo.js';
+import { kernelOffset, parseVmcoreInfo, symbolAddress } from '../../src/debuginfo/vmcoreinfo.js';
+import { openDump } from '../../src/dump/open.js';
 import { SortedSymbolTable } from '../../src/debuginfo/symbol-table.js';
 
 // A few lines as `nm -n vmlinux` / scripts/mksysmap write them (link-time addresses).
@@ -153,4 +156,44 @@ describe('SortedSymbolTable', () => {
     );
     expect(t.lookup('dup')).toBe(0xffffffff81000200n);
   });
+});
+
+describe('real files', () => {
+  const boot = join(import.meta.dirname, '..', '..', 'dumps', 'work', 'bookworm', 'kernel', 'boot');
+  const placeholder = existsSync(boot) ? readdirSync(boot).find((f) => f.startsWith('System.map-')) : undefined;
+  it.skipIf(!placeholder)("Debian's /boot/System.map is recognised as the placeholder", () => {
+    const text = readFileSync(join(boot, placeholder!), 'utf8');
+    expect(() => parseSystemMap(text, 0n, placeholder!)).toThrow(/Debian's placeholder/);
+  });
+
+  const kallsymsFile = join(import.meta.dirname, '..', '..', 'dumps', 'bullseye-5.10', 'kallsyms');
+  const dumpFile = join(import.meta.dirname, '..', '..', 'dumps', 'bullseye-5.10', 'vmcore.kdump');
+  it.skipIf(!existsSync(kallsymsFile) || !existsSync(dumpFile))(
+    "bullseye: the guest's /proc/kallsyms is taken as runtime; turned into a System.map it gets KERNELOFFSET back",
+    () => {
+      const dump = openDump(dumpFile);
+      const info = parseVmcoreInfo(dump.vmcoreinfo!);
+      dump.close();
+      const kaslr = kernelOffset(info)!;
+      const text = readFileSync(kallsymsFile, 'utf8');
+      const proc = parseSystemMap(text, kaslr, 'kallsyms', info);
+      expect(proc.source).toMatch(/^kallsyms \(runtime addresses, \d+ symbols, \d+ of them from modules\)$/);
+      expect(proc.lookup('_stext')).toBe(symbolAddress(info, '_stext'));
+      // A System.map of the same kernel: link-time addresses, no modules.
+      const linkTime = text
+        .split('\n')
+        .filter((l) => l && !l.includes('['))
+        .map((l) => {
+          const a = BigInt('0x' + l.slice(0, 16));
+          const link = a >= 0xffffffff80000000n ? a - kaslr : a;
+          return link.toString(16).padStart(16, '0') + l.slice(16);
+        })
+        .join('\n');
+      const map = parseSystemMap(linkTime, kaslr, 'System.map', info);
+      expect(map.source).toContain(`link-time addresses + KERNELOFFSET 0x${kaslr.toString(16)}`);
+      for (const name of ['tcp_hashinfo', 'init_net', 'unix_socket_table', 'runqueues', '_stext']) {
+        expect(map.lookup(name), name).toBe(proc.lookup(name));
+      }
+    },
+  );
 });

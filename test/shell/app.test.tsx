@@ -96,6 +96,53 @@ describe('App prompt', () => {
   });
 });
 
+describe('App input bursts and leaving', () => {
+  it('runs a line typed in one burst with its Enter, and each line of a paste', async () => {
+    const { stdin, lastFrame } = render(<App session={session} historyFile={null} banner={banner} />);
+    await tick();
+    stdin.write('help rd\r');
+    await tick(60);
+    expect(lastFrame()).toContain('xportshow> help rd');
+    expect(lastFrame()).toMatch(/^rd ADDR/m);
+    stdin.write('help sym\nhelp info\nhel');
+    await tick(80);
+    const frame = lastFrame()!;
+    expect(frame).toContain('xportshow> help sym');
+    expect(frame).toContain('xportshow> help info');
+    expect(frame).toContain('dump format, kernel release');
+    expect(promptLine(frame)).toContain('xportshow> hel');
+  });
+
+  it('treats a Tab inside a burst as completion', async () => {
+    const { stdin, lastFrame } = render(<App session={session} historyFile={null} banner={banner} />);
+    await tick();
+    stdin.write('hel\t');
+    await tick(40);
+    expect(promptLine(lastFrame())).toMatch(/^xportshow> help\s*$/);
+    expect(lastFrame()).not.toContain('\t');
+  });
+
+  it('quit and Ctrl-D on an empty line leave; nothing runs afterwards', async () => {
+    for (const leave of [['quit', KEY.enter], ['\u0004']]) {
+      const { stdin, lastFrame } = render(<App session={session} historyFile={null} banner={banner} />);
+      await type(stdin, ...leave);
+      await tick(40);
+      await type(stdin, 'help', KEY.enter);
+      await tick(40);
+      expect(lastFrame()).not.toContain('Commands:');
+      cleanup();
+    }
+  });
+
+  it('Ctrl-D on a non-empty line does not insert a letter, Ctrl-U clears the line', async () => {
+    const { stdin, lastFrame } = render(<App session={session} historyFile={null} banner={banner} />);
+    await type(stdin, 'help', '\u0004');
+    expect(promptLine(lastFrame())).toMatch(/^xportshow> help\s*$/);
+    await type(stdin, KEY.ctrlU);
+    expect(promptLine(lastFrame()).trim()).toBe('xportshow>');
+  });
+});
+
 describe('App completion', () => {
   it('Tab shows candidates, Tab again cycles, Esc restores what was typed', async () => {
     const { stdin, lastFrame } = render(<App session={session} historyFile={null} banner={banner} />);

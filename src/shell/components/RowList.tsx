@@ -25,7 +25,7 @@ export function RowList({ lines, selected, width }: RowListProps) {
           );
         }
         return (
-          <Text key={i} wrap="truncate-end" bold={l.header} dimColor={l.item === undefined && !l.header}>
+          <Text key={i} wrap="truncate-end" bold={l.header}>
             {body || ' '}
           </Text>
         );

@@ -1,0 +1,90 @@
+// Bad data never stops a listing: a page missing from the dump or a corrupt chain becomes a
+// marked line naming the table and address, and the rest of the table is still listed.
+// The dumps are real; only the damage is simulated, by hiding or patching one page.
+
+import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { openDump } from '../../src/dump/open.js';
+import { PageMissingError, type PhysicalDump } from '../../src/dump/types.js';
+import { openKernelFromDump } from '../../src/kernel/open.js';
+import { Session } from '../../src/shell/session.js';
+import { socketTable } from '../../src/shell/tables.js';
+import { runLine } from '../../src/shell/dispatch.js';
+import { fixtureDir } from '../support/truth.js';
+import { fixtureSession } from '../support/fixtures.js';
+
+const PATH = join(fixtureDir('bookworm-6.1'), 'vmcore.kdump');
+
+/** The real dump, with some pages hidden and some bytes overwritten. */
+function damaged(hide: Set<number>, patch: Map<number, (page: Buffer) => Buffer> = new Map()): PhysicalDump {
+  const d = openDump(PATH);
+  const page = d.page.bind(d);
+  const read = d.read.bind(d);
+  return Object.assign(d, {
+    page(pfn: number): Buffer {
+      if (hide.has(pfn)) throw new PageMissingError(pfn * 4096, 'excluded');
+      const p = page(pfn);
+      const f = patch.get(pfn);
+      return f ? f(Buffer.from(p)) : p;
+    },
+    read(paddr: number, len: number): Buffer {
+      const out = Buffer.alloc(len);
+      for (let done = 0; done < len; ) {
+        const a = paddr + done;
+        const pfn = Math.floor(a / 4096);
+        const n = Math.min(len - done, 4096 - (a % 4096));
+        if (hide.has(pfn) || patch.has(pfn)) this.page(pfn).copy(out, done, a % 4096, a % 4096 + n);
+        else read(a, n).copy(out, done);
+        done += n;
+      }
+      return out;
+    },
+  });
+}
+
+describe('damaged dumps', () => {
+  const good = fixtureSession('bookworm-6.1');
+  const goodTcp = socketTable(good, 'tcp').rows;
+  // an established socket in the middle of some ehash chain (not the first of its bucket)
+  const victim = goodTcp.find((r) => r.state === 'ESTABLISHED' && r.kind === 'sock' && r.localPort === 8080)!;
+  const pfn = Math.floor(good.kernel.mem.phys(victim.sock) / 4096);
+
+  it('a socket whose page is missing is a marked gap; the other sockets are listed', () => {
+    const s = new Session(openKernelFromDump(damaged(new Set([pfn]))), PATH, 0);
+    const t = socketTable(s, 'tcp');
+    expect(t.problems.length).toBeGreaterThan(0);
+    expect(t.problems[0].where).toMatch(/tcp (ehash|lhash2)/);
+    expect(t.problems[0].detail).toMatch(/not in the dump/);
+    const lost = goodTcp.filter((r) => Math.floor(good.kernel.mem.phys(r.sock) / 4096) === pfn).length;
+    expect(t.rows.length).toBeGreaterThanOrEqual(goodTcp.length - lost - 5);
+    expect(t.rows.some((r) => r.state === 'LISTEN')).toBe(true);
+    const out = runLine(s, '-at');
+    expect(out.error).toBeUndefined();
+    expect(out.lines.some((l) => l.startsWith('!! tcp'))).toBe(true);
+    expect(out.lines.some((l) => l.includes('LISTEN'))).toBe(true);
+  });
+
+  it('a chain that loops back on itself is cut with a "cycle" mark', () => {
+    const k = good.kernel;
+    const nodeOff = k.off('struct sock_common', 'skc_nulls_node');
+    const link = victim.sock + nodeOff; // victim's hlist_nulls_node.next: point it at itself
+    const phys = k.mem.phys(link);
+    const patch = new Map([[Math.floor(phys / 4096), (p: Buffer) => (p.writeBigUInt64LE(link, phys % 4096), p)]]);
+    const s = new Session(openKernelFromDump(damaged(new Set(), patch)), PATH, 0);
+    const t = socketTable(s, 'tcp');
+    expect(t.problems.map((p) => p.kind)).toContain('cycle');
+    expect(t.rows.filter((r) => r.sock === victim.sock)).toHaveLength(1);
+    expect(t.rows.length).toBeGreaterThanOrEqual(goodTcp.length - 10);
+  });
+
+  it('a pointer into nowhere is cut with a "bad-pointer" mark', () => {
+    const k = good.kernel;
+    const link = victim.sock + k.off('struct sock_common', 'skc_nulls_node');
+    const phys = k.mem.phys(link);
+    const patch = new Map([[Math.floor(phys / 4096), (p: Buffer) => (p.writeBigUInt64LE(0x1234567800n, phys % 4096), p)]]);
+    const s = new Session(openKernelFromDump(damaged(new Set(), patch)), PATH, 0);
+    const t = socketTable(s, 'tcp');
+    expect(t.problems.map((p) => p.kind)).toContain('bad-pointer');
+    expect(t.rows.some((r) => r.sock === victim.sock)).toBe(true);
+  });
+});
