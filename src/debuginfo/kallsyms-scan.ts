@@ -1,10 +1,10 @@
 // Finding the kallsyms tables in a kernel image by their shape, for kernels whose VMCOREINFO
 // does not list them (before 6.0, e.g. Debian 11's 5.10). The idea is vmlinux-to-elf's
-// (marin-m/vmlinux-to-elf, kallsyms_finder.py); the layout facts come from scripts/kallsyms.c
-// (write_src), where every table starts 8-byte aligned (ALGN) in .rodata:
+// (marin-m/vmlinux-to-elf, kallsyms_finder.py find_kallsyms_token_table); the layout facts
+// come from scripts/kallsyms.c (write_src), where every table starts 8-byte aligned (ALGN):
 //
-//   up to 6.3:  offsets|addresses, relative_base, num_syms, names, markers, [seqs 6.2–6.3],
-//               token_table, token_index
+//   up to 6.3:  offsets|addresses, relative_base, num_syms, names, markers, [seqs: 6.2–6.3,
+//               and Debian's 6.1.192 has it backported], token_table, token_index
 //   6.4+:       num_syms, names, markers, token_table, token_index, offsets, relative_base, seqs
 //               (commit "scripts/kallsyms: change the output order", 2023)
 //
@@ -60,7 +60,8 @@ export interface KallsymsFound {
   unreadablePages: number;
 }
 
-/** Read what can be read of [addr, addr+len): unreadable pages come back as undefined ranges. */
+/** Read what can be read of [addr, addr+len); unreadable pages read as 0xff (which no searched
+ *  pattern contains) and are counted. */
 function readTolerant(read: VirtualReader, addr: bigint, len: number): { buf: Buffer; missing: number } {
   try {
     return { buf: read(addr, len), missing: 0 };
@@ -126,7 +127,7 @@ function tryRead(read: VirtualReader, addr: bigint, len: number): Buffer | undef
   }
 }
 
-/** Steps 2: from the "0" token at `digitAt`, find the token table's start and the token index. */
+/** Step 2: from the "0" token at `digitAt`, find the token table's start and the token index. */
 function tokensFrom(read: VirtualReader, digitAt: bigint): { tokenTable: bigint; tokenIndex: bigint; tokens: Tokens } | undefined {
   // Tokens 0x30..0xff: 208 strings from here. Tokens are short (best-pair merges of names).
   const ahead = readForward(read, digitAt, 0x4000);

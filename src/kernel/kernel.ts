@@ -34,6 +34,8 @@ export class Kernel {
   private readonly fields = new Map<string, Field | null>();
   private readonly types = new Map<string, number | null>();
   private perCpuOffsetsCache?: bigint[];
+  /** How long opening spent on symbols and types (for `info` and the benchmark). */
+  openTimings = { symbolsMs: 0, typesMs: 0 };
 
   constructor(
     readonly dump: PhysicalDump,
@@ -129,31 +131,13 @@ export class Kernel {
 
   /** An integer/enum/bool member as a number (u64 values above 2^53 lose low bits: use big). */
   num(addr: bigint, f: Field): number {
-    const a = addr + f.offsetN;
-    const m = this.mem;
-    if (f.bitSize) {
-      let v = 0;
-      for (let i = f.size - 1; i >= 0; i--) v = v * 256 + m.u8(a + BigInt(i));
-      v = Math.floor(v / 2 ** f.bitShift) % 2 ** f.bitSize;
-      if (f.signed && v >= 2 ** (f.bitSize - 1)) v -= 2 ** f.bitSize;
-      return v;
-    }
-    switch (f.size) {
-      case 1: {
-        const v = m.u8(a);
-        return f.signed && v > 127 ? v - 256 : v;
-      }
-      case 2: {
-        const v = m.u16(a);
-        return f.signed && v > 32767 ? v - 65536 : v;
-      }
-      case 4:
-        return f.signed ? m.s32(a) : m.u32(a);
-      case 8:
-        return f.signed ? Number(m.s64(a)) : m.u64n(a);
-      default:
-        throw new TypeError(`${f.type}.${f.path} is ${f.size} bytes: not an integer`);
-    }
+    const v = this.mem.view(addr + f.offsetN, f.size);
+    return decodeNum(v.buf, v.off, f);
+  }
+
+  /** One translation for a whole object: read many members of it with plain offsets. */
+  view(addr: bigint, size: number): ObjView {
+    return new ObjView(this.mem.view(addr, size), addr);
   }
 
   /** A 64-bit member as bigint (pointers, u64 counters, addresses). */
@@ -237,5 +221,62 @@ export class Kernel {
   jiffies(): bigint {
     const a = this.trySymbol('jiffies_64') ?? this.symbol('jiffies');
     return this.mem.u64(a);
+  }
+}
+
+/** An integer member decoded from bytes: sizes 1/2/4/8, signed or not, bitfields. */
+export function decodeNum(b: Buffer, o: number, f: Field): number {
+  if (f.bitSize) {
+    let v = 0;
+    for (let i = f.size - 1; i >= 0; i--) v = v * 256 + b[o + i];
+    v = Math.floor(v / 2 ** f.bitShift) % 2 ** f.bitSize;
+    if (f.signed && v >= 2 ** (f.bitSize - 1)) v -= 2 ** f.bitSize;
+    return v;
+  }
+  switch (f.size) {
+    case 1:
+      return f.signed ? b.readInt8(o) : b[o];
+    case 2:
+      return f.signed ? b.readInt16LE(o) : b.readUInt16LE(o);
+    case 4:
+      return f.signed ? b.readInt32LE(o) : b.readUInt32LE(o);
+    case 8: {
+      const hi = f.signed ? b.readInt32LE(o + 4) : b.readUInt32LE(o + 4);
+      return hi * 0x1_0000_0000 + b.readUInt32LE(o);
+    }
+    default:
+      throw new TypeError(`${f.type}.${f.path} is ${f.size} bytes: not an integer`);
+  }
+}
+
+/** The bytes of one object (usually a slice of a cached page), read by Field offsets. */
+export class ObjView {
+  readonly buf: Buffer;
+  readonly off: number;
+
+  constructor(
+    v: { buf: Buffer; off: number },
+    readonly address: bigint,
+  ) {
+    this.buf = v.buf;
+    this.off = v.off;
+  }
+
+  num(f: Field): number {
+    return decodeNum(this.buf, this.off + f.offset, f);
+  }
+
+  ptr(f: Field): bigint {
+    return this.buf.readBigUInt64LE(this.off + f.offset);
+  }
+
+  /** The low and high 32-bit halves of a pointer compared without a bigint: is it NULL? */
+  isNull(f: Field): boolean {
+    const o = this.off + f.offset;
+    return this.buf.readUInt32LE(o) === 0 && this.buf.readUInt32LE(o + 4) === 0;
+  }
+
+  bytes(f: Field, len = f.size): Buffer {
+    return this.buf.subarray(this.off + f.offset, this.off + f.offset + len);
   }
 }

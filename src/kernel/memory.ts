@@ -41,6 +41,15 @@ export class KernelMemory {
     return out;
   }
 
+  /** `len` bytes at `addr` as a buffer and offset: the cached page itself when the bytes lie in
+   *  one page (no copy), else a copy. The hot path of every walker. */
+  view(addr: bigint, len: number): { buf: Buffer; off: number } {
+    const p = this.phys(addr);
+    const off = p & (PAGE - 1);
+    if (off + len <= PAGE) return { buf: this.dump.page(Math.floor(p / PAGE)), off };
+    return { buf: this.read(addr, len), off: 0 };
+  }
+
   /** The cached page and offset holding `size` bytes at `addr`, or undefined if they straddle pages. */
   private at(addr: bigint, size: number): [Buffer, number] | undefined {
     const p = this.phys(addr);

@@ -69,10 +69,15 @@ export function openKernelFromDump(dump: PhysicalDump, opts: OpenOptions = {}): 
   const read: VirtualReader = (a, n) => mem.read(a, n);
 
   progress('reading symbols');
+  const t0 = performance.now();
   const symbols = loadSymbols(dump, info, read, kaslr, opts);
+  const t1 = performance.now();
   progress('reading types');
   const { btf, source: typeSource } = loadTypes(dump, info, read, symbols, opts);
-  return new Kernel(dump, mem, btf, symbols, info, { symbols: symbols.source, types: typeSource }, kaslr);
+  const t2 = performance.now();
+  const k = new Kernel(dump, mem, btf, symbols, info, { symbols: symbols.source, types: typeSource }, kaslr);
+  k.openTimings = { symbolsMs: t1 - t0, typesMs: t2 - t1 };
+  return k;
 }
 
 function loadSymbols(dump: PhysicalDump, info: VmcoreInfo, read: VirtualReader, kaslr: bigint, opts: OpenOptions): SymbolTable {

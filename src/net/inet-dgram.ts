@@ -12,6 +12,7 @@ export class DgramReader {
   private readonly uid: Field;
   /** struct udp_sock.forward_deficit: subtracted from rx_queue (udp_rqueue_get, 4.18+). */
   private readonly forwardDeficit?: Field;
+  private readonly span: number;
 
   constructor(readonly k: Kernel) {
     this.s = sockFields(k);
@@ -19,12 +20,15 @@ export class DgramReader {
     this.rmem = k.field('struct sock', 'sk_backlog.rmem_alloc.counter');
     this.uid = k.field('struct sock', 'sk_uid');
     this.forwardDeficit = k.tryField('struct udp_sock', 'forward_deficit');
+    const used = [this.wmem, this.rmem, this.uid, this.s.socket];
+    this.span = Math.max(this.s.commonSize, ...used.map((f) => f.offset + f.size));
   }
 
   row(sk: bigint, proto4: Proto, proto6: Proto, isUdp: boolean): SocketRow {
     const k = this.k;
-    const e = this.s.endpoints(sk);
-    let rx = k.num(sk, this.rmem);
+    const v = k.view(sk, this.span);
+    const e = this.s.endpointsOf(v);
+    let rx = v.num(this.rmem);
     if (isUdp && this.forwardDeficit) rx -= k.num(sk, this.forwardDeficit);
     return {
       proto: e.family === AF_INET6 ? proto6 : proto4,
@@ -39,10 +43,10 @@ export class DgramReader {
       // RAW prints no remote port (destp = 0), even when connected.
       remotePort: isUdp ? e.remotePort : 0,
       netns: e.netns,
-      inode: this.s.inode(sk),
+      inode: this.s.inodeOfView(v),
       rxQueue: rx,
-      txQueue: k.num(sk, this.wmem) - 1,
-      uid: k.num(sk, this.uid),
+      txQueue: v.num(this.wmem) - 1,
+      uid: v.num(this.uid),
     };
   }
 }

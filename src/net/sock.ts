@@ -3,7 +3,7 @@
 // SOCK_INODE: struct socket_alloc { struct socket socket; struct inode vfs_inode; }).
 // Full sockets, inet_timewait_sock and request_sock all begin with a sock_common.
 
-import type { Kernel, Field } from '../kernel/kernel.js';
+import type { Kernel, Field, ObjView } from '../kernel/kernel.js';
 import { ipv4FromLE, ipv6, ntohs } from './addr.js';
 
 export const AF_UNIX = 1;
@@ -62,6 +62,8 @@ export class SockFields {
   readonly inodeOfSocket: bigint; // offsetof(struct socket_alloc, vfs_inode)
   readonly iIno: Field;
   readonly inum: Field;
+  /** sizeof(struct sock_common): the view every table row starts from. */
+  readonly commonSize: number;
   private readonly netnsCache = new Map<bigint, number>();
 
   constructor(readonly k: Kernel) {
@@ -83,6 +85,7 @@ export class SockFields {
     this.inodeOfSocket = k.off('struct socket_alloc', 'vfs_inode');
     this.iIno = k.field('struct inode', 'i_ino');
     this.inum = k.field('struct net', 'ns.inum');
+    this.commonSize = k.sizeof(SC);
   }
 
   /** Inode number of a netns, cached by `struct net *`. */
@@ -101,26 +104,29 @@ export class SockFields {
   }
 
   endpoints(sk: bigint): Endpoints {
-    const k = this.k;
-    const family = k.num(sk, this.family);
-    const state = k.num(sk, this.state);
-    const net = k.ptr(sk, this.net);
+    return this.endpointsOf(this.k.view(sk, this.commonSize));
+  }
+
+  /** Endpoints from a view that holds at least the sock_common. */
+  endpointsOf(v: ObjView): Endpoints {
+    const family = v.num(this.family);
+    const net = v.ptr(this.net);
     let localAddr: string;
     let remoteAddr: string;
     if (family === AF_INET6 && this.v6rcvSaddr && this.v6daddr) {
-      localAddr = ipv6(k.mem.read(sk + this.v6rcvSaddr.offsetN, 16));
-      remoteAddr = ipv6(k.mem.read(sk + this.v6daddr.offsetN, 16));
+      localAddr = ipv6(v.buf, v.off + this.v6rcvSaddr.offset);
+      remoteAddr = ipv6(v.buf, v.off + this.v6daddr.offset);
     } else {
-      localAddr = ipv4FromLE(k.num(sk, this.rcvSaddr));
-      remoteAddr = ipv4FromLE(k.num(sk, this.daddr));
+      localAddr = ipv4FromLE(v.num(this.rcvSaddr));
+      remoteAddr = ipv4FromLE(v.num(this.daddr));
     }
     return {
       family,
-      state,
+      state: v.num(this.state),
       localAddr,
-      localPort: k.num(sk, this.num),
+      localPort: v.num(this.num),
       remoteAddr,
-      remotePort: ntohs(k.num(sk, this.dport)),
+      remotePort: ntohs(v.num(this.dport)),
       net,
       netns: this.netnsOf(net),
     };
@@ -128,7 +134,15 @@ export class SockFields {
 
   /** sock_i_ino(): the inode of the socket's file, 0 for sockets without one. */
   inode(sk: bigint): number {
-    const sock = this.k.ptr(sk, this.socket);
+    return this.inodeOf(this.k.ptr(sk, this.socket));
+  }
+
+  /** sock_i_ino() from a view of the full sock. */
+  inodeOfView(v: ObjView): number {
+    return v.isNull(this.socket) ? 0 : this.inodeOf(v.ptr(this.socket));
+  }
+
+  private inodeOf(sock: bigint): number {
     if (sock === 0n) return 0;
     return this.k.num(sock + this.inodeOfSocket, this.iIno);
   }

@@ -55,6 +55,8 @@ class TcpReader {
   private readonly uid;
   private readonly twSubstate;
   private readonly rskListener;
+  /** Bytes of a full socket the row reads (up to the last TCP field used). */
+  private readonly fullSpan: number;
 
   constructor(readonly k: Kernel) {
     this.s = sockFields(k);
@@ -66,12 +68,14 @@ class TcpReader {
     this.uid = k.field('struct sock', 'sk_uid');
     this.twSubstate = k.field('struct inet_timewait_sock', 'tw_substate');
     this.rskListener = k.field('struct request_sock', '__req_common.skc_listener'); // #define rsk_listener
+    const used = [this.rcvNxt, this.copiedSeq, this.writeSeq, this.sndUna, this.ackBacklog, this.uid, this.s.socket];
+    this.fullSpan = Math.max(this.s.commonSize, ...used.map((f) => f.offset + f.size));
   }
 
   /** A row for any entry of the TCP hashes, by what its skc_state says it is. */
   row(sk: bigint): SocketRow {
     const k = this.k;
-    const e = this.s.endpoints(sk);
+    const e = this.s.endpoints(sk); // TIME_WAIT and request socks are smaller than a full sock
     const proto = e.family === AF_INET6 ? 'tcp6' : 'tcp';
     const base = { proto, sock: sk, family: e.family, localAddr: e.localAddr, localPort: e.localPort,
       remoteAddr: e.remoteAddr, remotePort: e.remotePort, netns: e.netns } as const;
@@ -84,12 +88,13 @@ class TcpReader {
       const uid = listener ? k.num(listener, this.uid) : 0;
       return { ...base, kind: 'request', state: 'SYN_RECV', stateNum: TCP_NEW_SYN_RECV, inode: 0, rxQueue: 0, txQueue: 0, uid };
     }
-    const txQueue = (k.num(sk, this.writeSeq) - k.num(sk, this.sndUna)) >>> 0;
+    const v = k.view(sk, this.fullSpan);
+    const txQueue = (v.num(this.writeSeq) - v.num(this.sndUna)) >>> 0;
     const rxQueue = e.state === TCP_LISTEN
-      ? k.num(sk, this.ackBacklog)
-      : Math.max((k.num(sk, this.rcvNxt) - k.num(sk, this.copiedSeq)) | 0, 0);
-    return { ...base, kind: 'sock', state: tcpStateName(e.state), stateNum: e.state, inode: this.s.inode(sk),
-      rxQueue, txQueue, uid: k.num(sk, this.uid) };
+      ? v.num(this.ackBacklog)
+      : Math.max((v.num(this.rcvNxt) - v.num(this.copiedSeq)) | 0, 0);
+    return { ...base, kind: 'sock', state: tcpStateName(e.state), stateNum: e.state, inode: this.s.inodeOfView(v),
+      rxQueue, txQueue, uid: v.num(this.uid) };
   }
 }
 

@@ -107,6 +107,7 @@ export function App({ session, historyFile, run, open, banner: bannerLines, vers
     }
     if (r.quit) {
       queue.current = [];
+      setBusy(undefined);
       exit();
       return false;
     }

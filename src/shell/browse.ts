@@ -140,8 +140,10 @@ export function scrolled(level: Level, height: number): Level {
       const last = lastIdx >= 0 ? lastIdx : first;
       if (last >= top + height) top = last - height + 1;
       if (first < top) top = first;
-      // A header right above the first row comes into view with it.
+      // A header right above the first row comes into view with it; the first row of all
+      // brings back everything above it (titles) when that fits.
       if (top === first && first > 0 && vis[first - 1].line.header) top = first - 1;
+      if (last < height && !vis.slice(0, first).some((v) => v.line.item !== undefined)) top = 0;
       top = Math.min(Math.max(0, top), max);
     }
   }

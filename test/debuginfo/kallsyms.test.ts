@@ -142,6 +142,6 @@ describe('decodeKallsyms on a hand-built image', () => {
     expect(table.size).toBe(150_007);
     expect(table.lookup(`subsys${149992 % 97}_do_thing_number_149992`)).toBe(0xffffffff9a200000n + 149992n * 64n);
     console.log(`decodeKallsyms: 150,007 symbols in ${ms.toFixed(1)} ms`);
-    expect(ms).toBeLessThan(400); // loose bound for slow CI; the measured time is printed
+    expect(ms).toBeLessThan(1500); // loose bound for a loaded machine; the measured time is printed
   });
 });

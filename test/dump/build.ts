@@ -6,12 +6,26 @@ import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import snappy from 'snappyjs';
+import { afterAll } from 'vitest';
 
 export const PAGE = 4096;
 
+let tmpDir: string | undefined;
+let tmpCount = 0;
+
+// Each test file gets its own copy of this module: remove its folder when the file is done.
+if (process.env.VITEST) afterAll(() => {
+  if (tmpDir) fs.rmSync(tmpDir, { recursive: true, force: true });
+  tmpDir = undefined;
+});
+
+/** Write `data` to a fresh file in this test file's temporary folder. */
 export function tmpFile(name: string, data: Buffer): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xportshow-dump-'));
-  const p = path.join(dir, name);
+  if (!tmpDir) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xportshow-dump-'));
+    tmpDir = dir;
+  }
+  const p = path.join(tmpDir, `${tmpCount++}-${name}`);
   fs.writeFileSync(p, data);
   return p;
 }

@@ -10,7 +10,7 @@ function flat(records: [number, Buffer][], end = true): string {
   head.write('makedumpfile', 0, 'latin1');
   head.writeBigInt64BE(1n, 16);
   head.writeBigInt64BE(1n, 24);
-  const parts = [head];
+  const parts: Buffer[] = [head];
   for (const [off, bytes] of records) {
     const h = Buffer.alloc(16);
     h.writeBigInt64BE(BigInt(off), 0);

@@ -27,6 +27,18 @@ const KEY = {
 
 const tick = (ms = 25) => new Promise((r) => setTimeout(r, ms));
 
+/** Wait until a command has run: no "running" line, and the frame stable for 30 ms (max 3 s). */
+async function settle(lastFrame: () => string | undefined) {
+  let prev = lastFrame();
+  let stableFor = 0;
+  for (let waited = 0; waited < 3000 && stableFor < 30; waited += 10) {
+    await tick(10);
+    const f = lastFrame();
+    stableFor = f === prev && !/^running .* …$/m.test(f ?? '') ? stableFor + 10 : 0;
+    prev = f;
+  }
+}
+
 async function type(stdin: { write(s: string): void }, ...keys: string[]) {
   for (const k of keys) {
     stdin.write(k);
@@ -59,10 +71,10 @@ afterEach(() => {
 describe('App prompt', () => {
   it('shows the banner, runs help and prints the command list with the timing line', async () => {
     const { stdin, lastFrame } = render(<App session={session} historyFile={null} banner={banner} />);
-    await tick();
+    await settle(lastFrame);
     expect(lastFrame()).toContain('xportshow 0.1.0 — /dumps/test/vmcore.kdump');
     await type(stdin, 'help', KEY.enter);
-    await tick(50);
+    await settle(lastFrame);
     const frame = lastFrame()!;
     expect(frame).toContain('xportshow> help');
     expect(frame).toContain('Commands:');
@@ -73,14 +85,15 @@ describe('App prompt', () => {
 
   it('shows an unknown command as one red line and keeps the prompt', async () => {
     const { stdin, lastFrame } = render(<App session={session} historyFile={null} banner={banner} />);
+    await settle(lastFrame);
     await type(stdin, 'frobnicate', KEY.enter);
-    await tick(50);
+    await settle(lastFrame);
     const frame = lastFrame()!;
     const errors = frame.split('\n').filter((l) => l.includes('frobnicate') && !l.startsWith('xportshow>'));
     expect(errors).toEqual(["unknown command 'frobnicate' (try: help)"]);
     // The session goes on.
     await type(stdin, 'help info', KEY.enter);
-    await tick(50);
+    await settle(lastFrame);
     expect(lastFrame()).toContain('dump format, kernel release');
   });
 
@@ -89,8 +102,9 @@ describe('App prompt', () => {
       throw new TypeError('boom at 0xffff888001234000');
     };
     const { stdin, lastFrame } = render(<App session={session} historyFile={null} banner={banner} run={run} />);
+    await settle(lastFrame);
     await type(stdin, 'anything', KEY.enter);
-    await tick(50);
+    await settle(lastFrame);
     expect(lastFrame()).toContain('TypeError: boom at 0xffff888001234000');
     expect(promptLine(lastFrame()).trim()).toBe('xportshow>');
   });
@@ -99,13 +113,13 @@ describe('App prompt', () => {
 describe('App input bursts and leaving', () => {
   it('runs a line typed in one burst with its Enter, and each line of a paste', async () => {
     const { stdin, lastFrame } = render(<App session={session} historyFile={null} banner={banner} />);
-    await tick();
+    await settle(lastFrame);
     stdin.write('help rd\r');
-    await tick(60);
+    await settle(lastFrame);
     expect(lastFrame()).toContain('xportshow> help rd');
     expect(lastFrame()).toMatch(/^rd ADDR/m);
     stdin.write('help sym\nhelp info\nhel');
-    await tick(80);
+    await settle(lastFrame);
     const frame = lastFrame()!;
     expect(frame).toContain('xportshow> help sym');
     expect(frame).toContain('xportshow> help info');
@@ -115,9 +129,9 @@ describe('App input bursts and leaving', () => {
 
   it('treats a Tab inside a burst as completion', async () => {
     const { stdin, lastFrame } = render(<App session={session} historyFile={null} banner={banner} />);
-    await tick();
+    await settle(lastFrame);
     stdin.write('hel\t');
-    await tick(40);
+    await settle(lastFrame);
     expect(promptLine(lastFrame())).toMatch(/^xportshow> help\s*$/);
     expect(lastFrame()).not.toContain('\t');
   });
@@ -125,10 +139,11 @@ describe('App input bursts and leaving', () => {
   it('quit and Ctrl-D on an empty line leave; nothing runs afterwards', async () => {
     for (const leave of [['quit', KEY.enter], ['\u0004']]) {
       const { stdin, lastFrame } = render(<App session={session} historyFile={null} banner={banner} />);
+      await settle(lastFrame);
       await type(stdin, ...leave);
-      await tick(40);
+      await settle(lastFrame);
       await type(stdin, 'help', KEY.enter);
-      await tick(40);
+      await settle(lastFrame);
       expect(lastFrame()).not.toContain('Commands:');
       cleanup();
     }
@@ -136,6 +151,7 @@ describe('App input bursts and leaving', () => {
 
   it('Ctrl-D on a non-empty line does not insert a letter, Ctrl-U clears the line', async () => {
     const { stdin, lastFrame } = render(<App session={session} historyFile={null} banner={banner} />);
+    await settle(lastFrame);
     await type(stdin, 'help', '\u0004');
     expect(promptLine(lastFrame())).toMatch(/^xportshow> help\s*$/);
     await type(stdin, KEY.ctrlU);
@@ -146,6 +162,7 @@ describe('App input bursts and leaving', () => {
 describe('App completion', () => {
   it('Tab shows candidates, Tab again cycles, Esc restores what was typed', async () => {
     const { stdin, lastFrame } = render(<App session={session} historyFile={null} banner={banner} />);
+    await settle(lastFrame);
     await type(stdin, '--p', KEY.tab);
     let frame = lastFrame()!;
     expect(promptLine(frame)).toContain('xportshow> --packet');
@@ -167,10 +184,11 @@ describe('App completion', () => {
 
   it('a unique completion leaves the cursor at the end, so typing goes after it', async () => {
     const { stdin, lastFrame } = render(<App session={session} historyFile={null} banner={banner} />);
+    await settle(lastFrame);
     await type(stdin, 'hel', KEY.tab);
     expect(promptLine(lastFrame())).toContain('xportshow> help');
     await type(stdin, 'sym', KEY.enter);
-    await tick(50);
+    await settle(lastFrame);
     const frame = lastFrame()!;
     expect(frame).toContain('xportshow> help sym');
     expect(frame).toContain('look up a kernel symbol by name');
@@ -181,10 +199,11 @@ describe('App history', () => {
   it('↑ recalls earlier commands, ↓ comes back; they are appended to the history file', async () => {
     const file = join(dir, 'state', 'xportshow', 'history');
     const { stdin, lastFrame } = render(<App session={session} historyFile={file} banner={banner} />);
+    await settle(lastFrame);
     await type(stdin, 'help', KEY.enter);
-    await tick(50);
+    await settle(lastFrame);
     await type(stdin, 'help sym', KEY.enter);
-    await tick(50);
+    await settle(lastFrame);
     await type(stdin, KEY.up);
     expect(promptLine(lastFrame())).toContain('xportshow> help sym');
     await type(stdin, KEY.up);
@@ -200,11 +219,11 @@ describe('App history', () => {
     const file = join(dir, 'history');
     writeFileSync(file, 'info\nhelp rd\n');
     const { stdin, lastFrame } = render(<App session={session} historyFile={file} banner={banner} />);
-    await tick();
+    await settle(lastFrame);
     await type(stdin, KEY.up);
     expect(promptLine(lastFrame())).toContain('xportshow> help rd');
     await type(stdin, KEY.ctrlU, '!!', KEY.enter);
-    await tick(50);
+    await settle(lastFrame);
     const frame = lastFrame()!;
     expect(frame).toContain('xportshow> help rd');
     expect(frame).toContain('rd ADDR');
@@ -281,8 +300,9 @@ function fakeRun(line: string): LineResult {
 describe('App browse mode', () => {
   it('offers to browse the rows of the last table and opens rows level by level', async () => {
     const { stdin, lastFrame } = render(<App session={session} historyFile={null} banner={banner} run={fakeRun} />);
+    await settle(lastFrame);
     await type(stdin, 'tcp', KEY.enter);
-    await tick(50);
+    await settle(lastFrame);
     expect(lastFrame()).toContain('↓ to browse 3 rows');
     await type(stdin, KEY.down);
     let frame = lastFrame()!;
@@ -320,8 +340,9 @@ describe('App browse mode', () => {
 
   it('/ narrows the rows by substring; Enter opens the match', async () => {
     const { stdin, lastFrame } = render(<App session={session} historyFile={null} banner={banner} run={fakeRun} />);
+    await settle(lastFrame);
     await type(stdin, 'tcp', KEY.enter);
-    await tick(50);
+    await settle(lastFrame);
     await type(stdin, KEY.down, '/', '5124');
     let frame = lastFrame()!;
     expect(frame).toContain('/5124');
@@ -340,8 +361,9 @@ describe('App browse mode', () => {
 
   it('does not offer browsing for output without openable rows', async () => {
     const { stdin, lastFrame } = render(<App session={session} historyFile={null} banner={banner} run={fakeRun} />);
+    await settle(lastFrame);
     await type(stdin, 'help', KEY.enter);
-    await tick(50);
+    await settle(lastFrame);
     expect(lastFrame()).not.toContain('to browse');
     await type(stdin, KEY.down);
     expect(promptLine(lastFrame()).trim()).toBe('xportshow>');

@@ -18,6 +18,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 // ---------------------------------------------------------------- types
 
@@ -735,5 +736,5 @@ export type FixtureName = (typeof FIXTURE_NAMES)[number];
 
 /** Absolute path of dumps/<name> relative to this file (test/support/ -> ../../dumps). */
 export function fixtureDir(name: FixtureName | string): string {
-  return join(new URL('../../dumps/', import.meta.url).pathname, name);
+  return join(fileURLToPath(new URL('../../dumps/', import.meta.url)), name);
 }
