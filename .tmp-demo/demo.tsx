@@ -25,6 +25,6 @@ registerOpener('sock', (_s, ref) => ({
   ] },
 }));
 registerOpener('task', (_s, ref) => ({ title: `pid ${(ref as { pid: number }).pid} sshd`, output: { kind: 'text', lines: ['PID: 5827 COMMAND: sshd'] } }));
-const run = (line: string) => (line === 'tcp' ? { output: table(), lines: ['(100 rows)'], ms: 2 } : runLine(session, line));
+const run = (line: string) => (line === 'tcp' ? { output: table(), lines: ['(100 rows)'], ms: 2 } : line === 'big' ? { lines: Array.from({ length: 20000 }, (_, i) => 'line ' + i + ' ' + 'x'.repeat(60)), ms: 5 } : runLine(session, line));
 const inst = render(<App session={session} historyFile={null} run={run} banner={['demo']} />, { exitOnCtrlC: false });
 await inst.waitUntilExit();

@@ -76,6 +76,7 @@ export class KdumpDump extends BaseDump {
   private readonly endPfn: number;
   private counts: { present: number; excluded: number } | undefined;
   private ramWords: Uint32Array | null | undefined; // 1st bitmap, read on demand
+  private scratch = Buffer.allocUnsafe(0); // compressed page bytes, reused
   private readonly descChunks = new Map<number, Buffer>();
   private readonly zeroPage: Buffer;
   private zeroDataOffset = -1; // file offset of the shared zero page's data, once seen
@@ -241,7 +242,10 @@ export class KdumpDump extends BaseDump {
     }
     // makedumpfile stores the zero page once and points every zero page's descriptor at it.
     if (pd.offset === this.zeroDataOffset && pd.size === ps && (pd.flags & DUMP_DH_COMPRESSED) === 0) return this.zeroPage;
-    const data = Buffer.allocUnsafe(pd.size);
+    // Compressed bytes are consumed at once by the decoder: read them into one reused buffer.
+    const compressed = (pd.flags & DUMP_DH_COMPRESSED) !== 0;
+    if (compressed && this.scratch.length < pd.size) this.scratch = Buffer.allocUnsafe(Math.max(pd.size, 2 * ps + 1024));
+    const data = compressed ? this.scratch.subarray(0, pd.size) : Buffer.allocUnsafe(pd.size);
     const got = this.reader.readInto(data, 0, pd.size, pd.offset);
     if (got < pd.size) throw new PageMissingError(addr, 'truncated', `page data at offset ${pd.offset} lies past the end of the file`);
     let page: Buffer;

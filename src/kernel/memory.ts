@@ -16,8 +16,19 @@ export class KernelMemory {
     private readonly physBase: bigint,
   ) {}
 
+  /** The direct map of all RAM (page_offset_base, randomized by KASLR): where slab objects —
+   *  sockets, tasks, files — live. Set once known; translation there is a subtraction. */
+  private directBase = 0n;
+  private directEnd = 0n;
+
+  setDirectMap(base: bigint, bytes: bigint): void {
+    this.directBase = base;
+    this.directEnd = base + bytes;
+  }
+
   /** Physical address of a kernel virtual address. */
   phys(addr: bigint): number {
+    if (addr >= this.directBase && addr < this.directEnd) return Number(addr - this.directBase);
     if (addr >= START_KERNEL_MAP && addr < IMAGE_END) return Number(addr - START_KERNEL_MAP + this.physBase);
     return this.mmu.translate(addr);
   }

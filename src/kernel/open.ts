@@ -76,6 +76,7 @@ export function openKernelFromDump(dump: PhysicalDump, opts: OpenOptions = {}): 
   const { btf, source: typeSource } = loadTypes(dump, info, read, symbols, opts);
   const t2 = performance.now();
   const k = new Kernel(dump, mem, btf, symbols, info, { symbols: symbols.source, types: typeSource }, kaslr);
+  useDirectMap(k);
   k.openTimings = { symbolsMs: t1 - t0, typesMs: t2 - t1 };
   return k;
 }
@@ -132,5 +133,20 @@ function readText(path: string, option: string): string {
     return readFileSync(path, 'utf8');
   } catch (e) {
     throw new OpenError(`${option} ${path}: ${(e as Error).message}`);
+  }
+}
+
+// arch/x86/mm/kaslr.c: page_offset_base is where the direct map of RAM begins. Trust it only
+// when the page tables agree on a probe address, then translate that range arithmetically.
+function useDirectMap(k: Kernel): void {
+  const sym = k.trySymbol('page_offset_base');
+  if (sym === undefined) return;
+  try {
+    const base = k.mem.u64(sym);
+    const probe = base + 0x1000000n; // 16 MiB into RAM
+    if (k.mem.mmu.translate(probe) !== 0x1000000) return;
+    k.mem.setDirectMap(base, BigInt(k.dump.maxPfn) * BigInt(k.dump.pageSize));
+  } catch {
+    // leave every address to the page-table walk
   }
 }

@@ -76,25 +76,44 @@ class TcpReader {
   row(sk: bigint): SocketRow {
     const k = this.k;
     const e = this.s.endpoints(sk); // TIME_WAIT and request socks are smaller than a full sock
-    const proto = e.family === AF_INET6 ? 'tcp6' : 'tcp';
-    const base = { proto, sock: sk, family: e.family, localAddr: e.localAddr, localPort: e.localPort,
-      remoteAddr: e.remoteAddr, remotePort: e.remotePort, netns: e.netns } as const;
+    let kind: SocketRow['kind'] = 'sock';
+    let state = e.state;
+    let inode = 0;
+    let rxQueue = 0;
+    let txQueue = 0;
+    let uid = 0;
     if (e.state === TCP_TIME_WAIT) {
-      const sub = k.num(sk, this.twSubstate);
-      return { ...base, kind: 'timewait', state: tcpStateName(sub), stateNum: sub, inode: 0, rxQueue: 0, txQueue: 0, uid: 0 };
-    }
-    if (e.state === TCP_NEW_SYN_RECV) {
+      kind = 'timewait';
+      state = k.num(sk, this.twSubstate);
+    } else if (e.state === TCP_NEW_SYN_RECV) {
+      kind = 'request';
       const listener = k.ptr(sk, this.rskListener);
-      const uid = listener ? k.num(listener, this.uid) : 0;
-      return { ...base, kind: 'request', state: 'SYN_RECV', stateNum: TCP_NEW_SYN_RECV, inode: 0, rxQueue: 0, txQueue: 0, uid };
+      uid = listener ? k.num(listener, this.uid) : 0;
+    } else {
+      const v = k.view(sk, this.fullSpan);
+      txQueue = (v.num(this.writeSeq) - v.num(this.sndUna)) >>> 0;
+      rxQueue = e.state === TCP_LISTEN ? v.num(this.ackBacklog) : Math.max((v.num(this.rcvNxt) - v.num(this.copiedSeq)) | 0, 0);
+      inode = this.s.inodeOfView(v);
+      uid = v.num(this.uid);
     }
-    const v = k.view(sk, this.fullSpan);
-    const txQueue = (v.num(this.writeSeq) - v.num(this.sndUna)) >>> 0;
-    const rxQueue = e.state === TCP_LISTEN
-      ? v.num(this.ackBacklog)
-      : Math.max((v.num(this.rcvNxt) - v.num(this.copiedSeq)) | 0, 0);
-    return { ...base, kind: 'sock', state: tcpStateName(e.state), stateNum: e.state, inode: this.s.inodeOfView(v),
-      rxQueue, txQueue, uid: v.num(this.uid) };
+    return {
+      proto: e.family === AF_INET6 ? 'tcp6' : 'tcp',
+      sock: sk,
+      kind,
+      family: e.family,
+      // /proc/net/tcp prints a request sock as SYN_RECV (get_openreq4: TCP_SYN_RECV)
+      state: kind === 'request' ? 'SYN_RECV' : tcpStateName(state),
+      stateNum: state,
+      localAddr: e.localAddr,
+      localPort: e.localPort,
+      remoteAddr: e.remoteAddr,
+      remotePort: e.remotePort,
+      inode,
+      netns: e.netns,
+      rxQueue,
+      txQueue,
+      uid,
+    };
   }
 }
 

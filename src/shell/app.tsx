@@ -55,6 +55,9 @@ function startLines(session: Session, version: string): string[] {
   return lines;
 }
 
+/** Output longer than this is written to the terminal directly rather than through <Static>. */
+export const DIRECT_OUTPUT_LINES = 300;
+
 /** `** Execution took 0.03s (real)`, as the seed prints after each command. */
 export function timingLine(ms: number): string {
   return `** Execution took ${(ms / 1000).toFixed(2)}s (real)`;
@@ -62,7 +65,7 @@ export function timingLine(ms: number): string {
 
 export function App({ session, historyFile, run, open, banner: bannerLines, version }: AppProps) {
   const { exit } = useApp();
-  const { stdout } = useStdout();
+  const { stdout, write } = useStdout();
   const rows = stdout?.rows || 24;
   const columns = stdout?.columns || 80;
   const runner = run ?? ((line: string) => runLine(session, line));
@@ -81,6 +84,7 @@ export function App({ session, historyFile, run, open, banner: bannerLines, vers
   const [inputKey, setInputKey] = useState(0);
   const [busy, setBusy] = useState<string | undefined>(undefined);
   const [browsing, setBrowsing] = useState(false);
+  const [notice, setNotice] = useState<string | undefined>(undefined);
   // The last command's output when it has rows that can be opened.
   const [last, setLast] = useState<{ line: string; output: Output; count: number } | undefined>(undefined);
   // Set while the App handles a Ctrl key, so the letter ink-text-input would insert is dropped.
@@ -114,7 +118,10 @@ export function App({ session, historyFile, run, open, banner: bannerLines, vers
     const out: Omit<Printed, 'id'>[] = [];
     if (r.error) out.push({ lines: [r.error.split('\n')[0]], style: 'error' });
     else {
-      out.push({ lines: r.lines });
+      // ink lays out <Static> text char by char (20,000 lines take seconds): long output goes
+      // straight to the terminal above the live area; the echo before it is already printed.
+      if (r.lines.length > DIRECT_OUTPUT_LINES) write(r.lines.join('\n') + '\n');
+      else out.push({ lines: r.lines });
       if (r.wroteTo) out.push({ lines: [`(written to ${r.wroteTo})`], style: 'dim' });
     }
     out.push({ lines: [timingLine(r.ms)], style: 'dim' });
@@ -184,12 +191,15 @@ export function App({ session, historyFile, run, open, banner: bannerLines, vers
   useInput(
     (input, key) => {
       if (busy !== undefined) return; // keys typed while a command runs are dropped
+      setNotice(undefined);
       if (key.ctrl && input.length === 1 && /[a-z]/.test(input)) {
         swallow.current = true;
         setImmediate(() => (swallow.current = false));
         if (input === 'd' && value === '') return exit();
         if (input === 'c') {
-          if (value === '') return exit();
+          // Never leave on Ctrl-C: one pressed in impatience during a slow command arrives
+          // after it, at an empty prompt.
+          if (value === '') return setNotice("(to leave: 'quit' or Ctrl-D)");
           completion.close();
           return setLine('');
         }
@@ -236,7 +246,8 @@ export function App({ session, historyFile, run, open, banner: bannerLines, vers
     { isActive: !browsing },
   );
 
-  const hint = last && value === '' ? `↓ to browse ${last.count} row${last.count === 1 ? '' : 's'}` : undefined;
+  const hint =
+    notice ?? (last && value === '' ? `↓ to browse ${last.count} row${last.count === 1 ? '' : 's'}` : undefined);
 
   return (
     <Box flexDirection="column">

@@ -3,7 +3,7 @@
 // Pure functions; components/Browser.tsx draws it and maps keys onto these.
 
 import type { Output, Ref } from '../report/model.js';
-import { renderLines, renderTable, RULE } from '../report/text.js';
+import { renderTable, RULE } from '../report/text.js';
 import { canOpen } from './drill.js';
 
 export interface BrowseLine {
@@ -82,12 +82,17 @@ function addOutput(doc: BrowseDoc, out: Output): void {
 
 /** How many rows of an Output can be opened (0: nothing to browse). */
 export function openableCount(out: Output | undefined): number {
-  return out ? browseDoc(out).items.length : 0;
-}
-
-/** The whole output as plain lines (the same text the prompt printed). */
-export function plainLines(out: Output): string[] {
-  return renderLines(out);
+  if (!out) return 0;
+  switch (out.kind) {
+    case 'text':
+      return 0;
+    case 'table':
+      return out.rows.filter((r) => canOpen(r.ref)).length;
+    case 'blocks':
+      return out.blocks.filter((b) => canOpen(b.ref)).length;
+    case 'group':
+      return out.parts.reduce((n, p) => n + openableCount(p), 0);
+  }
 }
 
 /** Items whose text contains the filter (case-insensitive), in order. */

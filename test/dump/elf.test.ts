@@ -117,9 +117,9 @@ describe('ELF vmcore', () => {
     expect(() => openDump(tmpFile('noph.elf', sample().subarray(0, 300)))).toThrow(/truncated: .*program headers/);
   });
 
-  it('never reads the whole file', () => {
+  it('opening reads only the headers (one 64 KiB block of the file at most)', () => {
     const d = openDump(file);
-    expect(d.stats.bytesRead).toBeLessThan(PAGE);
+    expect(d.stats.bytesRead).toBeLessThanOrEqual(64 * 1024);
     d.close();
   });
 

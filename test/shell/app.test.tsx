@@ -157,6 +157,18 @@ describe('App input bursts and leaving', () => {
     await type(stdin, KEY.ctrlU);
     expect(promptLine(lastFrame()).trim()).toBe('xportshow>');
   });
+
+  it('Ctrl-C clears the line, and on an empty line only says how to leave', async () => {
+    const { stdin, lastFrame } = render(<App session={session} historyFile={null} banner={banner} />);
+    await settle(lastFrame);
+    await type(stdin, 'help', '\u0003');
+    expect(promptLine(lastFrame()).trim()).toBe('xportshow>');
+    await type(stdin, '\u0003');
+    expect(lastFrame()).toContain("(to leave: 'quit' or Ctrl-D)");
+    await type(stdin, 'help', KEY.enter);
+    await settle(lastFrame);
+    expect(lastFrame()).toContain('Commands:');
+  });
 });
 
 describe('App completion', () => {
