@@ -27,6 +27,16 @@ export const TCP_STATES = ['ESTABLISHED', 'SYN_SENT', 'SYN_RECV', 'FIN_WAIT1', '
   'CLOSE_WAIT', 'LAST_ACK', 'LISTEN', 'CLOSING', 'NEW_SYN_RECV'];
 registerValueCompleter('tcpstate', () => TCP_STATES);
 
+/**
+ * Candidates for an option's value: the registered completer, else the first-argument
+ * completion of the command with the option's name (`--pid` → `pid`'s, `--netns` → `netns`'s).
+ */
+function optionValues(s: Session, name: string): string[] {
+  const registered = valueCompleters.get(name);
+  if (registered) return registered(s);
+  return findCommand(name)?.complete?.(s, 0, []) ?? [];
+}
+
 /** Options that make sense at the prompt (not the ones that only steer opening the dump). */
 function promptOptions(): OptionSpec[] {
   return OPTIONS.filter((o) => !o.cliOnly && o.name !== 'version');
@@ -128,13 +138,13 @@ export function completeLine(s: Session, line: string, limit = MAX_CANDIDATES): 
   if (typed.startsWith('--') && eq > 2) {
     const opt = optionNamed(typed.slice(0, eq));
     if (!opt || opt.type !== 'string') return none;
-    return ranked(typed.slice(eq + 1), typed.slice(0, eq + 1), () => valueCompleters.get(opt.name)?.(s) ?? []);
+    return ranked(typed.slice(eq + 1), typed.slice(0, eq + 1), () => optionValues(s, opt.name));
   }
   // The value of the option just before: `--tcpstate E`.
   const prev = before[before.length - 1];
   if (prev !== undefined && prev.startsWith('-') && takesValue(prev)) {
     const opt = optionNamed(prev)!;
-    return ranked(typed, '', () => valueCompleters.get(opt.name)?.(s) ?? []);
+    return ranked(typed, '', () => optionValues(s, opt.name));
   }
   if (typed.startsWith('-')) return ranked(typed, '', optionWords);
 

@@ -11,6 +11,7 @@ import {
   wordStart,
 } from '../../src/shell/complete.js';
 import type { Session } from '../../src/shell/session.js';
+import { COMMANDS } from '../../src/shell/registry.js';
 
 // Completion of command words and options never reads the dump.
 const session = {} as Session;
@@ -72,6 +73,18 @@ describe('completeLine', () => {
       throw new Error('task list not readable');
     });
     expect(completeLine(session, '--program ss').candidates).toEqual([]);
+  });
+
+  it("falls back to the completion of the command named like the option (--pid → pid's)", () => {
+    COMMANDS.push({
+      name: 'skbuffhead',
+      synopsis: 'skbuffhead ADDR',
+      summary: 'test stand-in',
+      complete: (_s, i) => (i === 0 ? ['0xffff888001234000', '0xffff888001235000'] : []),
+      run: () => ({ kind: 'text', lines: [] }),
+    });
+    expect(completeLine(session, '--skbuffhead 0xffff8880012350').candidates).toEqual(['0xffff888001235000']);
+    expect(completeLine(session, '--skbuffhead=').candidates).toHaveLength(2);
   });
 
   it('offers nothing after a pipe or inside an open quote', () => {
