@@ -12,6 +12,7 @@ import { openableCount } from './browse.js';
 import { dumpInfo, banner } from './commands/info.js';
 import { useInputHistory, defaultHistoryFile, expandRepeat } from './hooks/useInputHistory.js';
 import { useCompletion } from './hooks/useCompletion.js';
+import { useTerminalSize } from './hooks/useTerminalSize.js';
 import { Prompt, PROMPT } from './components/Prompt.js';
 import { Browser } from './components/Browser.js';
 import type { Session } from './session.js';
@@ -65,9 +66,8 @@ export function timingLine(ms: number): string {
 
 export function App({ session, historyFile, run, open, banner: bannerLines, version }: AppProps) {
   const { exit } = useApp();
-  const { stdout, write } = useStdout();
-  const rows = stdout?.rows || 24;
-  const columns = stdout?.columns || 80;
+  const { write } = useStdout();
+  const { rows, columns } = useTerminalSize();
   const runner = run ?? ((line: string) => runLine(session, line));
   const opener = open ?? ((ref: Ref) => openRef(session, ref));
 
@@ -273,6 +273,7 @@ export function App({ session, historyFile, run, open, banner: bannerLines, vers
           rows={rows}
           columns={columns}
           onExit={() => setBrowsing(false)}
+          onPrint={(trail, lines) => print([{ lines: [trail], style: 'echo' }, { lines }])}
         />
       ) : (
         <Prompt

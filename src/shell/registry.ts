@@ -12,6 +12,7 @@ import { socketsCommand, familyCommands, listenCommand } from './commands/socket
 import { pidCommand, programCommand, psCommand, processView, taskByPid } from './commands/tasks.js';
 import { sockCommand } from './commands/sock.js';
 import { netnsCommand } from './commands/netns.js';
+import { bindCommand } from './commands/bind.js';
 import { registerOpener } from './drill.js';
 import { socketDetailView } from './socket-view.js';
 import { showSockets } from './commands/sockets.js';
@@ -20,7 +21,7 @@ import { skbInfo } from '../net/skb.js';
 import { hex } from '../report/model.js';
 
 export const COMMANDS: Command[] = [
-  socketsCommand, ...familyCommands, listenCommand, sockCommand, psCommand, pidCommand, programCommand, netnsCommand,
+  socketsCommand, ...familyCommands, listenCommand, bindCommand, sockCommand, psCommand, pidCommand, programCommand, netnsCommand,
   infoCommand, symCommand, structCommand, rdCommand, reloadCommand,
 ];
 COMMANDS.push(makeHelpCommand(() => COMMANDS));

@@ -32,7 +32,7 @@ describe.each(fixtures)('sockets of %s', (name) => {
   for (const [family, protos] of [
     ['tcp', ['tcp', 'tcp6']],
     ['udp', ['udp', 'udp6', 'udplite', 'udplite6']],
-    ['raw', ['raw', 'raw6']],
+    ['raw', ['raw', 'raw6', 'icmp', 'icmp6']],
   ] as const) {
     it(`${family} rows equal /proc/net/${protos.join(',')} in every netns`, () => {
       const rows = socketTable(s, family).rows;

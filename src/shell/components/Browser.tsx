@@ -1,6 +1,7 @@
 // Browse mode: the last command's rows as a selectable list; Enter opens a row (a socket,
 // a task, an skb) as a new level, whose own rows can be opened again. Esc goes back a level.
-//   ↑/↓ (k/j) move · PgUp/PgDn · Home/End (g/G) · / filter · Enter (→) open · Esc (⌫, ←) back · q prompt
+//   ↑/↓ (k/j) move · PgUp/PgDn · Home/End (g/G) · / filter · Enter (→) open · Esc (⌫, ←) back
+//   p prints the current view into the transcript · q back to the prompt
 
 import { useState } from 'react';
 import { Box, Text, useInput } from 'ink';
@@ -16,7 +17,7 @@ import {
   withFilter,
   type Level,
 } from '../browse.js';
-import { Breadcrumb } from './Breadcrumb.js';
+import { Breadcrumb, CRUMB_SEPARATOR } from './Breadcrumb.js';
 import { DetailView } from './DetailView.js';
 
 export interface BrowserProps {
@@ -29,12 +30,14 @@ export interface BrowserProps {
   columns: number;
   /** Leave browse mode (back to the prompt). */
   onExit: () => void;
+  /** `p`: keep the current view in the transcript above (breadcrumb, then its lines). */
+  onPrint?: (trail: string, lines: string[]) => void;
 }
 
 /** Lines taken by the breadcrumb and the status line. */
 const CHROME = 2;
 
-export function Browser({ title, output, open, rows, columns, onExit }: BrowserProps) {
+export function Browser({ title, output, open, rows, columns, onExit, onPrint }: BrowserProps) {
   const [levels, setLevels] = useState<Level[]>(() => [newLevel(title, output)]);
   const [editing, setEditing] = useState(false);
   const [error, setError] = useState<string | undefined>(undefined);
@@ -83,15 +86,27 @@ export function Browser({ title, output, open, rows, columns, onExit }: BrowserP
         if (!level.filter) return setEditing(false);
         return update((l) => withFilter(l, l.filter.slice(0, -1), body));
       }
-      if (input && !key.ctrl && !key.meta && !key.tab) return update((l) => withFilter(l, l.filter + input, body));
+      if (input && !key.ctrl && !key.meta && !key.tab) {
+        const text = input.replace(/[\r\n]+$/, '');
+        if (text !== input) setEditing(false);
+        return update((l) => withFilter(l, l.filter + text, body));
+      }
       return;
     }
     if (key.return || key.rightArrow) return openSelected();
     if (key.escape || key.backspace || key.delete || key.leftArrow) return back();
     if (key.ctrl && (input === 'c' || input === 'd')) return onExit();
     if (input === 'q') return onExit();
-    if (input === '/') {
+    if (input === 'p' && onPrint) {
+      onPrint(levels.map((l) => l.title).join(CRUMB_SEPARATOR), level.doc.lines.map((l) => l.text));
+      return setError(undefined);
+    }
+    if (input.startsWith('/') && !key.ctrl && !key.meta) {
+      // '/' then the filter; typed fast, ink hands them over as one string ('/8080').
       setEditing(true);
+      const rest = input.slice(1).replace(/[\r\n]+$/, '');
+      if (rest) update((l) => withFilter(l, l.filter + rest, body));
+      if (/[\r\n]$/.test(input)) setEditing(false);
       return;
     }
     if (input === 'j') return update((l) => moveSelection(l, 1, body));
@@ -130,7 +145,7 @@ function StatusLine({ level, editing, error, depth }: { level: Level; editing: b
       : `row ${(m ?? [...level.doc.items.keys()]).indexOf(level.selected) + 1}/${m ? m.length : n}` +
         (m ? ` matching '${level.filter}'` : '') +
         ' · ';
-  const keys = n === 0 ? '↑↓ scroll · ' : '↑↓ move · Enter open · / filter · ';
+  const keys = (n === 0 ? '↑↓ scroll · ' : '↑↓ move · Enter open · / filter · ') + 'p print · ';
   return (
     <Text dimColor wrap="truncate-end">
       {where}

@@ -1,0 +1,31 @@
+// The bind hash holds every bound TCP socket (full and TIME_WAIT), each under its local port.
+
+import { describe, expect, it } from 'vitest';
+import { presentFixtures, fixtureSession } from '../support/fixtures.js';
+import { bindTable } from '../../src/shell/commands/bind.js';
+import { socketTable } from '../../src/shell/tables.js';
+import { runLine } from '../../src/shell/dispatch.js';
+
+describe.each(presentFixtures())('bind hash of %s', (name) => {
+  const s = fixtureSession(name);
+
+  it('lists each bound TCP socket once, under its own port and netns', () => {
+    const { buckets, problems } = bindTable(s);
+    expect(problems).toEqual([]);
+    const bound = buckets.flatMap((b) => b.owners.map((r) => ({ b, r })));
+    for (const { b, r } of bound) {
+      expect(r.localPort).toBe(b.port);
+      expect(r.netns).toBe(b.netns);
+    }
+    const tcp = socketTable(s, 'tcp').rows.filter((r) => r.kind !== 'request');
+    expect(bound.map((x) => x.r.sock).sort()).toEqual(tcp.map((r) => r.sock).sort());
+  });
+
+  it('`bind --port 8080` shows the listener and its connections', () => {
+    const r = runLine(s, 'bind --port 8080 --json');
+    const rows = JSON.parse(r.lines.join('\n'));
+    expect(rows.every((x: { port: number }) => x.port === 8080)).toBe(true);
+    expect(rows.some((x: { state: string }) => x.state === 'LISTEN')).toBe(true);
+    expect(rows.filter((x: { state: string }) => x.state === 'ESTABLISHED').length).toBeGreaterThanOrEqual(3);
+  });
+});
