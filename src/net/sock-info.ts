@@ -106,7 +106,11 @@ export function udpInfo(k: Kernel, sk: bigint): Fields {
   const U = 'struct udp_sock';
   const out: Fields = {};
   put(out, 'pending', opt(k, sk, U, 'pending'));
-  put(out, 'corkflag', opt(k, sk, U, 'corkflag'));
+  const flags = k.tryField(U, 'udp_flags');
+  const corkBit = k.btf.findEnumerator('UDP_FLAGS_CORK')?.value;
+  // corkflag became bit UDP_FLAGS_CORK of udp_flags (commit "udp: add UDP_FLAGS_CORK", 6.7; in Debian's 6.1 too)
+  if (flags && corkBit !== undefined) out.corkflag = Number((k.big(sk, flags) >> corkBit) & 1n);
+  else put(out, 'corkflag', opt(k, sk, U, 'corkflag'));
   put(out, 'len', opt(k, sk, U, 'len'));
   return out;
 }

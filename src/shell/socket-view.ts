@@ -5,10 +5,10 @@
 import type { Session } from './session.js';
 import type { SocketRow } from '../net/socket-row.js';
 import { localText, remoteText } from '../net/socket-row.js';
-import { socketDetails, userData, formatFields } from '../net/sock-info.js';
+import { socketDetails, userData } from '../net/sock-info.js';
 import { socketQueues, acceptQueue, synQueue, unixPeer, type QueueView } from '../net/queues.js';
 import { clock, owners, socketTable, findSocket } from './tables.js';
-import { socketHeader, socketLine, socketJson, ownerText } from '../report/sockets.js';
+import { socketHeader, socketLine, socketJson, ownerText, verboseLines } from '../report/sockets.js';
 import { hex, type Output, type Row, type TableOutput } from '../report/model.js';
 
 /** The -v block of one socket (and -vv: its queues' contents). */
@@ -19,7 +19,7 @@ export function verboseBlock(s: Session, r: SocketRow, level: number): { lines: 
   const data: Record<string, unknown> = socketJson(r, os);
   try {
     const d = socketDetails(k, r, clock(s));
-    if (Object.keys(d).length) lines.push(...wrapFields(formatFields(d)));
+    for (const l of verboseLines(r, d)) lines.push(...wrapFields(l));
     data.details = d;
     if (r.kind === 'sock') {
       const ud = userData(k, r.sock);

@@ -371,6 +371,20 @@ describe('App browse mode', () => {
     expect(lastFrame()).toContain('sock 0xffff888001236000');
   });
 
+  it('p keeps the current view in the transcript after leaving browse mode', async () => {
+    const { stdin, lastFrame } = render(<App session={session} historyFile={null} banner={banner} run={fakeRun} />);
+    await settle(lastFrame);
+    await type(stdin, 'tcp', KEY.enter);
+    await settle(lastFrame);
+    await type(stdin, KEY.down, KEY.down, KEY.enter, 'p', 'q');
+    await settle(lastFrame);
+    const frame = lastFrame()!;
+    expect(promptLine(frame).trim()).toBe('xportshow>');
+    expect(frame).toMatch(/^tcp › 10\.0\.2\.15:22$/m);
+    expect(frame).toMatch(/^sock 0xffff888001235000$/m);
+    expect(frame).toMatch(/^5827 +sshd$/m);
+  });
+
   it('does not offer browsing for output without openable rows', async () => {
     const { stdin, lastFrame } = render(<App session={session} historyFile={null} banner={banner} run={fakeRun} />);
     await settle(lastFrame);

@@ -1,0 +1,63 @@
+// -v details and -vv queue contents against what the guest's /proc/net/tcp says of the same
+// sockets: accept-queue length = a listener's rx_queue, SYN queue = its SYN_RECV rows,
+// receive-queue bytes = rx_queue of an ESTABLISHED socket.
+
+import { describe, expect, it } from 'vitest';
+import { presentFixtures, fixtureSession, fixtureTruth } from '../support/fixtures.js';
+import { socketTable } from '../../src/shell/tables.js';
+import { acceptQueue, synQueue, socketQueues } from '../../src/net/queues.js';
+import { listenInfo } from '../../src/net/sock-info.js';
+import { runLine } from '../../src/shell/dispatch.js';
+import { initNetns, allTcp } from '../support/truth.js';
+
+describe.each(presentFixtures())('queues of %s', (name) => {
+  const s = fixtureSession(name);
+  const k = s.kernel;
+  const truth = fixtureTruth(name);
+  const init = initNetns(truth);
+  const tcp = socketTable(s, 'tcp').rows;
+
+  it('every listener: accept queue length = /proc rx_queue; SYN queue = its SYN_RECV rows', () => {
+    let withSyn = 0;
+    for (const t of allTcp(init).filter((r) => r.state === 'LISTEN')) {
+      const row = tcp.find((r) => r.inode === t.inode)!;
+      expect(acceptQueue(k, row.sock).entries).toHaveLength(t.rxQueue);
+      expect(listenInfo(k, row.sock).ack_backlog).toBe(t.rxQueue);
+      const syn = synQueue(k, row.sock, tcp);
+      const wild = t.localAddr === '0.0.0.0' || t.localAddr === '::';
+      const want = allTcp(init).filter((r) => r.state === 'SYN_RECV' && r.localPort === t.localPort && (wild || r.localAddr === t.localAddr));
+      expect(syn.map((r) => r.remotePort).sort()).toEqual(want.map((r) => r.remotePort).sort());
+      if (syn.length) withSyn++;
+    }
+    expect(withSyn).toBeGreaterThan(0);
+  });
+
+  it('an ESTABLISHED socket with unread data holds that many bytes in its receive queue', () => {
+    const t = allTcp(init).find((r) => r.state === 'ESTABLISHED' && r.rxQueue > 0 && r.inode)!;
+    const row = tcp.find((r) => r.inode === t.inode)!;
+    const rq = socketQueues(k, row.sock, true).find((q) => q.name === 'receive queue')!;
+    expect(rq.problems).toEqual([]);
+    expect(rq.entries.length).toBe(rq.qlen);
+    expect(rq.entries.reduce((a, e) => a + e.len, 0)).toBeGreaterThanOrEqual(t.rxQueue);
+  });
+
+  it('-tavv prints the accept queue of the 8080 listener with its peers', () => {
+    const out = runLine(s, '-tavv --port 8080').lines.join('\n');
+    const t = allTcp(init).find((r) => r.state === 'LISTEN' && r.localPort === 8080)!;
+    expect(out).toContain(`backlog=${t.rxQueue}(16)`);
+    expect(out).toContain(`--- Accept Queue (${t.rxQueue})`);
+    const peers = allTcp(init).filter((r) => r.localPort === 8080 && r.state === 'ESTABLISHED' && r.inode === 0);
+    for (const p of peers) expect(out).toContain(`raddr=${p.remote}`);
+  });
+
+  it('-atv --json carries the details', () => {
+    const rows = JSON.parse(runLine(s, '-atv --json --tcpstate ESTABLISHED').lines.join('\n'));
+    expect(rows.length).toBeGreaterThan(5);
+    for (const r of rows) {
+      expect(r.details.rcv_wnd).toBeGreaterThanOrEqual(0);
+      expect(['Open', 'Disorder', 'CWR', 'Recovery', 'Loss']).toContain(r.details.ca_state);
+    }
+    // the scenario's reader that never reads has closed its window to the sender
+    expect(rows.some((r: { details: { rcv_wnd: number } }) => r.details.rcv_wnd === 0)).toBe(true);
+  });
+});
