@@ -273,7 +273,11 @@ export function App({ session, historyFile, run, open, banner: bannerLines, vers
           rows={rows}
           columns={columns}
           onExit={() => setBrowsing(false)}
-          onPrint={(trail, lines) => print([{ lines: [trail], style: 'echo' }, { lines }])}
+          onPrint={(trail, lines) =>
+            lines.length > DIRECT_OUTPUT_LINES
+              ? write([trail, ...lines].join('\n') + '\n')
+              : print([{ lines: [trail], style: 'echo' }, { lines }])
+          }
         />
       ) : (
         <Prompt

@@ -82,10 +82,11 @@ function takesValue(word: string): boolean {
 }
 
 /** Natural order, ignoring leading dashes (so `-a` sits next to `--all`), fewer dashes first. */
+const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
 function byNatural(a: string, b: string): number {
   const sa = a.replace(/^-+/, '');
   const sb = b.replace(/^-+/, '');
-  return sa.localeCompare(sb, 'en', { numeric: true, sensitivity: 'base' }) || a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
+  return collator.compare(sa, sb) || a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
 }
 
 /**

@@ -13,6 +13,7 @@ import { pidCommand, programCommand, psCommand, processView, taskByPid } from '.
 import { sockCommand } from './commands/sock.js';
 import { netnsCommand } from './commands/netns.js';
 import { bindCommand } from './commands/bind.js';
+import { summaryCommand } from './commands/summary.js';
 import { registerOpener } from './drill.js';
 import { socketDetailView } from './socket-view.js';
 import { showSockets } from './commands/sockets.js';
@@ -21,13 +22,27 @@ import { skbInfo } from '../net/skb.js';
 import { hex } from '../report/model.js';
 
 export const COMMANDS: Command[] = [
-  socketsCommand, ...familyCommands, listenCommand, bindCommand, sockCommand, psCommand, pidCommand, programCommand, netnsCommand,
+  socketsCommand, ...familyCommands, listenCommand, bindCommand, summaryCommand, sockCommand, psCommand, pidCommand, programCommand, netnsCommand,
   infoCommand, symCommand, structCommand, rdCommand, reloadCommand,
 ];
 COMMANDS.push(makeHelpCommand(() => COMMANDS));
 
+/** --everything: every view this version can show, one after another. */
+COMMANDS.push({
+  name: 'everything',
+  synopsis: 'everything',
+  summary: 'run every view available: summary, all sockets, bind hash, namespaces, processes',
+  run: (s, inv) => ({
+    kind: 'group',
+    parts: ['summary', 'sockets', 'bind', 'netns', 'ps'].map((name) =>
+      findCommand(name)!.run(s, { ...inv, line: { ...inv.line, options: name === 'sockets' ? { ...inv.line.options, all: true } : inv.line.options } })),
+  }),
+});
+
 /** Option-selected views → the command that shows them. */
-export const VIEW_COMMANDS: Record<string, string> = { sockets: 'sockets', pid: 'pid', program: 'program' };
+export const VIEW_COMMANDS: Record<string, string> = {
+  sockets: 'sockets', pid: 'pid', program: 'program', summary: 'summary', everything: 'everything',
+};
 
 registerOpener('sock', (s, ref) => socketDetailView(s, (ref as { address: bigint }).address));
 registerOpener('task', (s, ref) => {

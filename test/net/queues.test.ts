@@ -61,3 +61,21 @@ describe.each(presentFixtures())('queues of %s', (name) => {
     expect(rows.some((r: { details: { rcv_wnd: number } }) => r.details.rcv_wnd === 0)).toBe(true);
   });
 });
+
+describe('summary of bookworm-6.1', () => {
+  const s = fixtureSession('bookworm-6.1');
+  const truth = fixtureTruth('bookworm-6.1');
+  it('counts states as /proc/net does and warns about what the scenario set up', () => {
+    const j = JSON.parse(runLine(s, '--summary --json').lines.join('\n'));
+    const procTcp = truth.netns.flatMap((n) => allTcp(n));
+    for (const st of ['ESTABLISHED', 'LISTEN', 'TIME_WAIT', 'SYN_RECV']) {
+      expect(j.tcpStates[st], st).toBe(procTcp.filter((r) => r.state === st).length);
+    }
+    const names = j.checks.filter((c: { warning: boolean }) => c.warning).map((c: { name: string }) => c.name);
+    expect(names).toContain('listen queue full'); // 127.0.0.1:8081 has backlog 0 and one queued
+    expect(names).toContain('receive window closed');
+    expect(names).toContain('UDP receive buffer >= 75% full');
+    const nodelay = j.checks.find((c: { name: string }) => c.name.startsWith('NAGLE'));
+    expect(nodelay.count).toBe(2);
+  });
+});

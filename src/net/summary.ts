@@ -1,0 +1,99 @@
+// The seed's --summary: counts per state and the unusual situations worth a WARNING
+// (pykdump xportshow's summary checks, with its double receive-window test fixed: the send
+// window is tested too). Reads include/linux/tcp.h (nonagle: TCP_NAGLE_OFF = 1,
+// rcv_wnd, snd_wnd), include/net/inet_connection_sock.h (icsk_retransmits),
+// include/net/sock.h (sk_ack_backlog, sk_max_ack_backlog, sk_user_data, sk_protocol).
+
+import type { Kernel } from '../kernel/kernel.js';
+import type { SocketRow } from './socket-row.js';
+
+export interface SummaryCheck {
+  name: string;
+  count: number;
+  warning: boolean;
+  detail?: string;
+  socks: bigint[];
+}
+
+export interface Summary {
+  tcpStates: Record<string, number>;
+  udp: { total: number; established: number };
+  unixStates: Record<string, number>;
+  rawStates: Record<string, number>;
+  packet: number;
+  checks: SummaryCheck[];
+}
+
+const IPPROTO_TCP = 6;
+const TCP_NAGLE_OFF = 1;
+
+function countBy(rows: SocketRow[], key: (r: SocketRow) => string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const r of rows) out[key(r)] = (out[key(r)] ?? 0) + 1;
+  return out;
+}
+
+export function summarize(k: Kernel, t: { tcp: SocketRow[]; udp: SocketRow[]; raw: SocketRow[]; unix: SocketRow[]; packet: SocketRow[] }): Summary {
+  const T = 'struct tcp_sock';
+  const S = 'struct sock';
+  const f = (type: string, path: string) => k.tryField(type, path);
+  const nonagle = f(T, 'nonagle');
+  const rcvWnd = f(T, 'rcv_wnd');
+  const sndWnd = f(T, 'snd_wnd');
+  const retrans = f('struct inet_connection_sock', 'icsk_retransmits');
+  const ack = f(S, 'sk_ack_backlog');
+  const maxAck = f(S, 'sk_max_ack_backlog');
+  const userData = f(S, 'sk_user_data');
+  const protocol = f(S, 'sk_protocol');
+  const rmem = f(S, 'sk_backlog.rmem_alloc.counter');
+  const rcvbuf = f(S, 'sk_rcvbuf');
+
+  const check = (name: string, warning: boolean, socks: bigint[], detail?: string): SummaryCheck => ({ name, count: socks.length, warning: warning && socks.length > 0, socks, detail });
+  const full = t.tcp.filter((r) => r.kind === 'sock');
+  const conn = full.filter((r) => r.state !== 'LISTEN' && r.state !== 'CLOSE');
+  const listen = full.filter((r) => r.state === 'LISTEN');
+  const safe = <T>(fn: () => T, dflt: T): T => {
+    try {
+      return fn();
+    } catch {
+      return dflt;
+    }
+  };
+  const checks: SummaryCheck[] = [];
+  if (nonagle) checks.push(check('NAGLE disabled (TCP_NODELAY)', false, conn.filter((r) => safe(() => (k.num(r.sock, nonagle) & TCP_NAGLE_OFF) !== 0, false)).map((r) => r.sock)));
+  if (userData) {
+    const all = [...full, ...t.udp];
+    checks.push(check('sockets with sk_user_data', false, all.filter((r) => safe(() => k.ptr(r.sock, userData) !== 0n, false)).map((r) => r.sock)));
+  }
+  if (ack && maxAck) {
+    checks.push(check('listen queue not empty', false, listen.filter((r) => safe(() => k.num(r.sock, ack) > 0, false)).map((r) => r.sock)));
+    checks.push(check('listen queue full', true, listen.filter((r) => safe(() => k.num(r.sock, ack) > k.num(r.sock, maxAck), false)).map((r) => r.sock),
+      'sk_ack_backlog > sk_max_ack_backlog: new connections are being dropped'));
+  }
+  const established = conn.filter((r) => r.state === 'ESTABLISHED');
+  if (rcvWnd) checks.push(check('receive window closed', true, established.filter((r) => safe(() => k.num(r.sock, rcvWnd) === 0, false)).map((r) => r.sock)));
+  if (sndWnd) checks.push(check('send window closed', true, established.filter((r) => safe(() => k.num(r.sock, sndWnd) === 0, false)).map((r) => r.sock)));
+  if (retrans) {
+    const rs = conn.map((r) => ({ r, n: safe(() => k.num(r.sock, retrans), 0) })).filter((x) => x.n > 0);
+    const max = rs.reduce((m, x) => Math.max(m, x.n), 0);
+    checks.push(check('retransmitting', true, rs.map((x) => x.r.sock), rs.length ? `largest icsk_retransmits=${max}` : undefined));
+  }
+  if (protocol) {
+    checks.push(check('non-TCP socket in the TCP hash', true, full.filter((r) => safe(() => k.num(r.sock, protocol) !== IPPROTO_TCP, false)).map((r) => r.sock)));
+  }
+  if (rmem && rcvbuf) {
+    checks.push(check('UDP receive buffer >= 75% full', true,
+      t.udp.filter((r) => safe(() => k.num(r.sock, rmem) >= 0.75 * k.num(r.sock, rcvbuf), false)).map((r) => r.sock)));
+  }
+  const unixKnown = new Set(['LISTEN', 'CONNECTED', 'UNCONNECTED', 'CONNECTING', 'DISCONNECTING']);
+  checks.push(check('bogus UNIX state', true, t.unix.filter((r) => !unixKnown.has(r.state)).map((r) => r.sock)));
+  if (t.udp.length === 0) checks.push({ name: 'UDP hash empty: dump probably incomplete', count: 0, warning: true, socks: [] });
+  return {
+    tcpStates: countBy(t.tcp, (r) => r.state),
+    udp: { total: t.udp.length, established: t.udp.filter((r) => r.state === 'ESTABLISHED').length },
+    unixStates: countBy(t.unix, (r) => r.state),
+    rawStates: countBy(t.raw, (r) => r.state),
+    packet: t.packet.length,
+    checks,
+  };
+}
