@@ -16,6 +16,8 @@ export const TCP_STATES = [
   '', 'ESTABLISHED', 'SYN_SENT', 'SYN_RECV', 'FIN_WAIT1', 'FIN_WAIT2', 'TIME_WAIT', 'CLOSE',
   'CLOSE_WAIT', 'LAST_ACK', 'LISTEN', 'CLOSING', 'NEW_SYN_RECV', 'BOUND_INACTIVE',
 ];
+/** The names alone, for completion and validation. */
+export const TCP_STATE_NAMES = TCP_STATES.filter(Boolean);
 export const TCP_ESTABLISHED = 1;
 export const TCP_SYN_RECV = 3;
 export const TCP_TIME_WAIT = 6;

@@ -10,6 +10,8 @@ import { OPTIONS, type OptionSpec } from './options.js';
 import { commandWords, findCommand } from './registry.js';
 import { splitWords } from './line.js';
 import type { Session } from './session.js';
+import { TCP_STATE_NAMES } from '../net/sock.js';
+import { socketPorts, interfaceNames } from './commands/sockets.js';
 
 /** At most this many candidates are kept for one Tab (the list shows a window of them). */
 export const MAX_CANDIDATES = 50;
@@ -22,10 +24,10 @@ export function registerValueCompleter(option: string, complete: ValueCompleter)
   valueCompleters.set(option.replace(/^-+/, ''), complete);
 }
 
-/** TCP states as the kernel names them (include/net/tcp_states.h order). */
-export const TCP_STATES = ['ESTABLISHED', 'SYN_SENT', 'SYN_RECV', 'FIN_WAIT1', 'FIN_WAIT2', 'TIME_WAIT', 'CLOSE',
-  'CLOSE_WAIT', 'LAST_ACK', 'LISTEN', 'CLOSING', 'NEW_SYN_RECV'];
-registerValueCompleter('tcpstate', () => TCP_STATES);
+// Option values taken from the dump itself (--pid, --program, --netns fall back to their commands).
+registerValueCompleter('tcpstate', () => TCP_STATE_NAMES);
+registerValueCompleter('port', socketPorts);
+registerValueCompleter('interface', interfaceNames);
 
 /**
  * Candidates for an option's value: the registered completer, else the first-argument

@@ -53,6 +53,7 @@ export function runWords(s: Session, words: string[], p: Pipeline = { words }): 
     if (p.words[0] === 'quit' || p.words[0] === 'exit' || p.words[0] === 'q') return done({ lines: [], quit: true });
     const parsed = parseOptionWords(p.words);
     const output = runParsed(s, parsed);
+    rememberSockets(s, output);
     const json = parsed.options.json === true;
     let lines = json ? renderJson(output).split('\n') : renderLines(output);
     lines = applyGrep(lines, p.grep);
@@ -94,4 +95,17 @@ export function runParsed(s: Session, parsed: ParsedLine): Output {
     return parts.length === 1 ? parts[0] : { kind: 'group', parts };
   }
   return cmd.run(s, { args, line: parsed, verbose: parsed.verbose });
+}
+
+/** Socket addresses the last output showed: `sock ADDR` completes from them. */
+function rememberSockets(s: Session, out: Output): void {
+  const found: string[] = [];
+  const walk = (o: Output): void => {
+    if (o.kind === 'group') o.parts.forEach(walk);
+    else if (o.kind === 'table' || o.kind === 'blocks') {
+      for (const r of o.kind === 'table' ? o.rows : o.blocks) if (r.ref?.kind === 'sock') found.push('0x' + r.ref.address.toString(16));
+    }
+  };
+  walk(out);
+  if (found.length) s.recent.sockets = found;
 }

@@ -21,6 +21,7 @@ import { FAMILIES } from './tables.js';
 import { skbInfo } from '../net/skb.js';
 import { hex } from '../report/model.js';
 
+
 export const COMMANDS: Command[] = [
   socketsCommand, ...familyCommands, listenCommand, bindCommand, summaryCommand, sockCommand, psCommand, pidCommand, programCommand, netnsCommand,
   infoCommand, symCommand, structCommand, rdCommand, reloadCommand,

@@ -7,10 +7,10 @@ import {
   pressTab,
   rankCandidates,
   registerValueCompleter,
-  TCP_STATES,
   wordStart,
 } from '../../src/shell/complete.js';
 import type { Session } from '../../src/shell/session.js';
+import { TCP_STATE_NAMES as TCP_STATES } from '../../src/net/sock.js';
 import { COMMANDS } from '../../src/shell/registry.js';
 
 // Completion of command words and options never reads the dump.

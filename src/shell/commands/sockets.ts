@@ -3,7 +3,7 @@
 
 import type { Session } from '../session.js';
 import type { SocketRow } from '../../net/socket-row.js';
-import { TCP_STATES } from '../../net/sock.js';
+import { TCP_STATE_NAMES } from '../../net/sock.js';
 import { socketTable, owners, namespaces, ifName, devices, FAMILIES, type Family } from '../tables.js';
 import { inetTable, unixTable, packetTable, type RowContext } from '../../report/sockets.js';
 import { verboseBlock } from '../socket-view.js';
@@ -36,7 +36,7 @@ export function queryFromOptions(o: ParsedOptions, forced: Partial<SocketQuery> 
   let tcpState: string | undefined;
   if (o.tcpstate !== undefined) {
     tcpState = String(o.tcpstate).toUpperCase().replace(/-/g, '_');
-    if (!TCP_STATES.includes(tcpState)) throw new UsageError(`--tcpstate: '${o.tcpstate}' is not a TCP state (${TCP_STATES.filter(Boolean).join(', ')})`);
+    if (!TCP_STATE_NAMES.includes(tcpState)) throw new UsageError(`--tcpstate: '${o.tcpstate}' is not a TCP state (${TCP_STATE_NAMES.join(', ')})`);
   }
   let netns: number | undefined;
   if (o.netns !== undefined && o.netns !== 'all') {
