@@ -11,7 +11,9 @@ import {
   symbolAddress,
   number as vmNumber,
   kernelOffset as vmKernelOffset,
+  buildId as vmBuildId,
 } from '../debuginfo/vmcoreinfo.js';
+import { readBuildId } from '../debuginfo/elf-sections.js';
 import type { SymbolTable, VirtualReader, VmcoreInfo } from '../debuginfo/types.js';
 import { decodeKallsyms } from '../debuginfo/kallsyms.js';
 import { findKallsymsByShape } from '../debuginfo/kallsyms-scan.js';
@@ -68,11 +70,11 @@ export function openKernelFromDump(dump: PhysicalDump, opts: OpenOptions = {}): 
   const mem = new KernelMemory(dump, mmu, physBase);
   const read: VirtualReader = (a, n) => mem.read(a, n);
 
-  progress('reading symbols');
+  progress(`reading symbols (${dump.description}, ${dump.pageCounts().present} pages)`);
   const t0 = performance.now();
   const symbols = loadSymbols(dump, info, read, kaslr, opts);
   const t1 = performance.now();
-  progress('reading types');
+  progress(`reading types (${symbols.size} symbols from ${symbols.source})`);
   const { btf, source: typeSource } = loadTypes(dump, info, read, symbols, opts);
   const t2 = performance.now();
   const k = new Kernel(dump, mem, btf, symbols, info, { symbols: symbols.source, types: typeSource }, kaslr);
@@ -83,7 +85,16 @@ export function openKernelFromDump(dump: PhysicalDump, opts: OpenOptions = {}): 
 
 function loadSymbols(dump: PhysicalDump, info: VmcoreInfo, read: VirtualReader, kaslr: bigint, opts: OpenOptions): SymbolTable {
   if (opts.systemMap) return parseSystemMap(readText(opts.systemMap, '--system-map'), kaslr, opts.systemMap, info);
-  if (opts.vmlinux) return readVmlinuxSymbols(opts.vmlinux, kaslr);
+  const notes: string[] = [];
+  if (opts.vmlinux) {
+    checkBuildId(opts.vmlinux, info);
+    try {
+      return readVmlinuxSymbols(opts.vmlinux, kaslr, info);
+    } catch (e) {
+      // Distribution vmlinux images (from vmlinuz) keep .BTF but no .symtab: use kallsyms.
+      notes.push((e as Error).message);
+    }
+  }
   if (symbolAddress(info, 'kallsyms_names') !== undefined) return decodeKallsyms(read, info);
   // Before 6.0 VMCOREINFO names no kallsyms tables: look for them in the image by their shape.
   const stext = symbolAddress(info, '_stext');
@@ -91,14 +102,28 @@ function loadSymbols(dump: PhysicalDump, info: VmcoreInfo, read: VirtualReader, 
     try {
       return findKallsymsByShape(read, stext, stext + IMAGE_SCAN_BYTES, info);
     } catch (e) {
-      throw new OpenError(
-        `${dump.path}: this kernel's VMCOREINFO lists no kallsyms tables (it is older than 6.0) and ` +
-          `they could not be found in the dump (${(e as Error).message}). ` +
-          `Pass --system-map FILE (System.map or a saved /proc/kallsyms) or --vmlinux FILE.`,
-      );
+      notes.push(`they could not be found in the dump (${(e as Error).message})`);
     }
   }
-  throw new OpenError(`${dump.path}: no symbols: pass --system-map FILE or --vmlinux FILE`);
+  throw new OpenError(
+    `${dump.path}: no symbols: this kernel's VMCOREINFO lists no kallsyms tables (it is older than 6.0)` +
+      (notes.length ? ` and ${notes.join('; ')}` : '') +
+      '. Pass --system-map FILE (System.map or a saved /proc/kallsyms) or --vmlinux FILE with a symbol table.',
+  );
+}
+
+/** A vmlinux of another build would give wrong types and addresses: compare GNU build-ids. */
+function checkBuildId(path: string, info: VmcoreInfo): void {
+  const want = vmBuildId(info);
+  let have: string | undefined;
+  try {
+    have = readBuildId(path);
+  } catch {
+    return; // not an ELF: the loaders say what is wrong with it
+  }
+  if (want && have && !want.startsWith(have) && !have.startsWith(want)) {
+    throw new OpenError(`${path}: build-id ${have} is not the dump's kernel (VMCOREINFO BUILD-ID=${want}): use the vmlinux of that exact build`);
+  }
 }
 
 function loadTypes(
@@ -109,7 +134,10 @@ function loadTypes(
   opts: OpenOptions,
 ): { btf: Btf; source: string } {
   if (opts.btf) return { btf: loadBtfFile(opts.btf), source: `BTF file ${opts.btf}` };
-  if (opts.vmlinux) return { btf: loadBtfFile(opts.vmlinux), source: `.BTF of ${opts.vmlinux}` };
+  if (opts.vmlinux) {
+    checkBuildId(opts.vmlinux, info);
+    return { btf: loadBtfFile(opts.vmlinux), source: `.BTF of ${opts.vmlinux}` };
+  }
   const start = symbols.lookup('__start_BTF');
   const stop = symbols.lookup('__stop_BTF');
   try {
