@@ -5,6 +5,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Session } from './shell/session.js';
 import { runLine, runWords, userMessage } from './shell/dispatch.js';
+import { VIEW_COMMANDS } from './shell/registry.js';
 import { parseOptionWords, optionHelp, requestedViews, type ParsedLine } from './shell/options.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -24,7 +25,8 @@ function usage(): string {
     'from stdin when that is not a terminal). Without DUMP it opens the bundled dump.',
     '',
     'Options:',
-    ...optionHelp(),
+    ...optionHelp((view) => VIEW_COMMANDS[view] !== undefined),
+    "  (* not available yet in this version)",
     '',
     'Commands: info, sym, struct, rd, help ... (`xportshow DUMP help` lists them all)',
   ].join('\n');

@@ -7,6 +7,7 @@ import { BtfKind, type Btf } from '../debuginfo/btf.js';
 import type { SymbolTable, VmcoreInfo } from '../debuginfo/types.js';
 import type { KernelMemory } from './memory.js';
 import { SymbolNotFoundError, TypeNotFoundError } from './errors.js';
+import { MODULES_VADDR, readModuleSymbols, type ModuleSymbols } from './modules.js';
 
 /** A struct member resolved to its place and how to read it. */
 export interface Field {
@@ -34,6 +35,7 @@ export class Kernel {
   private readonly fields = new Map<string, Field | null>();
   private readonly types = new Map<string, number | null>();
   private perCpuOffsetsCache?: bigint[];
+  private moduleSymbolsCache?: ModuleSymbols;
   /** How long opening spent on symbols and types (for `info` and the benchmark). */
   openTimings = { symbolsMs: 0, typesMs: 0 };
 
@@ -172,21 +174,27 @@ export class Kernel {
   // ---- symbols -----------------------------------------------------------------------------
 
   symbol(name: string): bigint {
-    const a = this.symbols.lookup(name);
+    const a = this.trySymbol(name);
     if (a === undefined) throw new SymbolNotFoundError(name, this.symbols.source);
     return a;
   }
 
+  /** vmlinux first; then the loaded modules' symbols ("name" or "module:name"). */
   trySymbol(name: string): bigint | undefined {
-    return this.symbols.lookup(name);
+    return this.symbols.lookup(name) ?? this.moduleSymbols().lookup(name);
   }
 
-  /** "tcp_v4_rcv+0x1a" for a code or data address, or hex when no symbol is near. */
+  /** Symbols of the loaded modules, read from the dump on first need (src/kernel/modules.ts). */
+  moduleSymbols(): ModuleSymbols {
+    return (this.moduleSymbolsCache ??= readModuleSymbols(this));
+  }
+
+  /** "tcp_v4_rcv+0x1a" for a code or data address, "dummy_xmit+0x4 [dummy]" in a module, or hex. */
   symbolize(addr: bigint): string {
     if (addr === 0n) return '0';
-    const n = this.symbols.nearest(addr);
-    if (!n || n.offset > 0x100000n) return '0x' + addr.toString(16);
-    return n.offset === 0n ? n.symbol.name : `${n.symbol.name}+0x${n.offset.toString(16)}`;
+    const n = addr < MODULES_VADDR ? this.symbols.nearest(addr) : undefined;
+    if (n && n.offset <= 0x100000n) return n.offset === 0n ? n.symbol.name : `${n.symbol.name}+0x${n.offset.toString(16)}`;
+    return (addr >= MODULES_VADDR && this.moduleSymbols().symbolize(addr)) || '0x' + addr.toString(16);
   }
 
   // ---- per-CPU -----------------------------------------------------------------------------

@@ -123,9 +123,11 @@ export function requestedViews(p: ParsedLine): string[] {
   return views;
 }
 
-export function optionHelp(table = OPTIONS): string[] {
+/** Help lines for the options; a view not built yet is marked '*'. */
+export function optionHelp(available: (view: string) => boolean = () => true, table = OPTIONS): string[] {
   return table.map((o) => {
     const flags = [o.short ? `-${o.short}` : '', `--${o.name}${o.arg ? '=' + o.arg : ''}`].filter(Boolean).join(', ');
-    return `  ${flags.padEnd(28)} ${o.help}`;
+    const star = o.view && !available(o.view) ? '*' : ' ';
+    return ` ${star}${flags.padEnd(28)} ${o.help}`;
   });
 }

@@ -14,19 +14,19 @@ import { sockCommand } from './commands/sock.js';
 import { netnsCommand } from './commands/netns.js';
 import { bindCommand } from './commands/bind.js';
 import { summaryCommand } from './commands/summary.js';
+import { skbuffheadCommand, decodeCommand, skbCommand } from './commands/skb.js';
 import { registerOpener } from './drill.js';
 import { socketDetailView } from './socket-view.js';
 import { showSockets } from './commands/sockets.js';
 import { FAMILIES } from './tables.js';
-import { skbInfo } from '../net/skb.js';
 import { hex } from '../report/model.js';
 
 
 export const COMMANDS: Command[] = [
-  socketsCommand, ...familyCommands, listenCommand, bindCommand, summaryCommand, sockCommand, psCommand, pidCommand, programCommand, netnsCommand,
+  socketsCommand, ...familyCommands, listenCommand, bindCommand, summaryCommand, sockCommand, skbCommand, skbuffheadCommand, decodeCommand, psCommand, pidCommand, programCommand, netnsCommand,
   infoCommand, symCommand, structCommand, rdCommand, reloadCommand,
 ];
-COMMANDS.push(makeHelpCommand(() => COMMANDS));
+COMMANDS.push(makeHelpCommand(() => COMMANDS, (view) => VIEW_COMMANDS[view] !== undefined));
 
 /** --everything: every view this version can show, one after another. */
 COMMANDS.push({
@@ -43,6 +43,7 @@ COMMANDS.push({
 /** Option-selected views → the command that shows them. */
 export const VIEW_COMMANDS: Record<string, string> = {
   sockets: 'sockets', pid: 'pid', program: 'program', summary: 'summary', everything: 'everything',
+  skbuffhead: 'skbuffhead', decode: 'decode',
 };
 
 registerOpener('sock', (s, ref) => socketDetailView(s, (ref as { address: bigint }).address));
@@ -56,9 +57,7 @@ registerOpener('netns', (s, ref) => {
 });
 registerOpener('skb', (s, ref) => {
   const a = (ref as { address: bigint }).address;
-  const i = skbInfo(s.kernel, a);
-  const lines = [`<struct sk_buff ${hex(a)}>`, `len=${i.len} data_len=${i.dataLen} truesize=${i.truesize} protocol=0x${i.protocol.toString(16).padStart(4, '0')}`, ...i.headers];
-  return { title: `skb ${hex(a)}`, output: { kind: 'text', lines, data: { skb: hex(a), ...i } } };
+  return { title: `skb ${hex(a)}`, output: skbCommand.run(s, { args: [hex(a)], line: { options: {}, positionals: [], verbose: 0 }, verbose: 0 }) };
 });
 
 export function findCommand(word: string): Command | undefined {

@@ -79,3 +79,33 @@ describe('summary of bookworm-6.1', () => {
     expect(nodelay.count).toBe(2);
   });
 });
+
+describe('--skbuffhead, skb and --decode on bookworm-6.1', () => {
+  const s = fixtureSession('bookworm-6.1');
+  const k = s.kernel;
+  const truth = fixtureTruth('bookworm-6.1');
+  const init = initNetns(truth);
+  // an accepted-and-unread IPv4 connection: its receive queue holds the peer's request
+  const t = allTcp(init).find((r) => r.state === 'ESTABLISHED' && r.rxQueue > 0 && r.family === 'inet' && r.localAddr === '127.0.0.1')!;
+  const row = socketTable(s, 'tcp').rows.find((r) => r.localPort === t.localPort && r.remotePort === t.remotePort)!;
+  const head = row.sock + k.off('struct sock', 'sk_receive_queue');
+
+  it('lists the receive queue of that socket and decodes the TCP header of its data', () => {
+    const j = JSON.parse(runLine(s, `--skbuffhead 0x${head.toString(16)} --json`).lines.join('\n'));
+    expect(j.length).toBeGreaterThan(0);
+    expect(j.reduce((a: number, x: { len: number }) => a + x.len, 0)).toBeGreaterThanOrEqual(t.rxQueue);
+    // the data came from the peer: remote port > local port
+    expect(j[0].headers).toContain(`IPv4 127.0.0.1 > 127.0.0.1 proto=6 ttl=64 tot_len=${j[0].headers[0].match(/tot_len=(\d+)/)[1]} id=${j[0].headers[0].match(/id=(\d+)/)[1]}`);
+    expect(j[0].headers[1]).toMatch(new RegExp(`^TCP ${t.remotePort} > ${t.localPort} seq=\\d+ ack=\\d+ \\[.*ACK.*\\]`));
+    const skb = runLine(s, `skb ${j[0].skb}`).lines.join('\n');
+    expect(skb).toContain(`TCP ${t.remotePort} > ${t.localPort}`);
+  });
+
+  it('--decode reads the same headers from the packet bytes', () => {
+    const j = JSON.parse(runLine(s, `--skbuffhead 0x${head.toString(16)} --json`).lines.join('\n'));
+    const skb = BigInt(j[0].skb);
+    const ip = k.ptr(skb, k.field('struct sk_buff', 'head')) + BigInt(k.num(skb, k.field('struct sk_buff', 'network_header')));
+    const d = runLine(s, `--decode 0x${ip.toString(16)}`).lines;
+    expect(d[1]).toMatch(new RegExp(`^TCP ${t.remotePort} > ${t.localPort} `));
+  });
+});

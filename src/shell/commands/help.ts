@@ -5,7 +5,7 @@ import { optionHelp } from '../options.js';
 import { UsageError, type Command } from '../command.js';
 
 /** `help`, given the command table it describes (passed in to keep imports one-way). */
-export function makeHelpCommand(commands: () => Command[]): Command {
+export function makeHelpCommand(commands: () => Command[], viewAvailable: (view: string) => boolean): Command {
   const findCommand = (w: string) => commands().find((c) => c.name === w || c.aliases?.includes(w));
   const commandWords = () => commands().flatMap((c) => [c.name, ...(c.aliases ?? [])]);
   return {
@@ -18,16 +18,18 @@ export function makeHelpCommand(commands: () => Command[]): Command {
   run(_s, inv) {
     const w = inv.args[0];
     if (!w) {
-      const width = Math.max(...commands().map((c) => c.synopsis.length));
+      const width = Math.max(...commands().map((c) => c.name.length));
       return text(
         'Commands:',
-        ...commands().map((c) => `  ${c.synopsis.padEnd(width)}  ${c.summary}`),
+        ...commands().map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
         `  ${'quit'.padEnd(width)}  leave the shell`,
         '',
         'Options (as in the seed xportshow; long options may be abbreviated):',
-        ...optionHelp().filter((l) => !/--(system-map|btf|vmlinux|command)/.test(l)),
+        ...optionHelp(viewAvailable).filter((l) => !/--(system-map|btf|vmlinux|command)/.test(l)),
+        "  (options marked '*' are not available yet in this version)",
         '',
         "Any command: '| grep PATTERN' filters, '> FILE' / '>> FILE' writes, --json prints JSON.",
+        "'help CMD' shows a command's synopsis and examples.",
       );
     }
     const c = findCommand(w);

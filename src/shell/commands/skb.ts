@@ -1,0 +1,57 @@
+// The seed's packet-level helpers: `--skbuffhead ADDR` lists an sk_buff_head's buffers,
+// `--decode ADDR` decodes the IP and TCP/UDP headers at an address, `skb ADDR` shows one skb.
+
+import { skbQueue } from '../../net/queues.js';
+import { skbInfo, decodeHeaders } from '../../net/skb.js';
+import { hex } from '../../report/model.js';
+import { parseAddress, type Command } from '../command.js';
+
+export const skbuffheadCommand: Command = {
+  name: 'skbuffhead',
+  synopsis: 'skbuffhead ADDR',
+  summary: 'the sk_buffs on a struct sk_buff_head (same as --skbuffhead ADDR)',
+  examples: ['--skbuffhead 0xffff8d6b02fb5190'],
+  run(s, inv) {
+    const addr = parseAddress(s, inv.args[0] ?? (inv.line.options.skbuffhead as string | undefined), 'sk_buff_head address');
+    const q = skbQueue(s.kernel, addr, `sk_buff_head ${hex(addr)}`, false);
+    return {
+      kind: 'table',
+      title: `sk_buff_head=${hex(addr)} len=${q.qlen}`,
+      columns: [{ key: 'skb', title: 'sk_buff' }, { key: 'len', title: 'len', align: 'right' }, { key: 'data_len', title: 'data_len', align: 'right' }, { key: 'hdr', title: 'headers' }],
+      rows: q.entries.map((e) => {
+        const i = skbInfo(s.kernel, e.skb);
+        return {
+          cells: { skb: hex(e.skb), len: String(e.len), data_len: String(e.dataLen), hdr: i.headers.join('  ') },
+          data: { skb: hex(e.skb), len: e.len, dataLen: e.dataLen, headers: i.headers },
+          ref: { kind: 'skb', address: e.skb },
+        };
+      }),
+      notes: q.problems.map((p) => `!! ${p.where}: ${p.kind}${p.detail ? ` (${p.detail})` : ''} at ${hex(p.address)}`),
+    };
+  },
+};
+
+export const decodeCommand: Command = {
+  name: 'decode',
+  synopsis: 'decode ADDR',
+  summary: 'decode the IPv4/IPv6 header at ADDR and the TCP/UDP header after it (same as --decode ADDR)',
+  examples: ['--decode 0xffff8d6b02b96000'],
+  run(s, inv) {
+    const addr = parseAddress(s, inv.args[0] ?? (inv.line.options.decode as string | undefined), 'header address');
+    const lines = decodeHeaders(s.kernel, addr);
+    return { kind: 'text', lines, data: { address: hex(addr), headers: lines } };
+  },
+};
+
+export const skbCommand: Command = {
+  name: 'skb',
+  synopsis: 'skb ADDR',
+  summary: 'one sk_buff: lengths and the headers it carries',
+  examples: ['skb 0xffff8d6b02b96ee8'],
+  run(s, inv) {
+    const a = parseAddress(s, inv.args[0], 'sk_buff address');
+    const i = skbInfo(s.kernel, a);
+    const lines = [`<struct sk_buff ${hex(a)}>`, `len=${i.len} data_len=${i.dataLen} truesize=${i.truesize} protocol=0x${i.protocol.toString(16).padStart(4, '0')}`, ...i.headers];
+    return { kind: 'text', lines, data: { skb: hex(a), ...i } };
+  },
+};
