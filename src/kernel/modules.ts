@@ -30,6 +30,7 @@ export const MODULES_VADDR = 0xffffffffc0000000n;
 
 /** A piece of a module's memory: 6.4+ allocates text, data, rodata separately (mod->mem[]). */
 export interface ModuleRange {
+  /** 'text', 'data', 'rodata', 'ro_after_init' (6.4+) or 'core' (the one allocation before). */
   kind: string;
   base: bigint;
   size: number;
@@ -41,7 +42,8 @@ export interface LoadedModule {
   address: bigint;
   /** enum module_state name: MODULE_STATE_LIVE, _COMING, _GOING. */
   state: string;
-  /** Start and size of the module's text (core_layout before 6.4, mem[MOD_TEXT] after). */
+  /** Start and size of the module's text (mem[MOD_TEXT], 6.4+) or of its whole core
+   *  allocation (core_layout before 6.4: text, rodata and data in one). */
   base?: bigint;
   size?: number;
   /** Every core range of the module (what within_module() checks). */
@@ -114,7 +116,7 @@ function moduleRanges(k: Kernel, mod: bigint): ModuleRange[] {
   if (!base || !size) return [];
   const b = k.ptr(mod, base);
   const s = k.num(mod, size);
-  return b !== 0n && s > 0 ? [{ kind: 'text', base: b, size: s }] : [];
+  return b !== 0n && s > 0 ? [{ kind: 'core', base: b, size: s }] : [];
 }
 
 /** The symbols of one module as module_get_kallsym lists them: mod->kallsyms (an RCU pointer:
