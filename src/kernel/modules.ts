@@ -65,7 +65,8 @@ function describe(e: unknown): string {
  *  A module whose struct or symbol table cannot be read is skipped and reported. */
 export function loadedModules(k: Kernel, opts: ModuleWalkOptions = {}): LoadedModule[] {
   const M = 'struct module';
-  const head = k.trySymbol('modules');
+  // vmlinux's table only: Kernel.trySymbol falls back to module symbols, built from here.
+  const head = k.symbols.lookup('modules');
   if (head === undefined) return []; // CONFIG_MODULES=n
   const list = k.field(M, 'list');
   const nameF = k.field(M, 'name');
@@ -173,10 +174,14 @@ function exportedSymbols(k: Kernel, mod: bigint): Map<string, bigint> {
   const valueOff = k.tryField('struct kernel_symbol', prel ? 'value_offset' : 'value');
   if (!nameOff || !valueOff) return out;
   const entry = prel ? PREL32_SYMBOL_SIZE : k.sizeof('struct kernel_symbol');
-  for (let i = 0; i < n; i++) {
-    const e = syms + BigInt(i * entry);
-    const at = (f: typeof nameOff) => (prel ? e + f.offsetN + BigInt(k.mem.s32(e + f.offsetN)) : k.ptr(e, f));
-    out.set(k.mem.cstring(at(nameOff), KSYM_NAME_LEN), at(valueOff));
+  try {
+    for (let i = 0; i < n; i++) {
+      const e = syms + BigInt(i * entry);
+      const at = (f: typeof nameOff) => (prel ? e + f.offsetN + BigInt(k.mem.s32(e + f.offsetN)) : k.ptr(e, f));
+      out.set(k.mem.cstring(at(nameOff), KSYM_NAME_LEN), at(valueOff));
+    }
+  } catch {
+    // Export table unreadable: the symbols stay, only their letters lose the upper case.
   }
   return out;
 }

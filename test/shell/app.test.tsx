@@ -78,7 +78,7 @@ describe('App prompt', () => {
     const frame = lastFrame()!;
     expect(frame).toContain('xportshow> help');
     expect(frame).toContain('Commands:');
-    expect(frame).toMatch(/^  struct TYPE ADDR +\S/m);
+    expect(frame).toMatch(/^  struct +print a struct from memory/m);
     expect(frame).toMatch(/\*\* Execution took \d+\.\d\ds \(real\)/);
     expect(promptLine(frame).trim()).toBe('xportshow>');
   });

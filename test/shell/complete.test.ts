@@ -76,15 +76,15 @@ describe('completeLine', () => {
   });
 
   it("falls back to the completion of the command named like the option (--pid → pid's)", () => {
-    COMMANDS.push({
-      name: 'skbuffhead',
-      synopsis: 'skbuffhead ADDR',
-      summary: 'test stand-in',
-      complete: (_s, i) => (i === 0 ? ['0xffff888001234000', '0xffff888001235000'] : []),
-      run: () => ({ kind: 'text', lines: [] }),
-    });
-    expect(completeLine(session, '--skbuffhead 0xffff8880012350').candidates).toEqual(['0xffff888001235000']);
-    expect(completeLine(session, '--skbuffhead=').candidates).toHaveLength(2);
+    const cmd = COMMANDS.find((c) => c.name === 'skbuffhead')!;
+    const saved = cmd.complete;
+    cmd.complete = (_s, i) => (i === 0 ? ['0xffff888001234000', '0xffff888001235000'] : []);
+    try {
+      expect(completeLine(session, '--skbuffhead 0xffff8880012350').candidates).toEqual(['0xffff888001235000']);
+      expect(completeLine(session, '--skbuffhead=').candidates).toHaveLength(2);
+    } finally {
+      cmd.complete = saved;
+    }
   });
 
   it('offers nothing after a pipe or inside an open quote', () => {
