@@ -142,11 +142,26 @@ const USER_DATA_OWNERS: [RegExp, string][] = [
   [/^dlm_|^lowcomms_/, 'DLM connection'],
 ];
 
+// UDP tunnels set sk_user_data and receive through udp_sk(sk)->encap_rcv instead
+// (drivers/net/vxlan, geneve.c, net/l2tp/l2tp_core.c, wireguard/socket.c, net/ipv4/fou.c, gtp.c).
+const ENCAP_OWNERS: [RegExp, string][] = [
+  [/^vxlan_rcv/, 'struct vxlan_sock'],
+  [/^geneve_udp_encap_recv/, 'struct geneve_sock'],
+  [/^l2tp_udp_encap_recv/, 'struct l2tp_tunnel'],
+  [/^wg_receive/, 'struct wg_device'],
+  [/^fou_udp_recv|^gue_udp_recv/, 'struct fou'],
+  [/^gtp_encap_recv/, 'struct gtp_dev'],
+  [/^bareudp_udp_encap_recv/, 'struct bareudp_dev'],
+  [/^tipc_udp_recv/, 'struct udp_bearer'],
+];
+
 export interface UserData {
   address: bigint;
   /** What it points to, where the callbacks tell us; undefined otherwise. */
   type?: string;
   dataReady: string;
+  /** UDP tunnels: the encap_rcv callback that told us. */
+  encapRcv?: string;
 }
 
 export function userData(k: Kernel, sk: bigint): UserData | undefined {
@@ -157,8 +172,17 @@ export function userData(k: Kernel, sk: bigint): UserData | undefined {
   const address = raw & ~7n;
   const cb = k.tryField('struct sock', 'sk_data_ready');
   const dataReady = cb ? k.symbolize(k.ptr(sk, cb)) : '?';
-  const type = USER_DATA_OWNERS.find(([re]) => re.test(dataReady))?.[1];
-  return { address, type, dataReady };
+  let type = USER_DATA_OWNERS.find(([re]) => re.test(dataReady))?.[1];
+  let encapRcv: string | undefined;
+  const encap = k.num(sk, k.field('struct sock', 'sk_protocol')) === 17 ? k.tryField('struct udp_sock', 'encap_rcv') : undefined;
+  if (encap) {
+    const fn = k.ptr(sk, encap);
+    if (fn) {
+      encapRcv = k.symbolize(fn);
+      type ??= ENCAP_OWNERS.find(([re]) => re.test(encapRcv!))?.[1];
+    }
+  }
+  return { address, type, dataReady, encapRcv };
 }
 
 /** The row's kind says which details apply. */

@@ -24,8 +24,9 @@ export function verboseBlock(s: Session, r: SocketRow, level: number): { lines: 
     if (r.kind === 'sock') {
       const ud = userData(k, r.sock);
       if (ud) {
-        lines.push(`user_data ${hex(ud.address)} -> ${ud.type ? `'${ud.type}'` : '?'} (sk_data_ready=${ud.dataReady})`);
-        data.userData = { address: hex(ud.address), type: ud.type ?? null, dataReady: ud.dataReady };
+        const via = ud.encapRcv ? `encap_rcv=${ud.encapRcv}` : `sk_data_ready=${ud.dataReady}`;
+        lines.push(`user_data ${hex(ud.address)} -> ${ud.type ? `'${ud.type}'` : '?'} (${via})`);
+        data.userData = { address: hex(ud.address), type: ud.type ?? null, dataReady: ud.dataReady, encapRcv: ud.encapRcv ?? null };
       }
     }
     if (os.length) lines.push(`owners: ${os.map((o) => `pid ${o.pid} (${o.comm}) fd ${o.fd}`).join(', ')}`);
