@@ -15,6 +15,7 @@ import { netnsCommand } from './commands/netns.js';
 import { bindCommand } from './commands/bind.js';
 import { summaryCommand } from './commands/summary.js';
 import { skbuffheadCommand, decodeCommand, skbCommand } from './commands/skb.js';
+import { modulesCommand } from './commands/modules.js';
 import { registerOpener } from './drill.js';
 import { socketDetailView } from './socket-view.js';
 import { showSockets } from './commands/sockets.js';
@@ -24,7 +25,7 @@ import { hex } from '../report/model.js';
 
 export const COMMANDS: Command[] = [
   socketsCommand, ...familyCommands, listenCommand, bindCommand, summaryCommand, sockCommand, skbCommand, skbuffheadCommand, decodeCommand, psCommand, pidCommand, programCommand, netnsCommand,
-  infoCommand, symCommand, structCommand, rdCommand, reloadCommand,
+  infoCommand, modulesCommand, symCommand, structCommand, rdCommand, reloadCommand,
 ];
 COMMANDS.push(makeHelpCommand(() => COMMANDS, (view) => VIEW_COMMANDS[view] !== undefined));
 

@@ -109,3 +109,18 @@ describe.runIf(presentFixtures().includes('bullseye-5.10'))('bullseye-5.10 again
     expect(mine.find((x) => x.name === 'garp_request_join')?.type).toBe('t'); // EXPORT_SYMBOL_GPL: lower case
   });
 });
+
+describe('the modules command', () => {
+  it('lists every loaded module with its size and base, as lsmod would', async () => {
+    const { fixtureSession } = await import('../support/fixtures.js');
+    const { runLine } = await import('../../src/shell/dispatch.js');
+    const s = fixtureSession('bookworm-6.1');
+    const rows = JSON.parse(runLine(s, 'lsmod --json').lines.join('\n'));
+    const walked = loadedModules(s.kernel);
+    expect(rows.map((r: { name: string }) => r.name)).toEqual(walked.map((m) => m.name));
+    const dummy = rows.find((r: { name: string }) => r.name === 'dummy');
+    expect(dummy.state).toBe('MODULE_STATE_LIVE');
+    expect(BigInt(dummy.base) >= 0xffffffffc0000000n).toBe(true);
+    expect(dummy.size).toBeGreaterThan(4096);
+  });
+});
