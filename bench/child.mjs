@@ -3,6 +3,8 @@ const t0 = performance.now();
 const { Session } = await import('../dist/shell/session.js');
 const { runLine } = await import('../dist/shell/dispatch.js');
 const { socketTable } = await import('../dist/shell/tables.js');
+const { prepareDecoders } = await import('../dist/dump/decompress.js');
+await prepareDecoders();
 const tImport = performance.now();
 const s = Session.open(process.argv[2]);
 const tOpen = performance.now();

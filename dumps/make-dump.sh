@@ -1,7 +1,7 @@
 #!/bin/bash
 # make-dump.sh - build a real kernel crash-dump fixture for xportshow.
 #
-#   dumps/make-dump.sh SUITE [--scenario default|big] [--out DIR] [--mem MIB] [--keep-elf]
+#   dumps/make-dump.sh SUITE [--scenario default|big|vxlan] [--out DIR] [--mem MIB] [--keep-elf]
 #   dumps/make-dump.sh SUITE [--scenario ...] [--out DIR] --meta-only   (rewrite meta.json)
 #
 #   SUITE: bullseye (5.10) | bookworm (6.1) | trixie (6.12)
@@ -39,7 +39,7 @@ while [ $# -gt 0 ]; do
     *) echo "unknown option $1" >&2; usage ;;
   esac
 done
-case $scenario in default|big) ;; *) echo "scenario must be default or big" >&2; exit 2 ;; esac
+case $scenario in default|big|vxlan) ;; *) echo "scenario must be default, big or vxlan" >&2; exit 2 ;; esac
 
 # per-suite choices: fixture dir name and makedumpfile compression
 case $suite in
@@ -50,7 +50,11 @@ case $suite in
 esac
 if [ -z "$mem" ]; then if [ "$scenario" = big ]; then mem=768; else mem=192; fi; fi
 if [ -z "$out" ]; then
-  if [ "$scenario" = big ]; then out=$here/big/$fixname; else out=$here/$fixname; fi
+  case $scenario in
+    big) out=$here/big/$fixname ;;
+    vxlan) out=$here/$fixname-vxlan ;;   # default + VXLAN/GENEVE tunnel sockets
+    *) out=$here/$fixname ;;
+  esac
 fi
 [ "$(id -u)" = 0 ] || { echo "run as root (apt-get download, QEMU is fine as root)" >&2; exit 1; }
 for t in qemu-system-x86_64 makedumpfile modinfo cpio gcc objcopy readelf zstd xz gzip dpkg-deb apt-get; do
@@ -193,6 +197,7 @@ add_mod() {
   order+=("$base")
 }
 for m in qemu_fw_cfg virtio_pci virtio_net dummy veth 8021q bridge af_packet; do add_mod $m; done
+if [ "$scenario" = vxlan ]; then for m in vxlan geneve; do add_mod $m; done; fi
 printf '%s\n' "${order[@]}" > "$root/modules.order"
 say "modules: ${order[*]}"
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -6) > "$run/initrd.gz"

@@ -4,6 +4,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Session } from './shell/session.js';
+import { prepareDecoders } from './dump/decompress.js';
 import { runLine, runWords, userMessage } from './shell/dispatch.js';
 import { VIEW_COMMANDS } from './shell/registry.js';
 import { parseOptionWords, optionHelp, requestedViews, type ParsedLine } from './shell/options.js';
@@ -81,6 +82,7 @@ export async function main(argv: string[]): Promise<number> {
 
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
+  await prepareDecoders();
   let session: Session;
   try {
     session = Session.open(dumpPath, {

@@ -195,6 +195,33 @@ describe.each(present)('fixture %s', (name) => {
   });
 });
 
+describe('bookworm-6.1-vxlan (default scenario + VXLAN/GENEVE kernel sockets)', () => {
+  const dir = fixtureDir('bookworm-6.1-vxlan');
+  it.runIf(existsSync(join(dir, 'truth.txt')))('parses, matches meta.json and shows the tunnel sockets', () => {
+    const truth = loadTruth(dir);
+    const init = initNetns(truth);
+    expect(truth.scenario).toBe('vxlan');
+    expect(truth.release.startsWith('6.1.')).toBe(true);
+    expect(truth.meta?.scenario).toBe('vxlan');
+    for (const [f, info] of Object.entries(truth.meta?.files ?? {})) {
+      const buf = readFileSync(join(dir, f));
+      expect(buf.length, f).toBe(info.bytes);
+      expect(createHash('sha256').update(buf).digest('hex'), f).toBe(info.sha256);
+    }
+    // kernel sockets: a sockfs inode but no file, so no process owns them
+    for (const port of [4789, 6081]) {
+      const row = init.udp.find((r) => r.local === `0.0.0.0:${port}`);
+      expect(row, String(port)).toBeDefined();
+      expect(row!.inode).toBeGreaterThan(0);
+      expect(socketOwners(truth, row!.inode)).toEqual([]);
+    }
+    expect(init.dev.map((d) => d.iface)).toEqual(expect.arrayContaining(['vxlan42', 'geneve7', 'dummy0']));
+    // the default scenario is there too
+    expect(init.tcp.find((r) => r.state === 'LISTEN' && r.local === '0.0.0.0:8080')?.rxQueue).toBe(3);
+    expect(truth.netns).toHaveLength(2);
+  });
+});
+
 describe('bullseye extras', () => {
   const dir = fixtureDir('bullseye-5.10');
   it.runIf(existsSync(join(dir, 'kallsyms')))('ships kallsyms and the vmlinux BTF', () => {

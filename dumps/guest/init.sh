@@ -50,6 +50,12 @@ ip link add br0 type bridge && ip link add dummy2 type dummy && {
 ip link set veth0 up
 ip addr add 10.200.0.1/24 dev veth0
 ip addr add fd00:200::1/64 dev veth0
+# scenario vxlan: tunnel devices whose kernel UDP sockets (no file, inode 0)
+# carry sk_user_data (struct vxlan_sock / geneve_sock, encap_rcv set)
+if [ "$scenario" = vxlan ]; then
+  /bin/sockmix vxlan vxlan42 42 4789 dummy0 10.1.0.1 && /bin/sockmix up vxlan42 || log "vxlan failed"
+  /bin/sockmix geneve geneve7 7 6081 10.1.0.2 && /bin/sockmix up geneve7 || log "geneve failed"
+fi
 
 # ---- routes
 ip route add 10.99.0.0/24 via 10.1.0.254 dev dummy0

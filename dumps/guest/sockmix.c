@@ -5,9 +5,12 @@
  * that a crash dump taken afterwards has known networking state.  Every
  * process sets its name with prctl(PR_SET_NAME) and then sleeps forever.
  *
- *   sockmix run [default|big]      build the scenario, exit when all is ready
+ *   sockmix run [default|big|vxlan]  build the scenario, exit when all is ready
  *   sockmix neigh IP LLADDR DEV    add a PERMANENT neighbour (RTM_NEWNEIGH)
  *   sockmix veth NAME PEER         create a veth pair (RTM_NEWLINK)
+ *   sockmix vxlan NAME VNI PORT DEV LOCAL   create a VXLAN device (RTM_NEWLINK)
+ *   sockmix geneve NAME VNI PORT REMOTE     create a GENEVE device (RTM_NEWLINK)
+ *   sockmix up NAME                set a link up (RTM_NEWLINK, IFF_UP)
  *
  * Nothing here is clever; failures of optional items are reported on stderr
  * ("sockmix: WARN ...") and the rest goes on.
@@ -16,6 +19,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/if_link.h>
 #include <linux/if_packet.h>
 #include <linux/neighbour.h>
 #include <linux/netlink.h>
@@ -31,6 +35,7 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -684,6 +689,75 @@ static int cmd_veth(const char *name, const char *peer) {
     return 0;
 }
 
+/* Tunnel devices whose kernel UDP socket carries sk_user_data (scenario
+ * vxlan): RTM_NEWLINK with IFLA_INFO_KIND "vxlan" / "geneve".  The socket
+ * is opened when the device goes up (cmd_linkup).                       */
+static int cmd_vxlan(const char *name, const char *vni, const char *port,
+                     const char *dev, const char *local) {
+    struct nlreq req;
+    memset(&req, 0, sizeof req);
+    req.h.nlmsg_len = NLMSG_LENGTH(sizeof(struct ifinfomsg));
+    req.h.nlmsg_type = RTM_NEWLINK;
+    req.h.nlmsg_flags = NLM_F_CREATE | NLM_F_EXCL;
+    addattr(&req.h, IFLA_IFNAME, name, (int)strlen(name) + 1);
+    struct rtattr *li = nest_start(&req.h, IFLA_LINKINFO);
+    addattr(&req.h, IFLA_INFO_KIND, "vxlan", 5);
+    struct rtattr *data = nest_start(&req.h, IFLA_INFO_DATA);
+    uint32_t id = (uint32_t)strtoul(vni, NULL, 0);
+    addattr(&req.h, IFLA_VXLAN_ID, &id, 4);
+    uint16_t p = htons((uint16_t)strtoul(port, NULL, 0));
+    addattr(&req.h, IFLA_VXLAN_PORT, &p, 2);
+    uint32_t link = if_nametoindex(dev);
+    if (!link) die("no such device %s", dev);
+    addattr(&req.h, IFLA_VXLAN_LINK, &link, 4);
+    struct in_addr la;
+    if (inet_pton(AF_INET, local, &la) != 1) die("bad ip %s", local);
+    addattr(&req.h, IFLA_VXLAN_LOCAL, &la, 4);
+    nest_end(&req.h, data);
+    nest_end(&req.h, li);
+    if (nl_talk(&req.h) < 0) die("RTM_NEWLINK vxlan %s", name);
+    return 0;
+}
+
+static int cmd_geneve(const char *name, const char *vni, const char *port, const char *remote) {
+    struct nlreq req;
+    memset(&req, 0, sizeof req);
+    req.h.nlmsg_len = NLMSG_LENGTH(sizeof(struct ifinfomsg));
+    req.h.nlmsg_type = RTM_NEWLINK;
+    req.h.nlmsg_flags = NLM_F_CREATE | NLM_F_EXCL;
+    addattr(&req.h, IFLA_IFNAME, name, (int)strlen(name) + 1);
+    struct rtattr *li = nest_start(&req.h, IFLA_LINKINFO);
+    addattr(&req.h, IFLA_INFO_KIND, "geneve", 6);
+    struct rtattr *data = nest_start(&req.h, IFLA_INFO_DATA);
+    uint32_t id = (uint32_t)strtoul(vni, NULL, 0);
+    addattr(&req.h, IFLA_GENEVE_ID, &id, 4);
+    uint16_t p = htons((uint16_t)strtoul(port, NULL, 0));
+    addattr(&req.h, IFLA_GENEVE_PORT, &p, 2);
+    struct in_addr ra;
+    if (inet_pton(AF_INET, remote, &ra) != 1) die("bad ip %s", remote);
+    addattr(&req.h, IFLA_GENEVE_REMOTE, &ra, 4);
+    nest_end(&req.h, data);
+    nest_end(&req.h, li);
+    if (nl_talk(&req.h) < 0) die("RTM_NEWLINK geneve %s", name);
+    return 0;
+}
+
+/* set a link IFF_UP (RTM_NEWLINK on an existing ifindex) */
+static int cmd_linkup(const char *name) {
+    struct nlreq req;
+    memset(&req, 0, sizeof req);
+    req.h.nlmsg_len = NLMSG_LENGTH(sizeof(struct ifinfomsg));
+    req.h.nlmsg_type = RTM_NEWLINK;
+    struct ifinfomsg *ifi = NLMSG_DATA(&req.h);
+    ifi->ifi_family = AF_UNSPEC;
+    ifi->ifi_index = (int)if_nametoindex(name);
+    if (!ifi->ifi_index) die("no such device %s", name);
+    ifi->ifi_flags = IFF_UP;
+    ifi->ifi_change = IFF_UP;
+    if (nl_talk(&req.h) < 0) die("RTM_NEWLINK up %s", name);
+    return 0;
+}
+
 /* ------------------------------------------------------------------ */
 static int cmd_run(const char *scenario) {
     int p[2];
@@ -741,6 +815,10 @@ int main(int argc, char **argv) {
     if (argc >= 2 && strcmp(argv[1], "run") == 0) return cmd_run(argc >= 3 ? argv[2] : "default");
     if (argc == 5 && strcmp(argv[1], "neigh") == 0) return cmd_neigh(argv[2], argv[3], argv[4]);
     if (argc == 4 && strcmp(argv[1], "veth") == 0) return cmd_veth(argv[2], argv[3]);
-    fprintf(stderr, "usage: sockmix run [default|big] | neigh IP LLADDR DEV | veth NAME PEER\n");
+    if (argc == 7 && strcmp(argv[1], "vxlan") == 0) return cmd_vxlan(argv[2], argv[3], argv[4], argv[5], argv[6]);
+    if (argc == 6 && strcmp(argv[1], "geneve") == 0) return cmd_geneve(argv[2], argv[3], argv[4], argv[5]);
+    if (argc == 3 && strcmp(argv[1], "up") == 0) return cmd_linkup(argv[2]);
+    fprintf(stderr, "usage: sockmix run [default|big|vxlan] | neigh IP LLADDR DEV | veth NAME PEER\n"
+                    "       | vxlan NAME VNI PORT DEV LOCAL | geneve NAME VNI PORT REMOTE | up NAME\n");
     return 2;
 }
