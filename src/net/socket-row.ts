@@ -44,8 +44,14 @@ export function localText(r: SocketRow): string {
   return endpointText(r.localAddr, r.localPort, r.family === 10, false);
 }
 
+/** netstat's form: an unset remote port prints as "*" ("0.0.0.0:*"). */
 export function remoteText(r: SocketRow): string {
   return endpointText(r.remoteAddr, r.remotePort, r.family === 10, true);
+}
+
+/** The data form for JSON: the port as a number even when 0 ("0.0.0.0:0"). */
+export function remoteData(r: SocketRow): string {
+  return endpointText(r.remoteAddr, r.remotePort, r.family === 10, false);
 }
 
 function endpointText(addr: string, port: number, v6: boolean, star: boolean): string {

@@ -1,7 +1,7 @@
 // Socket rows → netstat-style tables (inet, UNIX, packet) and the seed's -v blocks.
 
 import type { SocketRow } from '../net/socket-row.js';
-import { localText, remoteText } from '../net/socket-row.js';
+import { localText, remoteText, remoteData } from '../net/socket-row.js';
 import type { Owner } from '../net/owners.js';
 import { hex, type Column, type Row, type TableOutput } from './model.js';
 
@@ -27,7 +27,7 @@ export function socketJson(r: SocketRow, owners: Owner[]): Record<string, unknow
   const j: Record<string, unknown> = {
     proto: r.proto,
     local: r.proto === 'unix' || r.proto === 'packet' ? r.localAddr : localText(r),
-    remote: r.proto === 'unix' || r.proto === 'packet' ? r.remoteAddr : remoteText(r),
+    remote: r.proto === 'unix' || r.proto === 'packet' ? r.remoteAddr : remoteData(r),
     state: r.state,
     inode: r.inode,
     netns: r.netns,

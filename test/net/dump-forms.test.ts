@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { Session } from '../../src/shell/session.js';
 import { socketTable } from '../../src/shell/tables.js';
 import { dumpInfo } from '../../src/shell/commands/info.js';
-import { localText, remoteText } from '../../src/net/socket-row.js';
+import { localText, remoteData } from '../../src/net/socket-row.js';
 import { fixtureDir, loadTruth } from '../support/truth.js';
 import { unpackZst } from '../support/unpack.js';
 
@@ -35,7 +35,7 @@ describe.each(forms)('%s/%s', (dir, file, format) => {
   it('TCP and UNIX sockets equal the guest /proc/net views', () => {
     for (const ns of truth.netns) {
       const tcp = socketTable(s, 'tcp').rows.filter((r) => r.netns === ns.inode)
-        .map((r) => `${localText(r)} ${remoteText(r).replace(/:\*$/, ':0')} ${r.state} ${r.inode} ${r.rxQueue} ${r.txQueue}`).sort();
+        .map((r) => `${localText(r)} ${remoteData(r)} ${r.state} ${r.inode} ${r.rxQueue} ${r.txQueue}`).sort();
       const want = [...ns.tcp, ...ns.tcp6].map((r) => `${r.local} ${r.remote} ${r.state} ${r.inode} ${r.rxQueue} ${r.txQueue}`).sort();
       expect(tcp).toEqual(want);
       const unix = socketTable(s, 'unix').rows.filter((r) => r.netns === ns.inode).map((r) => `${r.inode} ${r.path ?? ''}`).sort();

@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { presentFixtures, fixtureSession, fixtureTruth } from '../support/fixtures.js';
 import { socketTable, owners } from '../../src/shell/tables.js';
-import { localText, remoteText, type SocketRow } from '../../src/net/socket-row.js';
+import { runLine } from '../../src/shell/dispatch.js';
+import { localText, remoteData, type SocketRow } from '../../src/net/socket-row.js';
 import type { ProcNetInetRow } from '../support/truth.js';
 
 const fixtures = presentFixtures();
@@ -11,7 +12,7 @@ const fixtures = presentFixtures();
 function ours(rows: SocketRow[], protos: string[], netns: number): string[] {
   return rows
     .filter((r) => protos.includes(r.proto) && r.netns === netns)
-    .map((r) => `${r.proto} ${localText(r)} ${remoteText(r).replace(/:\*$/, ':0')} ${r.state} ino=${r.inode} rx=${r.rxQueue} tx=${r.txQueue}`)
+    .map((r) => `${r.proto} ${localText(r)} ${remoteData(r)} ${r.state} ino=${r.inode} rx=${r.rxQueue} tx=${r.txQueue}`)
     .sort();
 }
 
@@ -94,3 +95,37 @@ describe.each(fixtures)('sockets of %s', (name) => {
     for (const [ino, os] of byInode) for (const o of os) expect(seen.has(`${o}:${ino}`)).toBe(true);
   });
 });
+
+describe.each(fixtures)('the --json contract on %s', (name) => {
+  const s = fixtureSession(name);
+  const truth = fixtureTruth(name);
+
+  it('-a --json rows carry proto, local, remote, state, inode, netns, queues, sock and owners as /proc says', () => {
+    const rows = JSON.parse(runLine(s, '-atuw --json').lines.join('\n'));
+    const inet = ['tcp', 'tcp6', 'udp', 'udp6', 'udplite', 'udplite6', 'raw', 'raw6', 'icmp', 'icmp6'] as const;
+    const mine = rows
+      .map((r: Record<string, unknown>) => `${r.netns} ${r.proto} ${r.local} ${r.remote} ${r.state} ${r.inode} ${r.rxQueue} ${r.txQueue}`)
+      .sort();
+    const want = truth.netns
+      .flatMap((ns) => inet.flatMap((p) => ns[p].map((t) => `${ns.inode} ${p} ${t.local} ${t.remote} ${t.state} ${t.inode} ${t.rxQueue} ${t.txQueue}`)))
+      .sort();
+    expect(mine).toEqual(want);
+    for (const r of rows) {
+      expect(r.sock).toMatch(/^0xffff[0-9a-f]{12}$/);
+      expect(Array.isArray(r.owners)).toBe(true);
+      const o = socketOwnersOf(truth, r.inode);
+      expect(r.owners.map((x: { pid: number; fd: number }) => `${x.pid}:${x.fd}`).sort()).toEqual(o);
+    }
+  });
+
+  it('-x --json rows carry path and type', () => {
+    const rows = JSON.parse(runLine(s, '-ax --json').lines.join('\n'));
+    const want = truth.netns.flatMap((ns) => ns.unix.map((u) => `${ns.inode} ${u.inode} ${u.path} ${u.type}`)).sort();
+    expect(rows.map((r: Record<string, unknown>) => `${r.netns} ${r.inode} ${r.path} ${r.type}`).sort()).toEqual(want);
+  });
+});
+
+function socketOwnersOf(truth: ReturnType<typeof fixtureTruth>, inode: number): string[] {
+  if (!inode) return [];
+  return truth.processes.flatMap((p) => p.fds.filter((f) => f.socketInode === inode).map((f) => `${p.pid}:${f.fd}`)).sort();
+}

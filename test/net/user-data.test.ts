@@ -1,0 +1,43 @@
+// Sockets held by the kernel itself (no process owns them) carry sk_user_data: on the vxlan
+// fixture, the UDP sockets of a VXLAN and a GENEVE device. What they point to is told by the
+// callback their owner installed, named through the dump's module symbols.
+
+import { describe, expect, it } from 'vitest';
+import { fixtureSession, fixtureTruth } from '../support/fixtures.js';
+import { socketTable, owners } from '../../src/shell/tables.js';
+import { userData } from '../../src/net/sock-info.js';
+import { runLine } from '../../src/shell/dispatch.js';
+import { localText, remoteData } from '../../src/net/socket-row.js';
+
+describe('kernel-owned sockets on bookworm-6.1-vxlan', () => {
+  const s = fixtureSession('bookworm-6.1-vxlan');
+  const truth = fixtureTruth('bookworm-6.1-vxlan');
+  const held = new Set(truth.processes.flatMap((p) => p.fds.map((f) => f.socketInode)));
+  const kernelUdp = truth.netns.flatMap((ns) => ns.udp).filter((r) => r.inode && !held.has(r.inode));
+
+  it('lists UDP exactly as /proc/net/udp, with the kernel sockets unowned', () => {
+    expect(kernelUdp.length).toBe(2);
+    const rows = socketTable(s, 'udp').rows.filter((r) => r.proto === 'udp');
+    const init = truth.netns.flatMap((ns) => ns.udp.map((t) => `${ns.inode} ${t.local} ${t.remote} ${t.inode}`)).sort();
+    expect(rows.map((r) => `${r.netns} ${localText(r)} ${remoteData(r)} ${r.inode}`).sort()).toEqual(init);
+    for (const t of kernelUdp) {
+      const r = rows.find((x) => x.inode === t.inode)!;
+      expect(owners(s).bySock.get(r.sock)).toBeUndefined();
+    }
+  });
+
+  it("decodes their sk_user_data as the tunnel's socket struct, via encap_rcv in the module", () => {
+    const types = kernelUdp.map((t) => {
+      const r = socketTable(s, 'udp').rows.find((x) => x.inode === t.inode)!;
+      const ud = userData(s.kernel, r.sock)!;
+      expect(ud.address).toBeGreaterThan(0xffff800000000000n);
+      expect(ud.encapRcv).toMatch(/ \[(vxlan|geneve)\]$/);
+      return ud.type;
+    });
+    expect(types.sort()).toEqual(['struct geneve_sock', 'struct vxlan_sock']);
+    const v = runLine(s, `-auv --port ${kernelUdp[0].localPort}`).lines.join('\n');
+    expect(v).toMatch(/user_data 0xffff[0-9a-f]+ -> 'struct (vxlan|geneve)_sock' \(encap_rcv=(vxlan_rcv|geneve_udp_encap_recv) \[(vxlan|geneve)\]\)/);
+    const sum = JSON.parse(runLine(s, '--summary --json').lines.join('\n'));
+    expect(sum.checks.find((c: { name: string }) => c.name === 'sockets with sk_user_data').count).toBe(2);
+  });
+});
