@@ -28,17 +28,27 @@ export interface MmuConfig {
   topTablePhys: number;
   /** 5-level paging (VMCOREINFO NUMBER(pgtable_l5_enabled)=1). */
   fiveLevel: boolean;
+  /** AMD SME/SEV memory-encryption bit set in page-table entries (VMCOREINFO NUMBER(sme_mask);
+   *  arch/x86/mm/mem_encrypt_identity.c: sme_enable); 0 when absent. Not part of addresses. */
+  smeMask?: bigint;
 }
 
 export class X86_64Mmu {
   private readonly tlb = new Map<number, number>(); // virtual page number → physical page base
   private readonly tlbLimit = 1 << 18;
+  /** Entry bits kept as the frame address: 51..12 less the encryption bit, as two halves. */
+  private readonly keepHi: number;
+  private readonly keepLo: number;
   walks = 0;
 
   constructor(
     private readonly mem: PhysicalDump,
     private readonly config: MmuConfig,
-  ) {}
+  ) {
+    const sme = config.smeMask ?? 0n;
+    this.keepHi = (0xfffff & ~Number((sme >> 32n) & 0xfffffn)) >>> 0;
+    this.keepLo = (0xffffffff & ~Number(sme & 0xffffffffn)) >>> 0;
+  }
 
   /** Physical address of `vaddr`; throws AddressError when unmapped, PageMissingError when a
    *  page-table page is not in the dump. */
@@ -66,15 +76,22 @@ export class X86_64Mmu {
     if (this.config.fiveLevel) table = this.next(vaddr, table, idx5, 'PML5');
     table = this.next(vaddr, table, idx4, 'PML4');
     const pud = this.entry(vaddr, table, idx3, 'PUD');
-    if (pud.lo & PAGE_PSE) return pageFrame(pud, 30) + ((lo & 0x3fffffff) >>> 0);
-    const pmd = this.entry(vaddr, pageFrame(pud, 12), idx2, 'PMD');
-    if (pmd.lo & PAGE_PSE) return pageFrame(pmd, 21) + (lo & 0x1fffff);
-    const pte = this.entry(vaddr, pageFrame(pmd, 12), idx1, 'PTE');
-    return pageFrame(pte, 12) + (lo & 0xfff);
+    if (pud.lo & PAGE_PSE) return this.frame(pud, 30) + ((lo & 0x3fffffff) >>> 0);
+    const pmd = this.entry(vaddr, this.frame(pud, 12), idx2, 'PMD');
+    if (pmd.lo & PAGE_PSE) return this.frame(pmd, 21) + (lo & 0x1fffff);
+    const pte = this.entry(vaddr, this.frame(pmd, 12), idx1, 'PTE');
+    return this.frame(pte, 12) + (lo & 0xfff);
   }
 
   private next(vaddr: bigint, table: number, index: number, level: string): number {
-    return pageFrame(this.entry(vaddr, table, index, level), 12);
+    return this.frame(this.entry(vaddr, table, index, level), 12);
+  }
+
+  /** Physical frame address held in a table entry: bits 51..shift, without NX, flags or the
+   *  encryption bit (PTE_PFN_MASK excludes sme_me_mask). */
+  private frame(e: { lo: number; hi: number }, shift: 12 | 21 | 30): number {
+    const loMask = shift === 12 ? 0xfffff000 : shift === 21 ? 0xffe00000 : 0xc0000000;
+    return (e.hi & this.keepHi) * TWO32 + ((e.lo & loMask & this.keepLo) >>> 0);
   }
 
   private entry(vaddr: bigint, table: number, index: number, level: string): { lo: number; hi: number } {
@@ -99,12 +116,6 @@ export class X86_64Mmu {
   flush(): void {
     this.tlb.clear();
   }
-}
-
-/** Physical frame address held in a table entry: bits 51..shift (bit 63 NX and flags masked). */
-function pageFrame(e: { lo: number; hi: number }, shift: 12 | 21 | 30): number {
-  const loMask = shift === 12 ? 0xfffff000 : shift === 21 ? 0xffe00000 : 0xc0000000;
-  return (e.hi & 0xfffff) * TWO32 + ((e.lo & loMask) >>> 0);
 }
 
 /** Physical address of a kernel-image (text/data) address: vaddr - __START_KERNEL_map + phys_base. */

@@ -7,7 +7,7 @@ import { BtfKind, type Btf } from '../debuginfo/btf.js';
 import type { SymbolTable, VmcoreInfo } from '../debuginfo/types.js';
 import type { KernelMemory } from './memory.js';
 import { SymbolNotFoundError, TypeNotFoundError } from './errors.js';
-import { MODULES_VADDR, readModuleSymbols, type ModuleSymbols } from './modules.js';
+import { readModuleSymbols, type ModuleSymbols } from './modules.js';
 
 /** A struct member resolved to its place and how to read it. */
 export interface Field {
@@ -192,9 +192,10 @@ export class Kernel {
   /** "tcp_v4_rcv+0x1a" for a code or data address, "dummy_xmit+0x4 [dummy]" in a module, or hex. */
   symbolize(addr: bigint): string {
     if (addr === 0n) return '0';
-    const n = addr < MODULES_VADDR ? this.symbols.nearest(addr) : undefined;
+    const modules = this.mem.modulesStart;
+    const n = addr < modules ? this.symbols.nearest(addr) : undefined;
     if (n && n.offset <= 0x100000n) return n.offset === 0n ? n.symbol.name : `${n.symbol.name}+0x${n.offset.toString(16)}`;
-    return (addr >= MODULES_VADDR && this.moduleSymbols().symbolize(addr)) || '0x' + addr.toString(16);
+    return (addr >= modules && this.moduleSymbols().symbolize(addr)) || '0x' + addr.toString(16);
   }
 
   // ---- per-CPU -----------------------------------------------------------------------------
@@ -202,13 +203,25 @@ export class Kernel {
   /** __per_cpu_offset[cpu] for each possible CPU (arch/x86/kernel/setup_percpu.c). */
   perCpuOffsets(): bigint[] {
     if (!this.perCpuOffsetsCache) {
-      const n = this.mem.u32(this.symbol('nr_cpu_ids'));
+      const n = this.cpuIdCount();
       const base = this.symbol('__per_cpu_offset');
       const offs: bigint[] = [];
       for (let i = 0; i < n && i < 8192; i++) offs.push(this.mem.u64(base + BigInt(i) * 8n));
       this.perCpuOffsetsCache = offs;
     }
     return this.perCpuOffsetsCache;
+  }
+
+  /** nr_cpu_ids; with CONFIG_FORCE_NR_CPUS or NR_CPUS=1 it is a constant, not a variable
+   *  (include/linux/cpumask.h): then the highest bit of __cpu_possible_mask + 1. */
+  cpuIdCount(): number {
+    const v = this.symbols.lookup('nr_cpu_ids');
+    if (v !== undefined) return this.mem.u32(v);
+    const mask = this.symbols.lookup('__cpu_possible_mask');
+    if (mask === undefined) return 1;
+    const bytes = this.mem.read(mask, this.findType('struct cpumask') !== undefined ? this.sizeof('struct cpumask') : 8);
+    for (let i = bytes.length - 1; i >= 0; i--) if (bytes[i]) return i * 8 + 32 - Math.clz32(bytes[i]);
+    return 1;
   }
 
   /** Address of a per-CPU variable (or per-CPU pointer's target) on CPU `cpu`. */

@@ -6,15 +6,26 @@ import type { PhysicalDump } from '../dump/types.js';
 import { START_KERNEL_MAP, type X86_64Mmu } from '../arch/x86_64.js';
 
 const PAGE = 4096;
-/** Image mapping spans 1 GiB from __START_KERNEL_map (KERNEL_IMAGE_SIZE, page_64_types.h); modules follow. */
-const IMAGE_END = START_KERNEL_MAP + 0x40000000n;
+/** KERNEL_IMAGE_SIZE (arch/x86/include/asm/page_64_types.h): 1 GiB with CONFIG_RANDOMIZE_BASE,
+ *  512 MiB without; modules follow it. The smaller is the safe default: past it the page walk
+ *  (always right) takes over. VMCOREINFO NUMBER(KERNEL_IMAGE_SIZE) gives the real one. */
+export const DEFAULT_KERNEL_IMAGE_SIZE = 0x20000000n;
 
 export class KernelMemory {
+  private readonly imageEnd: bigint;
+  /** MODULES_VADDR: modules are mapped right after the kernel image area. */
+  get modulesStart(): bigint {
+    return this.imageEnd;
+  }
+
   constructor(
     readonly dump: PhysicalDump,
     readonly mmu: X86_64Mmu,
     private readonly physBase: bigint,
-  ) {}
+    imageSize: bigint = DEFAULT_KERNEL_IMAGE_SIZE,
+  ) {
+    this.imageEnd = START_KERNEL_MAP + imageSize;
+  }
 
   /** The direct map of all RAM (page_offset_base, randomized by KASLR): where slab objects —
    *  sockets, tasks, files — live. Set once known; translation there is a subtraction. */
@@ -29,7 +40,7 @@ export class KernelMemory {
   /** Physical address of a kernel virtual address. */
   phys(addr: bigint): number {
     if (addr >= this.directBase && addr < this.directEnd) return Number(addr - this.directBase);
-    if (addr >= START_KERNEL_MAP && addr < IMAGE_END) return Number(addr - START_KERNEL_MAP + this.physBase);
+    if (addr >= START_KERNEL_MAP && addr < this.imageEnd) return Number(addr - START_KERNEL_MAP + this.physBase);
     return this.mmu.translate(addr);
   }
 

@@ -24,9 +24,6 @@ const MAX_MODULES = 10_000;
 const MAX_SYMBOLS_PER_MODULE = 500_000;
 /** KSYM_NAME_LEN (include/linux/kallsyms.h: 512 since 6.1, 128 before). */
 const KSYM_NAME_LEN = 512;
-/** x86_64 MODULES_VADDR (arch/x86/include/asm/pgtable_64_types.h): __START_KERNEL_map +
- *  KERNEL_IMAGE_SIZE (1 GiB). vmlinux never reaches it; modules (and BPF JIT code) live above. */
-export const MODULES_VADDR = 0xffffffffc0000000n;
 
 /** A piece of a module's memory: 6.4+ allocates text, data, rodata separately (mod->mem[]). */
 export interface ModuleRange {

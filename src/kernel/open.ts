@@ -66,8 +66,9 @@ export function openKernelFromDump(dump: PhysicalDump, opts: OpenOptions = {}): 
   const mmu = new X86_64Mmu(dump, {
     topTablePhys: kernelImagePhys(topPgt, physBase),
     fiveLevel: vmNumber(info, 'pgtable_l5_enabled') === 1n,
+    smeMask: vmNumber(info, 'sme_mask') ?? 0n,
   });
-  const mem = new KernelMemory(dump, mmu, physBase);
+  const mem = new KernelMemory(dump, mmu, physBase, vmNumber(info, 'KERNEL_IMAGE_SIZE') ?? undefined);
   const read: VirtualReader = (a, n) => mem.read(a, n);
 
   progress(`reading symbols (${dump.description}, ${dump.pageCounts().present} pages)`);
@@ -167,10 +168,11 @@ function readText(path: string, option: string): string {
 // arch/x86/mm/kaslr.c: page_offset_base is where the direct map of RAM begins. Trust it only
 // when the page tables agree on a probe address, then translate that range arithmetically.
 function useDirectMap(k: Kernel): void {
-  const sym = k.trySymbol('page_offset_base');
-  if (sym === undefined) return;
+  // Without CONFIG_DYNAMIC_MEMORY_LAYOUT the base is the fixed __PAGE_OFFSET_BASE_L4/_L5.
+  const sym = k.symbols.lookup('page_offset_base');
+  const fixed = vmNumber(k.info, 'pgtable_l5_enabled') === 1n ? 0xff11000000000000n : 0xffff888000000000n;
   try {
-    const base = k.mem.u64(sym);
+    const base = sym !== undefined ? k.mem.u64(sym) : fixed;
     const probe = base + 0x1000000n; // 16 MiB into RAM
     if (k.mem.mmu.translate(probe) !== 0x1000000) return;
     k.mem.setDirectMap(base, BigInt(k.dump.maxPfn) * BigInt(k.dump.pageSize));

@@ -68,26 +68,74 @@ export function tasks(k: Kernel, problems: WalkProblem[] = []): Task[] {
   return out;
 }
 
-/** Open files of a task (fd order); files shared by threads are read once per leader. */
+/** At most this many fd slots are read per process (fs.nr_open can allow up to ~2^30). */
+const MAX_FDS = 1 << 24;
+/** fd array read in chunks of this many slots: a page missing from the dump loses 512, not all. */
+const FD_CHUNK = 512;
+
+/** Open files of a task (fd order). A slot, chunk or file that cannot be read is reported and
+ *  skipped; the rest of the table is still read. */
 export function openFiles(k: Kernel, task: Task, problems: WalkProblem[] = []): OpenFile[] {
   if (task.files === 0n) return [];
   const out: OpenFile[] = [];
+  const where = `files of pid ${task.pid}`;
+  let max: number;
+  let arr: bigint;
   try {
     const fdt = k.ptr(task.files, k.field('struct files_struct', 'fdt'));
-    const max = k.num(fdt, k.field('struct fdtable', 'max_fds'));
-    const arr = k.ptr(fdt, k.field('struct fdtable', 'fd'));
-    const fop = k.field('struct file', 'f_op');
-    const priv = k.field('struct file', 'private_data');
-    const n = Math.min(max, 1 << 20);
-    // Read the fd array in one go: it is contiguous (kvmalloc'ed) in kernel virtual memory.
-    const fds = k.mem.read(arr, n * 8);
-    for (let fd = 0; fd < n; fd++) {
-      const file = fds.readBigUInt64LE(fd * 8);
-      if (file === 0n) continue;
-      out.push({ fd, file, fop: k.ptr(file, fop), privateData: k.ptr(file, priv) });
-    }
+    max = k.num(fdt, k.field('struct fdtable', 'max_fds'));
+    arr = k.ptr(fdt, k.field('struct fdtable', 'fd'));
   } catch (e) {
-    problems.push({ where: `files of pid ${task.pid}`, address: task.files, kind: 'unreadable', detail: (e as Error).message });
+    problems.push({ where, address: task.files, kind: 'unreadable', detail: (e as Error).message });
+    return out;
+  }
+  if (max > MAX_FDS) {
+    problems.push({ where, address: arr, kind: 'limit', detail: `max_fds=${max}: only the first ${MAX_FDS} fds are read` });
+    max = MAX_FDS;
+  }
+  const fop = k.field('struct file', 'f_op');
+  const priv = k.field('struct file', 'private_data');
+  const span = Math.max(fop.offset + 8, priv.offset + 8);
+  for (let base = 0; base < max; base += FD_CHUNK) {
+    const n = Math.min(FD_CHUNK, max - base);
+    let slots: Buffer;
+    try {
+      slots = k.mem.read(arr + BigInt(base * 8), n * 8);
+    } catch (e) {
+      problems.push({ where, address: arr + BigInt(base * 8), kind: 'unreadable', detail: `fds ${base}-${base + n - 1}: ${(e as Error).message}` });
+      continue;
+    }
+    for (let i = 0; i < n; i++) {
+      const file = slots.readBigUInt64LE(i * 8);
+      if (file === 0n) continue;
+      try {
+        const v = k.view(file, span);
+        out.push({ fd: base + i, file, fop: v.ptr(fop), privateData: v.ptr(priv) });
+      } catch (e) {
+        problems.push({ where: `${where}, fd ${base + i}`, address: file, kind: 'unreadable', detail: (e as Error).message });
+      }
+    }
   }
   return out;
+}
+
+/** The files_struct a process's sockets hang from when its leader has none: a leader that
+ *  called pthread_exit keeps the process alive through its threads (kernel/exit.c: exit_files
+ *  clears only its own files). Threads are on signal->thread_head by thread_node (3.14+). */
+export function filesOfThreads(k: Kernel, task: Task, problems: WalkProblem[] = []): bigint {
+  const head = k.tryField('struct signal_struct', 'thread_head');
+  const node = k.tryField('struct task_struct', 'thread_node');
+  if (!head || !node) return 0n;
+  try {
+    const signal = k.ptr(task.address, k.field('struct task_struct', 'signal'));
+    if (signal === 0n) return 0n;
+    const files = k.field('struct task_struct', 'files');
+    for (const link of listEntries(k.mem, signal + head.offsetN, { where: `threads of pid ${task.pid}`, limit: 1_000_000, onProblem: (p) => problems.push(p) })) {
+      const f = k.ptr(link - node.offsetN, files);
+      if (f !== 0n) return f;
+    }
+  } catch (e) {
+    problems.push({ where: `threads of pid ${task.pid}`, address: task.address, kind: 'unreadable', detail: (e as Error).message });
+  }
+  return 0n;
 }

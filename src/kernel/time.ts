@@ -24,23 +24,31 @@ export function kernelClock(k: Kernel): KernelClock {
     const T = 'struct timekeeper';
     const monoNs = Number(k.big(tk, k.field(T, 'tkr_mono.base')));
     const bootNs = k.has(T, 'offs_boot') ? Number(k.big(tk, k.field(T, 'offs_boot'))) : 0;
-    uptimeSec = (monoNs + bootNs) / 1e9;
+    // Sanity: an uptime under a century and a wall clock before 2200, or the timekeeper was
+    // not where we looked (a layout we do not know) and neither is shown.
+    const up = (monoNs + bootNs) / 1e9;
+    if (up >= 0 && up < 3.2e9) uptimeSec = up;
     const sec = k.num(tk, k.field(T, 'xtime_sec'));
-    if (sec > 0) wallTime = new Date(sec * 1000);
+    if (sec > 0 && sec < 7258118400 && Number.isFinite(uptimeSec)) wallTime = new Date(sec * 1000);
   }
   return { jiffies, hz: guessHz(jiffies, uptimeSec, k), uptimeSec, wallTime };
 }
 
-// tk_core is an anonymous struct { seqcount_raw_spinlock_t seq; struct timekeeper timekeeper; }
-// before 6.13 (no BTF name), `struct tk_data` after: take the member offset where BTF has it,
-// else the offset the anonymous struct gives (seqcount is 4 bytes, timekeeper 8-aligned).
+// kernel/time/timekeeping.c. The core timekeeper lives in:
+//   5.x–6.12: static struct { seqcount_raw_spinlock_t seq; struct timekeeper timekeeper; } tk_core
+//             (anonymous: the offset is sizeof(seq) rounded up to 8 — 16 with LOCKDEP/PREEMPT_RT);
+//   6.13+:    static struct tk_data tk_core;
+//   later:    static struct tk_data timekeeper_data[TIMEKEEPERS_MAX], tk_core = element 0.
 function timekeeperAddress(k: Kernel): bigint | undefined {
-  const core = k.trySymbol('tk_core');
+  const core = k.symbols.lookup('tk_core') ?? k.symbols.lookup('timekeeper_data');
   if (core !== undefined) {
     const f = k.tryField('struct tk_data', 'timekeeper');
-    return core + (f ? f.offsetN : 8n);
+    if (f) return core + f.offsetN;
+    const seq = k.findType('seqcount_raw_spinlock_t') ?? k.findType('seqcount_t');
+    const size = seq !== undefined ? k.btf.size(seq) : 4;
+    return core + BigInt(Math.ceil(size / 8) * 8);
   }
-  return k.trySymbol('shadow_timekeeper');
+  return k.symbols.lookup('shadow_timekeeper');
 }
 
 /** The HZ for which jiffies since boot agree with the timekeeper's uptime; 250 if unknown. */

@@ -31,7 +31,7 @@ export function utsname(k: Kernel): Utsname {
 /** Number of CPUs online when the dump was taken (bits set in __cpu_online_mask). */
 export function onlineCpus(k: Kernel): number {
   const mask = k.trySymbol('__cpu_online_mask') ?? k.trySymbol('cpu_online_mask');
-  const n = k.mem.u32(k.symbol('nr_cpu_ids'));
+  const n = k.cpuIdCount();
   if (mask === undefined) return n;
   const words = Math.ceil(n / 64);
   let count = 0;

@@ -23,9 +23,12 @@ export interface WalkOptions {
 
 const DEFAULT_LIMIT = 1_000_000;
 
-/** Kernel pointers live in the upper half; anything else in a list is corruption. */
+/** Kernel pointers live in the upper half; anything else in a list is corruption. With
+ *  5-level paging the kernel half starts at 0xff00000000000000 (direct map at 0xff11…,
+ *  arch/x86/include/asm/page_64_types.h); a 4-level kernel never has values between that
+ *  and 0xffff800000000000 (non-canonical), and translation would catch them anyway. */
 export function isKernelPointer(p: bigint): boolean {
-  return p >= 0xffff800000000000n && p < 0xfffffffffffff000n;
+  return p >= 0xff00000000000000n && p < 0xfffffffffffff000n;
 }
 
 function describe(e: unknown): string {

@@ -76,7 +76,7 @@ export function bindBuckets(k: Kernel, hashinfo: bigint, problems: WalkProblem[]
       out.push({
         address: tb,
         port: p,
-        netns: s.netnsOf(k.ptr(tb, net)),
+        netns: s.netnsOf(s.netAt(tb, net)),
         fastreuse: k.num(tb, reuse),
         fastreuseport: k.num(tb, reusePort),
         owners: socks,

@@ -17,21 +17,38 @@ export interface BucketArray {
   nodeOffset: bigint;
 }
 
+/** Bucket heads are read this many at a time: a large ehash has millions, mostly empty. */
+const CHUNK = 512;
+
 /** Yield every socket (container of the link) in every bucket; works for hlist and hlist_nulls. */
 export function* bucketSockets(k: Kernel, b: BucketArray, problems: WalkProblem[]): Generator<bigint> {
   const onProblem = (p: WalkProblem) => problems.push(p);
-  for (let i = 0; i < b.count; i++) {
-    const head = b.first + BigInt(i) * b.stride;
-    let first: bigint;
+  const stride = Number(b.stride);
+  for (let c = 0; c < b.count; c += CHUNK) {
+    const n = Math.min(CHUNK, b.count - c);
+    let heads: Buffer | undefined;
     try {
-      first = k.mem.ptr(head);
-    } catch (e) {
-      problems.push({ where: `${b.name} bucket ${i}`, address: head, kind: 'unreadable', detail: (e as Error).message });
-      continue;
+      heads = k.mem.read(b.first + BigInt(c) * b.stride, (n - 1) * stride + 8);
+    } catch {
+      // a page of the array is missing: read bucket by bucket to name the ones lost
     }
-    if (first === 0n || first & 1n) continue;
-    for (const node of hlistNullsEntries(k.mem, first, { where: `${b.name} bucket ${i}`, onProblem })) {
-      yield node - b.nodeOffset;
+    for (let j = 0; j < n; j++) {
+      const i = c + j;
+      let first: bigint;
+      if (heads) first = heads.readBigUInt64LE(j * stride);
+      else {
+        const head = b.first + BigInt(i) * b.stride;
+        try {
+          first = k.mem.ptr(head);
+        } catch (e) {
+          problems.push({ where: `${b.name} bucket ${i}`, address: head, kind: 'unreadable', detail: (e as Error).message });
+          continue;
+        }
+      }
+      if (first === 0n || first & 1n) continue;
+      for (const node of hlistNullsEntries(k.mem, first, { where: `${b.name} bucket ${i}`, onProblem })) {
+        yield node - b.nodeOffset;
+      }
     }
   }
 }

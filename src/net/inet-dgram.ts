@@ -24,12 +24,15 @@ export class DgramReader {
     this.span = Math.max(this.s.commonSize, ...used.map((f) => f.offset + f.size));
   }
 
-  row(sk: bigint, proto4: Proto, proto6: Proto, isUdp: boolean): SocketRow {
+  /** `udp`: subtract udp_sock.forward_deficit (UDP, UDP-Lite only: a ping socket is a plain
+   *  inet_sock, ping_prot.obj_size); `remotePort`: print the peer port (UDP and ping; RAW
+   *  prints 0). */
+  row(sk: bigint, proto4: Proto, proto6: Proto, kind: { udp: boolean; remotePort: boolean }): SocketRow {
     const k = this.k;
     const v = k.view(sk, this.span);
     const e = this.s.endpointsOf(v);
     let rx = v.num(this.rmem);
-    if (isUdp && this.forwardDeficit) rx -= k.num(sk, this.forwardDeficit);
+    if (kind.udp && this.forwardDeficit) rx -= k.num(sk, this.forwardDeficit);
     return {
       proto: e.family === AF_INET6 ? proto6 : proto4,
       sock: sk,
@@ -40,8 +43,7 @@ export class DgramReader {
       localAddr: e.localAddr,
       localPort: e.localPort,
       remoteAddr: e.remoteAddr,
-      // RAW prints no remote port (destp = 0), even when connected.
-      remotePort: isUdp ? e.remotePort : 0,
+      remotePort: kind.remotePort ? e.remotePort : 0,
       netns: e.netns,
       inode: this.s.inodeOfView(v),
       rxQueue: rx,

@@ -3,7 +3,7 @@
 
 import type { Kernel } from '../kernel/kernel.js';
 import type { WalkProblem } from '../kernel/walk.js';
-import { tasks, openFiles, type Task } from '../kernel/tasks.js';
+import { tasks, openFiles, filesOfThreads, type Task } from '../kernel/tasks.js';
 
 export interface Owner {
   pid: number;
@@ -30,7 +30,9 @@ export function ownerIndex(k: Kernel): OwnerIndex {
   const bySock = new Map<bigint, Owner[]>();
   const byPid = new Map<number, Owner[]>();
   for (const t of all) {
-    for (const f of openFiles(k, t, problems)) {
+    // A process whose leader has exited (files == NULL) still holds its threads' files.
+    const files = t.files !== 0n || t.pid === 0 ? t : { ...t, files: filesOfThreads(k, t, problems) };
+    for (const f of openFiles(k, files, problems)) {
       if (f.fop !== sockFops || f.privateData === 0n) continue;
       let sk: bigint;
       try {

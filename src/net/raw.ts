@@ -26,7 +26,7 @@ export function rawSockets(k: Kernel): SocketTable {
     const b = { name, first: h + ht.offsetN, count: nelems, stride: BigInt(k.btf.size(elemType)), nodeOffset: r.s.node.offsetN };
     for (const sk of bucketSockets(k, b, problems)) {
       try {
-        rows.push(r.row(sk, 'raw', 'raw6', false));
+        rows.push(r.row(sk, 'raw', 'raw6', { udp: false, remotePort: false })); // raw_sock_seq_show: destp = 0
       } catch (e) {
         problems.push({ where: name, address: sk, kind: 'unreadable', detail: (e as Error).message });
       }
@@ -45,7 +45,7 @@ function pingSockets(k: Kernel, rows: SocketRow[], problems: WalkProblem[]): voi
   const b = { name: 'ping_table', first: table + hash.offsetN, count: nelems, stride: BigInt(k.btf.size(elemType)), nodeOffset: r.s.node.offsetN };
   for (const sk of bucketSockets(k, b, problems)) {
     try {
-      rows.push(r.row(sk, 'icmp', 'icmp6', true));
+      rows.push(r.row(sk, 'icmp', 'icmp6', { udp: false, remotePort: true })); // ping_v4_format_sock
     } catch (e) {
       problems.push({ where: 'ping_table', address: sk, kind: 'unreadable', detail: (e as Error).message });
     }

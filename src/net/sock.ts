@@ -102,7 +102,13 @@ export class SockFields {
 
   /** The `struct net *` of any sock_common (possible_net_t holds one pointer). */
   netOf(sk: bigint): bigint {
-    return this.k.ptr(sk, this.net);
+    return this.netAt(sk, this.net);
+  }
+
+  /** A possible_net_t member: empty without CONFIG_NET_NS (include/net/net_namespace.h), when
+   *  everything belongs to init_net. */
+  netAt(addr: bigint, f: Field): bigint {
+    return f.size === 0 ? this.k.symbol('init_net') : this.k.ptr(addr, f);
   }
 
   endpoints(sk: bigint): Endpoints {
@@ -112,7 +118,7 @@ export class SockFields {
   /** Endpoints from a view that holds at least the sock_common. */
   endpointsOf(v: ObjView): Endpoints {
     const family = v.num(this.family);
-    const net = v.ptr(this.net);
+    const net = this.net.size === 0 ? this.k.symbol('init_net') : v.ptr(this.net);
     let localAddr: string;
     let remoteAddr: string;
     if (family === AF_INET6 && this.v6rcvSaddr && this.v6daddr) {

@@ -87,7 +87,8 @@ export function summarize(k: Kernel, t: { tcp: SocketRow[]; udp: SocketRow[]; ra
   }
   const unixKnown = new Set(['LISTEN', 'CONNECTED', 'UNCONNECTED', 'CONNECTING', 'DISCONNECTING']);
   checks.push(check('bogus UNIX state', true, t.unix.filter((r) => !unixKnown.has(r.state)).map((r) => r.sock)));
-  if (t.udp.length === 0) checks.push({ name: 'UDP hash empty: dump probably incomplete', count: 0, warning: true, socks: [] });
+  // The seed warned here; a minimal system may really have none, so it is a note, not a warning.
+  if (t.udp.length === 0) checks.push({ name: 'UDP hash empty: an idle system, or an incomplete dump', count: 0, warning: false, socks: [] });
   return {
     tcpStates: countBy(t.tcp, (r) => r.state),
     udp: { total: t.udp.length, established: t.udp.filter((r) => r.state === 'ESTABLISHED').length },

@@ -33,6 +33,8 @@ function udpTables(k: Kernel, nets: NetNs[], symbol: string, perNetns?: string):
   return [...set];
 }
 
+const UDP = { udp: true, remotePort: true };
+
 function walkUdpTable(k: Kernel, table: bigint, name: string, lite: boolean, rows: SocketRow[], problems: WalkProblem[]): void {
   const r = dgramReader(k);
   const T = 'struct udp_table';
@@ -47,7 +49,7 @@ function walkUdpTable(k: Kernel, table: bigint, name: string, lite: boolean, row
   };
   for (const sk of bucketSockets(k, b, problems)) {
     try {
-      rows.push(lite ? r.row(sk, 'udplite', 'udplite6', true) : r.row(sk, 'udp', 'udp6', true));
+      rows.push(lite ? r.row(sk, 'udplite', 'udplite6', UDP) : r.row(sk, 'udp', 'udp6', UDP));
     } catch (e) {
       problems.push({ where: name, address: sk, kind: 'unreadable', detail: (e as Error).message });
     }

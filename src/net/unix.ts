@@ -10,7 +10,7 @@
 //   struct netns_unix { struct unix_table table { locks; struct hlist_head *buckets; } }
 
 import type { Kernel } from '../kernel/kernel.js';
-import type { WalkProblem } from '../kernel/walk.js';
+import { listEntries, type WalkProblem } from '../kernel/walk.js';
 import type { NetNs } from './netns.js';
 import { bucketSockets } from './hashtable.js';
 import { sockFields, tcpStateName, TCP_ESTABLISHED, TCP_LISTEN, AF_UNIX } from './sock.js';
@@ -18,6 +18,7 @@ import { SOCK_TYPES, type SocketRow, type SocketTable } from './socket-row.js';
 
 /** 2 * UNIX_HASH_SIZE (include/net/af_unix.h: 256 hashed + 256 unbound, 5.x and 6.x alike). */
 const UNIX_BUCKETS = 512;
+const SOCK_DGRAM = 2;
 
 // include/uapi/linux/net.h: socket_state
 const SS_NAMES = ['FREE', 'UNCONNECTED', 'CONNECTING', 'CONNECTED', 'DISCONNECTING'];
@@ -62,6 +63,10 @@ class UnixReader {
   private readonly sunPath: bigint;
   private readonly qlen;
   private readonly uid;
+  private readonly rq: bigint;
+  private readonly skbLen;
+  private readonly maxAck;
+  private readonly wmem;
 
   constructor(readonly k: Kernel) {
     this.s = sockFields(k);
@@ -71,6 +76,26 @@ class UnixReader {
     this.sunPath = k.off('struct unix_address', 'name') + k.off('struct sockaddr_un', 'sun_path');
     this.qlen = k.field('struct sock', 'sk_receive_queue.qlen');
     this.uid = k.field('struct sock', 'sk_uid');
+    this.rq = k.off('struct sock', 'sk_receive_queue');
+    this.skbLen = k.field('struct sk_buff', 'len');
+    this.maxAck = k.field('struct sock', 'sk_max_ack_backlog');
+    this.wmem = k.field('struct sock', 'sk_wmem_alloc.refs.counter');
+  }
+
+  // Recv-Q/Send-Q as ss -x shows them (net/unix/diag.c: sk_diag_show_rqlen): a listener's
+  // pending connections and backlog; otherwise unix_inq_len() — bytes queued (STREAM,
+  // SEQPACKET) or the first datagram's size (DGRAM) — and unix_outq_len() = sk_wmem_alloc - 1.
+  private queues(sk: bigint, state: number, type: number): [number, number] {
+    const k = this.k;
+    if (state === TCP_LISTEN) return [k.num(sk, this.qlen), k.num(sk, this.maxAck)];
+    const tx = Math.max(k.num(sk, this.wmem) - 1, 0);
+    const head = sk + this.rq;
+    let rx = 0;
+    for (const skb of listEntries(k.mem, head, { where: 'unix receive queue', limit: 100_000 })) {
+      rx += k.num(skb, this.skbLen);
+      if (type === SOCK_DGRAM) break; // the first datagram only
+    }
+    return [rx, tx];
   }
 
   row(sk: bigint): SocketRow {
@@ -83,6 +108,7 @@ class UnixReader {
     const net = s.netOf(sk);
     const peer = k.ptr(sk, this.peer);
     const path = this.path(k.ptr(sk, this.addr));
+    const [rx, tx] = this.queues(sk, state, type);
     return {
       proto: 'unix',
       sock: sk,
@@ -96,8 +122,8 @@ class UnixReader {
       remotePort: 0,
       inode: s.inode(sk),
       netns: s.netnsOf(net),
-      rxQueue: k.num(sk, this.qlen),
-      txQueue: 0,
+      rxQueue: rx,
+      txQueue: tx,
       uid: k.num(sk, this.uid),
       path,
       type: SOCK_TYPES[type] ?? String(type),

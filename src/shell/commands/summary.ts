@@ -31,7 +31,7 @@ export const summaryCommand: Command = {
       'UDP Connection Info',
       '-------------------',
       `${sum.udp.total} UDP sockets, ${sum.udp.established} in ESTABLISHED`,
-      ...sum.checks.filter((c) => c.name.startsWith('UDP') && (c.count > 0 || c.warning)).map((c) => `${c.warning ? 'WARNING: ' : ''}${c.name}${c.count ? `: ${c.count}` : ''}`),
+      ...sum.checks.filter((c) => c.name.startsWith('UDP') && (c.count > 0 || c.warning || c.name.startsWith('UDP hash empty'))).map((c) => `${c.warning ? 'WARNING: ' : ''}${c.name}${c.count ? `: ${c.count}` : ''}`),
       '',
       'Unix Connection Info',
       '------------------------',
