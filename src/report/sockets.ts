@@ -44,9 +44,16 @@ export function socketJson(r: SocketRow, owners: Owner[]): Record<string, unknow
   return j;
 }
 
+/** A table row; its JSON object is built only if asked for (a 20,000-row table shown as
+ *  text never needs them). */
 function row(r: SocketRow, cells: Record<string, string>, ctx: RowContext): Row {
-  const os = ctx.owners(r.sock);
-  return { cells, data: socketJson(r, os), ref: { kind: 'sock', address: r.sock } };
+  return {
+    cells,
+    get data() {
+      return socketJson(r, ctx.owners(r.sock));
+    },
+    ref: { kind: 'sock', address: r.sock },
+  };
 }
 
 const netnsCol: Column = { key: 'netns', title: 'Netns', align: 'right' };
