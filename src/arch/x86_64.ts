@@ -43,7 +43,7 @@ export class X86_64Mmu {
 
   constructor(
     private readonly mem: PhysicalDump,
-    private readonly config: MmuConfig,
+    readonly config: MmuConfig,
   ) {
     const sme = config.smeMask ?? 0n;
     this.keepHi = (0xfffff & ~Number((sme >> 32n) & 0xfffffn)) >>> 0;

@@ -3,7 +3,7 @@
 // (direct map, vmalloc, per-CPU, modules) through the page-table walk.
 
 import type { PhysicalDump } from '../dump/types.js';
-import { START_KERNEL_MAP, type X86_64Mmu } from '../arch/x86_64.js';
+import { START_KERNEL_MAP, X86_64Mmu } from '../arch/x86_64.js';
 
 const PAGE = 4096;
 /** KERNEL_IMAGE_SIZE (arch/x86/include/asm/page_64_types.h): 1 GiB with CONFIG_RANDOMIZE_BASE,
@@ -130,6 +130,24 @@ export class KernelMemory {
       a += BigInt(n);
     }
     return out;
+  }
+
+  /** A process's own address space, through its page tables (mm->pgd at physical `pgdPhys`). */
+  userSpace(pgdPhys: number): { read(addr: bigint, len: number): Buffer } {
+    const mmu = new X86_64Mmu(this.dump, { ...this.mmu.config, topTablePhys: pgdPhys });
+    const dump = this.dump;
+    return {
+      read(addr: bigint, len: number): Buffer {
+        const out = Buffer.alloc(len);
+        for (let done = 0; done < len; ) {
+          const p = mmu.translate(addr + BigInt(done));
+          const n = Math.min(len - done, PAGE - (p & (PAGE - 1)));
+          dump.read(p, n).copy(out, done);
+          done += n;
+        }
+        return out;
+      },
+    };
   }
 
   /** Whether `addr` can be read (mapped, and its page is in the dump). */

@@ -139,3 +139,41 @@ export function filesOfThreads(k: Kernel, task: Task, problems: WalkProblem[] = 
   }
   return 0n;
 }
+
+/** Why a command line could not be shown (user pages are what makedumpfile -d 8 drops). */
+export class UserMemoryError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UserMemoryError';
+  }
+}
+
+/** At most this much of a command line is read (/proc/PID/cmdline reads more, by pages). */
+const MAX_CMDLINE = 4096;
+
+// fs/proc/base.c: get_mm_cmdline — the bytes between mm->arg_start and mm->arg_end in the
+// process's own address space, NUL-separated. Translated through the process's page tables
+// (mm->pgd); undefined for kernel threads (no mm).
+export function commandLine(k: Kernel, task: Task): string[] | undefined {
+  const mm = k.ptr(task.address, k.field('struct task_struct', 'mm'));
+  if (mm === 0n) return undefined;
+  const M = 'struct mm_struct';
+  const start = k.big(mm, k.field(M, 'arg_start'));
+  const end = k.big(mm, k.field(M, 'arg_end'));
+  if (end <= start) return [];
+  const len = Number(end - start > BigInt(MAX_CMDLINE) ? BigInt(MAX_CMDLINE) : end - start);
+  const pgd = k.ptr(mm, k.field(M, 'pgd'));
+  const user = k.mem.userSpace(k.mem.phys(pgd));
+  let bytes: Buffer;
+  try {
+    bytes = user.read(start, len);
+  } catch (e) {
+    const filtered = (e as { reason?: string }).reason === 'excluded';
+    throw new UserMemoryError(filtered
+      ? 'command line not in the dump: user pages were filtered out (makedumpfile -d 8 or more)'
+      : `command line not readable: ${(e as Error).message}`);
+  }
+  const parts = bytes.toString('latin1').split('\0');
+  if (parts[parts.length - 1] === '') parts.pop();
+  return parts;
+}

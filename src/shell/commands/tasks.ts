@@ -6,7 +6,7 @@ import { owners, findSocket } from '../tables.js';
 import { socketLine, socketJson } from '../../report/sockets.js';
 import { hex, type Output, type Row } from '../../report/model.js';
 import { UsageError, type Command } from '../command.js';
-import type { Task } from '../../kernel/tasks.js';
+import { commandLine, type Task } from '../../kernel/tasks.js';
 
 const FAMILY_NAMES: Record<number, string> = { 1: 'PF_UNIX', 2: 'PF_INET', 10: 'PF_INET6', 16: 'PF_NETLINK', 17: 'PF_PACKET' };
 
@@ -23,9 +23,18 @@ export function processView(s: Session, t: Task): Output {
       ref: sk && r ? { kind: 'sock', address: sk } : undefined,
     };
   });
-  return {
+  let cmd: string;
+  let argv: string[] | null = null;
+  try {
+    const c = commandLine(s.kernel, t);
+    argv = c ?? null;
+    cmd = c === undefined ? '(kernel thread)' : c.map((a) => (/[\s'"]/.test(a) ? JSON.stringify(a) : a)).join(' ');
+  } catch (e) {
+    cmd = `(${(e as Error).message})`;
+  }
+  const head = { kind: 'text' as const, lines: [`-----PID=${t.pid} COMM=${t.comm}`, `cmdline: ${cmd}`], data: { pid: t.pid, ppid: t.ppid, comm: t.comm, cmdline: argv, task: hex(t.address) } };
+  const table: Output = {
     kind: 'table',
-    title: `-----PID=${t.pid} COMM=${t.comm}`,
     columns: [
       { key: 'fd', title: 'fd', align: 'right' },
       { key: 'file', title: 'file' },
@@ -35,6 +44,7 @@ export function processView(s: Session, t: Task): Output {
     rows,
     notes: rows.length ? [] : ['(no sockets)'],
   };
+  return { kind: 'group', parts: [head, table] };
 }
 
 function taskByPid(s: Session, pid: number): Task {
