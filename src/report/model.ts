@@ -67,3 +67,8 @@ export function group(parts: Output[]): Output {
 export function hex(v: bigint | number): string {
   return '0x' + v.toString(16);
 }
+
+/** The marked line a walk problem prints as: which table, what went wrong, where. */
+export function problemLine(p: { where: string; kind: string; detail: string; address: bigint }): string {
+  return `!! ${p.where}: ${p.kind}${p.detail ? ` (${p.detail})` : ''} at ${hex(p.address)}`;
+}

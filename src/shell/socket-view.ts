@@ -9,7 +9,7 @@ import { socketDetails, userData } from '../net/sock-info.js';
 import { socketQueues, acceptQueue, synQueue, unixPeer, type QueueView } from '../net/queues.js';
 import { clock, owners, socketTable, findSocket } from './tables.js';
 import { socketHeader, socketLine, socketJson, ownerText, verboseLines } from '../report/sockets.js';
-import { hex, type Output, type Row, type TableOutput } from '../report/model.js';
+import { hex, problemLine, type Output, type Row, type TableOutput } from '../report/model.js';
 
 /** The -v block of one socket (and -vv: its queues' contents). */
 export function verboseBlock(s: Session, r: SocketRow, level: number): { lines: string[]; data: unknown } {
@@ -34,7 +34,7 @@ export function verboseBlock(s: Session, r: SocketRow, level: number): { lines: 
       for (const q of queuesOf(s, r)) {
         lines.push(`--- ${q.name} (${q.entries.length}${q.qlen !== undefined ? ` of qlen ${q.qlen}` : ''})`);
         for (const e of q.entries) lines.push(`  skb ${hex(e.skb)} len=${e.len}${e.seq !== undefined ? ` seq=${e.seq}-${e.endSeq}` : ''}`);
-        for (const p of q.problems) lines.push(`  !! ${p.where}: ${p.detail || p.kind} at ${hex(p.address)}`);
+        for (const p of q.problems) lines.push(`  ${problemLine(p)}`);
       }
       if (r.state === 'LISTEN' && r.proto.startsWith('tcp')) {
         const aq = acceptQueue(k, r.sock);
@@ -99,7 +99,7 @@ export function socketDetailView(s: Session, sock: bigint): { title: string; out
           data: { skb: hex(e.skb), len: e.len, seq: e.seq, endSeq: e.endSeq },
           ref: { kind: 'skb', address: e.skb },
         })),
-        notes: q.problems.map((p) => `!! ${p.where}: ${p.detail || p.kind} at ${hex(p.address)}`),
+        notes: q.problems.map(problemLine),
       };
       if (t.rows.length || t.notes?.length) parts.push(t);
     }

@@ -6,7 +6,7 @@ import { tcpHashinfos } from '../../net/tcp.js';
 import { namespaces, owners } from '../tables.js';
 import { localText, remoteText } from '../../net/socket-row.js';
 import { ownerText } from '../../report/sockets.js';
-import { hex, type Output } from '../../report/model.js';
+import { hex, type Output, problemLine } from '../../report/model.js';
 import type { WalkProblem } from '../../kernel/walk.js';
 import type { Command } from '../command.js';
 
@@ -68,7 +68,7 @@ export const bindCommand: Command = {
         { key: 'owner', title: 'PID/Program name' },
       ],
       rows,
-      notes: problems.map((p) => `!! ${p.where}: ${p.kind}${p.detail ? ` (${p.detail})` : ''} at ${hex(p.address)}`),
+      notes: problems.map(problemLine),
     };
   },
 };

@@ -3,7 +3,7 @@
 
 import { skbQueue } from '../../net/queues.js';
 import { skbInfo, decodeHeaders } from '../../net/skb.js';
-import { hex } from '../../report/model.js';
+import { hex, problemLine } from '../../report/model.js';
 import { parseAddress, type Command } from '../command.js';
 
 export const skbuffheadCommand: Command = {
@@ -26,7 +26,7 @@ export const skbuffheadCommand: Command = {
           ref: { kind: 'skb', address: e.skb },
         };
       }),
-      notes: q.problems.map((p) => `!! ${p.where}: ${p.kind}${p.detail ? ` (${p.detail})` : ''} at ${hex(p.address)}`),
+      notes: q.problems.map(problemLine),
     };
   },
 };
