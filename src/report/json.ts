@@ -12,7 +12,7 @@ export function toJsonValue(out: Output): unknown {
     case 'blocks':
       return out.blocks.map((b) => b.data);
     case 'group':
-      return out.parts.map(toJsonValue);
+      return out.data ?? out.parts.map(toJsonValue);
   }
 }
 

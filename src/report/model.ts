@@ -51,6 +51,8 @@ export interface BlocksOutput {
 export interface GroupOutput {
   kind: 'group';
   parts: Output[];
+  /** The group as one JSON value (else the array of its parts'). */
+  data?: unknown;
 }
 
 export type Output = TableOutput | TextOutput | BlocksOutput | GroupOutput;

@@ -45,3 +45,27 @@ describe('tasks of bookworm-6.1', () => {
     expect(runLine(kdump, `pid ${kthread.pid}`).lines.join('\n')).toContain('cmdline: (kernel thread)');
   });
 });
+
+describe('--pid --json on every fixture', () => {
+  for (const name of ['bullseye-5.10', 'bookworm-6.1', 'trixie-6.12']) {
+    it(`${name}: each socket-holding process lists exactly its socket fds`, () => {
+      const s = fixtureSession(name);
+      const truth = fixtureTruth(name);
+      const holders = truth.processes.filter((p) => p.fds.some((f) => f.socketInode !== undefined));
+      expect(holders.length).toBeGreaterThan(5);
+      const netlink = new Set(truth.netns.flatMap((ns) => ns.netlink.map((n) => n.inode)));
+      for (const p of holders) {
+        const j = JSON.parse(runLine(s, `--pid ${p.pid} --json`).lines.join('\n'));
+        expect(j.pid).toBe(p.pid);
+        expect(j.comm).toBe(p.comm);
+        const sockFds = p.fds.filter((f) => f.socketInode !== undefined);
+        expect(j.sockets.map((x: { fd: number }) => x.fd).sort()).toEqual(sockFds.map((f) => f.fd).sort());
+        for (const x of j.sockets as { fd: number; row: { inode: number } | null }[]) {
+          const inode = sockFds.find((f) => f.fd === x.fd)!.socketInode!;
+          if (x.row) expect(x.row.inode).toBe(inode);
+          else expect(netlink.has(inode), `fd ${x.fd} of pid ${p.pid}: only netlink sockets are in no table`).toBe(true);
+        }
+      }
+    });
+  }
+});

@@ -442,18 +442,21 @@ export function parseProcNetPacket(text: string | undefined): ProcNetPacketRow[]
 
 export function parseProcNetNetlink(text: string | undefined): ProcNetNetlinkRow[] {
   const rows: ProcNetNetlinkRow[] = [];
-  for (const line of dataLines(text).slice(1)) {
-    // sk RefCnt Eth Pid Groups Rmem Wmem Dump Locks Drops Inode
+  const lines = dataLines(text);
+  // net/netlink/af_netlink.c: netlink_seq_show — "sk Eth Pid Groups Rmem Wmem Dump Locks Drops
+  // Inode"; kernels before 4.x also had a RefCnt column after sk.
+  const refcnt = /RefCnt/.test(lines[0] ?? '') ? 1 : 0;
+  for (const line of lines.slice(1)) {
     const t = line.trim().split(/\s+/);
-    if (t.length < 11) continue;
+    if (t.length < 10 + refcnt) continue;
     rows.push({
       sk: t[0]!,
-      protocol: Number.parseInt(t[2]!, 10),
-      portId: Number.parseInt(t[3]!, 10),
-      groups: t[4]!,
-      rmem: Number.parseInt(t[5]!, 10),
-      wmem: Number.parseInt(t[6]!, 10),
-      inode: Number.parseInt(t[10]!, 10),
+      protocol: Number.parseInt(t[1 + refcnt]!, 10),
+      portId: Number.parseInt(t[2 + refcnt]!, 10),
+      groups: t[3 + refcnt]!,
+      rmem: Number.parseInt(t[4 + refcnt]!, 10),
+      wmem: Number.parseInt(t[5 + refcnt]!, 10),
+      inode: Number.parseInt(t[9 + refcnt]!, 10),
       raw: line,
     });
   }

@@ -8,7 +8,28 @@ import { hex, type Output, type Row } from '../../report/model.js';
 import { UsageError, type Command } from '../command.js';
 import { commandLine, type Task } from '../../kernel/tasks.js';
 
-const FAMILY_NAMES: Record<number, string> = { 1: 'PF_UNIX', 2: 'PF_INET', 10: 'PF_INET6', 16: 'PF_NETLINK', 17: 'PF_PACKET' };
+const FAMILY_NAMES: Record<number, string> = {
+  1: 'PF_UNIX', 2: 'PF_INET', 10: 'PF_INET6', 16: 'PF_NETLINK', 17: 'PF_PACKET', 38: 'PF_ALG', 40: 'PF_VSOCK', 44: 'PF_XDP',
+};
+// include/uapi/linux/netlink.h
+const NETLINK_PROTOCOLS: Record<number, string> = {
+  0: 'ROUTE', 4: 'SOCK_DIAG', 6: 'XFRM', 9: 'AUDIT', 10: 'FIB_LOOKUP', 11: 'CONNECTOR', 12: 'NETFILTER', 15: 'KOBJECT_UEVENT', 16: 'GENERIC',
+};
+
+/** A socket of a family this tool has no table for: say what it is from struct sock. */
+function otherSocket(s: Session, sk: bigint): string {
+  if (sk === 0n) return '(no sock: not connected to a protocol)';
+  try {
+    const k = s.kernel;
+    const fam = k.num(sk, k.field('struct sock_common', 'skc_family'));
+    const proto = k.num(sk, k.field('struct sock', 'sk_protocol'));
+    const name = FAMILY_NAMES[fam] ?? `PF_${fam}`;
+    const p = fam === 16 ? `NETLINK_${NETLINK_PROTOCOLS[proto] ?? proto}` : `protocol ${proto}`;
+    return `${name} ${p} (no table for this family) sock=${hex(sk)}`;
+  } catch (e) {
+    return `(unreadable sock ${hex(sk)}: ${(e as Error).message})`;
+  }
+}
 
 export function processView(s: Session, t: Task): Output {
   const idx = owners(s);
@@ -18,7 +39,7 @@ export function processView(s: Session, t: Task): Output {
     const r = sk ? findSocket(s, sk) : undefined;
     const fam = r ? FAMILY_NAMES[r.family] ?? `PF_${r.family}` : '';
     return {
-      cells: { fd: String(o.fd), file: hex(o.file), socket: hex(o.socket), what: r ? `${fam} ${socketLine(r)}` : '(socket not in any table: netlink or other family)' },
+      cells: { fd: String(o.fd), file: hex(o.file), socket: hex(o.socket), what: r ? `${fam} ${socketLine(r)}` : otherSocket(s, sk) },
       data: { fd: o.fd, file: hex(o.file), socket: hex(o.socket), sock: hex(sk), row: r ? socketJson(r, idx.bySock.get(r.sock) ?? []) : null },
       ref: sk && r ? { kind: 'sock', address: sk } : undefined,
     };
@@ -44,7 +65,9 @@ export function processView(s: Session, t: Task): Output {
     rows,
     notes: rows.length ? [] : ['(no sockets)'],
   };
-  return { kind: 'group', parts: [head, table] };
+  return { kind: 'group', parts: [head, table], get data() {
+    return { ...head.data, sockets: rows.map((r) => r.data) };
+  } };
 }
 
 function taskByPid(s: Session, pid: number): Task {
