@@ -156,13 +156,42 @@ export function listeningBuckets(k: Kernel, hashinfo: bigint): BucketArray {
       stride, nodeOffset: s.node.offsetN };
   }
   const portaddr = k.tryField('struct inet_connection_sock', 'icsk_listen_portaddr_node');
-  return {
+  const b: BucketArray = {
     name: 'tcp lhash2',
     first: k.ptr(hashinfo, k.field(HI, 'lhash2')) + headOff,
     count: k.num(hashinfo, k.field(HI, 'lhash2_mask')) + 1,
     stride,
     nodeOffset: portaddr ? portaddr.offsetN : s.nullsNode.offsetN,
   };
+  // A vendor kernel may keep icsk_listen_portaddr_node for kABI while linking by sk_nulls_node
+  // (or the reverse): take the link whose first entry is a listening TCP socket.
+  if (portaddr && !firstEntryListens(k, b)) {
+    const other = { ...b, nodeOffset: s.nullsNode.offsetN };
+    if (firstEntryListens(k, other)) return other;
+  }
+  return b;
+}
+
+/** Whether the first entry of the first non-empty bucket looks like a TCP listener. */
+function firstEntryListens(k: Kernel, b: BucketArray): boolean {
+  const s = reader(k).s;
+  for (let i = 0; i < b.count; i++) {
+    let first: bigint;
+    try {
+      first = k.mem.ptr(b.first + BigInt(i) * b.stride);
+    } catch {
+      continue;
+    }
+    if (first === 0n || first & 1n) continue;
+    try {
+      const sk = first - b.nodeOffset;
+      const fam = k.num(sk, s.family);
+      return k.num(sk, s.state) === TCP_LISTEN && (fam === 2 || fam === AF_INET6);
+    } catch {
+      return false;
+    }
+  }
+  return true; // no listeners at all: nothing to choose between
 }
 
 function collect(k: Kernel, b: BucketArray, rows: SocketRow[], problems: WalkProblem[]): void {
