@@ -24,10 +24,7 @@ describe.skipIf(withKallsymsInVmcoreinfo.length === 0)('kallsyms in real 6.x dum
       try {
         const stext = symbolAddress(info, '_stext')!;
         const loc = kallsymsLocationFromVmcoreInfo(info);
-        const t0 = performance.now();
         const r = decodeKallsymsAt(read, loc, (m) => m.scheme);
-        const ms = performance.now() - t0;
-        console.log(`${dir}: ${r.count} symbols, ${r.scheme}, markers checked: ${r.markersChecked}, ${ms.toFixed(1)} ms (pages included)`);
         expect(r.table.lookup('_stext')).toBe(stext);
         expect(r.count).toBeGreaterThan(50_000);
         expect(r.markersChecked).toBe(true);
@@ -62,10 +59,7 @@ describe.skipIf(dirs.length === 0)('kallsyms found by shape in real dumps', () =
       const { dump, info, read } = openFixture(dir);
       try {
         const stext = symbolAddress(info, '_stext')!;
-        const t0 = performance.now();
         const r = findKallsymsByShapeDetailed(read, stext, stext + SCAN, info);
-        const ms = performance.now() - t0;
-        console.log(`${dir}: found by shape after ${(r.scanned / 2 ** 20).toFixed(1)} MiB, ${r.layout} order, ${ms.toFixed(0)} ms`);
         expect(r.at.names).toBe(symbolAddress(info, 'kallsyms_names'));
         expect(r.at.numSyms).toBe(symbolAddress(info, 'kallsyms_num_syms'));
         expect(r.at.tokenTable).toBe(symbolAddress(info, 'kallsyms_token_table'));
@@ -90,13 +84,7 @@ describe.skipIf(dirs.length === 0)('kallsyms found by shape in real dumps', () =
       try {
         expect(() => decodeKallsyms(read, info)).toThrow(/VMCOREINFO has no SYMBOL\(kallsyms_names\).*kernels before 6\.0/);
         const stext = symbolAddress(info, '_stext')!;
-        const t0 = performance.now();
         const r = findKallsymsByShapeDetailed(read, stext, stext + SCAN, info);
-        const ms = performance.now() - t0;
-        console.log(
-          `${dir}: ${r.count} symbols found by shape after ${(r.scanned / 2 ** 20).toFixed(1)} MiB ` +
-            `(${r.unreadablePages} pages not in the dump), ${r.scheme}, ${r.layout} order, ${ms.toFixed(0)} ms`,
-        );
         expect(r.table.lookup('_stext')).toBe(stext);
         expect(r.count).toBeGreaterThan(50_000);
         expect(r.scheme).toBe('absolute-percpu'); // Debian 11: CONFIG_KALLSYMS_ABSOLUTE_PERCPU=y

@@ -135,13 +135,8 @@ describe('decodeKallsyms on a hand-built image', () => {
     }
     const img = buildImage(syms, { scheme: 'absolute-percpu', tokens: ['subsys', '_do_thing', '_number_', 'Tsub'] });
     const info = parseVmcoreInfo(img.vmcoreinfo);
-    decodeKallsyms(img.read, info); // warm up the JIT
-    const t0 = performance.now();
     const table = decodeKallsyms(img.read, info);
-    const ms = performance.now() - t0;
     expect(table.size).toBe(150_007);
     expect(table.lookup(`subsys${149992 % 97}_do_thing_number_149992`)).toBe(0xffffffff9a200000n + 149992n * 64n);
-    console.log(`decodeKallsyms: 150,007 symbols in ${ms.toFixed(1)} ms`);
-    expect(ms).toBeLessThan(1500); // loose bound for a loaded machine; the measured time is printed
   });
 });
