@@ -4,7 +4,7 @@
 import type { WalkProblem } from '../kernel/walk.js';
 
 export type Proto =
-  | 'tcp' | 'tcp6' | 'udp' | 'udp6' | 'udplite' | 'udplite6' | 'raw' | 'raw6' | 'icmp' | 'icmp6' | 'unix' | 'packet';
+  | 'tcp' | 'tcp6' | 'udp' | 'udp6' | 'udplite' | 'udplite6' | 'raw' | 'raw6' | 'icmp' | 'icmp6' | 'unix' | 'packet' | 'netlink';
 
 export interface SocketRow {
   proto: Proto;

@@ -26,8 +26,8 @@ export function ownerText(os: Owner[]): string {
 export function socketJson(r: SocketRow, owners: Owner[]): Record<string, unknown> {
   const j: Record<string, unknown> = {
     proto: r.proto,
-    local: r.proto === 'unix' || r.proto === 'packet' ? r.localAddr : localText(r),
-    remote: r.proto === 'unix' || r.proto === 'packet' ? r.remoteAddr : remoteData(r),
+    local: r.proto === 'unix' || r.proto === 'packet' ? r.localAddr : r.proto === 'netlink' ? `${r.localAddr}:${r.localPort}` : localText(r),
+    remote: r.proto === 'unix' || r.proto === 'packet' ? r.remoteAddr : r.proto === 'netlink' ? String(r.remotePort) : remoteData(r),
     state: r.state,
     inode: r.inode,
     netns: r.netns,
@@ -156,6 +156,7 @@ export function packetTable(rows: SocketRow[], ctx: RowContext): TableOutput {
 export function socketLine(r: SocketRow): string {
   if (r.proto === 'unix') return `unix ${r.type ?? ''} ${r.state} ${r.inode} ${r.path ?? ''}`.trimEnd();
   if (r.proto === 'packet') return `packet ${r.type ?? ''} proto=${r.localAddr} ifindex=${r.extra?.ifindex ?? 0} ${r.state}`;
+  if (r.proto === 'netlink') return `netlink ${r.localAddr}:${r.localPort}`;
   const st = r.proto.startsWith('tcp') ? r.state : `st=${r.stateNum}`;
   return `${r.proto.padEnd(5)} ${localText(r).padEnd(22)} ${remoteText(r).padEnd(22)} ${st}`;
 }
@@ -168,7 +169,7 @@ export function socketHeader(r: SocketRow): string {
         : r.proto.startsWith('tcp') ? 'tcp_sock'
           : r.proto.startsWith('udp') ? 'udp_sock'
             : r.proto.startsWith('raw') ? 'raw_sock'
-              : r.proto === 'unix' ? 'unix_sock' : 'packet_sock';
+              : r.proto === 'unix' ? 'unix_sock' : r.proto === 'netlink' ? 'netlink_sock' : 'packet_sock';
   return `<struct ${type} ${hex(r.sock)}> ${r.proto.replace(/6$/, '').toUpperCase()}${r.netns ? `  netns ${r.netns}` : ''}`;
 }
 
@@ -206,4 +207,36 @@ export function verboseLines(r: SocketRow, d: Details): string[] {
   const rest = Object.entries(d).filter(([k]) => !used.has(k));
   if (rest.length) lines.push(rest.map(([k, x]) => `${k}=${x}`).join(' '));
   return lines;
+}
+
+/** Netlink sockets as ss -f netlink lists them: protocol:portid, the peer, the owner. */
+export function netlinkTable(rows: SocketRow[], ctx: RowContext): TableOutput {
+  const columns: Column[] = [
+    { key: 'proto', title: 'Proto' },
+    { key: 'recvq', title: 'Recv-Q', align: 'right' },
+    { key: 'sendq', title: 'Send-Q', align: 'right' },
+    { key: 'local', title: 'Local Address:Port' },
+    { key: 'peer', title: 'Peer' },
+    { key: 'groups', title: 'Groups' },
+    { key: 'inode', title: 'Inode', align: 'right' },
+    ...(ctx.showNetns ? [netnsCol] : []),
+    { key: 'owner', title: 'PID/Program name' },
+  ];
+  return {
+    kind: 'table',
+    columns,
+    rows: rows.map((r) =>
+      row(r, {
+        proto: 'nl',
+        recvq: String(r.rxQueue),
+        sendq: String(r.txQueue),
+        local: `${r.localAddr}:${r.localPort}`,
+        peer: r.remotePort ? String(r.remotePort) : '*',
+        groups: (Number(r.extra?.groups ?? 0) >>> 0).toString(16).padStart(8, '0'),
+        inode: String(r.inode),
+        netns: String(r.netns),
+        owner: ownerText(ctx.owners(r.sock)),
+      }, ctx),
+    ),
+  };
 }

@@ -30,6 +30,7 @@ export const OPTIONS: OptionSpec[] = [
   { name: 'raw', short: 'w', type: 'boolean', help: 'print RAW info', view: 'sockets' },
   { name: 'unix', short: 'x', type: 'boolean', help: 'print UNIX info', view: 'sockets' },
   { name: 'packet', type: 'boolean', help: 'print AF_PACKET sockets', view: 'sockets' },
+  { name: 'netlink', type: 'boolean', help: 'print netlink sockets', view: 'sockets' },
   { name: 'port', type: 'string', arg: 'PORT', help: 'limit output to the specified port (src or dst)', view: 'sockets' },
   { name: 'tcpstate', type: 'string', arg: 'STATE', help: 'limit TCP output to one state (e.g. ESTABLISHED)', view: 'sockets' },
   { name: 'retransonly', type: 'boolean', help: 'only TCP sockets that are retransmitting', view: 'sockets' },

@@ -7,13 +7,16 @@ import { udpSockets } from '../net/udp.js';
 import { rawSockets } from '../net/raw.js';
 import { unixSockets } from '../net/unix.js';
 import { packetSockets } from '../net/packet.js';
+import { netlinkSockets } from '../net/netlink.js';
 import { ownerIndex, type OwnerIndex } from '../net/owners.js';
 import type { SocketTable } from '../net/socket-row.js';
 import { kernelClock, type KernelClock } from '../kernel/time.js';
 import { netDevices } from '../net/devices.js';
 
-export type Family = 'tcp' | 'udp' | 'raw' | 'unix' | 'packet';
+export type Family = 'tcp' | 'udp' | 'raw' | 'unix' | 'packet' | 'netlink';
+/** What `-a` lists without a family option, as netstat (netlink only when asked, as ss -f). */
 export const FAMILIES: Family[] = ['tcp', 'udp', 'raw', 'unix', 'packet'];
+export const ALL_FAMILIES: Family[] = [...FAMILIES, 'netlink'];
 
 export function namespaces(s: Session): NetNs[] {
   return s.cached('netns', () => netNamespaces(s.kernel));
@@ -44,6 +47,8 @@ function buildTable(s: Session, f: Family): SocketTable {
         return unixSockets(k, nets);
       case 'packet':
         return packetSockets(k, nets);
+      case 'netlink':
+        return netlinkSockets(k);
     }
 }
 
@@ -64,7 +69,7 @@ export function clock(s: Session): KernelClock {
 
 /** Find a socket row by its kernel address in any table. */
 export function findSocket(s: Session, sock: bigint) {
-  for (const f of FAMILIES) {
+  for (const f of ALL_FAMILIES) {
     const r = socketTable(s, f).rows.find((x) => x.sock === sock);
     if (r) return r;
   }

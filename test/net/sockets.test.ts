@@ -129,3 +129,21 @@ function socketOwnersOf(truth: ReturnType<typeof fixtureTruth>, inode: number): 
   if (!inode) return [];
   return truth.processes.flatMap((p) => p.fds.filter((f) => f.socketInode === inode).map((f) => `${p.pid}:${f.fd}`)).sort();
 }
+
+describe.each(fixtures)('netlink sockets of %s', (name) => {
+  const s = fixtureSession(name);
+  const truth = fixtureTruth(name);
+  it('equal /proc/net/netlink in every netns (protocol, portid, groups, inode)', () => {
+    const rows = socketTable(s, 'netlink').rows;
+    expect(socketTable(s, 'netlink').problems).toEqual([]);
+    for (const ns of truth.netns) {
+      const mine = rows.filter((r) => r.netns === ns.inode)
+        .map((r) => `${r.extra?.protocol} ${r.extra?.portid} ${(Number(r.extra?.groups) >>> 0).toString(16).padStart(8, '0')} ${r.inode}`).sort();
+      const want = ns.netlink.map((n) => `${n.protocol} ${n.portId} ${n.groups} ${n.inode}`).sort();
+      expect(mine).toEqual(want);
+    }
+    // the one held by a process shows its owner
+    const held = rows.filter((r) => owners(s).bySock.has(r.sock));
+    expect(held.length).toBeGreaterThan(0);
+  });
+});

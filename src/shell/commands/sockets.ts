@@ -5,7 +5,7 @@ import type { Session } from '../session.js';
 import type { SocketRow } from '../../net/socket-row.js';
 import { TCP_STATE_NAMES } from '../../net/sock.js';
 import { socketTable, owners, namespaces, ifName, devices, FAMILIES, type Family } from '../tables.js';
-import { inetTable, unixTable, packetTable, type RowContext } from '../../report/sockets.js';
+import { inetTable, unixTable, packetTable, netlinkTable, type RowContext } from '../../report/sockets.js';
 import { verboseBlock } from '../socket-view.js';
 import { problemLine, type Output } from '../../report/model.js';
 import { UsageError, type Command, type Invocation } from '../command.js';
@@ -28,6 +28,7 @@ export function queryFromOptions(o: ParsedOptions, forced: Partial<SocketQuery> 
   if (o.raw) fam.push('raw');
   if (o.unix) fam.push('unix');
   if (o.packet) fam.push('packet');
+  if (o.netlink) fam.push('netlink');
   let port: number | undefined;
   if (o.port !== undefined) {
     port = Number(o.port);
@@ -60,7 +61,6 @@ export function queryFromOptions(o: ParsedOptions, forced: Partial<SocketQuery> 
 /** netstat's notion of "listening": LISTEN for streams, unconnected for datagrams. */
 function isListening(r: SocketRow): boolean {
   if (r.proto === 'unix') return r.state === 'LISTEN' || (r.type === 'DGRAM' && r.state === 'UNCONNECTED' && !!r.path);
-  if (r.proto === 'packet') return true;
   if (r.proto.startsWith('tcp')) return r.state === 'LISTEN';
   return r.stateNum === 7; // TCP_CLOSE: an unconnected UDP/RAW socket
 }
@@ -68,7 +68,10 @@ function isListening(r: SocketRow): boolean {
 export function selectSockets(s: Session, q: SocketQuery, f: Family): SocketRow[] {
   let rows = socketTable(s, f).rows;
   if (q.netns !== undefined) rows = rows.filter((r) => r.netns === q.netns);
-  if (q.listening) rows = rows.filter(isListening);
+  // packet and netlink sockets are neither listening nor connected: -a/-l do not filter them
+  if (f === 'packet' || f === 'netlink') {
+    // shown as they are
+  } else if (q.listening) rows = rows.filter(isListening);
   else if (!q.all) rows = rows.filter((r) => !isListening(r));
   if (q.port !== undefined) rows = rows.filter((r) => (f === 'tcp' || f === 'udp') && (r.localPort === q.port || r.remotePort === q.port));
   if (q.tcpState) rows = rows.filter((r) => f === 'tcp' && (r.state === q.tcpState || (q.tcpState === 'NEW_SYN_RECV' && r.kind === 'request')));
@@ -105,6 +108,7 @@ export function showSockets(s: Session, q: SocketQuery, verbose: number): Output
   if (q.families.some((f) => f === 'tcp' || f === 'udp' || f === 'raw')) parts.push(inetTable(inet, ctx));
   if (q.families.includes('unix')) parts.push(unixTable(selectSockets(s, q, 'unix'), ctx));
   if (q.families.includes('packet')) parts.push(packetTable(selectSockets(s, q, 'packet'), ctx));
+  if (q.families.includes('netlink')) parts.push(netlinkTable(selectSockets(s, q, 'netlink'), ctx));
   if (problems.length) parts.push({ kind: 'text', lines: problems });
   return parts.length === 1 ? parts[0] : { kind: 'group', parts };
 }
@@ -134,7 +138,9 @@ function familyWord(name: Family, aliases: string[] = []): Command {
   };
 }
 
-export const familyCommands: Command[] = [familyWord('tcp'), familyWord('udp'), familyWord('raw'), familyWord('unix'), familyWord('packet')];
+export const familyCommands: Command[] = [
+  familyWord('tcp'), familyWord('udp'), familyWord('raw'), familyWord('unix'), familyWord('packet'), familyWord('netlink'),
+];
 
 export const listenCommand: Command = {
   name: 'listen',
