@@ -139,6 +139,34 @@ for (const [kind, fixed, perVlen] of [
 const PTR_SIZE = 8; // x86-64 / arm64: the targets this tool reads
 const CACHE_LIMIT = 10000; // entries in the caches keyed by text
 
+/** Record where each type starts (offs[id] = word index), from word `w` and id `id` on;
+ *  returns the last id. Throws on a truncated or unknown type. */
+function scanTypes(words: Uint32Array, offs: Uint32Array, w: number, id: number): number {
+  const n = words.length;
+  while (w < n) {
+    if (w + 3 > n) throw new Error(`BTF: type ${id} at type-section byte ${w * 4} is truncated`);
+    offs[id] = w;
+    const info = words[w + 1]!;
+    const kind = (info >>> 24) & 0x1f; // BTF_INFO_KIND
+    const fixed = EXTRA_WORDS[kind]!;
+    if (fixed < 0) throw new Error(`BTF: type ${id} at type-section byte ${w * 4} has unknown kind ${kind}`);
+    w += 3 + fixed + WORDS_PER_VLEN[kind]! * (info & 0xffff); // BTF_INFO_VLEN
+    if (w > n) throw new Error(`BTF: type ${id} (${btfKindName(kind)}) at type-section byte ${offs[id]! * 4} runs past the type section`);
+    id++;
+  }
+  return id - 1;
+}
+
+/** The sections of a split BTF blob (little-endian, as the running kernel wrote it). */
+function splitHeader(b: Buffer): { typeStart: number; typeLen: number; strStart: number; strLen: number } {
+  if (b.length < BTF_HEADER_MIN || b.readUInt16LE(0) !== BTF_MAGIC || b[2] !== 1) throw new Error('BTF: not a little-endian BTF v1 blob');
+  const hdrLen = b.readUInt32LE(4);
+  const typeStart = hdrLen + b.readUInt32LE(8), typeLen = b.readUInt32LE(12);
+  const strStart = hdrLen + b.readUInt32LE(16), strLen = b.readUInt32LE(20);
+  if (typeStart + typeLen > b.length || strStart + strLen > b.length || typeLen % 4) throw new Error('BTF: split BTF sections run past the blob');
+  return { typeStart, typeLen, strStart, strLen };
+}
+
 export class Btf {
   /** Where the blob came from, for `info` (set by the loaders). */
   origin = '';
@@ -211,21 +239,29 @@ export class Btf {
     const strs = buf.subarray(strStart, strStart + strLen);
 
     // One pass: where each type starts. Every type is >= 3 words, so nwords/3 bounds the count.
-    const n = words.length;
-    const offs = new Uint32Array(Math.floor(n / 3) + 2);
-    let id = 1, w = 0;
-    while (w < n) {
-      if (w + 3 > n) throw new Error(`BTF: type ${id} at type-section byte ${w * 4} is truncated`);
-      offs[id] = w;
-      const info = words[w + 1]!;
-      const kind = (info >>> 24) & 0x1f; // BTF_INFO_KIND
-      const fixed = EXTRA_WORDS[kind]!;
-      if (fixed < 0) throw new Error(`BTF: type ${id} at type-section byte ${w * 4} has unknown kind ${kind}`);
-      w += 3 + fixed + WORDS_PER_VLEN[kind]! * (info & 0xffff); // BTF_INFO_VLEN
-      if (w > n) throw new Error(`BTF: type ${id} (${btfKindName(kind)}) at type-section byte ${offs[id]! * 4} runs past the type section`);
-      id++;
-    }
-    return new Btf(words, strs, offs, id - 1, be);
+    const offs = new Uint32Array(Math.floor(words.length / 3) + 2);
+    const count = scanTypes(words, offs, 0, 1);
+    return new Btf(words, strs, offs, count, be);
+  }
+
+  /**
+   * A module's split BTF (kernel/bpf/btf.c: btf_parse_module) over this vmlinux BTF: its type
+   * ids continue after ours and its string offsets after our string section, so the two laid
+   * end to end form one ordinary BTF in which every id and offset means what it says.
+   */
+  withSplit(split: Buffer): Btf {
+    const { typeStart, typeLen, strStart, strLen } = splitHeader(split);
+    if (this.bigEndian) throw new Error('BTF: split BTF over big-endian BTF is not supported');
+    const words = new Uint32Array(this.words.length + typeLen / 4);
+    words.set(this.words, 0);
+    const tail = new ArrayBuffer(typeLen);
+    new Uint8Array(tail).set(split.subarray(typeStart, typeStart + typeLen));
+    words.set(new Uint32Array(tail), this.words.length);
+    const strs = Buffer.concat([this.strs, split.subarray(strStart, strStart + strLen)]);
+    const offs = new Uint32Array(this.typeCount + 2 + Math.floor(typeLen / 12));
+    offs.set(this.offs.subarray(0, this.typeCount + 1));
+    const count = scanTypes(words, offs, this.words.length, this.typeCount + 1);
+    return new Btf(words, strs, offs, count, false);
   }
 
   // ---- raw access ----

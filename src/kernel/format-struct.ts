@@ -2,7 +2,8 @@
 // one member per line, nested structs indented, pointers in hex with the symbol they point at,
 // char arrays as strings, enums by name, bitfields decoded. Unreadable memory prints a marked gap.
 
-import { BtfKind } from '../debuginfo/btf.js';
+import { BtfKind, type Btf } from '../debuginfo/btf.js';
+import { TypeNotFoundError } from './errors.js';
 import type { Kernel } from './kernel.js';
 
 const MAX_ARRAY = 16; // elements printed before "..."; long arrays are summarised
@@ -14,15 +15,17 @@ export interface FormatOptions {
 
 /** Lines for `struct TYPE` at `addr`. */
 export function formatStruct(k: Kernel, typeSpec: string, addr: bigint, opts: FormatOptions = {}): string[] {
-  const id = k.type(typeSpec);
+  const ref = k.typeRef(typeSpec);
+  if (!ref) throw new TypeNotFoundError(typeSpec, 'not in vmlinux nor in any loaded module');
   const lines: string[] = [];
-  const head = `${k.btf.typeName(id)} 0x${addr.toString(16)}`;
-  formatValue(k, id, addr, 0, 0, opts.depth ?? 6, lines, head + ' ');
+  const head = `${ref.btf.typeName(ref.id)}${ref.module ? ` [${ref.module}]` : ''} 0x${addr.toString(16)}`;
+  formatValue(k, ref.btf, ref.id, addr, 0, 0, opts.depth ?? 6, lines, head + ' ');
   return lines;
 }
 
 function formatValue(
   k: Kernel,
+  btf: Btf,
   typeId: number,
   addr: bigint,
   bitShift: number,
@@ -32,7 +35,6 @@ function formatValue(
   prefix: string,
   indent = '',
 ): void {
-  const btf = k.btf;
   const id = btf.resolve(typeId);
   const kind = btf.kind(id);
   try {
@@ -45,20 +47,19 @@ function formatValue(
       for (const m of btf.members(id)) {
         const byte = Math.floor(m.bitOffset / 8);
         const name = m.name ? `${m.name} = ` : '';
-        formatValue(k, m.typeId, addr + BigInt(byte), m.bitOffset - byte * 8, m.bitSize, depth - 1, out, name, indent + '  ');
+        formatValue(k, btf, m.typeId, addr + BigInt(byte), m.bitOffset - byte * 8, m.bitSize, depth - 1, out, name, indent + '  ');
       }
       out.push(`${indent}}${indent ? ',' : ''}`);
       return;
     }
-    out.push(`${indent}${prefix}${scalar(k, id, addr, bitShift, bitSize)}${indent ? ',' : ''}`);
+    out.push(`${indent}${prefix}${scalar(k, btf, id, addr, bitShift, bitSize)}${indent ? ',' : ''}`);
   } catch (e) {
     out.push(`${indent}${prefix}<unreadable: ${(e as Error).message}>`);
   }
 }
 
 /** One value that is not a struct: integers, pointers, enums, arrays. */
-export function scalar(k: Kernel, id: number, addr: bigint, bitShift = 0, bitSize = 0): string {
-  const btf = k.btf;
+export function scalar(k: Kernel, btf: Btf, id: number, addr: bigint, bitShift = 0, bitSize = 0): string {
   const kind = btf.kind(id);
   const size = btf.size(id);
   switch (kind) {
@@ -97,7 +98,7 @@ export function scalar(k: Kernel, id: number, addr: bigint, bitShift = 0, bitSiz
       }
       const shown = Math.min(nelems, MAX_ARRAY);
       const vals: string[] = [];
-      for (let i = 0; i < shown; i++) vals.push(scalar(k, elem, addr + BigInt(i * esize)));
+      for (let i = 0; i < shown; i++) vals.push(scalar(k, btf, elem, addr + BigInt(i * esize)));
       return `{${vals.join(', ')}${nelems > shown ? `, ... (${nelems})` : ''}}`;
     }
     case BtfKind.Float:

@@ -8,6 +8,7 @@ import type { SymbolTable, VmcoreInfo } from '../debuginfo/types.js';
 import type { KernelMemory } from './memory.js';
 import { SymbolNotFoundError, TypeNotFoundError } from './errors.js';
 import { readModuleSymbols, type ModuleSymbols } from './modules.js';
+import { moduleBtfs, mentions, type ModuleBtf } from './module-btf.js';
 
 /** A struct member resolved to its place and how to read it. */
 export interface Field {
@@ -18,12 +19,21 @@ export interface Field {
   readonly offsetN: bigint;
   /** Size in bytes of the member's type (for a bitfield: bytes spanned). */
   readonly size: number;
-  /** BTF id of the member's type (typedefs and qualifiers stripped). */
+  /** BTF id of the member's type (typedefs and qualifiers stripped), in `btf`. */
   readonly typeId: number;
+  /** The BTF the ids belong to: vmlinux's, or vmlinux's plus a module's. */
+  readonly btf: Btf;
   readonly signed: boolean;
   /** Bitfield: shift within the bytes read and width; bitSize 0 means not a bitfield. */
   readonly bitShift: number;
   readonly bitSize: number;
+}
+
+/** A type and the BTF its id belongs to; `module` names the module that defines it. */
+export interface TypeRef {
+  btf: Btf;
+  id: number;
+  module?: string;
 }
 
 export interface KernelSources {
@@ -34,6 +44,8 @@ export interface KernelSources {
 export class Kernel {
   private readonly fields = new Map<string, Field | null>();
   private readonly types = new Map<string, number | null>();
+  private readonly typeRefs = new Map<string, TypeRef | null>();
+  private moduleBtfCache?: ModuleBtf[];
   private perCpuOffsetsCache?: bigint[];
   private moduleSymbolsCache?: ModuleSymbols;
   /** How long opening spent on symbols and types (for `info` and the benchmark). */
@@ -67,13 +79,43 @@ export class Kernel {
     return id ?? undefined;
   }
 
+  /** A type in vmlinux's BTF or, failing that, in a loaded module's (struct packet_sock with
+   *  CONFIG_PACKET=m, struct vxlan_sock, struct svc_sock ...), with the BTF it belongs to. */
+  typeRef(spec: string): TypeRef | undefined {
+    let r = this.typeRefs.get(spec);
+    if (r === undefined) {
+      const id = this.findType(spec);
+      r = id !== undefined ? { btf: this.btf, id } : (this.moduleType(spec) ?? null);
+      this.typeRefs.set(spec, r);
+    }
+    return r ?? undefined;
+  }
+
+  private moduleType(spec: string): TypeRef | undefined {
+    const name = spec.replace(/^(struct|union|enum)\s+/, '').trim();
+    if (!/^\w+$/.test(name)) return undefined;
+    for (const m of (this.moduleBtfCache ??= moduleBtfs(this))) {
+      if (!mentions(m, name)) continue;
+      try {
+        m.merged ??= this.btf.withSplit(m.blob);
+      } catch {
+        continue;
+      }
+      const id = m.merged.findType(spec);
+      if (id !== undefined && id > this.btf.typeCount) return { btf: m.merged, id, module: m.module };
+    }
+    return undefined;
+  }
+
   sizeof(spec: string): number {
-    return this.btf.size(this.type(spec));
+    const r = this.typeRef(spec);
+    if (!r) throw new TypeNotFoundError(spec);
+    return r.btf.size(r.id);
   }
 
   /** Probe: does `type` exist and have member `path`? The way walkers choose a layout. */
   has(type: string, path?: string): boolean {
-    if (this.findType(type) === undefined) return false;
+    if (this.typeRef(type) === undefined) return false;
     return path === undefined || this.tryField(type, path) !== undefined;
   }
 
@@ -95,19 +137,20 @@ export class Kernel {
   }
 
   private resolveField(type: string, path: string): Field | null {
-    const id = this.findType(type);
-    if (id === undefined) return null;
+    const ref = this.typeRef(type);
+    if (ref === undefined) return null;
+    const btf = ref.btf;
     let m;
     try {
-      m = this.btf.memberPath(id, path);
+      m = btf.memberPath(ref.id, path);
     } catch {
       return null;
     }
-    const typeId = this.btf.resolve(m.typeId);
-    let size = this.btf.size(typeId);
+    const typeId = btf.resolve(m.typeId);
+    let size = btf.size(typeId);
     let signed = false;
-    const kind = this.btf.kind(typeId);
-    if (kind === BtfKind.Int || kind === BtfKind.Enum || kind === BtfKind.Enum64) signed = this.btf.intInfo(typeId).signed;
+    const kind = btf.kind(typeId);
+    if (kind === BtfKind.Int || kind === BtfKind.Enum || kind === BtfKind.Enum64) signed = btf.intInfo(typeId).signed;
     let offset = Math.floor(m.bitOffset / 8);
     let bitShift = 0;
     let bitSize = 0;
@@ -116,7 +159,7 @@ export class Kernel {
       bitSize = m.bitSize;
       size = Math.ceil((bitShift + bitSize) / 8);
     }
-    return { type, path, offset, offsetN: BigInt(offset), size, typeId, signed, bitShift, bitSize };
+    return { type, path, offset, offsetN: BigInt(offset), size, typeId, btf, signed, bitShift, bitSize };
   }
 
   /** Byte offset of a member, as bigint for address arithmetic. */

@@ -12,7 +12,8 @@ export type Ref =
   | { kind: 'sock'; address: bigint }
   | { kind: 'task'; pid: number }
   | { kind: 'skb'; address: bigint }
-  | { kind: 'netns'; inode: number };
+  | { kind: 'netns'; inode: number }
+  | { kind: 'struct'; type: string; address: bigint };
 
 export interface Row {
   /** Cell text by column key. */

@@ -21,6 +21,7 @@ import { socketDetailView } from './socket-view.js';
 import { showSockets } from './commands/sockets.js';
 import { FAMILIES } from './tables.js';
 import { hex } from '../report/model.js';
+import { formatStruct } from '../kernel/format-struct.js';
 
 
 export const COMMANDS: Command[] = [
@@ -55,6 +56,10 @@ registerOpener('task', (s, ref) => {
 registerOpener('netns', (s, ref) => {
   const inode = (ref as { inode: number }).inode;
   return { title: `netns ${inode}`, output: showSockets(s, { families: FAMILIES, all: true, listening: false, retransOnly: false, netns: inode }, 0) };
+});
+registerOpener('struct', (s, ref) => {
+  const r = ref as { type: string; address: bigint };
+  return { title: `${r.type} ${hex(r.address)}`, output: { kind: 'text', lines: formatStruct(s.kernel, r.type, r.address) } };
 });
 registerOpener('skb', (s, ref) => {
   const a = (ref as { address: bigint }).address;

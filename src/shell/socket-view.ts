@@ -89,6 +89,16 @@ export function socketDetailView(s: Session, sock: bigint): { title: string; out
     });
   }
   if (r.kind === 'sock') {
+    const ud = userData(k, r.sock);
+    if (ud?.type && k.typeRef(ud.type)) {
+      parts.push({
+        kind: 'table',
+        title: 'sk_user_data',
+        columns: [{ key: 'type', title: 'Type' }, { key: 'addr', title: 'Address' }],
+        rows: [{ cells: { type: ud.type, addr: hex(ud.address) }, data: { type: ud.type, address: hex(ud.address) },
+          ref: { kind: 'struct', type: ud.type, address: ud.address } }],
+      });
+    }
     for (const q of queuesOf(s, r)) {
       const t: TableOutput = {
         kind: 'table',

@@ -41,3 +41,32 @@ describe('kernel-owned sockets on bookworm-6.1-vxlan', () => {
     expect(sum.checks.find((c: { name: string }) => c.name === 'sockets with sk_user_data').count).toBe(2);
   });
 });
+
+describe('module types (split BTF from the dump) on bookworm-6.1-vxlan', () => {
+  const s = fixtureSession('bookworm-6.1-vxlan');
+  const k = s.kernel;
+  const truth = fixtureTruth('bookworm-6.1-vxlan');
+  const held = new Set(truth.processes.flatMap((p) => p.fds.map((f) => f.socketInode)));
+  const vx = truth.netns.flatMap((ns) => ns.udp).filter((r) => r.inode && !held.has(r.inode));
+
+  it("reads the tunnel's struct from the vxlan/geneve module's BTF and it points back at the socket", () => {
+    for (const t of vx) {
+      const r = socketTable(s, 'udp').rows.find((x) => x.inode === t.inode)!;
+      const ud = userData(k, r.sock)!;
+      const ref = k.typeRef(ud.type!)!;
+      expect(ref.module).toMatch(/^(vxlan|geneve)$/);
+      expect(ref.id).toBeGreaterThan(k.btf.typeCount);
+      // struct vxlan_sock / geneve_sock { ...; struct socket *sock; ... }: socket->sk is our sock
+      const socket = k.ptr(ud.address, k.field(ud.type!, 'sock'));
+      expect(k.ptr(socket, k.field('struct socket', 'sk'))).toBe(r.sock);
+      const text = runLine(s, `struct ${ud.type!.replace('struct ', '')} 0x${ud.address.toString(16)}`).lines.join('\n');
+      expect(text).toContain(`${ud.type} [${ref.module}] 0x${ud.address.toString(16)}`);
+      expect(text).toContain(`sock = 0x${socket.toString(16)}`);
+    }
+  });
+
+  it('vmlinux types stay vmlinux types, and unknown names stay unknown', () => {
+    expect(k.typeRef('struct sock')!.btf).toBe(k.btf);
+    expect(k.typeRef('struct no_such_type_anywhere')).toBeUndefined();
+  });
+});

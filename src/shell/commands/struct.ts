@@ -13,7 +13,7 @@ export const structCommand: Command = {
   run(s, inv) {
     const [name, where] = inv.args;
     if (!name || !where) throw new UsageError('usage: struct TYPE ADDR');
-    const spec = /^(struct|union|enum) /.test(name) || s.kernel.findType('struct ' + name) === undefined ? name : 'struct ' + name;
+    const spec = /^(struct|union|enum) /.test(name) || s.kernel.typeRef('struct ' + name) === undefined ? name : 'struct ' + name;
     const addr = parseAddress(s, where);
     return { kind: 'text', lines: formatStruct(s.kernel, spec, addr, { depth: inv.verbose ? 12 : 6 }) };
   },
