@@ -94,7 +94,11 @@ export class Kernel {
   private moduleType(spec: string): TypeRef | undefined {
     const name = spec.replace(/^(struct|union|enum)\s+/, '').trim();
     if (!/^\w+$/.test(name)) return undefined;
-    for (const m of (this.moduleBtfCache ??= moduleBtfs(this))) {
+    if (!this.moduleBtfCache) {
+      this.moduleBtfCache = []; // reading the list must not come back here
+      this.moduleBtfCache = moduleBtfs(this);
+    }
+    for (const m of this.moduleBtfCache) {
       if (!mentions(m, name)) continue;
       try {
         m.merged ??= this.btf.withSplit(m.blob);

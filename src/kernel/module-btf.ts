@@ -26,7 +26,7 @@ const MAX_BLOB = 64 << 20;
 export function moduleBtfs(k: Kernel, problems: WalkProblem[] = []): ModuleBtf[] {
   const head = k.symbols.lookup('btf_modules');
   const M = 'struct btf_module';
-  if (head === undefined || !k.has(M, 'btf')) return [];
+  if (head === undefined || k.findType(M) === undefined) return [];
   const list = k.field(M, 'list');
   const btfF = k.field(M, 'btf');
   const modF = k.field(M, 'module');
