@@ -44,7 +44,8 @@ export class KernelMemory {
     return this.mmu.translate(addr);
   }
 
-  /** Copy `len` bytes at `addr` (may cross pages that map anywhere). */
+  /** Copy `len` bytes at `addr` (may cross pages that map anywhere): one copy out of each
+   *  cached page, no buffer per page (BTF and kallsyms are megabytes read this way). */
   read(addr: bigint, len: number): Buffer {
     const first = this.phys(addr);
     const within = PAGE - (first & (PAGE - 1));
@@ -54,7 +55,8 @@ export class KernelMemory {
     let p = first;
     let chunk = within;
     while (done < len) {
-      this.dump.read(p, chunk).copy(out, done);
+      const off = p & (PAGE - 1);
+      this.dump.page(Math.floor(p / PAGE)).copy(out, done, off, off + chunk);
       done += chunk;
       if (done >= len) break;
       p = this.phys(addr + BigInt(done));
