@@ -1,9 +1,6 @@
 // One cold measurement, in its own process: open DUMP, run -at twice, print JSON figures.
 const t0 = performance.now();
-const { Session } = await import('../dist/shell/session.js');
-const { runLine } = await import('../dist/shell/dispatch.js');
-const { socketTable } = await import('../dist/shell/tables.js');
-const { prepareDecoders } = await import('../dist/dump/decompress.js');
+const { Session, runLine, socketTable, prepareDecoders } = await import('../dist/bundle/bench-entry.js');
 await prepareDecoders();
 const tImport = performance.now();
 const s = Session.open(process.argv[2]);

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// Runs the compiled CLI (npm install builds dist/ through the "prepare" script).
+// Runs the bundled CLI (npm install builds dist/bundle through the "prepare" script: one file
+// loads in a third of the time of ~70 modules).
 // exitCode, not exit(): a pipe may still be draining stdout.
-import { main } from '../dist/cli.js';
+import { main } from '../dist/bundle/cli.js';
 
 main(process.argv.slice(2)).then(
   (code) => {

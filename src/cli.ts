@@ -9,7 +9,16 @@ import { runLine, runWords, userMessage } from './shell/dispatch.js';
 import { VIEW_COMMANDS } from './shell/registry.js';
 import { parseOptionWords, optionHelp, requestedViews, type ParsedLine } from './shell/options.js';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
+/** The package root (where package.json is): src/, dist/ and dist/bundle/ all run this file. */
+function packageRoot(): string {
+  let dir = new URL('.', import.meta.url);
+  for (let i = 0; i < 4; i++) {
+    if (existsSync(fileURLToPath(new URL('package.json', dir)))) return fileURLToPath(dir);
+    dir = new URL('..', dir);
+  }
+  return fileURLToPath(new URL('..', import.meta.url));
+}
+const ROOT = packageRoot();
 export const DEFAULT_DUMP = `${ROOT}dumps/bookworm-6.1/vmcore.kdump`;
 
 function version(): string {
