@@ -9,7 +9,7 @@ import { runLine, runWords, userMessage } from './shell/dispatch.js';
 import { VIEW_COMMANDS } from './shell/registry.js';
 import { parseOptionWords, optionHelp, requestedViews, type ParsedLine } from './shell/options.js';
 
-/** The package root (where package.json is): src/, dist/ and dist/bundle/ all run this file. */
+/** The package root (where package.json is): this file runs from src/ (tsx) or dist/bundle/. */
 function packageRoot(): string {
   let dir = new URL('.', import.meta.url);
   for (let i = 0; i < 4; i++) {
