@@ -101,7 +101,7 @@ function loadSymbols(dump: PhysicalDump, info: VmcoreInfo, read: VirtualReader, 
   const stext = symbolAddress(info, '_stext');
   if (stext !== undefined) {
     try {
-      return findKallsymsByShape(read, stext, stext + IMAGE_SCAN_BYTES, info);
+      return findKallsymsNearData(read, info, stext) ?? findKallsymsByShape(read, stext, stext + IMAGE_SCAN_BYTES, info);
     } catch (e) {
       notes.push(`they could not be found in the dump (${(e as Error).message})`);
     }
@@ -111,6 +111,21 @@ function loadSymbols(dump: PhysicalDump, info: VmcoreInfo, read: VirtualReader, 
       (notes.length ? ` and ${notes.join('; ')}` : '') +
       '. Pass --system-map FILE (System.map or a saved /proc/kallsyms) or --vmlinux FILE with a symbol table.',
   );
+}
+
+/** The kallsyms tables are linked last into .rodata, which .data follows: look first in the
+ *  12 MiB below init_uts_ns (in .data, always in VMCOREINFO) — a few MiB to scan instead of
+ *  all of .text. undefined when they are not there, and the whole image is searched. */
+const NEAR_DATA_BYTES = 12n * 1024n * 1024n;
+function findKallsymsNearData(read: VirtualReader, info: VmcoreInfo, stext: bigint): SymbolTable | undefined {
+  const uts = symbolAddress(info, 'init_uts_ns');
+  if (uts === undefined || uts <= stext || uts - stext > IMAGE_SCAN_BYTES) return undefined;
+  const from = uts - NEAR_DATA_BYTES > stext ? uts - NEAR_DATA_BYTES : stext;
+  try {
+    return findKallsymsByShape(read, from, uts, info);
+  } catch {
+    return undefined;
+  }
 }
 
 /** A vmlinux of another build would give wrong types and addresses: compare GNU build-ids. */
