@@ -7,7 +7,6 @@
 import type { Kernel } from '../kernel/kernel.js';
 import { listEntries, rbtreeNodes, isKernelPointer, type WalkProblem } from '../kernel/walk.js';
 import type { SocketRow } from './socket-row.js';
-import { sockFields } from './sock.js';
 import { tcpRow } from './tcp.js';
 
 export interface SkbEntry {
@@ -128,4 +127,3 @@ export function unixPeer(k: Kernel, sk: bigint): bigint {
   return k.ptr(sk, k.field('struct unix_sock', 'peer'));
 }
 
-export { sockFields };

@@ -21,7 +21,7 @@ export interface SocketQuery {
   netns?: number;
 }
 
-export function queryFromOptions(o: ParsedOptions, forced: Partial<SocketQuery> = {}): SocketQuery {
+export function queryFromOptions(o: ParsedOptions): SocketQuery {
   const fam: Family[] = [];
   if (o.tcp) fam.push('tcp');
   if (o.udp) fam.push('udp');
@@ -44,7 +44,7 @@ export function queryFromOptions(o: ParsedOptions, forced: Partial<SocketQuery> 
     netns = Number(o.netns);
     if (!Number.isInteger(netns)) throw new UsageError(`--netns: '${o.netns}' is not a netns inode (or 'all')`);
   }
-  const q: SocketQuery = {
+  return {
     families: fam.length ? fam : FAMILIES,
     all: o.all === true || port !== undefined || tcpState !== undefined || o.retransonly === true,
     listening: o.listening === true,
@@ -52,10 +52,7 @@ export function queryFromOptions(o: ParsedOptions, forced: Partial<SocketQuery> 
     tcpState,
     retransOnly: o.retransonly === true,
     netns,
-    ...forced,
   };
-  if (fam.length && forced.families) q.families = forced.families.filter((f) => fam.includes(f));
-  return q;
 }
 
 /** netstat's notion of "listening": LISTEN for streams, unconnected for datagrams. */

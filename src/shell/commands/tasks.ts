@@ -70,7 +70,7 @@ export function processView(s: Session, t: Task): Output {
   } };
 }
 
-function taskByPid(s: Session, pid: number): Task {
+export function taskByPid(s: Session, pid: number): Task {
   const t = owners(s).tasks.find((x) => x.pid === pid);
   if (!t) throw new UsageError(`no process with PID ${pid} in this dump`);
   return t;
@@ -144,4 +144,3 @@ export function programCandidates(s: Session): string[] {
   return [...new Set(owners(s).tasks.map((t) => t.comm))].sort();
 }
 
-export { taskByPid };
