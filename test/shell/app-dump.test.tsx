@@ -6,19 +6,11 @@ import { render, cleanup } from 'ink-testing-library';
 import { App, packageVersion } from '../../src/shell/app.js';
 import { fixtureSession, fixtureTruth } from '../support/fixtures.js';
 import { initNetns, allTcp, socketOwners } from '../support/truth.js';
+import { settle as settleFor } from '../support/ink.js';
 
-const tick = (ms = 25) => new Promise((r) => setTimeout(r, ms));
+/** The real dump's first commands read pages: allow more time than the fake runner needs. */
+const settle = (lastFrame: () => string | undefined) => settleFor(lastFrame, 40, 5000);
 
-async function settle(lastFrame: () => string | undefined) {
-  let prev = lastFrame();
-  let stableFor = 0;
-  for (let waited = 0; waited < 5000 && stableFor < 40; waited += 10) {
-    await tick(10);
-    const f = lastFrame();
-    stableFor = f === prev && !/^running .* …$/m.test(f ?? '') ? stableFor + 10 : 0;
-    prev = f;
-  }
-}
 
 describe('App on dumps/bookworm-6.1', () => {
   const session = fixtureSession('bookworm-6.1');

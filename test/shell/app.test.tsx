@@ -8,6 +8,7 @@ import { runLine, type LineResult } from '../../src/shell/dispatch.js';
 import { registerOpener } from '../../src/shell/drill.js';
 import type { Output, TableOutput } from '../../src/report/model.js';
 import type { Session } from '../../src/shell/session.js';
+import { settle, tick } from '../support/ink.js';
 
 // `help` and unknown commands never read the dump, so a stand-in Session runs them through
 // the real dispatcher; the browse tests use a fake runner with real-looking socket rows.
@@ -25,19 +26,6 @@ const KEY = {
   ctrlU: '\u0015',
 };
 
-const tick = (ms = 25) => new Promise((r) => setTimeout(r, ms));
-
-/** Wait until a command has run: no "running" line, and the frame stable for 30 ms (max 3 s). */
-async function settle(lastFrame: () => string | undefined) {
-  let prev = lastFrame();
-  let stableFor = 0;
-  for (let waited = 0; waited < 3000 && stableFor < 30; waited += 10) {
-    await tick(10);
-    const f = lastFrame();
-    stableFor = f === prev && !/^running .* …$/m.test(f ?? '') ? stableFor + 10 : 0;
-    prev = f;
-  }
-}
 
 async function type(stdin: { write(s: string): void }, ...keys: string[]) {
   for (const k of keys) {
