@@ -2,6 +2,7 @@
 // kernel address to drill into. Every protocol walker returns these.
 
 import type { WalkProblem } from '../kernel/walk.js';
+import type { Owner } from './owners.js';
 
 export type Proto =
   | 'tcp' | 'tcp6' | 'udp' | 'udp6' | 'udplite' | 'udplite6' | 'raw' | 'raw6' | 'icmp' | 'icmp6' | 'unix' | 'packet' | 'netlink';
@@ -31,6 +32,8 @@ export interface SocketRow {
   type?: string;
   /** Protocol-specific extras (packet: proto/ifindex; unix: peer). */
   extra?: Record<string, string | number>;
+  /** The processes holding it, once the session has looked them up. */
+  owners?: Owner[];
 }
 
 /** Rows of one table plus the problems met while walking it (shown as marked lines). */

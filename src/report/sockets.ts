@@ -6,7 +6,8 @@ import type { Owner } from '../net/owners.js';
 import { hex, type Column, type Row, type TableOutput } from './model.js';
 
 export interface RowContext {
-  owners: (sock: bigint) => Owner[];
+  /** The processes holding a row's socket. */
+  owners: (r: SocketRow) => Owner[];
   ifName: (netns: number, ifindex: number) => string;
   showNetns: boolean;
 }
@@ -50,7 +51,7 @@ function row(r: SocketRow, cells: Record<string, string>, ctx: RowContext): Row 
   return {
     cells,
     get data() {
-      return socketJson(r, ctx.owners(r.sock));
+      return socketJson(r, ctx.owners(r));
     },
     ref: { kind: 'sock', address: r.sock },
   };
@@ -84,7 +85,7 @@ export function inetTable(rows: SocketRow[], ctx: RowContext, title?: string): T
         state: r.proto.startsWith('tcp') ? r.state : r.stateNum === 7 ? '' : r.state,
         inode: String(r.inode),
         netns: String(r.netns),
-        owner: ownerText(ctx.owners(r.sock)),
+        owner: ownerText(ctx.owners(r)),
       }, ctx),
     ),
   };
@@ -114,7 +115,7 @@ export function unixTable(rows: SocketRow[], ctx: RowContext): TableOutput {
         inode: String(r.inode),
         peer: r.extra?.peerInode ? String(r.extra.peerInode) : '-',
         netns: String(r.netns),
-        owner: ownerText(ctx.owners(r.sock)),
+        owner: ownerText(ctx.owners(r)),
         path: r.path ?? '',
       }, ctx),
     ),
@@ -146,7 +147,7 @@ export function packetTable(rows: SocketRow[], ctx: RowContext): TableOutput {
         rmem: String(r.rxQueue),
         inode: String(r.inode),
         netns: String(r.netns),
-        owner: ownerText(ctx.owners(r.sock)),
+        owner: ownerText(ctx.owners(r)),
       }, ctx),
     ),
   };
@@ -235,7 +236,7 @@ export function netlinkTable(rows: SocketRow[], ctx: RowContext): TableOutput {
         groups: (Number(r.extra?.groups ?? 0) >>> 0).toString(16).padStart(8, '0'),
         inode: String(r.inode),
         netns: String(r.netns),
-        owner: ownerText(ctx.owners(r.sock)),
+        owner: ownerText(ctx.owners(r)),
       }, ctx),
     ),
   };

@@ -83,7 +83,8 @@ export function selectSockets(s: Session, q: SocketQuery, f: Family): SocketRow[
 export function rowContext(s: Session): RowContext {
   const idx = owners(s);
   return {
-    owners: (sk) => idx.bySock.get(sk) ?? [],
+    // looked up once per row and kept on it: a Map keyed by bigint is slow to ask 20,000 times
+    owners: (r) => (r.owners ??= idx.bySock.get(r.sock) ?? []),
     ifName: (ns, i) => ifName(s, ns, i),
     showNetns: namespaces(s).length > 1,
   };
