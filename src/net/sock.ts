@@ -67,6 +67,8 @@ export class SockFields {
   /** sizeof(struct sock_common): the view every table row starts from. */
   readonly commonSize: number;
   private readonly netnsCache = new Map<bigint, number>();
+  private lastNet = -1n;
+  private lastNetns = 0;
 
   constructor(readonly k: Kernel) {
     this.family = k.field(SC, 'skc_family');
@@ -90,13 +92,17 @@ export class SockFields {
     this.commonSize = k.sizeof(SC);
   }
 
-  /** Inode number of a netns, cached by `struct net *`. */
+  /** Inode number of a netns, cached by `struct net *` (and the last one asked, since most
+   *  sockets in a row share their netns and a bigint-keyed Map lookup is not free). */
   netnsOf(net: bigint): number {
+    if (net === this.lastNet) return this.lastNetns;
     let n = this.netnsCache.get(net);
     if (n === undefined) {
       n = this.k.num(net, this.inum);
       this.netnsCache.set(net, n);
     }
+    this.lastNet = net;
+    this.lastNetns = n;
     return n;
   }
 
