@@ -22,6 +22,8 @@ export interface SocketQuery {
 }
 
 export function queryFromOptions(o: ParsedOptions): SocketQuery {
+  // In the seed --interface limits the interface view (-i), which this version does not have.
+  if (o.interface !== undefined) throw new UsageError('--interface limits the interface view (-i), which is not available yet');
   const fam: Family[] = [];
   if (o.tcp) fam.push('tcp');
   if (o.udp) fam.push('udp');
