@@ -8,7 +8,7 @@ import { localText, remoteText } from '../../net/socket-row.js';
 import { ownerText } from '../../report/sockets.js';
 import { hex, type Output, problemLine } from '../../report/model.js';
 import type { WalkProblem } from '../../kernel/walk.js';
-import type { Command } from '../command.js';
+import { UsageError, type Command } from '../command.js';
 
 export function bindTable(s: Session): { buckets: BindBucket[]; problems: WalkProblem[] } {
   return s.cached('bhash', () => {
@@ -34,9 +34,11 @@ export const bindCommand: Command = {
   run(s, inv): Output {
     const { buckets, problems } = bindTable(s);
     const o = inv.line.options;
+    const port = o.port === undefined ? undefined : Number(o.port);
+    if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port < 65536)) throw new UsageError(`--port: '${o.port}' is not a port number`);
     const idx = owners(s);
     const rows = buckets
-      .filter((b) => o.port === undefined || b.port === Number(o.port))
+      .filter((b) => port === undefined || b.port === port)
       .filter((b) => o.netns === undefined || o.netns === 'all' || b.netns === Number(o.netns))
       .flatMap((b) =>
         (b.owners.length ? b.owners : [undefined]).map((r, i) => ({
