@@ -14,6 +14,7 @@ const round = (x) => Math.round(x * 10) / 10;
 process.stdout.write(JSON.stringify({
   importMs: round(tImport - t0),
   openMs: round(tOpen - tImport),
+  headersMs: round(s.kernel.openTimings.headersMs),
   symbolsMs: round(s.kernel.openTimings.symbolsMs),
   typesMs: round(s.kernel.openTimings.typesMs),
   atMs: round(tAt - tOpen),

@@ -43,6 +43,7 @@ for (const [dir, file] of fixtures) {
   rows.push({
     dump: `${dir}/${file}`,
     'open ms': med('openMs'),
+    'hdr ms': med('headersMs'),
     'syms ms': med('symbolsMs'),
     'btf ms': med('typesMs'),
     'tcp socks': runs[0].tcp,

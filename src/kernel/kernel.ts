@@ -48,8 +48,8 @@ export class Kernel {
   private moduleBtfCache?: ModuleBtf[];
   private perCpuOffsetsCache?: bigint[];
   private moduleSymbolsCache?: ModuleSymbols;
-  /** How long opening spent on symbols and types (for `info` and the benchmark). */
-  openTimings = { symbolsMs: 0, typesMs: 0 };
+  /** How long opening spent on the dump's headers, symbols and types (for the benchmark). */
+  openTimings = { headersMs: 0, symbolsMs: 0, typesMs: 0 };
 
   constructor(
     readonly dump: PhysicalDump,

@@ -41,9 +41,13 @@ const IMAGE_SCAN_BYTES = 96n * 1024n * 1024n;
 export function openKernel(path: string, opts: OpenOptions = {}): Kernel {
   const progress = opts.onProgress ?? (() => {});
   progress(`opening ${path}`);
+  const t0 = performance.now();
   const dump = openDump(path, { cachePages: opts.cachePages });
+  const headersMs = performance.now() - t0;
   try {
-    return openKernelFromDump(dump, opts);
+    const k = openKernelFromDump(dump, opts);
+    k.openTimings.headersMs = headersMs;
+    return k;
   } catch (e) {
     dump.close();
     throw e;
@@ -80,7 +84,7 @@ export function openKernelFromDump(dump: PhysicalDump, opts: OpenOptions = {}): 
   const t2 = performance.now();
   const k = new Kernel(dump, mem, btf, symbols, info, { symbols: symbols.source, types: typeSource }, kaslr);
   useDirectMap(k);
-  k.openTimings = { symbolsMs: t1 - t0, typesMs: t2 - t1 };
+  k.openTimings = { headersMs: 0, symbolsMs: t1 - t0, typesMs: t2 - t1 };
   return k;
 }
 
