@@ -61,6 +61,10 @@ describe('xportshow one-shot', () => {
     expect(r.out).toContain('LISTEN');
     expect(r.err).toContain("unknown command 'nosuchcmd'");
     expect(r.code).toBe(1);
+    const d = run([DUMP, '-c', '--summary; -lt --json']);
+    expect(d.code).toBe(0);
+    expect(d.out).toContain('TCP Connection Info');
+    expect(d.out).toContain('"state": "LISTEN"');
     const c = run([DUMP, '-c', 'ps | grep websrv']);
     expect(c.out.trim().split('\n').every((l) => l.includes('websrv'))).toBe(true);
   });

@@ -73,20 +73,33 @@ export class OptionError extends Error {
   }
 }
 
-/** Replace `--pre` / `--pre=v` with the one long option it abbreviates; error if ambiguous/unknown. */
+/** Replace `--pre` / `--pre=v` with the one long option it abbreviates (error if ambiguous or
+ *  unknown), and give a string option the next word as its value even when that starts with
+ *  '-' (`-c '--summary; -at'`), which parseArgs would refuse and the seed's optparse took. */
 export function expandLongPrefixes(args: string[], table = OPTIONS): string[] {
   const names = table.map((o) => o.name);
-  return args.map((a) => {
-    if (!a.startsWith('--') || a === '--') return a;
-    const eq = a.indexOf('=');
-    const key = a.slice(2, eq < 0 ? undefined : eq);
-    const rest = eq < 0 ? '' : a.slice(eq);
-    if (names.includes(key)) return a;
-    const hits = names.filter((n) => n.startsWith(key));
-    if (hits.length === 1) return `--${hits[0]}${rest}`;
-    if (hits.length === 0) throw new OptionError(`unknown option --${key}`);
-    throw new OptionError(`ambiguous option --${key}: could be ${hits.map((h) => '--' + h).join(', ')}`);
-  });
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    let name: string | undefined;
+    let rest = '';
+    if (a.startsWith('--') && a !== '--') {
+      const eq = a.indexOf('=');
+      const key = a.slice(2, eq < 0 ? undefined : eq);
+      rest = eq < 0 ? '' : a.slice(eq);
+      const hits = names.includes(key) ? [key] : names.filter((n) => n.startsWith(key));
+      if (hits.length === 0) throw new OptionError(`unknown option --${key}`);
+      if (hits.length > 1) throw new OptionError(`ambiguous option --${key}: could be ${hits.map((h) => '--' + h).join(', ')}`);
+      name = hits[0];
+    } else if (/^-[A-Za-z]$/.test(a)) {
+      name = table.find((o) => o.short === a[1])?.name;
+    }
+    const o = name === undefined ? undefined : table.find((x) => x.name === name);
+    if (o && o.type === 'string' && !rest && i + 1 < args.length) {
+      out.push(`--${o.name}=${args[++i]}`);
+    } else out.push(name !== undefined && a.startsWith('--') ? `--${name}${rest}` : a);
+  }
+  return out;
 }
 
 export function parseOptionWords(args: string[], table = OPTIONS): ParsedLine {
