@@ -3,7 +3,7 @@
 
 export interface Pipeline {
   words: string[];
-  grep?: { pattern: RegExp; invert: boolean };
+  grep?: { pattern: RegExp; invert: boolean; count: boolean };
   redirect?: { path: string; append: boolean };
 }
 
@@ -47,15 +47,18 @@ export function parsePipeline(line: string): Pipeline {
       const cmd = all[i++];
       if (cmd !== 'grep') throw new Error(`only '| grep PATTERN' is supported after a command (got '${cmd ?? ''}')`);
       let invert = false;
+      let count = false;
       let flags = '';
       while (all[i]?.startsWith('-') && all[i].length > 1) {
         const f = all[i++];
+        if (/[^vic-]/.test(f)) throw new Error(`grep: only -v, -i and -c are supported (got '${f}')`);
         if (f.includes('v')) invert = true;
         if (f.includes('i')) flags = 'i';
+        if (f.includes('c')) count = true;
       }
       const pat = all[i++];
       if (pat === undefined) throw new Error('grep: missing PATTERN');
-      p.grep = { pattern: new RegExp(pat, flags), invert };
+      p.grep = { pattern: new RegExp(pat, flags), invert, count };
     } else {
       const path = all[i++];
       if (!path) throw new Error(`${op}: missing FILE`);
@@ -67,5 +70,6 @@ export function parsePipeline(line: string): Pipeline {
 
 export function applyGrep(lines: string[], grep: Pipeline['grep']): string[] {
   if (!grep) return lines;
-  return lines.filter((l) => grep.pattern.test(l) !== grep.invert);
+  const kept = lines.filter((l) => grep.pattern.test(l) !== grep.invert);
+  return grep.count ? [String(kept.length)] : kept;
 }

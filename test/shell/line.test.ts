@@ -1,0 +1,26 @@
+// The prompt's own pipeline: quotes, `| grep [-v] [-i] [-c] PATTERN`, `> FILE`, `>> FILE`.
+
+import { describe, expect, it } from 'vitest';
+import { parsePipeline, applyGrep, splitWords } from '../../src/shell/line.js';
+
+describe('command lines', () => {
+  it('splits words with quotes and operators', () => {
+    expect(splitWords(`struct "struct sock" 0x10|grep 'a b'>>out`)).toEqual(['struct', 'struct sock', '0x10', '|', 'grep', 'a b', '>>', 'out']);
+  });
+
+  it('applies grep, -v, -i and -c', () => {
+    const lines = ['tcp LISTEN', 'tcp ESTABLISHED', 'udp'];
+    expect(applyGrep(lines, parsePipeline('-at | grep tcp').grep)).toEqual(['tcp LISTEN', 'tcp ESTABLISHED']);
+    expect(applyGrep(lines, parsePipeline('-at | grep -v tcp').grep)).toEqual(['udp']);
+    expect(applyGrep(lines, parsePipeline('-at | grep -i listen').grep)).toEqual(['tcp LISTEN']);
+    expect(applyGrep(lines, parsePipeline('-at | grep -vc listen').grep)).toEqual(['3']);
+  });
+
+  it('redirects, and refuses what it does not do', () => {
+    expect(parsePipeline('-at > /tmp/x').redirect).toEqual({ path: '/tmp/x', append: false });
+    expect(parsePipeline('-at >> /tmp/x').redirect).toEqual({ path: '/tmp/x', append: true });
+    expect(() => parsePipeline('-at | sort')).toThrow(/only '\| grep PATTERN'/);
+    expect(() => parsePipeline('-at | grep -x a')).toThrow(/only -v, -i and -c/);
+    expect(() => parsePipeline('sym "unterminated')).toThrow(/unterminated/);
+  });
+});
