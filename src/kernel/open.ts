@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { openDump } from '../dump/open.js';
 import type { PhysicalDump } from '../dump/types.js';
-import { X86_64Mmu, kernelImagePhys } from '../arch/x86_64.js';
+import { X86_64Mmu, kernelImagePhys, AddressError } from '../arch/x86_64.js';
 import {
   parseVmcoreInfo,
   symbolAddress,
@@ -190,12 +190,18 @@ function useDirectMap(k: Kernel): void {
   // Without CONFIG_DYNAMIC_MEMORY_LAYOUT the base is the fixed __PAGE_OFFSET_BASE_L4/_L5.
   const sym = k.symbols.lookup('page_offset_base');
   const fixed = vmNumber(k.info, 'pgtable_l5_enabled') === 1n ? 0xff11000000000000n : 0xffff888000000000n;
+  let base: bigint;
   try {
-    const base = sym !== undefined ? k.mem.u64(sym) : fixed;
-    const probe = base + 0x1000000n; // 16 MiB into RAM
-    if (k.mem.mmu.translate(probe) !== 0x1000000) return;
-    k.mem.setDirectMap(base, BigInt(k.dump.maxPfn) * BigInt(k.dump.pageSize));
+    base = sym !== undefined ? k.mem.u64(sym) : fixed;
   } catch {
-    // leave every address to the page-table walk
+    return; // leave every address to the page-table walk
+  }
+  const bytes = BigInt(k.dump.maxPfn) * BigInt(k.dump.pageSize);
+  try {
+    if (k.mem.mmu.translate(base + 0x1000000n) === 0x1000000) k.mem.setDirectMap(base, bytes); // 16 MiB into RAM
+  } catch (e) {
+    // The tables that would confirm it are missing (a truncated dump): the kernel's own
+    // page_offset_base is still the best answer there is — and the walk would fail anyway.
+    if (sym !== undefined && e instanceof AddressError && /not in the dump/.test(e.message)) k.mem.setDirectMap(base, bytes);
   }
 }

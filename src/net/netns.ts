@@ -26,7 +26,15 @@ export function netNamespaces(k: Kernel, problems: WalkProblem[] = []): NetNs[] 
       problems.push({ where: 'net_namespace_list', address: net, kind: 'unreadable', detail: (e as Error).message });
     }
   }
-  if (!out.some((n) => n.isInit)) out.unshift({ address: init, inode: k.num(init, inumF), isInit: true }); // throws if init_net is unreadable: nothing to show
+  if (!out.some((n) => n.isInit)) {
+    let inode = 0; // unknown: init_net's page is not in the dump (a truncated or filtered dump)
+    try {
+      inode = k.num(init, inumF);
+    } catch (e) {
+      problems.push({ where: 'init_net', address: init, kind: 'unreadable', detail: (e as Error).message });
+    }
+    out.unshift({ address: init, inode, isInit: true });
+  }
   return out;
 }
 

@@ -98,7 +98,11 @@ export class SockFields {
     if (net === this.lastNet) return this.lastNetns;
     let n = this.netnsCache.get(net);
     if (n === undefined) {
-      n = this.k.num(net, this.inum);
+      try {
+        n = this.k.num(net, this.inum);
+      } catch {
+        n = 0; // the struct net is not in the dump: its sockets are still listed, netns 0
+      }
       this.netnsCache.set(net, n);
     }
     this.lastNet = net;

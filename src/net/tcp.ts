@@ -212,13 +212,17 @@ export function tcpSockets(k: Kernel, nets: NetNs[]): SocketTable {
   const lhash = k.tryField(HI, 'lhash2');
   const seenListeners = new Set<bigint>();
   for (const hi of tcpHashinfos(k, nets)) {
-    // A netns's own hashinfo shares the global listening hash (inet_pernet_hashinfo_alloc).
-    const lkey = lhash ? k.ptr(hi, lhash) : hi;
-    if (!seenListeners.has(lkey)) {
-      seenListeners.add(lkey);
-      collect(k, listeningBuckets(k, hi), rows, problems);
+    try {
+      // A netns's own hashinfo shares the global listening hash (inet_pernet_hashinfo_alloc).
+      const lkey = lhash ? k.ptr(hi, lhash) : hi;
+      if (!seenListeners.has(lkey)) {
+        seenListeners.add(lkey);
+        collect(k, listeningBuckets(k, hi), rows, problems);
+      }
+      collect(k, ehashBuckets(k, hi), rows, problems);
+    } catch (e) {
+      problems.push({ where: 'tcp hashinfo', address: hi, kind: 'unreadable', detail: (e as Error).message });
     }
-    collect(k, ehashBuckets(k, hi), rows, problems);
   }
   return { rows, problems };
 }

@@ -71,7 +71,31 @@ export function hex(v: bigint | number): string {
   return '0x' + v.toString(16);
 }
 
+type Problem = { where: string; kind: string; detail: string; address: bigint };
+
 /** The marked line a walk problem prints as: which table, what went wrong, where. */
-export function problemLine(p: { where: string; kind: string; detail: string; address: bigint }): string {
+export function problemLine(p: Problem): string {
   return `!! ${p.where}: ${p.kind}${p.detail ? ` (${p.detail})` : ''} at ${hex(p.address)}`;
+}
+
+/** Marked lines for many problems: a run of buckets that failed for the same reason (a page
+ *  of the table missing) is one line, "udp_table buckets 0-511: …", not 512. */
+export function problemLines(problems: readonly Problem[], suffix = ''): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < problems.length; ) {
+    const p = problems[i];
+    const m = /^(.*) (\d+)$/.exec(p.where);
+    let j = i + 1;
+    if (m) {
+      while (j < problems.length) {
+        const q = problems[j];
+        const n = /^(.*) (\d+)$/.exec(q.where);
+        if (!n || n[1] !== m[1] || Number(n[2]) !== Number(m[2]) + (j - i) || q.kind !== p.kind || q.detail !== p.detail) break;
+        j++;
+      }
+    }
+    out.push(j - i > 1 ? `!! ${m![1]}s ${m![2]}-${Number(m![2]) + j - i - 1}: ${p.kind}${p.detail ? ` (${p.detail})` : ''}${suffix}` : problemLine(p) + suffix);
+    i = j;
+  }
+  return out;
 }

@@ -6,7 +6,7 @@ import { tcpHashinfos } from '../../net/tcp.js';
 import { namespaces, owners } from '../tables.js';
 import { localText, remoteText } from '../../net/socket-row.js';
 import { ownerText } from '../../report/sockets.js';
-import { hex, type Output, problemLine } from '../../report/model.js';
+import { hex, type Output, problemLines } from '../../report/model.js';
 import type { WalkProblem } from '../../kernel/walk.js';
 import { UsageError, type Command } from '../command.js';
 
@@ -70,7 +70,7 @@ export const bindCommand: Command = {
         { key: 'owner', title: 'PID/Program name' },
       ],
       rows,
-      notes: problems.map(problemLine),
+      notes: problemLines(problems),
     };
   },
 };

@@ -3,7 +3,7 @@
 
 import { loadedModules } from '../../kernel/modules.js';
 import type { WalkProblem } from '../../kernel/walk.js';
-import { hex, problemLine } from '../../report/model.js';
+import { hex, problemLines } from '../../report/model.js';
 import type { Command } from '../command.js';
 
 export const modulesCommand: Command = {
@@ -32,7 +32,7 @@ export const modulesCommand: Command = {
         data: { name: m.name, size: total(m), base: m.base !== undefined ? hex(m.base) : null, state: m.state, symbols: m.symbols.length,
           module: hex(m.address), ranges: m.ranges.map((r) => ({ kind: r.kind, base: hex(r.base), size: r.size })) },
       })),
-      notes: problems.map(problemLine),
+      notes: problemLines(problems),
     };
   },
 };

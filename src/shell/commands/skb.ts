@@ -3,7 +3,7 @@
 
 import { skbQueue } from '../../net/queues.js';
 import { skbInfo, decodeHeaders } from '../../net/skb.js';
-import { hex, problemLine } from '../../report/model.js';
+import { hex, problemLines } from '../../report/model.js';
 import { parseAddress, type Command } from '../command.js';
 
 export const skbuffheadCommand: Command = {
@@ -26,7 +26,7 @@ export const skbuffheadCommand: Command = {
           ref: { kind: 'skb', address: e.skb },
         };
       }),
-      notes: q.problems.map(problemLine),
+      notes: problemLines(q.problems),
     };
   },
 };

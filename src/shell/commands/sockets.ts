@@ -7,7 +7,7 @@ import { TCP_STATE_NAMES } from '../../net/sock.js';
 import { socketTable, owners, namespaces, ifName, devices, FAMILIES, type Family } from '../tables.js';
 import { inetTable, unixTable, packetTable, netlinkTable, type RowContext } from '../../report/sockets.js';
 import { verboseBlock } from '../socket-view.js';
-import { problemLine, type Output } from '../../report/model.js';
+import { problemLines, type Output } from '../../report/model.js';
 import { UsageError, type Command, type Invocation } from '../command.js';
 import type { ParsedOptions } from '../options.js';
 
@@ -98,7 +98,7 @@ export function showSockets(s: Session, q: SocketQuery, verbose: number): Output
   const inet: SocketRow[] = [];
   const problems: string[] = [];
   const note = (f: Family) =>
-    problems.push(...socketTable(s, f).problems.map((p) => `${problemLine(p)} — rest of that chain skipped`));
+    problems.push(...problemLines(socketTable(s, f).problems));
   for (const f of q.families) note(f);
   if (verbose > 0) {
     const blocks = q.families.flatMap((f) => selectSockets(s, q, f)).map((r) => ({ ...verboseBlock(s, r, verbose), ref: { kind: 'sock' as const, address: r.sock } }));
