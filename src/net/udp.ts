@@ -59,7 +59,14 @@ function walkUdpTable(k: Kernel, table: bigint, name: string, lite: boolean, row
 export function udpSockets(k: Kernel, nets: NetNs[]): SocketTable {
   const rows: SocketRow[] = [];
   const problems: WalkProblem[] = [];
-  for (const t of udpTables(k, nets, 'udp_table', 'ipv4.udp_table')) walkUdpTable(k, t, 'udp_table', false, rows, problems);
-  for (const t of udpTables(k, nets, 'udplite_table')) walkUdpTable(k, t, 'udplite_table', true, rows, problems);
+  const walk = (t: bigint, name: string, lite: boolean) => {
+    try {
+      walkUdpTable(k, t, name, lite, rows, problems);
+    } catch (e) {
+      problems.push({ where: name, address: t, kind: 'unreadable', detail: (e as Error).message });
+    }
+  };
+  for (const t of udpTables(k, nets, 'udp_table', 'ipv4.udp_table')) walk(t, 'udp_table', false);
+  for (const t of udpTables(k, nets, 'udplite_table')) walk(t, 'udplite_table', true);
   return { rows, problems };
 }
