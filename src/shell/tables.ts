@@ -9,9 +9,9 @@ import { unixSockets } from '../net/unix.js';
 import { packetSockets } from '../net/packet.js';
 import { netlinkSockets } from '../net/netlink.js';
 import { ownerIndex, type OwnerIndex } from '../net/owners.js';
-import type { SocketTable } from '../net/socket-row.js';
+import type { SocketRow, SocketTable } from '../net/socket-row.js';
 import { kernelClock, type KernelClock } from '../kernel/time.js';
-import { netDevices } from '../net/devices.js';
+import { netDevices, type NetDevice } from '../net/devices.js';
 
 export type Family = 'tcp' | 'udp' | 'raw' | 'unix' | 'packet' | 'netlink';
 /** What `-a` lists without a family option, as netstat (netlink only when asked, as ss -f). */
@@ -34,22 +34,22 @@ export function socketTable(s: Session, f: Family): SocketTable {
 }
 
 function buildTable(s: Session, f: Family): SocketTable {
-    const k = s.kernel;
-    const nets = namespaces(s);
-    switch (f) {
-      case 'tcp':
-        return tcpSockets(k, nets);
-      case 'udp':
-        return udpSockets(k, nets);
-      case 'raw':
-        return rawSockets(k);
-      case 'unix':
-        return unixSockets(k, nets);
-      case 'packet':
-        return packetSockets(k, nets);
-      case 'netlink':
-        return netlinkSockets(k);
-    }
+  const k = s.kernel;
+  const nets = namespaces(s);
+  switch (f) {
+    case 'tcp':
+      return tcpSockets(k, nets);
+    case 'udp':
+      return udpSockets(k, nets);
+    case 'raw':
+      return rawSockets(k);
+    case 'unix':
+      return unixSockets(k, nets);
+    case 'packet':
+      return packetSockets(k, nets);
+    case 'netlink':
+      return netlinkSockets(k);
+  }
 }
 
 export function owners(s: Session): OwnerIndex {
@@ -68,7 +68,7 @@ export function clock(s: Session): KernelClock {
 }
 
 /** Find a socket row by its kernel address in any table. */
-export function findSocket(s: Session, sock: bigint) {
+export function findSocket(s: Session, sock: bigint): SocketRow | undefined {
   for (const f of ALL_FAMILIES) {
     const r = socketTable(s, f).rows.find((x) => x.sock === sock);
     if (r) return r;
@@ -76,7 +76,7 @@ export function findSocket(s: Session, sock: bigint) {
   return undefined;
 }
 
-export function devices(s: Session) {
+export function devices(s: Session): NetDevice[] {
   return s.cached('devices', () => netDevices(s.kernel, namespaces(s)));
 }
 
