@@ -67,13 +67,15 @@ export function clock(s: Session): KernelClock {
   return s.cached('clock', () => kernelClock(s.kernel));
 }
 
-/** Find a socket row by its kernel address in any table. */
+/** Find a socket row by its kernel address in any table (an index built once per session:
+ *  a process view asks once per fd, and a process may hold tens of thousands). */
 export function findSocket(s: Session, sock: bigint): SocketRow | undefined {
-  for (const f of ALL_FAMILIES) {
-    const r = socketTable(s, f).rows.find((x) => x.sock === sock);
-    if (r) return r;
-  }
-  return undefined;
+  const index = s.cached('sockets:index', () => {
+    const m = new Map<bigint, SocketRow>();
+    for (const f of ALL_FAMILIES) for (const r of socketTable(s, f).rows) if (!m.has(r.sock)) m.set(r.sock, r);
+    return m;
+  });
+  return index.get(sock);
 }
 
 export function devices(s: Session): NetDevice[] {
