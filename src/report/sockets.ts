@@ -59,18 +59,25 @@ function row(r: SocketRow, cells: Record<string, string>, ctx: RowContext): Row 
 
 const netnsCol: Column = { key: 'netns', title: 'Netns', align: 'right' };
 
-export function inetTable(rows: SocketRow[], ctx: RowContext, title?: string): TableOutput {
-  const columns: Column[] = [
+/** netstat's leading queue columns and trailing inode/netns/owner columns, around `middle`. */
+function socketColumns(ctx: RowContext, middle: Column[]): Column[] {
+  return [
     { key: 'proto', title: 'Proto' },
     { key: 'recvq', title: 'Recv-Q', align: 'right' },
     { key: 'sendq', title: 'Send-Q', align: 'right' },
-    { key: 'local', title: 'Local Address' },
-    { key: 'remote', title: 'Foreign Address' },
-    { key: 'state', title: 'State' },
+    ...middle,
     { key: 'inode', title: 'Inode', align: 'right' },
     ...(ctx.showNetns ? [netnsCol] : []),
     { key: 'owner', title: 'PID/Program name' },
   ];
+}
+
+export function inetTable(rows: SocketRow[], ctx: RowContext, title?: string): TableOutput {
+  const columns = socketColumns(ctx, [
+    { key: 'local', title: 'Local Address' },
+    { key: 'remote', title: 'Foreign Address' },
+    { key: 'state', title: 'State' },
+  ]);
   return {
     kind: 'table',
     title,
@@ -212,17 +219,11 @@ export function verboseLines(r: SocketRow, d: Details): string[] {
 
 /** Netlink sockets as ss -f netlink lists them: protocol:portid, the peer, the owner. */
 export function netlinkTable(rows: SocketRow[], ctx: RowContext): TableOutput {
-  const columns: Column[] = [
-    { key: 'proto', title: 'Proto' },
-    { key: 'recvq', title: 'Recv-Q', align: 'right' },
-    { key: 'sendq', title: 'Send-Q', align: 'right' },
+  const columns = socketColumns(ctx, [
     { key: 'local', title: 'Local Address:Port' },
     { key: 'peer', title: 'Peer' },
     { key: 'groups', title: 'Groups' },
-    { key: 'inode', title: 'Inode', align: 'right' },
-    ...(ctx.showNetns ? [netnsCol] : []),
-    { key: 'owner', title: 'PID/Program name' },
-  ];
+  ]);
   return {
     kind: 'table',
     columns,
