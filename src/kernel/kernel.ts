@@ -48,6 +48,7 @@ export class Kernel {
   private moduleBtfCache?: ModuleBtf[];
   private perCpuOffsetsCache?: bigint[];
   private moduleSymbolsCache?: ModuleSymbols;
+  private ltoNames?: Map<string, bigint>;
   /** How long opening spent on the dump's headers, symbols and types (for the benchmark). */
   openTimings = { headersMs: 0, symbolsMs: 0, typesMs: 0 };
 
@@ -228,7 +229,25 @@ export class Kernel {
 
   /** vmlinux first; then the loaded modules' symbols ("name" or "module:name"). */
   trySymbol(name: string): bigint | undefined {
-    return this.symbols.lookup(name) ?? this.moduleSymbols().lookup(name);
+    return this.vmlinuxSymbol(name) ?? this.moduleSymbols().lookup(name);
+  }
+
+  /** A symbol of vmlinux only (no module walk on a miss), LTO-renamed statics included. */
+  vmlinuxSymbol(name: string): bigint | undefined {
+    return this.symbols.lookup(name) ?? this.ltoSymbol(name);
+  }
+
+  /** Clang ThinLTO kernels rename promoted statics `name.llvm.<hash>` (tk_core, ping_table …):
+   *  find them by the name they had. Built once, on the first miss. */
+  private ltoSymbol(name: string): bigint | undefined {
+    if (!this.ltoNames) {
+      this.ltoNames = new Map();
+      for (const sym of this.symbols.all()) {
+        const i = sym.name.indexOf('.llvm.');
+        if (i > 0 && !this.ltoNames.has(sym.name.slice(0, i))) this.ltoNames.set(sym.name.slice(0, i), sym.address);
+      }
+    }
+    return this.ltoNames.get(name);
   }
 
   /** Symbols of the loaded modules, read from the dump on first need (src/kernel/modules.ts). */

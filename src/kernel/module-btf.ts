@@ -24,7 +24,7 @@ export interface ModuleBtf {
 const MAX_BLOB = 64 << 20;
 
 export function moduleBtfs(k: Kernel, problems: WalkProblem[] = []): ModuleBtf[] {
-  const head = k.symbols.lookup('btf_modules');
+  const head = k.vmlinuxSymbol('btf_modules');
   const M = 'struct btf_module';
   if (head === undefined || k.findType(M) === undefined) return [];
   const list = k.field(M, 'list');

@@ -63,7 +63,7 @@ function describe(e: unknown): string {
 export function loadedModules(k: Kernel, opts: ModuleWalkOptions = {}): LoadedModule[] {
   const M = 'struct module';
   // vmlinux's table only: Kernel.trySymbol falls back to module symbols, built from here.
-  const head = k.symbols.lookup('modules');
+  const head = k.vmlinuxSymbol('modules');
   if (head === undefined) return []; // CONFIG_MODULES=n
   const list = k.field(M, 'list');
   const nameF = k.field(M, 'name');

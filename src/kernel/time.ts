@@ -40,7 +40,7 @@ export function kernelClock(k: Kernel): KernelClock {
 //   6.13+:    static struct tk_data tk_core;
 //   later:    static struct tk_data timekeeper_data[TIMEKEEPERS_MAX], tk_core = element 0.
 function timekeeperAddress(k: Kernel): bigint | undefined {
-  const core = k.symbols.lookup('tk_core') ?? k.symbols.lookup('timekeeper_data');
+  const core = k.vmlinuxSymbol('tk_core') ?? k.vmlinuxSymbol('timekeeper_data');
   if (core !== undefined) {
     const f = k.tryField('struct tk_data', 'timekeeper');
     if (f) return core + f.offsetN;
@@ -48,7 +48,7 @@ function timekeeperAddress(k: Kernel): bigint | undefined {
     const size = seq !== undefined ? k.btf.size(seq) : 4;
     return core + BigInt(Math.ceil(size / 8) * 8);
   }
-  return k.symbols.lookup('shadow_timekeeper');
+  return k.vmlinuxSymbol('shadow_timekeeper');
 }
 
 /** The HZ for which jiffies since boot agree with the timekeeper's uptime; 250 if unknown. */

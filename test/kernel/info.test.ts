@@ -70,3 +70,18 @@ describe('symbols agree with the guest on 5.10 (found in the dump by shape)', ()
     }
   });
 });
+
+describe('symbols renamed by clang ThinLTO', () => {
+  it('are found by the name they had (name.llvm.<hash>)', async () => {
+    const { Kernel } = await import('../../src/kernel/kernel.js');
+    const { SortedSymbolTable } = await import('../../src/debuginfo/symbol-table.js');
+    const k = fixtureSession('bookworm-6.1').kernel;
+    const renamed = SortedSymbolTable.fromSymbols(
+      k.symbols.all().map((x) => (x.name === 'tk_core' ? { ...x, name: 'tk_core.llvm.1234567890' } : x)),
+      'test: an LTO-renamed table',
+    );
+    const lto = new Kernel(k.dump, k.mem, k.btf, renamed, k.info, k.sources, k.kaslrOffset);
+    expect(renamed.lookup('tk_core')).toBeUndefined();
+    expect(lto.trySymbol('tk_core')).toBe(k.trySymbol('tk_core'));
+  });
+});
