@@ -147,3 +147,15 @@ describe.each(fixtures)('netlink sockets of %s', (name) => {
     expect(held.length).toBeGreaterThan(0);
   });
 });
+
+describe('sock INODE on bookworm-6.1', () => {
+  it('opens the socket the guest knew by that inode (as /proc/PID/fd names it)', () => {
+    const s = fixtureSession('bookworm-6.1');
+    const t = fixtureTruth('bookworm-6.1').netns[0].tcp.find((r) => r.state === 'LISTEN' && r.inode)!;
+    for (const w of [String(t.inode), `socket:[${t.inode}]`]) {
+      const out = runLine(s, `sock ${w}`).lines.join('\n');
+      expect(out).toMatch(new RegExp(`^tcp +${t.local.replace(/\./g, '\\.')} +0\\.0\\.0\\.0:\\* +LISTEN$`, 'm'));
+    }
+    expect(runLine(s, 'sock 4000000000').error).toBe('no socket with inode 4000000000 in this dump');
+  });
+});
