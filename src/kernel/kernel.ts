@@ -64,13 +64,6 @@ export class Kernel {
 
   // ---- types -------------------------------------------------------------------------------
 
-  /** BTF id of a type given as C text ("struct sock", "u32"); throws TypeNotFoundError. */
-  type(spec: string): number {
-    const id = this.findType(spec);
-    if (id === undefined) throw new TypeNotFoundError(spec);
-    return id;
-  }
-
   findType(spec: string): number | undefined {
     let id = this.types.get(spec);
     if (id === undefined) {
@@ -170,11 +163,6 @@ export class Kernel {
   /** Byte offset of a member, as bigint for address arithmetic. */
   off(type: string, path: string): bigint {
     return this.field(type, path).offsetN;
-  }
-
-  /** Address of the struct that holds `member` at `addr` (include/linux/container_of.h). */
-  containerOf(addr: bigint, type: string, path: string): bigint {
-    return addr - this.off(type, path);
   }
 
   // ---- reading members ---------------------------------------------------------------------
@@ -293,13 +281,6 @@ export class Kernel {
   /** Address of a per-CPU variable (or per-CPU pointer's target) on CPU `cpu`. */
   perCpu(addr: bigint, cpu: number): bigint {
     return (addr + this.perCpuOffsets()[cpu]) & 0xffffffffffffffffn;
-  }
-
-  /** Sum an integer member over all CPUs of a per-CPU struct pointer. */
-  perCpuSum(addr: bigint, f: Field): number {
-    let s = 0;
-    for (let cpu = 0; cpu < this.perCpuOffsets().length; cpu++) s += this.num(this.perCpu(addr, cpu), f);
-    return s;
   }
 
   // ---- time --------------------------------------------------------------------------------

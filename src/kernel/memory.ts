@@ -151,14 +151,4 @@ export class KernelMemory {
       },
     };
   }
-
-  /** Whether `addr` can be read (mapped, and its page is in the dump). */
-  readable(addr: bigint): boolean {
-    try {
-      const p = this.phys(addr);
-      return this.dump.hasPage(Math.floor(p / PAGE));
-    } catch {
-      return false;
-    }
-  }
 }

@@ -37,8 +37,3 @@ export function netNamespaces(k: Kernel, problems: WalkProblem[] = []): NetNs[] 
   }
   return out;
 }
-
-/** Inode of the netns a `struct net *` is: cached per session by the callers' maps. */
-export function netnsInode(k: Kernel, net: bigint): number {
-  return k.num(net, k.field('struct net', 'ns.inum'));
-}

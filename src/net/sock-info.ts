@@ -119,12 +119,6 @@ function round1(x: number): number {
   return Math.round(x * 10) / 10;
 }
 
-export function formatFields(f: Fields): string {
-  return Object.entries(f)
-    .map(([k, v]) => `${k}=${v}`)
-    .join(' ');
-}
-
 // sk_user_data: who set it, told by the callback they installed (net/sunrpc/svcsock.c sets
 // svc_*_data_ready with a struct svc_sock; xprtsock.c sets xs_*data_ready with a sock_xprt;
 // kTLS, RDS, l2tp, iscsi and others likewise). The low bits are flags (SK_USER_DATA_NOCOPY …).

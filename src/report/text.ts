@@ -4,10 +4,6 @@ import type { Output, TableOutput } from './model.js';
 
 export const RULE = '-'.repeat(78);
 
-export function renderText(out: Output): string {
-  return renderLines(out).join('\n');
-}
-
 export function renderLines(out: Output): string[] {
   switch (out.kind) {
     case 'text':
@@ -49,10 +45,4 @@ export function renderTable(t: TableOutput): string[] {
   if (!t.headless) lines.push(line((_k, i) => t.columns[i].title));
   for (const r of t.rows) lines.push(line((k) => r.cells[k] ?? ''));
   return lines.concat(t.notes ?? []);
-}
-
-/** Table row lines alone (the shell's selectable list shows these). */
-export function tableRowLines(t: TableOutput): { header: string; rows: string[] } {
-  const all = renderTable({ ...t, title: undefined, notes: undefined, headless: false });
-  return { header: all[0], rows: all.slice(1) };
 }

@@ -85,3 +85,13 @@ describe('symbols renamed by clang ThinLTO', () => {
     expect(lto.trySymbol('tk_core')).toBe(k.trySymbol('tk_core'));
   });
 });
+
+describe.each(presentFixtures())('per-CPU variables of %s', (name) => {
+  it("each CPU's copy of this_cpu_off holds that CPU's own __per_cpu_offset", () => {
+    const k = fixtureSession(name).kernel;
+    const offsets = k.perCpuOffsets();
+    expect(offsets).toHaveLength(fixtureTruth(name).cpus);
+    const v = k.symbol('this_cpu_off'); // DECLARE_PER_CPU_READ_MOSTLY(unsigned long, this_cpu_off)
+    offsets.forEach((off, cpu) => expect(k.mem.u64(k.perCpu(v, cpu))).toBe(off));
+  });
+});
