@@ -669,16 +669,26 @@ static int cmd_neigh(const char *ip, const char *mac, const char *dev) {
     return 0;
 }
 
+/* RTM_NEWLINK creating device `name` of `kind`: the message up to the opened
+ * IFLA_LINKINFO and IFLA_INFO_DATA nests (the caller adds the kind's attributes
+ * and closes *data, then the returned IFLA_LINKINFO). */
+static struct rtattr *newlink_begin(struct nlreq *req, const char *name, const char *kind,
+                                    struct rtattr **data) {
+    memset(req, 0, sizeof *req);
+    req->h.nlmsg_len = NLMSG_LENGTH(sizeof(struct ifinfomsg));
+    req->h.nlmsg_type = RTM_NEWLINK;
+    req->h.nlmsg_flags = NLM_F_CREATE | NLM_F_EXCL;
+    addattr(&req->h, IFLA_IFNAME, name, (int)strlen(name) + 1);
+    struct rtattr *li = nest_start(&req->h, IFLA_LINKINFO);
+    addattr(&req->h, IFLA_INFO_KIND, kind, (int)strlen(kind));
+    *data = nest_start(&req->h, IFLA_INFO_DATA);
+    return li;
+}
+
 static int cmd_veth(const char *name, const char *peer) {
     struct nlreq req;
-    memset(&req, 0, sizeof req);
-    req.h.nlmsg_len = NLMSG_LENGTH(sizeof(struct ifinfomsg));
-    req.h.nlmsg_type = RTM_NEWLINK;
-    req.h.nlmsg_flags = NLM_F_CREATE | NLM_F_EXCL;
-    addattr(&req.h, IFLA_IFNAME, name, (int)strlen(name) + 1);
-    struct rtattr *li = nest_start(&req.h, IFLA_LINKINFO);
-    addattr(&req.h, IFLA_INFO_KIND, "veth", 4);
-    struct rtattr *data = nest_start(&req.h, IFLA_INFO_DATA);
+    struct rtattr *data;
+    struct rtattr *li = newlink_begin(&req, name, "veth", &data);
     struct rtattr *pi = nest_start(&req.h, VETH_INFO_PEER);
     req.h.nlmsg_len += sizeof(struct ifinfomsg); /* peer's ifinfomsg, zeroed */
     addattr(&req.h, IFLA_IFNAME, peer, (int)strlen(peer) + 1);
@@ -695,14 +705,8 @@ static int cmd_veth(const char *name, const char *peer) {
 static int cmd_vxlan(const char *name, const char *vni, const char *port,
                      const char *dev, const char *local) {
     struct nlreq req;
-    memset(&req, 0, sizeof req);
-    req.h.nlmsg_len = NLMSG_LENGTH(sizeof(struct ifinfomsg));
-    req.h.nlmsg_type = RTM_NEWLINK;
-    req.h.nlmsg_flags = NLM_F_CREATE | NLM_F_EXCL;
-    addattr(&req.h, IFLA_IFNAME, name, (int)strlen(name) + 1);
-    struct rtattr *li = nest_start(&req.h, IFLA_LINKINFO);
-    addattr(&req.h, IFLA_INFO_KIND, "vxlan", 5);
-    struct rtattr *data = nest_start(&req.h, IFLA_INFO_DATA);
+    struct rtattr *data;
+    struct rtattr *li = newlink_begin(&req, name, "vxlan", &data);
     uint32_t id = (uint32_t)strtoul(vni, NULL, 0);
     addattr(&req.h, IFLA_VXLAN_ID, &id, 4);
     uint16_t p = htons((uint16_t)strtoul(port, NULL, 0));
@@ -721,14 +725,8 @@ static int cmd_vxlan(const char *name, const char *vni, const char *port,
 
 static int cmd_geneve(const char *name, const char *vni, const char *port, const char *remote) {
     struct nlreq req;
-    memset(&req, 0, sizeof req);
-    req.h.nlmsg_len = NLMSG_LENGTH(sizeof(struct ifinfomsg));
-    req.h.nlmsg_type = RTM_NEWLINK;
-    req.h.nlmsg_flags = NLM_F_CREATE | NLM_F_EXCL;
-    addattr(&req.h, IFLA_IFNAME, name, (int)strlen(name) + 1);
-    struct rtattr *li = nest_start(&req.h, IFLA_LINKINFO);
-    addattr(&req.h, IFLA_INFO_KIND, "geneve", 6);
-    struct rtattr *data = nest_start(&req.h, IFLA_INFO_DATA);
+    struct rtattr *data;
+    struct rtattr *li = newlink_begin(&req, name, "geneve", &data);
     uint32_t id = (uint32_t)strtoul(vni, NULL, 0);
     addattr(&req.h, IFLA_GENEVE_ID, &id, 4);
     uint16_t p = htons((uint16_t)strtoul(port, NULL, 0));
