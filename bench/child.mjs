@@ -1,6 +1,6 @@
 // One cold measurement, in its own process: open DUMP, run -at twice, print JSON figures.
 const t0 = performance.now();
-const { Session, runLine, socketTable, prepareDecoders } = await import('../dist/bundle/bench-entry.js');
+const { Session, runLine, prepareDecoders } = await import('../dist/bundle/bench-entry.js');
 await prepareDecoders();
 const tImport = performance.now();
 const s = Session.open(process.argv[2]);
@@ -20,7 +20,7 @@ process.stdout.write(JSON.stringify({
   atMs: round(tAt - tOpen),
   cachedMs: round(tCached - tAt),
   totalMs: round(tAt - t0 + performance.timeOrigin - performance.timeOrigin),
-  tcp: socketTable(s, 'tcp').rows.length,
+  tcp: s.tables.sockets('tcp').rows.length,
   pagesRead: s.kernel.dump.stats.pagesRead,
   rssMB: Math.round(process.resourceUsage().maxRSS / 1024),
 }));

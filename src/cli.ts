@@ -3,7 +3,7 @@
 
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Session } from './shell/session.js';
+import { Session } from './views/session.js';
 import { prepareDecoders } from './dump/decompress.js';
 import { runLine, runWords, userMessage } from './shell/dispatch.js';
 import { VIEW_COMMANDS } from './shell/registry.js';

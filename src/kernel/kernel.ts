@@ -283,6 +283,17 @@ export class Kernel {
     return (addr + this.perCpuOffsets()[cpu]) & 0xffffffffffffffffn;
   }
 
+  /** Sum of a per-CPU integer over every possible CPU (include/linux/percpu_counter.h style
+   *  folding, as snmp_fold_field does for the MIBs): `addr` is the per-CPU base address. */
+  perCpuSum(addr: bigint, size: 4 | 8 = 8): bigint {
+    let sum = 0n;
+    for (const off of this.perCpuOffsets()) {
+      const a = (addr + off) & 0xffffffffffffffffn;
+      sum += size === 8 ? this.mem.u64(a) : BigInt(this.mem.u32(a));
+    }
+    return size === 8 ? sum & 0xffffffffffffffffn : sum;
+  }
+
   // ---- time --------------------------------------------------------------------------------
 
   /** jiffies at the moment of the dump (kernel/time/jiffies.c: jiffies_64). */

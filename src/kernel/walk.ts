@@ -31,7 +31,7 @@ export function isKernelPointer(p: bigint): boolean {
   return p >= 0xff00000000000000n && p < 0xfffffffffffff000n;
 }
 
-function describe(e: unknown): string {
+export function describe(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
@@ -116,4 +116,33 @@ export function* rbtreeNodes(mem: KernelMemory, rootNode: bigint, opts: WalkOpti
   } catch (e) {
     opts.onProblem?.({ where: opts.where, address: n, kind: 'unreadable', detail: describe(e) });
   }
+}
+
+/**
+ * The walker kit's loop: read each entry of a walk into a row; an entry that cannot be read
+ * becomes one WalkProblem ("unreadable", at its address) and the walk goes on. `read` may
+ * return undefined to skip an entry on purpose (not a problem).
+ */
+export function readEach<T, R>(
+  entries: Iterable<T>,
+  where: string,
+  addressOf: (entry: T) => bigint,
+  read: (entry: T) => R | undefined,
+  problems: WalkProblem[],
+): R[] {
+  const out: R[] = [];
+  for (const e of entries) {
+    try {
+      const r = read(e);
+      if (r !== undefined) out.push(r);
+    } catch (err) {
+      problems.push({ where, address: addressOf(e), kind: 'unreadable', detail: describe(err) });
+    }
+  }
+  return out;
+}
+
+/** The problem a whole table becomes when even its head cannot be read. */
+export function headProblem(where: string, address: bigint, e: unknown): WalkProblem {
+  return { where, address, kind: 'unreadable', detail: describe(e) };
 }

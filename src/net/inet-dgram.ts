@@ -2,7 +2,8 @@
 // memory as rx_queue (net/ipv4/udp.c: udp4_format_sock; net/ipv4/raw.c: raw_sock_seq_show).
 
 import type { Kernel, Field } from '../kernel/kernel.js';
-import { sockFields, tcpStateName, AF_INET6, type SockFields } from './sock.js';
+import { sockFields, tcpStateName, type SockFields } from './sock.js';
+import { AF_INET6 } from './constants.js';
 import type { Proto, SocketRow } from './socket-row.js';
 
 export class DgramReader {

@@ -9,9 +9,10 @@
 import type { Kernel } from '../kernel/kernel.js';
 import { hlistNullsEntries, type WalkProblem } from '../kernel/walk.js';
 import type { NetNs } from './netns.js';
-import { sockFields, AF_PACKET } from './sock.js';
+import { sockFields } from './sock.js';
 import { ntohs } from './addr.js';
-import { SOCK_TYPES, type SocketRow, type SocketTable } from './socket-row.js';
+import { AF_PACKET, SOCK_TYPES } from './constants.js';
+import type { SocketRow, SocketTable } from './socket-row.js';
 
 export function packetSockets(k: Kernel, nets: NetNs[]): SocketTable {
   const rows: SocketRow[] = [];

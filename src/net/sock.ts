@@ -6,24 +6,7 @@
 import type { Kernel, Field, ObjView } from '../kernel/kernel.js';
 import { ipv4FromLE, ipv6, ntohs } from './addr.js';
 
-export const AF_UNIX = 1;
-export const AF_INET = 2;
-export const AF_INET6 = 10;
-export const AF_PACKET = 17;
-
-// include/net/tcp_states.h
-export const TCP_STATES = [
-  '', 'ESTABLISHED', 'SYN_SENT', 'SYN_RECV', 'FIN_WAIT1', 'FIN_WAIT2', 'TIME_WAIT', 'CLOSE',
-  'CLOSE_WAIT', 'LAST_ACK', 'LISTEN', 'CLOSING', 'NEW_SYN_RECV', 'BOUND_INACTIVE',
-];
-/** The names alone, for completion and validation. */
-export const TCP_STATE_NAMES = TCP_STATES.filter(Boolean);
-export const TCP_ESTABLISHED = 1;
-export const TCP_SYN_RECV = 3;
-export const TCP_TIME_WAIT = 6;
-export const TCP_CLOSE = 7;
-export const TCP_LISTEN = 10;
-export const TCP_NEW_SYN_RECV = 12;
+import { TCP_STATES, AF_INET6 } from './constants.js';
 
 export function tcpStateName(n: number): string {
   return TCP_STATES[n] || `STATE_${n}`;

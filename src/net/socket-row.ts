@@ -62,5 +62,4 @@ function endpointText(addr: string, port: number, v6: boolean, star: boolean): s
   return v6 ? `[${addr}]:${p}` : `${addr}:${p}`;
 }
 
-// include/linux/net.h: enum sock_type
-export const SOCK_TYPES: Record<number, string> = { 1: 'STREAM', 2: 'DGRAM', 3: 'RAW', 4: 'RDM', 5: 'SEQPACKET', 6: 'DCCP', 10: 'PACKET' };
+export { SOCK_TYPES } from './constants.js';

@@ -18,7 +18,8 @@ import type { Kernel } from '../kernel/kernel.js';
 import type { WalkProblem } from '../kernel/walk.js';
 import { bucketSockets, type BucketArray } from './hashtable.js';
 import type { NetNs } from './netns.js';
-import { sockFields, tcpStateName, TCP_LISTEN, TCP_NEW_SYN_RECV, TCP_TIME_WAIT, AF_INET6, type SockFields } from './sock.js';
+import { sockFields, tcpStateName, type SockFields } from './sock.js';
+import { TCP_LISTEN, TCP_NEW_SYN_RECV, TCP_TIME_WAIT, AF_INET6 } from './constants.js';
 import type { SocketRow, SocketTable } from './socket-row.js';
 
 const HI = 'struct inet_hashinfo';

@@ -13,8 +13,9 @@ import type { Kernel } from '../kernel/kernel.js';
 import { listEntries, type WalkProblem } from '../kernel/walk.js';
 import type { NetNs } from './netns.js';
 import { bucketSockets } from './hashtable.js';
-import { sockFields, tcpStateName, TCP_ESTABLISHED, TCP_LISTEN, AF_UNIX } from './sock.js';
-import { SOCK_TYPES, type SocketRow, type SocketTable } from './socket-row.js';
+import { sockFields, tcpStateName } from './sock.js';
+import { TCP_ESTABLISHED, TCP_LISTEN, AF_UNIX, SOCK_TYPES } from './constants.js';
+import type { SocketRow, SocketTable } from './socket-row.js';
 
 /** 2 * UNIX_HASH_SIZE (include/net/af_unix.h: 256 hashed + 256 unbound, 5.x and 6.x alike). */
 const UNIX_BUCKETS = 512;

@@ -7,13 +7,8 @@ export interface Column {
   align?: 'left' | 'right';
 }
 
-/** A reference from a row to something the shell can open (drill-down). */
-export type Ref =
-  | { kind: 'sock'; address: bigint }
-  | { kind: 'task'; pid: number }
-  | { kind: 'skb'; address: bigint }
-  | { kind: 'netns'; inode: number }
-  | { kind: 'struct'; type: string; address: bigint };
+import type { Ref } from '../views/table.js';
+export type { Ref };
 
 export interface Row {
   /** Cell text by column key. */

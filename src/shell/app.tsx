@@ -15,7 +15,7 @@ import { useCompletion } from './hooks/useCompletion.js';
 import { useTerminalSize } from './hooks/useTerminalSize.js';
 import { Prompt, PROMPT } from './components/Prompt.js';
 import { Browser } from './components/Browser.js';
-import type { Session } from './session.js';
+import type { Session } from '../views/session.js';
 
 /** One finished piece of the transcript, printed once by <Static>. */
 interface Printed {

@@ -3,7 +3,7 @@
 
 import type { Output } from '../report/model.js';
 import type { ParsedLine } from './options.js';
-import type { Session } from './session.js';
+import type { Session } from '../views/session.js';
 
 export interface Invocation {
   /** Words after the command name (options removed). */
@@ -32,19 +32,7 @@ export class UsageError extends Error {
   }
 }
 
-/** Parse an address typed by a user: hex with or without 0x; symbols are resolved by the caller. */
+/** Parse an address typed by a user: hex with or without 0x, a decimal, or SYMBOL[+OFF]. */
 export function parseAddress(s: Session, word: string | undefined, what = 'ADDR'): bigint {
-  if (!word) throw new UsageError(`missing ${what}`);
-  const w = word.trim();
-  if (/^(0x)?[0-9a-f]+$/i.test(w) && (w.startsWith('0x') || /[a-f]/i.test(w) || w.length >= 12)) {
-    return BigInt(w.startsWith('0x') ? w : '0x' + w);
-  }
-  if (/^\d+$/.test(w)) return BigInt(w);
-  const m = /^([A-Za-z_.$][\w.$]*)(?:\+(0x[0-9a-f]+|\d+))?$/i.exec(w);
-  if (m) {
-    const a = s.kernel.trySymbol(m[1]);
-    if (a === undefined) throw new UsageError(`${what}: no symbol '${m[1]}' (and not a hex address)`);
-    return a + (m[2] ? BigInt(m[2]) : 0n);
-  }
-  throw new UsageError(`${what}: '${word}' is neither an address nor a symbol`);
+  return s.inspect.address(word, what);
 }

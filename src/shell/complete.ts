@@ -9,9 +9,9 @@ import fuzzysort from 'fuzzysort';
 import { OPTIONS, type OptionSpec } from './options.js';
 import { commandWords, findCommand } from './registry.js';
 import { splitWords } from './line.js';
-import type { Session } from './session.js';
-import { TCP_STATE_NAMES } from '../net/sock.js';
-import { socketPorts, interfaceNames } from './commands/sockets.js';
+import type { Session } from '../views/session.js';
+import { TCP_STATE_NAMES } from '../views/sockets.js';
+import { portWords, interfaceNames } from './commands/sockets.js';
 
 /** At most this many candidates are kept for one Tab (the list shows a window of them). */
 export const MAX_CANDIDATES = 50;
@@ -26,7 +26,7 @@ export function registerValueCompleter(option: string, complete: ValueCompleter)
 
 // Option values taken from the dump itself (--pid, --program, --netns fall back to their commands).
 registerValueCompleter('tcpstate', () => TCP_STATE_NAMES);
-registerValueCompleter('port', socketPorts);
+registerValueCompleter('port', portWords);
 registerValueCompleter('interface', interfaceNames);
 
 /**

@@ -9,7 +9,7 @@ import { parseOptionWords, requestedViews, OPTIONS, type ParsedLine } from './op
 import { parsePipeline, applyGrep, type Pipeline } from './line.js';
 import { findCommand, VIEW_COMMANDS } from './registry.js';
 import { UsageError, type Command } from './command.js';
-import type { Session } from './session.js';
+import type { Session } from '../views/session.js';
 
 export interface LineResult {
   /** Structured output (for the shell's selectable rows); undefined for errors. */

@@ -2,7 +2,7 @@
 // kernel object (a socket, a task, an skb). Each kind of reference has one opener.
 
 import type { Output, Ref } from '../report/model.js';
-import type { Session } from './session.js';
+import type { Session } from '../views/session.js';
 
 export interface DrillView {
   /** Breadcrumb text for this level: "127.0.0.1:9165", "pid 5827 sshd". */

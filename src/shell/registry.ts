@@ -2,6 +2,7 @@
 // show yet answers that it is not available yet: never an empty or made-up table.
 
 import type { Command } from './command.js';
+import type { Output } from '../report/model.js';
 import { infoCommand } from './commands/info.js';
 import { symCommand } from './commands/sym.js';
 import { structCommand } from './commands/struct.js';
@@ -14,14 +15,14 @@ import { sockCommand } from './commands/sock.js';
 import { netnsCommand } from './commands/netns.js';
 import { bindCommand } from './commands/bind.js';
 import { summaryCommand } from './commands/summary.js';
-import { skbuffheadCommand, decodeCommand, skbCommand } from './commands/skb.js';
+import { skbuffheadCommand, decodeCommand, skbCommand, skbView } from './commands/skb.js';
 import { modulesCommand } from './commands/modules.js';
 import { registerOpener } from './drill.js';
-import { socketDetailView } from './socket-view.js';
-import { showSockets } from './commands/sockets.js';
-import { FAMILIES } from './tables.js';
+import { socketView } from './commands/sock.js';
+import { showSockets, queryFromOptions } from './commands/sockets.js';
+import { DEFAULT_FAMILIES } from '../views/families.js';
 import { hex } from '../report/model.js';
-import { formatStruct } from '../kernel/format-struct.js';
+import { toJsonValue } from '../report/json.js';
 
 
 export const COMMANDS: Command[] = [
@@ -35,11 +36,16 @@ COMMANDS.push({
   name: 'everything',
   synopsis: 'everything',
   summary: 'run every view available: summary, all sockets, bind hash, namespaces, processes',
-  run: (s, inv) => ({
-    kind: 'group',
-    parts: ['summary', 'sockets', 'bind', 'netns', 'ps'].map((name) =>
-      findCommand(name)!.run(s, { ...inv, line: { ...inv.line, options: name === 'sockets' ? { ...inv.line.options, all: true } : inv.line.options } })),
-  }),
+  run: (s, inv) => {
+    const views: [string, () => Output][] = [
+      ['summary', () => summaryCommand.run(s, inv)],
+      ['sockets', () => showSockets(s, { ...queryFromOptions(inv.line.options), all: true }, inv.verbose)],
+      ['bind', () => bindCommand.run(s, inv)],
+      ['netns', () => netnsCommand.run(s, { ...inv, args: [] })],
+      ['ps', () => psCommand.run(s, inv)],
+    ];
+    return viewGroup(views);
+  },
 });
 
 /** Option-selected views → the command that shows them. */
@@ -48,22 +54,22 @@ export const VIEW_COMMANDS: Record<string, string> = {
   skbuffhead: 'skbuffhead', decode: 'decode',
 };
 
-registerOpener('sock', (s, ref) => socketDetailView(s, (ref as { address: bigint }).address));
+registerOpener('sock', (s, ref) => socketView(s, (ref as { address: bigint }).address));
 registerOpener('task', (s, ref) => {
   const t = taskByPid(s, (ref as { pid: number }).pid);
   return { title: `pid ${t.pid} ${t.comm}`, output: processView(s, t) };
 });
 registerOpener('netns', (s, ref) => {
   const inode = (ref as { inode: number }).inode;
-  return { title: `netns ${inode}`, output: showSockets(s, { families: FAMILIES, all: true, listening: false, retransOnly: false, netns: inode }, 0) };
+  return { title: `netns ${inode}`, output: showSockets(s, { families: DEFAULT_FAMILIES, all: true, listening: false, retransOnly: false, netns: inode }, 0) };
 });
 registerOpener('struct', (s, ref) => {
   const r = ref as { type: string; address: bigint };
-  return { title: `${r.type} ${hex(r.address)}`, output: { kind: 'text', lines: formatStruct(s.kernel, r.type, r.address) } };
+  return { title: `${r.type} ${hex(r.address)}`, output: { kind: 'text', lines: s.inspect.struct(r.type, r.address, 6) } };
 });
 registerOpener('skb', (s, ref) => {
   const a = (ref as { address: bigint }).address;
-  return { title: `skb ${hex(a)}`, output: skbCommand.run(s, { args: [hex(a)], line: { options: {}, positionals: [], verbose: 0 }, verbose: 0 }) };
+  return { title: `skb ${hex(a)}`, output: skbView(s, a) };
 });
 
 export function findCommand(word: string): Command | undefined {
@@ -73,4 +79,22 @@ export function findCommand(word: string): Command | undefined {
 /** Words the prompt offers for completion of the first word. */
 export function commandWords(): string[] {
   return COMMANDS.flatMap((c) => [c.name, ...(c.aliases ?? [])]).concat(['quit']);
+}
+
+/** Several views in one output: text one after another; JSON one object keyed by view name.
+ *  A view that cannot answer is marked in its place and the others still run. */
+export function viewGroup(views: [string, () => Output][]): Output {
+  const parts: Output[] = [];
+  const data: Record<string, unknown> = {};
+  for (const [name, run] of views) {
+    let out: Output;
+    try {
+      out = run();
+    } catch (e) {
+      out = { kind: 'text', lines: [`!! ${name}: ${(e as Error).message}`], data: { problem: (e as Error).message } };
+    }
+    parts.push(out);
+    data[name] = toJsonValue(out);
+  }
+  return { kind: 'group', parts, data };
 }

@@ -6,8 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { Session } from '../../src/shell/session.js';
-import { socketTable } from '../../src/shell/tables.js';
+import { Session } from '../../src/views/session.js';
 import { fixtureDir } from '../support/truth.js';
 import { fixtureSession } from '../support/fixtures.js';
 
@@ -25,7 +24,7 @@ describe('bullseye-5.10 with --system-map and --btf', () => {
   it('lists the same sockets as when opened from the dump alone', () => {
     const alone = fixtureSession('bullseye-5.10');
     for (const f of ['tcp', 'unix'] as const) {
-      expect(socketTable(s, f).rows.map((r) => r.sock).sort()).toEqual(socketTable(alone, f).rows.map((r) => r.sock).sort());
+      expect(s.tables.sockets(f).rows.map((r) => r.sock).sort()).toEqual(alone.tables.sockets(f).rows.map((r) => r.sock).sort());
     }
   });
 
@@ -42,7 +41,7 @@ describe('bullseye-5.10 with --system-map and --btf', () => {
     writeFileSync(tmp, linkTime.join('\n') + '\n');
     const m = Session.open(dump, { systemMap: tmp, btf: join(dir, 'vmlinux.btf') });
     expect(m.kernel.trySymbol('tcp_hashinfo')).toBe(s.kernel.trySymbol('tcp_hashinfo'));
-    expect(socketTable(m, 'tcp').rows.length).toBe(socketTable(s, 'tcp').rows.length);
+    expect(m.tables.sockets('tcp').rows.length).toBe(s.tables.sockets('tcp').rows.length);
   });
 
   it("refuses a System.map of another kernel, naming the file", () => {

@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { Session } from '../../src/shell/session.js';
+import { Session } from '../../src/views/session.js';
 import { tasks, commandLine } from '../../src/kernel/tasks.js';
 import { runLine } from '../../src/shell/dispatch.js';
 import { fixtureSession, fixtureTruth } from '../support/fixtures.js';

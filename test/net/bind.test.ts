@@ -2,22 +2,20 @@
 
 import { describe, expect, it } from 'vitest';
 import { presentFixtures, fixtureSession } from '../support/fixtures.js';
-import { bindTable } from '../../src/shell/commands/bind.js';
-import { socketTable } from '../../src/shell/tables.js';
 import { runLine } from '../../src/shell/dispatch.js';
 
 describe.each(presentFixtures())('bind hash of %s', (name) => {
   const s = fixtureSession(name);
 
   it('lists each bound TCP socket once, under its own port and netns', () => {
-    const { buckets, problems } = bindTable(s);
+    const { rows: buckets, problems } = s.tables.bind();
     expect(problems).toEqual([]);
     const bound = buckets.flatMap((b) => b.owners.map((r) => ({ b, r })));
     for (const { b, r } of bound) {
       expect(r.localPort).toBe(b.port);
       expect(r.netns).toBe(b.netns);
     }
-    const tcp = socketTable(s, 'tcp').rows.filter((r) => r.kind !== 'request');
+    const tcp = s.tables.sockets('tcp').rows.filter((r) => r.kind !== 'request');
     expect(bound.map((x) => x.r.sock).sort()).toEqual(tcp.map((r) => r.sock).sort());
   });
 

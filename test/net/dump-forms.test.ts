@@ -4,8 +4,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { Session } from '../../src/shell/session.js';
-import { socketTable } from '../../src/shell/tables.js';
+import { Session } from '../../src/views/session.js';
 import { dumpInfo } from '../../src/shell/commands/info.js';
 import { localText, remoteData } from '../../src/net/socket-row.js';
 import { fixtureDir, loadTruth } from '../support/truth.js';
@@ -34,11 +33,11 @@ describe.each(forms)('%s/%s', (dir, file, format) => {
 
   it('TCP and UNIX sockets equal the guest /proc/net views', () => {
     for (const ns of truth.netns) {
-      const tcp = socketTable(s, 'tcp').rows.filter((r) => r.netns === ns.inode)
+      const tcp = s.tables.sockets('tcp').rows.filter((r) => r.netns === ns.inode)
         .map((r) => `${localText(r)} ${remoteData(r)} ${r.state} ${r.inode} ${r.rxQueue} ${r.txQueue}`).sort();
       const want = [...ns.tcp, ...ns.tcp6].map((r) => `${r.local} ${r.remote} ${r.state} ${r.inode} ${r.rxQueue} ${r.txQueue}`).sort();
       expect(tcp).toEqual(want);
-      const unix = socketTable(s, 'unix').rows.filter((r) => r.netns === ns.inode).map((r) => `${r.inode} ${r.path ?? ''}`).sort();
+      const unix = s.tables.sockets('unix').rows.filter((r) => r.netns === ns.inode).map((r) => `${r.inode} ${r.path ?? ''}`).sort();
       expect(unix).toEqual(ns.unix.map((u) => `${u.inode} ${u.path}`).sort());
     }
   });

@@ -7,8 +7,7 @@ import { join } from 'node:path';
 import { openDump } from '../../src/dump/open.js';
 import { PageMissingError, type PhysicalDump } from '../../src/dump/types.js';
 import { openKernelFromDump } from '../../src/kernel/open.js';
-import { Session } from '../../src/shell/session.js';
-import { socketTable } from '../../src/shell/tables.js';
+import { Session } from '../../src/views/session.js';
 import { runLine } from '../../src/shell/dispatch.js';
 import { fixtureDir } from '../support/truth.js';
 import { fixtureSession } from '../support/fixtures.js';
@@ -44,14 +43,14 @@ function damaged(hide: Set<number>, patch: Map<number, (page: Buffer) => Buffer>
 
 describe('damaged dumps', () => {
   const good = fixtureSession('bookworm-6.1');
-  const goodTcp = socketTable(good, 'tcp').rows;
+  const goodTcp = good.tables.sockets('tcp').rows;
   // an established socket in the middle of some ehash chain (not the first of its bucket)
   const victim = goodTcp.find((r) => r.state === 'ESTABLISHED' && r.kind === 'sock' && r.localPort === 8080)!;
   const pfn = Math.floor(good.kernel.mem.phys(victim.sock) / 4096);
 
   it('a socket whose page is missing is a marked gap; the other sockets are listed', () => {
     const s = new Session(openKernelFromDump(damaged(new Set([pfn]))), PATH, 0);
-    const t = socketTable(s, 'tcp');
+    const t = s.tables.sockets('tcp');
     expect(t.problems.length).toBeGreaterThan(0);
     expect(t.problems[0].where).toMatch(/tcp (ehash|lhash2)/);
     expect(t.problems[0].detail).toMatch(/not in the dump/);
@@ -71,7 +70,7 @@ describe('damaged dumps', () => {
     const phys = k.mem.phys(link);
     const patch = new Map([[Math.floor(phys / 4096), (p: Buffer) => (p.writeBigUInt64LE(link, phys % 4096), p)]]);
     const s = new Session(openKernelFromDump(damaged(new Set(), patch)), PATH, 0);
-    const t = socketTable(s, 'tcp');
+    const t = s.tables.sockets('tcp');
     expect(t.problems.map((p) => p.kind)).toContain('cycle');
     expect(t.rows.filter((r) => r.sock === victim.sock)).toHaveLength(1);
     expect(t.rows.length).toBeGreaterThanOrEqual(goodTcp.length - 10);
@@ -83,7 +82,7 @@ describe('damaged dumps', () => {
     const phys = k.mem.phys(link);
     const patch = new Map([[Math.floor(phys / 4096), (p: Buffer) => (p.writeBigUInt64LE(0x1234567800n, phys % 4096), p)]]);
     const s = new Session(openKernelFromDump(damaged(new Set(), patch)), PATH, 0);
-    const t = socketTable(s, 'tcp');
+    const t = s.tables.sockets('tcp');
     expect(t.problems.map((p) => p.kind)).toContain('bad-pointer');
     expect(t.rows.some((r) => r.sock === victim.sock)).toBe(true);
   });

@@ -4,7 +4,6 @@
 
 import { describe, expect, it } from 'vitest';
 import { presentFixtures, fixtureSession, fixtureTruth } from '../support/fixtures.js';
-import { socketTable } from '../../src/shell/tables.js';
 import { acceptQueue, synQueue, socketQueues } from '../../src/net/queues.js';
 import { listenInfo } from '../../src/net/sock-info.js';
 import { runLine } from '../../src/shell/dispatch.js';
@@ -15,7 +14,7 @@ describe.each(presentFixtures())('queues of %s', (name) => {
   const k = s.kernel;
   const truth = fixtureTruth(name);
   const init = initNetns(truth);
-  const tcp = socketTable(s, 'tcp').rows;
+  const tcp = s.tables.sockets('tcp').rows;
 
   it('every listener: accept queue length = /proc rx_queue; SYN queue = its SYN_RECV rows', () => {
     let withSyn = 0;
@@ -87,7 +86,7 @@ describe('--skbuffhead, skb and --decode on bookworm-6.1', () => {
   const init = initNetns(truth);
   // an accepted-and-unread IPv4 connection: its receive queue holds the peer's request
   const t = allTcp(init).find((r) => r.state === 'ESTABLISHED' && r.rxQueue > 0 && r.family === 'inet' && r.localAddr === '127.0.0.1')!;
-  const row = socketTable(s, 'tcp').rows.find((r) => r.localPort === t.localPort && r.remotePort === t.remotePort)!;
+  const row = s.tables.sockets('tcp').rows.find((r) => r.localPort === t.localPort && r.remotePort === t.remotePort)!;
   const head = row.sock + k.off('struct sock', 'sk_receive_queue');
 
   it('lists the receive queue of that socket and decodes the TCP header of its data', () => {

@@ -2,7 +2,6 @@
 
 import { describe, expect, it } from 'vitest';
 import { presentFixtures, fixtureSession, fixtureTruth } from '../support/fixtures.js';
-import { socketTable, owners } from '../../src/shell/tables.js';
 import { runLine } from '../../src/shell/dispatch.js';
 import { localText, remoteData, type SocketRow } from '../../src/net/socket-row.js';
 import type { ProcNetInetRow } from '../support/truth.js';
@@ -26,7 +25,7 @@ describe.each(fixtures)('sockets of %s', (name) => {
 
   it('finds the second network namespace', () => {
     expect(truth.netns.length).toBeGreaterThanOrEqual(2);
-    const inodes = new Set(socketTable(s, 'tcp').rows.map((r) => r.netns));
+    const inodes = new Set(s.tables.sockets('tcp').rows.map((r) => r.netns));
     for (const ns of truth.netns) expect(inodes.has(ns.inode)).toBe(true);
   });
 
@@ -36,8 +35,8 @@ describe.each(fixtures)('sockets of %s', (name) => {
     ['raw', ['raw', 'raw6', 'icmp', 'icmp6']],
   ] as const) {
     it(`${family} rows equal /proc/net/${protos.join(',')} in every netns`, () => {
-      const rows = socketTable(s, family).rows;
-      expect(socketTable(s, family).problems).toEqual([]);
+      const rows = s.tables.sockets(family).rows;
+      expect(s.tables.sockets(family).problems).toEqual([]);
       for (const ns of truth.netns) {
         const expected = protos.flatMap((p) => theirs(ns[p], p)).sort();
         expect(ours(rows, [...protos], ns.inode)).toEqual(expected);
@@ -46,7 +45,7 @@ describe.each(fixtures)('sockets of %s', (name) => {
   }
 
   it('TCP covers LISTEN with a waiting accept queue, TIME_WAIT, SYN_RECV and unread data', () => {
-    const rows = socketTable(s, 'tcp').rows;
+    const rows = s.tables.sockets('tcp').rows;
     expect(rows.some((r) => r.state === 'LISTEN' && r.rxQueue > 0)).toBe(true);
     expect(rows.some((r) => r.state === 'TIME_WAIT' && r.kind === 'timewait')).toBe(true);
     expect(rows.some((r) => r.state === 'SYN_RECV' && r.kind === 'request')).toBe(true);
@@ -54,7 +53,7 @@ describe.each(fixtures)('sockets of %s', (name) => {
   });
 
   it('UNIX rows equal /proc/net/unix (inode, path, state, type)', () => {
-    const rows = socketTable(s, 'unix').rows;
+    const rows = s.tables.sockets('unix').rows;
     for (const ns of truth.netns) {
       const mine = rows.filter((r) => r.netns === ns.inode).map((r) => `${r.inode} ${r.path ?? ''} ${r.state} ${r.type}`).sort();
       const want = ns.unix.map((u) => `${u.inode} ${u.path} ${u.state} ${u.type}`).sort();
@@ -64,7 +63,7 @@ describe.each(fixtures)('sockets of %s', (name) => {
   });
 
   it('packet rows equal /proc/net/packet (type, proto, iface, inode)', () => {
-    const rows = socketTable(s, 'packet').rows;
+    const rows = s.tables.sockets('packet').rows;
     for (const ns of truth.netns) {
       const mine = rows.filter((r) => r.netns === ns.inode).map((r) => `${r.type} ${r.extra?.protocol} ${r.extra?.ifindex} ${r.inode}`).sort();
       const want = ns.packet.map((p) => `${p.type === 2 ? 'DGRAM' : p.type === 3 ? 'RAW' : p.type} ${p.proto} ${p.iface} ${p.inode}`).sort();
@@ -73,10 +72,10 @@ describe.each(fixtures)('sockets of %s', (name) => {
   });
 
   it('owners equal the /proc/PID/fd socket links', () => {
-    const idx = owners(s);
+    const idx = s.tables.owners();
     const byInode = new Map<number, string[]>();
     for (const f of ['tcp', 'udp', 'raw', 'unix', 'packet'] as const) {
-      for (const r of socketTable(s, f).rows) {
+      for (const r of s.tables.sockets(f).rows) {
         if (!r.inode) continue;
         byInode.set(r.inode, (idx.bySock.get(r.sock) ?? []).map((o) => `${o.pid}:${o.fd}`).sort());
       }
@@ -134,8 +133,8 @@ describe.each(fixtures)('netlink sockets of %s', (name) => {
   const s = fixtureSession(name);
   const truth = fixtureTruth(name);
   it('equal /proc/net/netlink in every netns (protocol, portid, groups, inode)', () => {
-    const rows = socketTable(s, 'netlink').rows;
-    expect(socketTable(s, 'netlink').problems).toEqual([]);
+    const rows = s.tables.sockets('netlink').rows;
+    expect(s.tables.sockets('netlink').problems).toEqual([]);
     for (const ns of truth.netns) {
       const mine = rows.filter((r) => r.netns === ns.inode)
         .map((r) => `${r.extra?.protocol} ${r.extra?.portid} ${(Number(r.extra?.groups) >>> 0).toString(16).padStart(8, '0')} ${r.inode}`).sort();
@@ -143,7 +142,7 @@ describe.each(fixtures)('netlink sockets of %s', (name) => {
       expect(mine).toEqual(want);
     }
     // the one held by a process shows its owner
-    const held = rows.filter((r) => owners(s).bySock.has(r.sock));
+    const held = rows.filter((r) => s.tables.owners().bySock.has(r.sock));
     expect(held.length).toBeGreaterThan(0);
   });
 });

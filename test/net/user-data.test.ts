@@ -4,7 +4,6 @@
 
 import { describe, expect, it } from 'vitest';
 import { fixtureSession, fixtureTruth } from '../support/fixtures.js';
-import { socketTable, owners } from '../../src/shell/tables.js';
 import { userData } from '../../src/net/sock-info.js';
 import { runLine } from '../../src/shell/dispatch.js';
 import { localText, remoteData } from '../../src/net/socket-row.js';
@@ -17,18 +16,18 @@ describe('kernel-owned sockets on bookworm-6.1-vxlan', () => {
 
   it('lists UDP exactly as /proc/net/udp, with the kernel sockets unowned', () => {
     expect(kernelUdp.length).toBe(2);
-    const rows = socketTable(s, 'udp').rows.filter((r) => r.proto === 'udp');
+    const rows = s.tables.sockets('udp').rows.filter((r) => r.proto === 'udp');
     const init = truth.netns.flatMap((ns) => ns.udp.map((t) => `${ns.inode} ${t.local} ${t.remote} ${t.inode}`)).sort();
     expect(rows.map((r) => `${r.netns} ${localText(r)} ${remoteData(r)} ${r.inode}`).sort()).toEqual(init);
     for (const t of kernelUdp) {
       const r = rows.find((x) => x.inode === t.inode)!;
-      expect(owners(s).bySock.get(r.sock)).toBeUndefined();
+      expect(s.tables.owners().bySock.get(r.sock)).toBeUndefined();
     }
   });
 
   it("decodes their sk_user_data as the tunnel's socket struct, via encap_rcv in the module", () => {
     const types = kernelUdp.map((t) => {
-      const r = socketTable(s, 'udp').rows.find((x) => x.inode === t.inode)!;
+      const r = s.tables.sockets('udp').rows.find((x) => x.inode === t.inode)!;
       const ud = userData(s.kernel, r.sock)!;
       expect(ud.address).toBeGreaterThan(0xffff800000000000n);
       expect(ud.encapRcv).toMatch(/ \[(vxlan|geneve)\]$/);
@@ -51,7 +50,7 @@ describe('module types (split BTF from the dump) on bookworm-6.1-vxlan', () => {
 
   it("reads the tunnel's struct from the vxlan/geneve module's BTF and it points back at the socket", () => {
     for (const t of vx) {
-      const r = socketTable(s, 'udp').rows.find((x) => x.inode === t.inode)!;
+      const r = s.tables.sockets('udp').rows.find((x) => x.inode === t.inode)!;
       const ud = userData(k, r.sock)!;
       const ref = k.typeRef(ud.type!)!;
       expect(ref.module).toMatch(/^(vxlan|geneve)$/);

@@ -69,7 +69,7 @@ describe('App on dumps/bookworm-6.1', () => {
     }
     expect(lastFrame()).toMatch(/^xportshow>\s*$/m);
 
-    expect(session.isCached('sockets:tcp')).toBe(true);
+    expect(session.tables.hasSockets('tcp')).toBe(true);
     stdin.write('-at\r'); // answered from the session's cache
     await settle(lastFrame);
     expect(lastFrame()).toContain(`↓ to browse ${count} rows`);

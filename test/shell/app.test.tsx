@@ -7,7 +7,7 @@ import { App } from '../../src/shell/app.js';
 import { runLine, type LineResult } from '../../src/shell/dispatch.js';
 import { registerOpener } from '../../src/shell/drill.js';
 import type { Output, TableOutput } from '../../src/report/model.js';
-import type { Session } from '../../src/shell/session.js';
+import type { Session } from '../../src/views/session.js';
 import { settle, tick } from '../support/ink.js';
 
 // `help` and unknown commands never read the dump, so a stand-in Session runs them through

@@ -9,8 +9,8 @@ import {
   registerValueCompleter,
   wordStart,
 } from '../../src/shell/complete.js';
-import type { Session } from '../../src/shell/session.js';
-import { TCP_STATE_NAMES as TCP_STATES } from '../../src/net/sock.js';
+import type { Session } from '../../src/views/session.js';
+import { TCP_STATE_NAMES as TCP_STATES } from '../../src/net/constants.js';
 import { COMMANDS } from '../../src/shell/registry.js';
 
 // Completion of command words and options never reads the dump.

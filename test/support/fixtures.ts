@@ -2,7 +2,7 @@
 
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { Session } from '../../src/shell/session.js';
+import { Session } from '../../src/views/session.js';
 import { fixtureDir, FIXTURE_NAMES, loadTruth, type Truth } from './truth.js';
 
 export { FIXTURE_NAMES };

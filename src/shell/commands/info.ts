@@ -1,64 +1,13 @@
 // `info`: what this dump is and where its symbols and types came from.
 
-import { text } from '../../report/model.js';
-import { utsname, onlineCpus } from '../../kernel/uts.js';
-import { kernelClock } from '../../kernel/time.js';
-import { osRelease, buildId } from '../../debuginfo/vmcoreinfo.js';
+import type { Session } from '../../views/session.js';
+import type { DumpInfo } from '../../views/inspect.js';
 import type { Command } from '../command.js';
-import type { Session } from '../session.js';
 
-export interface DumpInfo {
-  path: string;
-  format: string;
-  description: string;
-  release: string;
-  version: string;
-  machine: string;
-  nodename: string;
-  cpus: number;
-  pageSize: number;
-  pagesPresent: number;
-  pagesExcluded: number;
-  incomplete: boolean;
-  kaslrOffset: string;
-  buildId: string | undefined;
-  symbols: string;
-  types: string;
-  hz: number;
-  uptimeSec: number;
-  crashTime: string | undefined;
-  openMs: number;
-}
+export type { DumpInfo };
 
 export function dumpInfo(s: Session): DumpInfo {
-  return s.cached('info', () => {
-    const k = s.kernel;
-    const uts = utsname(k);
-    const pages = k.dump.pageCounts();
-    const clock = kernelClock(k);
-    return {
-      path: s.path,
-      format: k.dump.format,
-      description: k.dump.description,
-      release: uts.release || osRelease(k.info) || '?',
-      version: uts.version,
-      machine: uts.machine,
-      nodename: uts.nodename,
-      cpus: onlineCpus(k),
-      pageSize: k.dump.pageSize,
-      pagesPresent: pages.present,
-      pagesExcluded: pages.excluded,
-      incomplete: k.dump.incomplete,
-      kaslrOffset: '0x' + k.kaslrOffset.toString(16),
-      buildId: buildId(k.info),
-      symbols: k.sources.symbols,
-      types: k.sources.types,
-      hz: clock.hz,
-      uptimeSec: Math.round(clock.uptimeSec * 100) / 100,
-      crashTime: clock.wallTime?.toISOString(),
-      openMs: Math.round(s.openMs),
-    };
-  });
+  return s.inspect.info();
 }
 
 /** The one-line banner the shell shows after opening. */

@@ -1,8 +1,6 @@
 // `modules`: loaded kernel modules as lsmod would list them, with where they sit in memory
 // (what a pointer into a module's code or data means).
 
-import { loadedModules } from '../../kernel/modules.js';
-import type { WalkProblem } from '../../kernel/walk.js';
 import { hex, problemLines } from '../../report/model.js';
 import type { Command } from '../command.js';
 
@@ -13,8 +11,7 @@ export const modulesCommand: Command = {
   summary: 'loaded kernel modules: name, state, base address, size, symbol count',
   examples: ['modules', 'modules | grep vxlan'],
   run(s) {
-    const problems: WalkProblem[] = [];
-    const mods = s.cached('modules', () => loadedModules(s.kernel, { onProblem: (p) => problems.push(p) }));
+    const { rows: mods, problems } = s.inspect.modules();
     const total = (m: (typeof mods)[number]) => m.ranges.reduce((a, r) => a + r.size, 0);
     return {
       kind: 'table',

@@ -1,6 +1,6 @@
 // `netns [INODE]`: the network namespaces, with socket counts; with INODE, its sockets.
 
-import { namespaces, socketTable, FAMILIES, devices } from '../tables.js';
+import { DEFAULT_FAMILIES as FAMILIES } from '../../views/families.js';
 import { hex } from '../../report/model.js';
 import { UsageError, type Command } from '../command.js';
 import { showSockets, queryFromOptions } from './sockets.js';
@@ -10,16 +10,16 @@ export const netnsCommand: Command = {
   synopsis: 'netns [INODE]',
   summary: 'network namespaces (inode, struct net, devices, sockets); with INODE its sockets',
   examples: ['netns', 'netns 4026531840'],
-  complete: (s, i) => (i === 0 ? namespaces(s).map((n) => String(n.inode)) : []),
+  complete: (s, i) => (i === 0 ? s.tables.namespaces().rows.map((n) => String(n.inode)) : []),
   run(s, inv) {
-    const nets = namespaces(s);
+    const nets = s.tables.namespaces().rows;
     const w = inv.args[0];
     if (w) {
       const ino = Number(w);
       if (!nets.some((n) => n.inode === ino)) throw new UsageError(`no network namespace with inode ${w} (try: netns)`);
       return showSockets(s, { ...queryFromOptions(inv.line.options), all: true, netns: ino }, inv.verbose);
     }
-    const devs = devices(s);
+    const devs = s.tables.devices().rows;
     return {
       kind: 'table',
       columns: [
@@ -30,7 +30,7 @@ export const netnsCommand: Command = {
         ...FAMILIES.map((f) => ({ key: f, title: f.toUpperCase(), align: 'right' as const })),
       ],
       rows: nets.map((n) => {
-        const counts = Object.fromEntries(FAMILIES.map((f) => [f, socketTable(s, f).rows.filter((r) => r.netns === n.inode).length]));
+        const counts = Object.fromEntries(FAMILIES.map((f) => [f, s.tables.sockets(f).rows.filter((r) => r.netns === n.inode).length]));
         const dn = devs.filter((d) => d.netns === n.inode).map((d) => d.name);
         return {
           cells: { inode: String(n.inode), net: hex(n.address), init: n.isInit ? 'init_net' : '', devs: dn.join(','),

@@ -3,7 +3,8 @@
 
 import { skbQueue } from '../../net/queues.js';
 import { skbInfo, decodeHeaders } from '../../net/skb.js';
-import { hex, problemLines } from '../../report/model.js';
+import { hex, problemLines, type Output } from '../../report/model.js';
+import type { Session } from '../../views/session.js';
 import { parseAddress, type Command } from '../command.js';
 
 export const skbuffheadCommand: Command = {
@@ -48,10 +49,12 @@ export const skbCommand: Command = {
   synopsis: 'skb ADDR',
   summary: 'one sk_buff: lengths and the headers it carries',
   examples: ['skb 0xffff8d6b02b96ee8'],
-  run(s, inv) {
-    const a = parseAddress(s, inv.args[0], 'sk_buff address');
-    const i = skbInfo(s.kernel, a);
-    const lines = [`<struct sk_buff ${hex(a)}>`, `len=${i.len} data_len=${i.dataLen} truesize=${i.truesize} protocol=0x${i.protocol.toString(16).padStart(4, '0')}`, ...i.headers];
-    return { kind: 'text', lines, data: { skb: hex(a), ...i } };
-  },
+  run: (s, inv) => skbView(s, parseAddress(s, inv.args[0], 'sk_buff address')),
 };
+
+/** One skb: lengths and the headers it carries (the command and the shell's drill-down). */
+export function skbView(s: Session, a: bigint): Output {
+  const i = skbInfo(s.kernel, a);
+  const lines = [`<struct sk_buff ${hex(a)}>`, `len=${i.len} data_len=${i.dataLen} truesize=${i.truesize} protocol=0x${i.protocol.toString(16).padStart(4, '0')}`, ...i.headers];
+  return { kind: 'text', lines, data: { skb: hex(a), ...i } };
+}

@@ -1,9 +1,18 @@
 // `sock ADDR|INODE`: everything about one socket (the drill-down view, as text). An inode is
 // what lsof, ss -e and /proc/PID/fd ("socket:[10735]") show, so it is accepted too.
 
-import { parseAddress, UsageError, type Command } from '../command.js';
-import { socketDetailView } from '../socket-view.js';
-import { ALL_FAMILIES, socketTable } from '../tables.js';
+import { UsageError, type Command } from '../command.js';
+import type { Session } from '../../views/session.js';
+import { socketDetail } from '../../views/socket-detail.js';
+import { socketDetailOutput } from '../../report/socket-detail.js';
+import type { DrillView } from '../drill.js';
+
+/** The drill-down view of the socket at `sock`. */
+export function socketView(s: Session, sock: bigint): DrillView {
+  const r = s.tables.findSocket(sock);
+  if (!r) throw new Error(`0x${sock.toString(16)} is not a socket in any table of this dump`);
+  return socketDetailOutput(socketDetail(s, r, true), (x) => s.tables.ownersOf(x.sock));
+}
 
 export const sockCommand: Command = {
   name: 'sock',
@@ -15,13 +24,10 @@ export const sockCommand: Command = {
     const w = inv.args[0];
     const inode = w === undefined ? undefined : /^(?:socket:\[)?(\d{1,10})\]?$/.exec(w)?.[1];
     if (inode !== undefined) {
-      const n = Number(inode);
-      for (const f of ALL_FAMILIES) {
-        const r = socketTable(s, f).rows.find((x) => x.inode === n);
-        if (r) return socketDetailView(s, r.sock).output;
-      }
-      throw new UsageError(`no socket with inode ${n} in this dump`);
+      const r = s.tables.findSocketByInode(Number(inode));
+      if (!r) throw new UsageError(`no socket with inode ${inode} in this dump`);
+      return socketView(s, r.sock).output;
     }
-    return socketDetailView(s, parseAddress(s, w, 'socket address')).output;
+    return socketView(s, s.inspect.address(w, 'socket address')).output;
   },
 };

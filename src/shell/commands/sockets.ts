@@ -1,36 +1,23 @@
 // The socket views: `-a -t -u -w -x --packet -l --port --tcpstate --retransonly --netns`,
 // with -v/-vv blocks, and the words `tcp`, `udp`, `raw`, `unix`, `packet`, `listen`.
 
-import type { Session } from '../session.js';
-import type { SocketRow } from '../../net/socket-row.js';
-import { TCP_STATE_NAMES } from '../../net/sock.js';
-import { socketTable, owners, namespaces, ifName, devices, FAMILIES, type Family } from '../tables.js';
-import { inetTable, unixTable, packetTable, netlinkTable, type RowContext } from '../../report/sockets.js';
-import { verboseBlock } from '../socket-view.js';
+import type { Session } from '../../views/session.js';
+import { TCP_STATE_NAMES, selectSockets, withOwners, socketPorts, type SocketQuery } from '../../views/sockets.js';
+import { SOCKET_FAMILIES, DEFAULT_FAMILIES, socketFamily, type Family, type Layout } from '../../views/families.js';
+import { socketSpec } from '../../views/socket-columns.js';
+import { socketDetail } from '../../views/socket-detail.js';
+import { tableOutput } from '../../report/table.js';
+import { verboseBlock } from '../../report/socket-detail.js';
 import { problemLines, type Output } from '../../report/model.js';
 import { UsageError, type Command, type Invocation } from '../command.js';
 import type { ParsedOptions } from '../options.js';
 
-export interface SocketQuery {
-  families: Family[];
-  all: boolean;
-  listening: boolean;
-  port?: number;
-  tcpState?: string;
-  retransOnly: boolean;
-  netns?: number;
-}
+export type { SocketQuery };
 
 export function queryFromOptions(o: ParsedOptions): SocketQuery {
   // In the seed --interface limits the interface view (-i), which this version does not have.
   if (o.interface !== undefined) throw new UsageError('--interface limits the interface view (-i), which is not available yet');
-  const fam: Family[] = [];
-  if (o.tcp) fam.push('tcp');
-  if (o.udp) fam.push('udp');
-  if (o.raw) fam.push('raw');
-  if (o.unix) fam.push('unix');
-  if (o.packet) fam.push('packet');
-  if (o.netlink) fam.push('netlink');
+  const fam = SOCKET_FAMILIES.filter((f) => o[f.option]).map((f) => f.name);
   let port: number | undefined;
   if (o.port !== undefined) {
     port = Number(o.port);
@@ -47,7 +34,7 @@ export function queryFromOptions(o: ParsedOptions): SocketQuery {
     if (!Number.isInteger(netns)) throw new UsageError(`--netns: '${o.netns}' is not a netns inode (or 'all')`);
   }
   return {
-    families: fam.length ? fam : FAMILIES,
+    families: fam.length ? fam : DEFAULT_FAMILIES,
     all: o.all === true || port !== undefined || tcpState !== undefined || o.retransonly === true,
     listening: o.listening === true,
     port,
@@ -57,60 +44,31 @@ export function queryFromOptions(o: ParsedOptions): SocketQuery {
   };
 }
 
-/** netstat's notion of "listening": LISTEN for streams, unconnected for datagrams. */
-function isListening(r: SocketRow): boolean {
-  if (r.proto === 'unix') return r.state === 'LISTEN' || (r.type === 'DGRAM' && r.state === 'UNCONNECTED' && !!r.path);
-  if (r.proto.startsWith('tcp')) return r.state === 'LISTEN';
-  return r.stateNum === 7; // TCP_CLOSE: an unconnected UDP/RAW socket
-}
-
-export function selectSockets(s: Session, q: SocketQuery, f: Family): SocketRow[] {
-  let rows = socketTable(s, f).rows;
-  if (q.netns !== undefined) rows = rows.filter((r) => r.netns === q.netns);
-  // packet and netlink sockets are neither listening nor connected: -a/-l do not filter them
-  if (f === 'packet' || f === 'netlink') {
-    // shown as they are
-  } else if (q.listening) rows = rows.filter(isListening);
-  else if (!q.all) rows = rows.filter((r) => !isListening(r));
-  if (q.port !== undefined) rows = rows.filter((r) => (f === 'tcp' || f === 'udp') && (r.localPort === q.port || r.remotePort === q.port));
-  if (q.tcpState) rows = rows.filter((r) => f === 'tcp' && (r.state === q.tcpState || (q.tcpState === 'NEW_SYN_RECV' && r.kind === 'request')));
-  if (q.retransOnly) {
-    const k = s.kernel;
-    const rf = k.tryField('struct inet_connection_sock', 'icsk_retransmits');
-    rows = rows.filter((r) => f === 'tcp' && r.kind === 'sock' && rf !== undefined && k.num(r.sock, rf) > 0);
-  }
-  return rows;
-}
-
-export function rowContext(s: Session): RowContext {
-  const idx = owners(s);
-  return {
-    // looked up once per row and kept on it: a Map keyed by bigint is slow to ask 20,000 times
-    owners: (r) => (r.owners ??= idx.bySock.get(r.sock) ?? []),
-    ifName: (ns, i) => ifName(s, ns, i),
-    showNetns: namespaces(s).length > 1,
-  };
-}
-
 export function showSockets(s: Session, q: SocketQuery, verbose: number): Output {
-  const ctx = rowContext(s);
-  const parts: Output[] = [];
-  const inet: SocketRow[] = [];
-  const problems: string[] = [];
-  const note = (f: Family) =>
-    problems.push(...problemLines(socketTable(s, f).problems));
-  for (const f of q.families) note(f);
+  const t = s.tables;
+  const problems = q.families.flatMap((f) => problemLines(t.sockets(f).problems));
+  const select = (f: Family) => selectSockets(s.kernel, t, q, f);
   if (verbose > 0) {
-    const blocks = q.families.flatMap((f) => selectSockets(s, q, f)).map((r) => ({ ...verboseBlock(s, r, verbose), ref: { kind: 'sock' as const, address: r.sock } }));
+    const blocks = q.families.flatMap(select).map((r) => ({ ...verboseBlock(socketDetail(s, r, verbose >= 2), verbose), ref: { kind: 'sock' as const, address: r.sock } }));
     return { kind: 'blocks', blocks, notes: problems };
   }
-  for (const f of q.families) if (f === 'tcp' || f === 'udp' || f === 'raw') inet.push(...selectSockets(s, q, f));
-  if (q.families.some((f) => f === 'tcp' || f === 'udp' || f === 'raw')) parts.push(inetTable(inet, ctx));
-  if (q.families.includes('unix')) parts.push(unixTable(selectSockets(s, q, 'unix'), ctx));
-  if (q.families.includes('packet')) parts.push(packetTable(selectSockets(s, q, 'packet'), ctx));
-  if (q.families.includes('netlink')) parts.push(netlinkTable(selectSockets(s, q, 'netlink'), ctx));
-  if (problems.length) parts.push({ kind: 'text', lines: problems });
-  return parts.length === 1 ? parts[0] : { kind: 'group', parts };
+  const hide = t.namespaces().rows.length > 1 ? [] : ['netns'];
+  const ifName = (ns: number, i: number) => t.ifName(ns, i);
+  const parts: Output[] = [];
+  // one table per layout, in the registry's order (tcp, udp and raw share netstat's inet table)
+  const layouts = [...new Set(q.families.map((f) => socketFamily(f).layout))];
+  for (const layout of layouts as Layout[]) {
+    const rows = q.families.filter((f) => socketFamily(f).layout === layout).flatMap(select);
+    parts.push(tableOutput(socketSpec(layout, ifName), withOwners(t, rows), { hide }));
+  }
+  if (problems.length) parts.push({ kind: 'text', lines: problems, data: { problems } });
+  // JSON: one flat array of socket rows, each with its proto (the README's contract)
+  return parts.length === 1 ? parts[0] : { kind: 'group', parts, data: flatRows(parts) };
+}
+
+function flatRows(parts: Output[]): unknown[] {
+  return parts.flatMap((p) =>
+    p.kind === 'table' ? p.rows.map((r) => r.data) : p.kind === 'text' ? p.lines.map((l) => ({ problem: l })) : []);
 }
 
 export const socketsCommand: Command = {
@@ -126,21 +84,18 @@ export const socketsCommand: Command = {
 };
 
 /** `tcp`, `udp`, … : all sockets of one family (the same as -at, -au, ...). */
-function familyWord(name: Family, aliases: string[] = []): Command {
+function familyWord(name: Family): Command {
   return {
     name,
-    aliases,
     synopsis: `${name} [-l] [--port N] [-v[v]]`,
-    summary: `all ${name.toUpperCase()} sockets (same as -a --${name === 'packet' ? 'packet' : name})`,
+    summary: `all ${name.toUpperCase()} sockets (same as -a --${socketFamily(name).option})`,
     examples: [name, `${name} -v`],
     run: (s, inv: Invocation) =>
       showSockets(s, { ...queryFromOptions(inv.line.options), families: [name], all: !inv.line.options.listening }, inv.verbose),
   };
 }
 
-export const familyCommands: Command[] = [
-  familyWord('tcp'), familyWord('udp'), familyWord('raw'), familyWord('unix'), familyWord('packet'), familyWord('netlink'),
-];
+export const familyCommands: Command[] = SOCKET_FAMILIES.map((f) => familyWord(f.name));
 
 export const listenCommand: Command = {
   name: 'listen',
@@ -151,12 +106,10 @@ export const listenCommand: Command = {
 };
 
 /** Completion helpers other modules plug in. */
-export function socketPorts(s: Session): string[] {
-  const ports = new Set<number>();
-  for (const f of ['tcp', 'udp'] as Family[]) for (const r of socketTable(s, f).rows) ports.add(r.localPort);
-  return [...ports].sort((a, b) => a - b).map(String);
+export function portWords(s: Session): string[] {
+  return socketPorts(s.tables).map(String);
 }
 
 export function interfaceNames(s: Session): string[] {
-  return [...new Set(devices(s).map((d) => d.name))];
+  return [...new Set(s.tables.devices().rows.map((d) => d.name))];
 }

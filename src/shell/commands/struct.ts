@@ -1,20 +1,18 @@
 // `struct TYPE ADDR`: a kernel object printed member by member from memory (crash's `struct`).
 
-import { formatStruct } from '../../kernel/format-struct.js';
-import { parseAddress, UsageError, type Command } from '../command.js';
-import { BtfKind } from '../../debuginfo/btf.js';
+import { UsageError, type Command } from '../command.js';
 
 export const structCommand: Command = {
   name: 'struct',
   synopsis: 'struct TYPE ADDR',
   summary: 'print a struct from memory with its member values (TYPE: "sock" or "struct sock")',
   examples: ['struct sock ffff888004a1c000', 'struct new_utsname init_uts_ns+4', 'struct net init_net'],
-  complete: (s, i) => (i === 0 ? s.kernel.btf.allNames([BtfKind.Struct, BtfKind.Union]) : []),
+  complete: (s, i) => (i === 0 ? s.inspect.structNames() : []),
   run(s, inv) {
     const [name, where] = inv.args;
     if (!name || !where) throw new UsageError('usage: struct TYPE ADDR');
-    const spec = /^(struct|union|enum) /.test(name) || s.kernel.typeRef('struct ' + name) === undefined ? name : 'struct ' + name;
-    const addr = parseAddress(s, where);
-    return { kind: 'text', lines: formatStruct(s.kernel, spec, addr, { depth: inv.verbose ? 12 : 6 }) };
+    const spec = s.inspect.typeSpec(name);
+    const addr = s.inspect.address(where);
+    return { kind: 'text', lines: s.inspect.struct(spec, addr, inv.verbose ? 12 : 6) };
   },
 };

@@ -1,7 +1,5 @@
 // `--summary`: socket counts per state and WARNING lines for unusual situations.
 
-import { summarize } from '../../net/summary.js';
-import { socketTable } from '../tables.js';
 import { hex } from '../../report/model.js';
 import type { Command } from '../command.js';
 
@@ -11,15 +9,7 @@ export const summaryCommand: Command = {
   summary: 'counts per state (TCP, UDP, UNIX, RAW) and warnings: full listen queues, closed windows, retransmits, ...',
   examples: ['summary', '--summary --json'],
   run(s) {
-    const sum = s.cached('summary', () =>
-      summarize(s.kernel, {
-        tcp: socketTable(s, 'tcp').rows,
-        udp: socketTable(s, 'udp').rows,
-        raw: socketTable(s, 'raw').rows,
-        unix: socketTable(s, 'unix').rows,
-        packet: socketTable(s, 'packet').rows,
-      }),
-    );
+    const sum = s.tables.summary();
     const states = (o: Record<string, number>) => Object.entries(o).sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k.padEnd(14)} ${n}`);
     const lines = [
       'TCP Connection Info',
@@ -44,7 +34,9 @@ export const summaryCommand: Command = {
       '',
       `Packet sockets: ${sum.packet}`,
     ];
-    const data = { ...sum, checks: sum.checks.map((c) => ({ ...c, socks: c.socks.map((x) => hex(x)) })) };
+    const problems = (['tcp', 'udp', 'raw', 'unix', 'packet'] as const).flatMap((f) => s.tables.sockets(f).problems)
+      .map((p) => ({ where: p.where, kind: p.kind, detail: p.detail, address: hex(p.address) }));
+    const data = { netns: 'all', problems, ...sum, checks: sum.checks.map((c) => ({ ...c, socks: c.socks.map((x) => hex(x)) })) };
     return { kind: 'text', lines, data };
   },
 };

@@ -1,53 +1,23 @@
 // Processes and the sockets they hold: `ps`, `pid N` / --pid, `program NAME` / --program,
 // as the seed prints them ("-----PID=1 COMM=init", then fd/file/socket rows).
 
-import type { Session } from '../session.js';
-import { owners, findSocket } from '../tables.js';
-import { socketLine, socketJson } from '../../report/sockets.js';
+import type { Session } from '../../views/session.js';
+import { processFds, processCommandLine, familyName, taskByPid as findTask, type Task } from '../../views/processes.js';
+import { socketJson } from '../../views/socket-columns.js';
+import { socketLine } from '../../report/sockets.js';
 import { hex, type Output, type Row } from '../../report/model.js';
 import { UsageError, type Command } from '../command.js';
-import { commandLine, type Task } from '../../kernel/tasks.js';
-
-const FAMILY_NAMES: Record<number, string> = {
-  1: 'PF_UNIX', 2: 'PF_INET', 10: 'PF_INET6', 16: 'PF_NETLINK', 17: 'PF_PACKET', 38: 'PF_ALG', 40: 'PF_VSOCK', 44: 'PF_XDP',
-};
-// include/uapi/linux/netlink.h
-const NETLINK_PROTOCOLS: Record<number, string> = {
-  0: 'ROUTE', 4: 'SOCK_DIAG', 6: 'XFRM', 9: 'AUDIT', 10: 'FIB_LOOKUP', 11: 'CONNECTOR', 12: 'NETFILTER', 15: 'KOBJECT_UEVENT', 16: 'GENERIC',
-};
-
-/** A socket of a family this tool has no table for: say what it is from struct sock. */
-function otherSocket(s: Session, sk: bigint): string {
-  if (sk === 0n) return '(no sock: not connected to a protocol)';
-  try {
-    const k = s.kernel;
-    const fam = k.num(sk, k.field('struct sock_common', 'skc_family'));
-    const proto = k.num(sk, k.field('struct sock', 'sk_protocol'));
-    const name = FAMILY_NAMES[fam] ?? `PF_${fam}`;
-    const p = fam === 16 ? `NETLINK_${NETLINK_PROTOCOLS[proto] ?? proto}` : `protocol ${proto}`;
-    return `${name} ${p} (no table for this family) sock=${hex(sk)}`;
-  } catch (e) {
-    return `(unreadable sock ${hex(sk)}: ${(e as Error).message})`;
-  }
-}
 
 export function processView(s: Session, t: Task): Output {
-  const idx = owners(s);
-  const fds = idx.byPid.get(t.pid) ?? [];
-  const rows: Row[] = fds.map((o) => {
-    const sk = s.kernel.ptr(o.socket, s.kernel.field('struct socket', 'sk'));
-    const r = sk ? findSocket(s, sk) : undefined;
-    const fam = r ? FAMILY_NAMES[r.family] ?? `PF_${r.family}` : '';
-    return {
-      cells: { fd: String(o.fd), file: hex(o.file), socket: hex(o.socket), what: r ? `${fam} ${socketLine(r)}` : otherSocket(s, sk) },
-      data: { fd: o.fd, file: hex(o.file), socket: hex(o.socket), sock: hex(sk), row: r ? socketJson(r, idx.bySock.get(r.sock) ?? []) : null },
-      ref: sk && r ? { kind: 'sock', address: sk } : undefined,
-    };
-  });
+  const rows: Row[] = processFds(s, t).map(({ owner: o, sk, row: r, other }) => ({
+    cells: { fd: String(o.fd), file: hex(o.file), socket: hex(o.socket), what: r ? `${familyName(r.family)} ${socketLine(r)}` : other ?? '' },
+    data: { fd: o.fd, file: hex(o.file), socket: hex(o.socket), sock: hex(sk), row: r ? socketJson(r, s.tables.ownersOf(r.sock)) : null },
+    ref: sk && r ? { kind: 'sock' as const, address: sk } : undefined,
+  }));
   let cmd: string;
   let argv: string[] | null = null;
   try {
-    const c = commandLine(s.kernel, t);
+    const c = processCommandLine(s, t);
     argv = c ?? null;
     cmd = c === undefined ? '(kernel thread)' : c.map((a) => (/[\s'"]/.test(a) ? JSON.stringify(a) : a)).join(' ');
   } catch (e) {
@@ -71,7 +41,7 @@ export function processView(s: Session, t: Task): Output {
 }
 
 export function taskByPid(s: Session, pid: number): Task {
-  const t = owners(s).tasks.find((x) => x.pid === pid);
+  const t = findTask(s, pid);
   if (!t) throw new UsageError(`no process with PID ${pid} in this dump`);
   return t;
 }
@@ -103,7 +73,7 @@ export const programCommand: Command = {
   run(s, inv) {
     const name = inv.args[0] ?? (inv.line.options.program as string | undefined);
     if (!name) throw new UsageError('usage: program NAME');
-    const ts = owners(s).tasks.filter((t) => t.comm === name);
+    const ts = s.tables.owners().tasks.filter((t) => t.comm === name);
     if (!ts.length) throw new UsageError(`no process named '${name}' in this dump`);
     const parts = ts.map((t) => processView(s, t));
     return parts.length === 1 ? parts[0] : { kind: 'group', parts };
@@ -116,7 +86,7 @@ export const psCommand: Command = {
   summary: 'processes that hold sockets (-a: every process), with their socket count',
   examples: ['ps', 'ps -a'],
   run(s, inv) {
-    const idx = owners(s);
+    const idx = s.tables.owners();
     const list = idx.tasks.filter((t) => inv.line.options.all || idx.byPid.has(t.pid));
     return {
       kind: 'table',
@@ -137,10 +107,10 @@ export const psCommand: Command = {
 };
 
 export function pidCandidates(s: Session): string[] {
-  return owners(s).tasks.map((t) => String(t.pid));
+  return s.tables.owners().tasks.map((t) => String(t.pid));
 }
 
 export function programCandidates(s: Session): string[] {
-  return [...new Set(owners(s).tasks.map((t) => t.comm))].sort();
+  return [...new Set(s.tables.owners().tasks.map((t) => t.comm))].sort();
 }
 

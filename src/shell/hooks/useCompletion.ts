@@ -3,7 +3,7 @@
 
 import { useCallback, useRef, useState } from 'react';
 import { pressTab, type CompletionMenu } from '../complete.js';
-import type { Session } from '../session.js';
+import type { Session } from '../../views/session.js';
 
 export interface CompletionControl {
   menu: CompletionMenu | undefined;

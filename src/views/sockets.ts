@@ -1,0 +1,64 @@
+// The socket view: which rows a query selects (families, listening or not, port, TCP state,
+// retransmitting, netns), each row paired with the processes that hold it.
+
+import type { Kernel } from '../kernel/kernel.js';
+import type { SocketRow } from '../net/socket-row.js';
+import type { Owner } from '../net/owners.js';
+import { TCP_CLOSE } from '../net/constants.js';
+import type { Tables } from './tables.js';
+import { socketFamily, type Family } from './families.js';
+
+export interface SocketQuery {
+  families: Family[];
+  /** Listening and non-listening sockets (netstat -a). */
+  all: boolean;
+  listening: boolean;
+  port?: number;
+  tcpState?: string;
+  retransOnly: boolean;
+  netns?: number;
+}
+
+/** A socket row with its owners, looked up once per row (a Map keyed by bigint is slow to ask
+ *  20,000 times, and the net layer's rows stay as the walker made them). */
+export interface SocketView {
+  row: SocketRow;
+  owners: Owner[];
+}
+
+/** netstat's notion of "listening": LISTEN for streams, unconnected for datagrams. */
+export function isListening(r: SocketRow): boolean {
+  if (r.proto === 'unix') return r.state === 'LISTEN' || (r.type === 'DGRAM' && r.state === 'UNCONNECTED' && !!r.path);
+  if (r.proto.startsWith('tcp')) return r.state === 'LISTEN';
+  return r.stateNum === TCP_CLOSE; // an unconnected UDP/RAW socket
+}
+
+export function selectSockets(k: Kernel, t: Tables, q: SocketQuery, f: Family): SocketRow[] {
+  let rows = t.sockets(f).rows;
+  if (q.netns !== undefined) rows = rows.filter((r) => r.netns === q.netns);
+  if (socketFamily(f).hasListenState) {
+    if (q.listening) rows = rows.filter(isListening);
+    else if (!q.all) rows = rows.filter((r) => !isListening(r));
+  }
+  if (q.port !== undefined) rows = rows.filter((r) => (f === 'tcp' || f === 'udp') && (r.localPort === q.port || r.remotePort === q.port));
+  if (q.tcpState) rows = rows.filter((r) => f === 'tcp' && (r.state === q.tcpState || (q.tcpState === 'NEW_SYN_RECV' && r.kind === 'request')));
+  if (q.retransOnly) {
+    const rf = k.tryField('struct inet_connection_sock', 'icsk_retransmits');
+    rows = rows.filter((r) => f === 'tcp' && r.kind === 'sock' && rf !== undefined && k.num(r.sock, rf) > 0);
+  }
+  return rows;
+}
+
+export function withOwners(t: Tables, rows: SocketRow[]): SocketView[] {
+  const idx = t.owners().bySock;
+  return rows.map((row) => ({ row, owners: idx.get(row.sock) ?? [] }));
+}
+
+export { TCP_STATE_NAMES } from '../net/constants.js';
+
+/** Local ports of TCP and UDP sockets, for completion. */
+export function socketPorts(t: Tables): number[] {
+  const ports = new Set<number>();
+  for (const f of ['tcp', 'udp'] as Family[]) for (const r of t.sockets(f).rows) ports.add(r.localPort);
+  return [...ports].sort((a, b) => a - b);
+}

@@ -1,0 +1,66 @@
+// What every view's table is: the rows a walk found and the problems it met on the way
+// (a gap in the dump is always shown, never dropped), plus the declared columns that turn
+// rows into a text table, JSON objects, browse rows and grep lines alike.
+
+import type { WalkProblem } from '../kernel/walk.js';
+import { headProblem } from '../kernel/walk.js';
+
+export type { WalkProblem };
+
+export interface Table<R> {
+  readonly rows: R[];
+  readonly problems: WalkProblem[];
+}
+
+/** A table whose head itself could not be read is empty with one problem, never a throw. */
+export function guardedTable<R>(where: string, build: () => Table<R>): Table<R> {
+  try {
+    return build();
+  } catch (e) {
+    return { rows: [], problems: [headProblem(where, 0n, e)] };
+  }
+}
+
+/** The one marker of a value that could not be read (a gap in the dump). Values that are
+ *  simply absent keep their conventional spelling ('*' no gateway, '-' no owner; null in JSON). */
+export const GAP = '?';
+
+/** Something the shell can open from a row (drill-down). */
+export type Ref =
+  | { kind: 'sock'; address: bigint }
+  | { kind: 'task'; pid: number }
+  | { kind: 'skb'; address: bigint }
+  | { kind: 'netns'; inode: number }
+  | { kind: 'struct'; type: string; address: bigint }
+  | { kind: 'iface'; netns: number; ifindex: number }
+  | { kind: 'route'; netns: number; index: number };
+
+/** One column, declared once: its title and alignment, its text, its JSON key and value. */
+export interface ColumnSpec<R> {
+  /** Cell key; also the JSON key unless `jsonKey` says otherwise. */
+  key: string;
+  title: string;
+  align?: 'left' | 'right';
+  text: (r: R) => string;
+  /** The JSON value (default: the text); `false` keeps the column out of JSON. */
+  json?: ((r: R) => unknown) | false;
+  jsonKey?: string;
+}
+
+/** How a view's rows are presented: columns, JSON-only fields, the object a row opens. */
+export interface RowSpec<R> {
+  columns: ColumnSpec<R>[];
+  /** JSON fields beyond the columns' own. */
+  extra?: (r: R) => Record<string, unknown>;
+  ref?: (r: R) => Ref | undefined;
+}
+
+/** The JSON object of one row: every column's value under its key, then the extras. */
+export function rowJson<R>(spec: RowSpec<R>, r: R): Record<string, unknown> {
+  const o: Record<string, unknown> = {};
+  for (const c of spec.columns) {
+    if (c.json === false) continue;
+    o[c.jsonKey ?? c.key] = c.json ? c.json(r) : c.text(r);
+  }
+  return spec.extra ? Object.assign(o, spec.extra(r)) : o;
+}

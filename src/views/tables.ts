@@ -1,0 +1,139 @@
+// The session's parsed kernel tables: one typed method per table, each built on first use
+// and kept until `reload`, each keeping the problems its walk met (shown, never dropped).
+
+import type { Kernel } from '../kernel/kernel.js';
+import { kernelClock, type KernelClock } from '../kernel/time.js';
+import { netNamespaces, type NetNs } from '../net/netns.js';
+import { netDevices, type NetDevice } from '../net/devices.js';
+import { ownerIndex, type OwnerIndex, type Owner } from '../net/owners.js';
+import type { SocketRow } from '../net/socket-row.js';
+import { tcpHashinfos } from '../net/tcp.js';
+import { bindBuckets, type BindBucket } from '../net/bind.js';
+import { summarize, type Summary } from '../net/summary.js';
+import type { WalkProblem } from '../kernel/walk.js';
+import { guardedTable, type Table } from './table.js';
+import { ALL_FAMILIES, socketFamily, type Family } from './families.js';
+
+interface Cache {
+  namespaces?: Table<NetNs>;
+  sockets: Partial<Record<Family, Table<SocketRow>>>;
+  socketIndex?: Map<bigint, SocketRow>;
+  owners?: OwnerIndex;
+  clock?: KernelClock;
+  devices?: Table<NetDevice>;
+  bind?: Table<BindBucket>;
+  summary?: Summary;
+}
+
+export class Tables {
+  private c: Cache = { sockets: {} };
+
+  constructor(private readonly k: Kernel) {}
+
+  /** Forget every parsed table (the dump stays open); returns how many were built. */
+  reload(): number {
+    const n = Object.keys(this.c).length - 1 + Object.keys(this.c.sockets).length;
+    this.c = { sockets: {} };
+    return n;
+  }
+
+  // net/core/net_namespace.c: for_each_net
+  namespaces(): Table<NetNs> {
+    return (this.c.namespaces ??= guardedTable('net_namespace_list', () => {
+      const problems: WalkProblem[] = [];
+      return { rows: netNamespaces(this.k, problems), problems };
+    }));
+  }
+
+  /** The sockets of one family in every namespace. */
+  sockets(f: Family): Table<SocketRow> {
+    return (this.c.sockets[f] ??= guardedTable(`${f} tables`, () => socketFamily(f).walk(this.k, this.namespaces().rows)));
+  }
+
+  /** Is this family's table already built (the shell's completion never walks a table)? */
+  hasSockets(f: Family): boolean {
+    return this.c.sockets[f] !== undefined;
+  }
+
+  /** A socket row by its kernel address, in any table (an index built once: a process view
+   *  asks once per fd, and a process may hold tens of thousands). */
+  findSocket(sock: bigint): SocketRow | undefined {
+    if (!this.c.socketIndex) {
+      const m = new Map<bigint, SocketRow>();
+      for (const f of ALL_FAMILIES) for (const r of this.sockets(f).rows) if (!m.has(r.sock)) m.set(r.sock, r);
+      this.c.socketIndex = m;
+    }
+    return this.c.socketIndex.get(sock);
+  }
+
+  /** A socket row by its inode (what lsof and /proc/PID/fd show). */
+  findSocketByInode(inode: number): SocketRow | undefined {
+    for (const f of ALL_FAMILIES) {
+      const r = this.sockets(f).rows.find((x) => x.inode === inode);
+      if (r) return r;
+    }
+    return undefined;
+  }
+
+  /** Which processes hold which sockets (every task's fd table). */
+  owners(): OwnerIndex {
+    return (this.c.owners ??= (() => {
+      try {
+        return ownerIndex(this.k);
+      } catch (e) {
+        const problems: WalkProblem[] = [{ where: 'tasks', address: 0n, kind: 'unreadable', detail: (e as Error).message }];
+        return { bySock: new Map(), byPid: new Map(), tasks: [], problems };
+      }
+    })());
+  }
+
+  ownersOf(sock: bigint): Owner[] {
+    return this.owners().bySock.get(sock) ?? [];
+  }
+
+  clock(): KernelClock {
+    return (this.c.clock ??= kernelClock(this.k));
+  }
+
+  // include/linux/netdevice.h: for_each_netdev, in every namespace
+  devices(): Table<NetDevice> {
+    return (this.c.devices ??= guardedTable('dev_base_head', () => {
+      const problems: WalkProblem[] = [];
+      return { rows: netDevices(this.k, this.namespaces().rows, problems), problems };
+    }));
+  }
+
+  /** Interface name of ifindex in a netns ('*' for 0, the index itself if unknown). */
+  ifName(netns: number, ifindex: number): string {
+    if (ifindex === 0) return '*';
+    return this.devices().rows.find((d) => d.netns === netns && d.ifindex === ifindex)?.name ?? String(ifindex);
+  }
+
+  // net/ipv4/inet_hashtables.c: the TCP bind hash (a netns's own hashinfo shares the global one)
+  bind(): Table<BindBucket> {
+    return (this.c.bind ??= guardedTable('tcp bind hash', () => {
+      const problems: WalkProblem[] = [];
+      const seen = new Set<bigint>();
+      const rows: BindBucket[] = [];
+      const k = this.k;
+      const bhashF = k.field('struct inet_hashinfo', 'bhash');
+      for (const hi of tcpHashinfos(k, this.namespaces().rows)) {
+        const bhash = k.ptr(hi, bhashF);
+        if (seen.has(bhash)) continue;
+        seen.add(bhash);
+        rows.push(...bindBuckets(k, hi, problems));
+      }
+      return { rows, problems };
+    }));
+  }
+
+  summary(): Summary {
+    return (this.c.summary ??= summarize(this.k, {
+      tcp: this.sockets('tcp').rows,
+      udp: this.sockets('udp').rows,
+      raw: this.sockets('raw').rows,
+      unix: this.sockets('unix').rows,
+      packet: this.sockets('packet').rows,
+    }));
+  }
+}
