@@ -41,6 +41,7 @@ export interface RuleRow {
   sport: [number, number] | null;
   dport: [number, number] | null;
   uidRange: [number, number] | null;
+  /** Host-order tunnel id (fib_rule.tun_id is __be64), 0n when unset. */
   tunId: bigint;
   /** struct fib_rule *. */
   address: bigint;
@@ -149,7 +150,7 @@ function ruleRow(k: Kernel, r: bigint, fam: number, netns: number): RuleRow {
     sport: range('sport_range'),
     dport: range('dport_range'),
     uidRange,
-    tunId: k.has(R, 'tun_id') ? k.big(r, f('tun_id')) : 0n,
+    tunId: k.has(R, 'tun_id') ? k.mem.read(r + f('tun_id').offsetN, 8).readBigUInt64BE(0) : 0n,
     address: r,
   };
 }
