@@ -90,6 +90,13 @@ export function* hlistNullsEntries(mem: KernelMemory, first: bigint, opts: WalkO
   yield* follow(mem, first, (p) => p === 0n || (p & 1n) === 1n, 0n, opts);
 }
 
+// A singly linked chain of objects whose `next` pointer lies at `nextOffset` inside each object
+// and points at the next object's start (struct neighbour.next, struct pneigh_entry.next);
+// ends at NULL. Yields object addresses.
+export function* chainEntries(mem: KernelMemory, first: bigint, nextOffset: bigint, opts: WalkOptions): Generator<bigint> {
+  yield* follow(mem, first, (p) => p === 0n, nextOffset, opts);
+}
+
 // lib/rbtree.c: rb_first / rb_next — in-order walk of an rb_root; yields rb_node addresses.
 // struct rb_node { unsigned long __rb_parent_color; rb_node *rb_right; rb_node *rb_left; }
 export function* rbtreeNodes(mem: KernelMemory, rootNode: bigint, opts: WalkOptions): Generator<bigint> {
