@@ -1,6 +1,6 @@
 // Time of the route walkers after open, per fixture (not a test): `npx tsx bench/routes.ts`.
 // First pass pays for page decompression and BTF lookups; the second shows the walk itself.
-import { Session } from '../src/shell/session.js';
+import { Session } from '../src/views/session.js';
 import { netNamespaces } from '../src/net/netns.js';
 import { ipv4Routes } from '../src/net/fib.js';
 import { ipv6Routes } from '../src/net/fib6.js';
