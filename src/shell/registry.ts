@@ -17,6 +17,9 @@ import { bindCommand } from './commands/bind.js';
 import { summaryCommand } from './commands/summary.js';
 import { skbuffheadCommand, decodeCommand, skbCommand, skbView } from './commands/skb.js';
 import { modulesCommand } from './commands/modules.js';
+import { routeCommand, rulesCommand, rtcacheCommand } from './commands/routes.js';
+import { interfacesCommand } from './commands/interfaces.js';
+import { arpCommand } from './commands/arp.js';
 import { registerOpener } from './drill.js';
 import { socketView } from './commands/sock.js';
 import { showSockets, queryFromOptions } from './commands/sockets.js';
@@ -27,6 +30,7 @@ import { toJsonValue } from '../report/json.js';
 
 export const COMMANDS: Command[] = [
   socketsCommand, ...familyCommands, listenCommand, bindCommand, summaryCommand, sockCommand, skbCommand, skbuffheadCommand, decodeCommand, psCommand, pidCommand, programCommand, netnsCommand,
+  routeCommand, rulesCommand, rtcacheCommand, interfacesCommand, arpCommand,
   infoCommand, modulesCommand, symCommand, structCommand, rdCommand, reloadCommand,
 ];
 COMMANDS.push(makeHelpCommand(() => COMMANDS, (view) => VIEW_COMMANDS[view] !== undefined));
@@ -51,7 +55,7 @@ COMMANDS.push({
 /** Option-selected views → the command that shows them. */
 export const VIEW_COMMANDS: Record<string, string> = {
   sockets: 'sockets', pid: 'pid', program: 'program', summary: 'summary', everything: 'everything',
-  skbuffhead: 'skbuffhead', decode: 'decode',
+  skbuffhead: 'skbuffhead', decode: 'decode', route: 'route', interfaces: 'interfaces', arp: 'arp', rtcache: 'rtcache',
 };
 
 registerOpener('sock', (s, ref) => socketView(s, (ref as { address: bigint }).address));

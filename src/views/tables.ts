@@ -11,6 +11,13 @@ import { tcpHashinfos } from '../net/tcp.js';
 import { bindBuckets, type BindBucket } from '../net/bind.js';
 import { summarize, type Summary } from '../net/summary.js';
 import type { WalkProblem } from '../kernel/walk.js';
+import { ipv4Routes } from '../net/fib.js';
+import { ipv6Routes } from '../net/fib6.js';
+import { fibRules, type RuleRow } from '../net/fib-rules.js';
+import { routeExceptions, type RouteException } from '../net/route-cache.js';
+import type { RouteRow } from '../net/route-row.js';
+import { walkNeighbours, type NeighbourRow } from '../net/neighbours.js';
+import { netInterfaces, type NetInterface } from '../net/interfaces.js';
 import { guardedTable, type Table } from './table.js';
 import { ALL_FAMILIES, socketFamily, type Family } from './families.js';
 
@@ -23,6 +30,13 @@ interface Cache {
   devices?: Table<NetDevice>;
   bind?: Table<BindBucket>;
   summary?: Summary;
+  routes4?: Table<RouteRow>;
+  routes6?: Table<RouteRow>;
+  routes6Proc?: Table<RouteRow>;
+  rules?: Table<RuleRow>;
+  routeExceptions?: Table<RouteException>;
+  neighbours?: Table<NeighbourRow>;
+  interfaces?: Table<NetInterface>;
 }
 
 export class Tables {
@@ -135,5 +149,41 @@ export class Tables {
       unix: this.sockets('unix').rows,
       packet: this.sockets('packet').rows,
     }));
+  }
+
+  // net/ipv4/fib_trie.c: every fib_table of every netns (main, local, default, numbered)
+  routes4(): Table<RouteRow> {
+    return (this.c.routes4 ??= guardedTable('fib tables', () => ipv4Routes(this.k, this.namespaces().rows)));
+  }
+
+  // net/ipv6/ip6_fib.c: every fib6_table, as `ip -6 route` lists them (siblings merged)
+  routes6(): Table<RouteRow> {
+    return (this.c.routes6 ??= guardedTable('fib6 tables', () => ipv6Routes(this.k, this.namespaces().rows)));
+  }
+
+  /** IPv6 routes one per fib6_info, as /proc/net/ipv6_route lists them. */
+  routes6Proc(): Table<RouteRow> {
+    return (this.c.routes6Proc ??= guardedTable('fib6 tables', () => ipv6Routes(this.k, this.namespaces().rows, { procForm: true })));
+  }
+
+  // net/core/fib_rules.c: the policy rules of every family and netns
+  rules(): Table<RuleRow> {
+    return (this.c.rules ??= guardedTable('fib rules', () => fibRules(this.k, this.namespaces().rows)));
+  }
+
+  // net/ipv4/route.c fnhe_dump_bucket, net/ipv6/route.c rt6_nh_dump_exceptions
+  routeExceptions(): Table<RouteException> {
+    return (this.c.routeExceptions ??= guardedTable('route exceptions', () =>
+      routeExceptions(this.k, this.namespaces().rows, this.routes4(), this.routes6Proc())));
+  }
+
+  // net/core/neighbour.c: arp_tbl and nd_tbl (global tables; rows carry their netns)
+  neighbours(): Table<NeighbourRow> {
+    return (this.c.neighbours ??= guardedTable('neighbour tables', () => walkNeighbours(this.k, this.namespaces().rows, this.clock())));
+  }
+
+  // net/core/dev.c: every net_device of every netns, with addresses, counters and qdiscs
+  interfaces(): Table<NetInterface> {
+    return (this.c.interfaces ??= guardedTable('dev_base_head', () => netInterfaces(this.k, this.namespaces().rows, this.clock())));
   }
 }

@@ -15,8 +15,8 @@ import type { ParsedOptions } from '../options.js';
 export type { SocketQuery };
 
 export function queryFromOptions(o: ParsedOptions): SocketQuery {
-  // In the seed --interface limits the interface view (-i), which this version does not have.
-  if (o.interface !== undefined) throw new UsageError('--interface limits the interface view (-i), which is not available yet');
+  // In the seed --interface limits the interface view (-i); here also the routes and neighbours.
+  if (o.interface !== undefined) throw new UsageError('--interface limits the interface, route and neighbour views (-i, -r, --arp), not the socket tables');
   const fam = SOCKET_FAMILIES.filter((f) => o[f.option]).map((f) => f.name);
   let port: number | undefined;
   if (o.port !== undefined) {
