@@ -141,8 +141,13 @@ if [ ! -e "$kdir/.done" ]; then
   echo "$pkg" > "$kdir/.package"; echo "$ver" > "$kdir/.debversion"
   touch "$kdir/.done"
 fi
-vmlinuz=$(ls "$kdir"/boot/vmlinuz-* | head -1)
-krel=${vmlinuz##*/vmlinuz-}
+# 7.x packages put the image at /usr/lib/modules/<release>/vmlinuz
+vmlinuz=$(ls "$kdir"/boot/vmlinuz-* "$kdir"/usr/lib/modules/*/vmlinuz 2>/dev/null | head -1 || true)
+[ -n "$vmlinuz" ] || { echo "no vmlinuz in $kdir" >&2; exit 1; }
+case $vmlinuz in
+  */boot/vmlinuz-*) krel=${vmlinuz##*/vmlinuz-} ;;
+  *) krel=$(basename "$(dirname "$vmlinuz")") ;;
+esac
 debver=$(cat "$kdir/.debversion")
 moddir=$(ls -d "$kdir"/lib/modules/"$krel" "$kdir"/usr/lib/modules/"$krel" 2>/dev/null | head -1 || true)
 say "kernel $krel (deb $debver)"
