@@ -1,10 +1,11 @@
 #!/bin/bash
 # make-dump.sh - build a real kernel crash-dump fixture for xportshow.
 #
-#   dumps/make-dump.sh SUITE [--scenario default|big|vxlan] [--out DIR] [--mem MIB] [--keep-elf]
+#   dumps/make-dump.sh SUITE [--scenario default|big|vxlan|host] [--out DIR] [--mem MIB] [--keep-elf]
 #   dumps/make-dump.sh SUITE [--scenario ...] [--out DIR] --meta-only   (rewrite meta.json)
 #
-#   SUITE: bullseye (5.10) | bookworm (6.1) | trixie (6.12)
+#   SUITE: bullseye (5.10) | bookworm (6.1) | trixie (6.12) | sid (7.x, unfiltered)
+#   scenario host also needs the host's iproute2 nftables conntrack iptables.
 #
 # Needs root and, on Debian: qemu-system-x86 busybox-static makedumpfile kmod
 # cpio gcc libc6-dev binutils xz-utils zstd (python3 is NOT needed).
@@ -22,7 +23,7 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 work=$here/work
 
-usage() { sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+usage() { sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 [ $# -ge 1 ] || usage
 suite=$1; shift
 scenario=default; out=""; mem=""; keep_elf=0; meta_only=0
@@ -39,20 +40,24 @@ while [ $# -gt 0 ]; do
     *) echo "unknown option $1" >&2; usage ;;
   esac
 done
-case $scenario in default|big|vxlan) ;; *) echo "scenario must be default, big or vxlan" >&2; exit 2 ;; esac
+case $scenario in default|big|vxlan|host) ;; *) echo "scenario must be default, big, vxlan or host" >&2; exit 2 ;; esac
 
 # per-suite choices: fixture dir name and makedumpfile compression
 case $suite in
   bullseye) fixname=bullseye-5.10; comp=lzo ;;
   bookworm) fixname=bookworm-6.1;  comp=zlib ;;
   trixie)   fixname=trixie-6.12;   comp=zstd ;;
+  sid)      fixname=sid;           comp=zlib ;;   # named sid-<major.minor> once the kernel is known
   *) echo "unknown suite $suite" >&2; exit 2 ;;
 esac
 if [ -z "$mem" ]; then if [ "$scenario" = big ]; then mem=768; else mem=192; fi; fi
+out_auto=0
 if [ -z "$out" ]; then
+  out_auto=1
   case $scenario in
     big) out=$here/big/$fixname ;;
     vxlan) out=$here/$fixname-vxlan ;;   # default + VXLAN/GENEVE tunnel sockets
+    host) out=$here/$fixname-host ;;     # default + routing, devices, qdiscs, firewall, drops
     *) out=$here/$fixname ;;
   esac
 fi
@@ -96,10 +101,14 @@ apt_private() { # SUITE apt-args...
   local mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
   local sec=${DEBIAN_SECURITY_MIRROR:-http://deb.debian.org/debian-security}
   if [ ! -e "$a/sources.list" ]; then
-    printf '%s\n' \
-      "deb [arch=amd64] $mirror $s main" \
-      "deb [arch=amd64] $mirror $s-updates main" \
-      "deb [arch=amd64] $sec $s-security main" > "$a/sources.list"
+    if [ "$s" = sid ]; then   # unstable has no -updates/-security suites
+      printf '%s\n' "deb [arch=amd64] $mirror $s main" > "$a/sources.list"
+    else
+      printf '%s\n' \
+        "deb [arch=amd64] $mirror $s main" \
+        "deb [arch=amd64] $mirror $s-updates main" \
+        "deb [arch=amd64] $sec $s-security main" > "$a/sources.list"
+    fi
   fi
   local opts=(-o Dir::Etc::sourcelist="$a/sources.list" -o Dir::Etc::sourceparts=-
               -o Dir::State::Lists="$a/lists" -o Dir::Cache="$a/cache"
@@ -121,16 +130,33 @@ if [ ! -e "$kdir/.done" ]; then
   if [ -z "$ver" ]; then pkg=$dep; ver=$(apt_private "$suite" cache show "$pkg" | awk '/^Version:/{print $2; exit}'); fi
   mkdir -p "$work/$suite/debs"; rm -f "$work/$suite"/debs/*.deb
   (cd "$work/$suite/debs" && apt_private "$suite" download "$pkg=$ver" >/dev/null)
+  # newer kernels split the image: linux-image-ABI only depends on
+  # linux-binary-ABI (vmlinuz) and linux-modules-ABI; fetch those too
+  for part in $(apt_private "$suite" cache show "$pkg=$ver" | awk '/^Depends:/{print; exit}' \
+                | grep -oE 'linux-(binary|modules)-[^ ,]+' | sort -u); do
+    (cd "$work/$suite/debs" && apt_private "$suite" download "$part=$ver" >/dev/null)
+  done
   rm -rf "$kdir"; mkdir -p "$kdir"
-  dpkg-deb -x "$work/$suite"/debs/*.deb "$kdir"
+  for d in "$work/$suite"/debs/*.deb; do dpkg-deb -x "$d" "$kdir"; done
   echo "$pkg" > "$kdir/.package"; echo "$ver" > "$kdir/.debversion"
   touch "$kdir/.done"
 fi
-vmlinuz=$(ls "$kdir"/boot/vmlinuz-* | head -1)
-krel=${vmlinuz##*/vmlinuz-}
+# 7.x packages put the image at /usr/lib/modules/<release>/vmlinuz
+vmlinuz=$(ls "$kdir"/boot/vmlinuz-* "$kdir"/usr/lib/modules/*/vmlinuz 2>/dev/null | head -1 || true)
+[ -n "$vmlinuz" ] || { echo "no vmlinuz in $kdir" >&2; exit 1; }
+case $vmlinuz in
+  */boot/vmlinuz-*) krel=${vmlinuz##*/vmlinuz-} ;;
+  *) krel=$(basename "$(dirname "$vmlinuz")") ;;
+esac
 debver=$(cat "$kdir/.debversion")
 moddir=$(ls -d "$kdir"/lib/modules/"$krel" "$kdir"/usr/lib/modules/"$krel" 2>/dev/null | head -1 || true)
 say "kernel $krel (deb $debver)"
+if [ "$fixname" = sid ]; then
+  fixname=sid-$(echo "$krel" | cut -d. -f1-2)
+  if [ "$out_auto" = 1 ]; then
+    case $scenario in big) out=$here/big/$fixname ;; default) out=$here/$fixname ;; *) out=$here/$fixname-$scenario ;; esac
+  fi
+fi
 
 # vmlinux out of the bzImage (for the build-id, and .BTF on bullseye)
 vmlinux=$work/$suite/vmlinux
@@ -198,6 +224,42 @@ add_mod() {
 }
 for m in qemu_fw_cfg virtio_pci virtio_net dummy veth 8021q bridge af_packet; do add_mod $m; done
 if [ "$scenario" = vxlan ]; then for m in vxlan geneve; do add_mod $m; done; fi
+if [ "$scenario" = host ]; then
+  # qdiscs, then netfilter: crc32c_generic first (libcrc32c only soft-depends
+  # on a crc32c driver; a built-in library on 7.x); names differ per kernel
+  # (nft_counter/nft_objref/nf_log_ipv4 on 5.10, nf_log_syslog and
+  # nfnetlink_hook later): missing ones are reported and skipped
+  for m in sch_tbf sch_prio sch_ingress sch_netem sch_fq_codel sch_mq \
+           crc32c_generic nfnetlink nf_defrag_ipv4 nf_defrag_ipv6 nf_conntrack nf_nat \
+           nf_conntrack_netlink nf_tables nft_counter nft_objref nft_ct nft_limit nft_log \
+           nft_reject nft_reject_ipv4 nft_reject_ipv6 nft_reject_inet nft_chain_nat nft_nat nft_masq \
+           nf_log_common nf_log_ipv4 nf_log_ipv6 nf_log_syslog nfnetlink_hook \
+           x_tables ip_tables ip6_tables iptable_filter iptable_nat iptable_mangle \
+           ip6table_filter ip6table_mangle xt_tcpudp xt_conntrack xt_comment xt_state \
+           xt_MASQUERADE xt_nat xt_mark xt_limit xt_multiport; do add_mod $m; done
+  # Debian's userspace from the host (same Debian release as the builder):
+  # binaries, what ldd lists (ld-linux and libc included), plugins, config
+  for t in /usr/sbin/ip /usr/sbin/tc /usr/sbin/nft /usr/sbin/conntrack /usr/sbin/xtables-legacy-multi; do
+    [ -x "$t" ] || { echo "scenario host needs $t (apt-get install iproute2 nftables conntrack iptables)" >&2; exit 1; }
+  done
+  mkdir -p "$root/usr/sbin" "$root/usr/lib" "$root/etc"
+  cp /usr/sbin/ip /usr/sbin/tc /usr/sbin/nft /usr/sbin/conntrack /usr/sbin/xtables-legacy-multi "$root/usr/sbin/"
+  for l in iptables-legacy iptables-legacy-save iptables-legacy-restore ip6tables-legacy \
+           ip6tables-legacy-save ip6tables-legacy-restore; do ln -sf xtables-legacy-multi "$root/usr/sbin/$l"; done
+  xtdir=$(dirname "$(ls /usr/lib/*/xtables/libxt_comment.so | head -1)")
+  mkdir -p "$root$xtdir"; cp "$xtdir"/lib*.so "$root$xtdir/"
+  [ -d /usr/lib/tc ] && cp -r /usr/lib/tc "$root/usr/lib/"
+  for f in $(for b in "$root"/usr/sbin/{ip,tc,nft,conntrack,xtables-legacy-multi} "$root$xtdir"/*.so; do ldd "$b" 2>/dev/null; done \
+             | grep -oE '/[^ ]+\.so[^ ]*' | sort -u); do
+    mkdir -p "$root$(dirname "$f")"; cp -L "$f" "$root$f"
+  done
+  cp -r /etc/iproute2 "$root/etc/"
+  cp /etc/protocols /etc/services "$root/etc/"
+  cp "$here/guest/host.sh" "$root/host.sh"
+  chroot "$root" /usr/sbin/nft --version >/dev/null && chroot "$root" /usr/sbin/ip -V >/dev/null \
+    && chroot "$root" /usr/sbin/iptables-legacy -V >/dev/null && chroot "$root" /usr/sbin/conntrack --version >/dev/null \
+    || { echo "the copied userspace does not run in the initramfs" >&2; exit 1; }
+fi
 printf '%s\n' "${order[@]}" > "$root/modules.order"
 say "modules: ${order[*]}"
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -6) > "$run/initrd.gz"
@@ -286,8 +348,12 @@ case $comp in
       say "makedumpfile lacks $comp: falling back to zlib"; comp=zlib; copt=-c
     fi ;;
 esac
-say "makedumpfile $copt -d 31 ($comp)"
-"$MDF" --message-level 1 $copt -d 31 "$run/vmcore.elf" "$out/vmcore.kdump" >"$run/mdf.log" 2>&1 \
+# 7.x is newer than any makedumpfile that runs here: its -d 31 filtering
+# drops live slab pages.  Level 1 (zero pages only, found by content, stored
+# once) keeps every other page; init_on_free=1 makes free pages zero.
+dlevel=31; [ "$suite" = sid ] && dlevel=1
+say "makedumpfile $copt -d $dlevel ($comp)"
+"$MDF" --message-level 1 $copt -d $dlevel "$run/vmcore.elf" "$out/vmcore.kdump" >"$run/mdf.log" 2>&1 \
   || { cat "$run/mdf.log" >&2; exit 1; }
 if [ "$suite" = bookworm ] && [ "$scenario" = default ]; then
   "$MDF" --message-level 1 -F -c -d 31 "$run/vmcore.elf" > "$out/vmcore.flat" 2>>"$run/mdf.log"
@@ -324,7 +390,7 @@ cpus=$(awk '/^@@@ BEGIN nproc$/{getline; print; exit}' "$out/truth.txt")
   printf '  "debPackage": "%s",\n' "$(cat "$kdir/.package")"
   printf '  "debVersion": "%s",\n' "$debver"
   printf '  "compression": "%s",\n' "$comp"
-  printf '  "dumpLevel": 31,\n'
+  printf '  "dumpLevel": %s,\n' "${dlevel:-31}"
   printf '  "guestMemMiB": %s,\n' "$mem"
   printf '  "cpus": %s,\n' "${cpus:-2}"
   printf '  "buildId": "%s",\n' "$buildid"
@@ -337,7 +403,7 @@ cpus=$(awk '/^@@@ BEGIN nproc$/{getline; print; exit}' "$out/truth.txt")
     n=${f##*/}; [ "$n" = meta.json ] && continue
     [ $first = 1 ] || printf ',\n'; first=0
     case $n in
-      vmcore.kdump) fmt="kdump-compressed, $comp pages, makedumpfile -d 31" ;;
+      vmcore.kdump) fmt="kdump-compressed, $comp pages, makedumpfile -d ${dlevel:-31}" ;;
       vmcore.flat) fmt="makedumpfile flattened (-F), zlib pages, -d 31" ;;
       vmcore.snappy.kdump) fmt="kdump-compressed, snappy pages (vmcore.kdump transcoded)" ;;
       vmcore.felf) fmt="makedumpfile ELF (-E -d 31)" ;;

@@ -85,6 +85,9 @@ sysctl -w net.ipv4.tcp_syncookies=1 >/dev/null
 sysctl -w net.ipv4.conf.all.rp_filter=0 >/dev/null
 sysctl -w kernel.kptr_restrict=0 >/dev/null
 if [ "$scenario" = big ]; then sysctl -w net.core.somaxconn=8192 >/dev/null; fi
+# scenario host: more devices, routes, rules, neighbours, qdiscs and the
+# firewall (loaded before any traffic, so conntrack tracks the flows)
+if [ "$scenario" = host ]; then . /host.sh; host_setup; fi
 
 # some traffic so counters and dynamic neighbours exist
 ping -c 1 -W 1 10.0.2.2 >/dev/null 2>&1
@@ -94,6 +97,7 @@ ping -c 1 -W 1 127.0.0.1 >/dev/null 2>&1
 # ---- sockets
 log "starting sockmix ($scenario)"
 /bin/sockmix run "$scenario" > /dev/ttyS0 2>&1 || log "sockmix reported a problem"
+[ "$scenario" = host ] && host_after_sockets
 sleep 1
 
 # ---- truth
@@ -147,6 +151,7 @@ for spec in "init:1" "ns1:$nspid"; do
   sec ip.$ns.neigh6 nsenter -t $pid -n ip -6 neigh
   sec sysctl.$ns sh -c "nsenter -t $pid -n sysctl -a 2>/dev/null | grep '^net\\.' | sort"
 done
+[ "$scenario" = host ] && host_truth "init:1" "ns1:$nspid"
 for p in $(ls /proc | grep '^[0-9][0-9]*$' | sort -n); do
   [ -d /proc/$p ] && sec proc.$p proc_info $p
 done

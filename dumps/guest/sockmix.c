@@ -5,12 +5,19 @@
  * that a crash dump taken afterwards has known networking state.  Every
  * process sets its name with prctl(PR_SET_NAME) and then sleeps forever.
  *
- *   sockmix run [default|big|vxlan]  build the scenario, exit when all is ready
+ *   sockmix run [default|big|vxlan|host]  build the scenario (host = default), exit when ready
  *   sockmix neigh IP LLADDR DEV    add a PERMANENT neighbour (RTM_NEWNEIGH)
  *   sockmix veth NAME PEER         create a veth pair (RTM_NEWLINK)
  *   sockmix vxlan NAME VNI PORT DEV LOCAL   create a VXLAN device (RTM_NEWLINK)
  *   sockmix geneve NAME VNI PORT REMOTE     create a GENEVE device (RTM_NEWLINK)
  *   sockmix up NAME                set a link up (RTM_NEWLINK, IFF_UP)
+ *   scenario host only (see guest/host.sh):
+ *   sockmix extra NSPID            natsrv (in NSPID's netns), natcli, overflow,
+ *                                  cookieflood, pmtuprobe; exit when ready
+ *   sockmix toobig4 DST ISRC IDST SPORT DPORT MTU   ICMP frag-needed quoting UDP
+ *   sockmix toobig6 DST ISRC IDST SPORT DPORT MTU   ICMPv6 packet-too-big quoting UDP
+ *   sockmix blast IP PORT COUNT SIZE                UDP datagrams as fast as possible
+ *   sockmix kmsg                   print /dev/kmsg without blocking
  *
  * Nothing here is clever; failures of optional items are reported on stderr
  * ("sockmix: WARN ...") and the rest goes on.
@@ -757,6 +764,218 @@ static int cmd_linkup(const char *name) {
 }
 
 /* ------------------------------------------------------------------ */
+/* scenario host: extra processes started after `run` (sockmix extra NSPID)
+ * and the helpers init.sh calls (toobig4/toobig6, blast, kmsg).        */
+static int extra_nsfd = -1;
+
+/* nonblocking connect from an optional source address, bounded wait */
+static int tcp_connect4_from(const char *src, const char *ip, int port, int ms) {
+    int s = socket(AF_INET, SOCK_STREAM, 0);
+    if (s < 0) die("socket");
+    if (src) {
+        struct sockaddr_in a = sin4(src, 0);
+        if (bind(s, (void *)&a, sizeof a) < 0) warn("bind %s", src);
+    }
+    fcntl(s, F_SETFL, fcntl(s, F_GETFL) | O_NONBLOCK);
+    struct sockaddr_in d = sin4(ip, port);
+    if (connect(s, (void *)&d, sizeof d) < 0 && errno != EINPROGRESS) warn("connect %s:%d", ip, port);
+    if (ms > 0) {
+        struct pollfd pf = {s, POLLOUT, 0};
+        if (poll(&pf, 1, ms) <= 0) note("connect %s:%d still pending", ip, port);
+    }
+    return s;
+}
+
+/* natsrv: in the second netns, the target of natcli's DNAT'ed connection */
+static void natsrv(void) {
+    if (setns(extra_nsfd, CLONE_NEWNET) < 0) die("setns");
+    int l = tcp_listen4("0.0.0.0", 7080, 8, 0);
+    struct pollfd pf = {l, POLLIN, 0};
+    if (poll(&pf, 1, 5000) <= 0) { note("natsrv: no connection"); return; }
+    int a = accept(l, NULL, NULL);
+    if (a < 0) { warn("natsrv accept"); return; }
+    writestr(a, "natsrv: hello across DNAT+SNAT\n");
+    settle();
+}
+
+/* natcli: 10.1.0.1 -> 10.123.0.1:80, DNAT'ed to 10.200.0.2:7080 and SNAT'ed to 10.200.0.1 */
+static void natcli(void) {
+    int c = tcp_connect4_from("10.1.0.1", "10.123.0.1", 80, 3000);
+    int fl = fcntl(c, F_GETFL);
+    fcntl(c, F_SETFL, fl & ~O_NONBLOCK);
+    writestr(c, "GET / HTTP/1.0\r\n\r\n");
+    settle();
+}
+
+/* overflow: SYNs to the full backlog-0 listener 127.0.0.1:8081 (ListenOverflows) */
+static void overflow(void) {
+    for (int i = 0; i < 2; i++) tcp_connect4_from(NULL, "127.0.0.1", 8081, 0);
+    settle();
+}
+
+/* cookieflood: listener :9100 with backlog 2, 8 spoofed SYNs (IP_TRANSPARENT
+ * sources 10.99.0.20-27, SYN-ACKs leave through dummy0): 2 request socks,
+ * the rest answered with syncookies (tcp_syncookies=1)                 */
+static void cookieflood(void) {
+    int l = tcp_listen4("0.0.0.0", 9100, 2, 0);
+    (void)l;
+    for (int i = 0; i < 8; i++) {
+        int s = socket(AF_INET, SOCK_STREAM, 0);
+        int one = 1;
+        if (setsockopt(s, SOL_IP, IP_TRANSPARENT, &one, sizeof one) < 0) { warn("IP_TRANSPARENT"); continue; }
+        char ip[32];
+        snprintf(ip, sizeof ip, "10.99.0.%d", 20 + i);
+        struct sockaddr_in src = sin4(ip, 41000 + i);
+        if (bind(s, (void *)&src, sizeof src) < 0) { warn("bind %s", ip); continue; }
+        fcntl(s, F_SETFL, fcntl(s, F_GETFL) | O_NONBLOCK);
+        struct sockaddr_in dst = sin4("10.1.0.1", 9100);
+        if (connect(s, (void *)&dst, sizeof dst) < 0 && errno != EINPROGRESS) warn("cookie connect %s", ip);
+    }
+    settle();
+}
+
+/* pmtuprobe: connected UDP with DF, 1400-byte datagrams, v4 and v6, from
+ * port 5999 to port 9999: the ICMP errors crafted in ns1 quote them     */
+static void pmtuprobe(void) {
+    char buf[1400];
+    memset(buf, 'p', sizeof buf);
+    int s4 = socket(AF_INET, SOCK_DGRAM, 0);
+    int pm = IP_PMTUDISC_DO;
+    setsockopt(s4, IPPROTO_IP, IP_MTU_DISCOVER, &pm, sizeof pm);
+    struct sockaddr_in a4 = sin4("10.200.0.1", 5999), d4 = sin4("10.250.0.9", 9999);
+    if (bind(s4, (void *)&a4, sizeof a4) < 0) warn("pmtuprobe bind4");
+    if (connect(s4, (void *)&d4, sizeof d4) < 0) warn("pmtuprobe connect4");
+    if (send(s4, buf, sizeof buf, 0) < 0) warn("pmtuprobe send4");
+    int s6 = socket(AF_INET6, SOCK_DGRAM, 0);
+    int pm6 = IPV6_PMTUDISC_DO;
+    setsockopt(s6, IPPROTO_IPV6, IPV6_MTU_DISCOVER, &pm6, sizeof pm6);
+    struct sockaddr_in6 a6 = sin6("fd00:200::1", 5999), d6 = sin6("fd00:250::9", 9999);
+    if (bind(s6, (void *)&a6, sizeof a6) < 0) warn("pmtuprobe bind6");
+    if (connect(s6, (void *)&d6, sizeof d6) < 0) warn("pmtuprobe connect6");
+    if (send(s6, buf, sizeof buf, 0) < 0) warn("pmtuprobe send6");
+    /* and a datagram to ns1's rejecting port 7999 */
+    int u = socket(AF_INET, SOCK_DGRAM, 0);
+    struct sockaddr_in r = sin4("10.200.0.2", 7999);
+    if (sendto(u, "knock", 5, 0, (void *)&r, sizeof r) < 0) warn("pmtuprobe knock");
+    settle();
+}
+
+static int cmd_extra(const char *nspid) {
+    int p[2];
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%s/ns/net", nspid);
+    extra_nsfd = open(path, O_RDONLY);
+    if (extra_nsfd < 0) die("open %s", path);
+    if (pipe(p) < 0) die("pipe");
+    ready_fd = p[1];
+    ready_rd = p[0];
+    signal(SIGPIPE, SIG_IGN);
+    int expect = 0;
+    spawn("natsrv", natsrv); expect++;
+    usleep(500 * 1000);
+    spawn("natcli", natcli); expect++;
+    spawn("overflow", overflow); expect++;
+    spawn("cookieflood", cookieflood); expect++;
+    spawn("pmtuprobe", pmtuprobe); expect++;
+    close(p[1]);
+    int got = 0;
+    char c;
+    while (got < expect) {
+        struct pollfd pf = {p[0], POLLIN, 0};
+        if (poll(&pf, 1, 60000) <= 0) { note("extra: timeout waiting for readiness"); break; }
+        if (read(p[0], &c, 1) <= 0) break;
+        got++;
+    }
+    note("extra: %d of %d processes ready", got, expect);
+    return got == expect ? 0 : 1;
+}
+
+static uint16_t csum16(const void *data, size_t len) {
+    const uint8_t *b = data;
+    uint32_t sum = 0;
+    for (size_t i = 0; i + 1 < len; i += 2) sum += (uint32_t)(b[i] << 8 | b[i + 1]);
+    if (len & 1) sum += (uint32_t)b[len - 1] << 8;
+    while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
+    return htons((uint16_t)~sum);
+}
+
+/* ICMP "fragmentation needed" to DST quoting a UDP datagram ISRC:SPORT -> IDST:DPORT */
+static int cmd_toobig4(const char *dst, const char *isrc, const char *idst, int sport, int dport, int mtu) {
+    uint8_t pkt[8 + 20 + 8];
+    memset(pkt, 0, sizeof pkt);
+    pkt[0] = 3; pkt[1] = 4;                          /* dest unreach, frag needed */
+    pkt[6] = (uint8_t)(mtu >> 8); pkt[7] = (uint8_t)mtu;
+    uint8_t *ih = pkt + 8;
+    ih[0] = 0x45; ih[2] = (1428 >> 8); ih[3] = 1428 & 0xff;
+    ih[6] = 0x40; ih[8] = 64; ih[9] = IPPROTO_UDP;   /* DF, ttl, proto */
+    inet_pton(AF_INET, isrc, ih + 12);
+    inet_pton(AF_INET, idst, ih + 16);
+    uint16_t c = csum16(ih, 20); memcpy(ih + 10, &c, 2);
+    uint8_t *uh = ih + 20;
+    uh[0] = (uint8_t)(sport >> 8); uh[1] = (uint8_t)sport;
+    uh[2] = (uint8_t)(dport >> 8); uh[3] = (uint8_t)dport;
+    uh[4] = (1408 >> 8); uh[5] = 1408 & 0xff;
+    c = csum16(pkt, sizeof pkt); memcpy(pkt + 2, &c, 2);
+    int s = socket(AF_INET, SOCK_RAW, IPPROTO_ICMP);
+    if (s < 0) die("raw icmp");
+    struct sockaddr_in d = sin4(dst, 0);
+    if (sendto(s, pkt, sizeof pkt, 0, (void *)&d, sizeof d) < 0) die("sendto %s", dst);
+    return 0;
+}
+
+/* ICMPv6 "packet too big" to DST quoting a UDP datagram (kernel fills the checksum) */
+static int cmd_toobig6(const char *dst, const char *isrc, const char *idst, int sport, int dport, int mtu) {
+    uint8_t pkt[8 + 40 + 8];
+    memset(pkt, 0, sizeof pkt);
+    pkt[0] = 2;                                      /* packet too big */
+    pkt[4] = (uint8_t)(mtu >> 24); pkt[5] = (uint8_t)(mtu >> 16); pkt[6] = (uint8_t)(mtu >> 8); pkt[7] = (uint8_t)mtu;
+    uint8_t *ih = pkt + 8;
+    ih[0] = 0x60; ih[4] = (1408 >> 8); ih[5] = 1408 & 0xff; ih[6] = IPPROTO_UDP; ih[7] = 64;
+    inet_pton(AF_INET6, isrc, ih + 8);
+    inet_pton(AF_INET6, idst, ih + 24);
+    uint8_t *uh = ih + 40;
+    uh[0] = (uint8_t)(sport >> 8); uh[1] = (uint8_t)sport;
+    uh[2] = (uint8_t)(dport >> 8); uh[3] = (uint8_t)dport;
+    uh[4] = (1408 >> 8); uh[5] = 1408 & 0xff;
+    int s = socket(AF_INET6, SOCK_RAW, IPPROTO_ICMPV6);
+    if (s < 0) die("raw icmp6");
+    struct sockaddr_in6 d = sin6(dst, 0);
+    if (sendto(s, pkt, sizeof pkt, 0, (void *)&d, sizeof d) < 0) die("sendto %s", dst);
+    return 0;
+}
+
+/* COUNT UDP datagrams of SIZE bytes to IP:PORT as fast as possible */
+static int cmd_blast(const char *ip, int port, int count, int size) {
+    char buf[65536];
+    if (size > (int)sizeof buf) size = sizeof buf;
+    memset(buf, 'b', (size_t)size);
+    int s = socket(AF_INET, SOCK_DGRAM, 0);
+    if (s < 0) die("socket");
+    struct sockaddr_in d = sin4(ip, port);
+    int sent = 0, failed = 0;
+    for (int i = 0; i < count; i++) {
+        if (sendto(s, buf, (size_t)size, MSG_DONTWAIT, (void *)&d, sizeof d) < 0) failed++; else sent++;
+    }
+    close(s);
+    note("blast %s:%d: %d sent, %d refused", ip, port, sent, failed);
+    return 0;
+}
+
+/* every /dev/kmsg record (level,seq,usec,flags;text) without blocking */
+static int cmd_kmsg(void) {
+    int f = open("/dev/kmsg", O_RDONLY | O_NONBLOCK);
+    if (f < 0) die("/dev/kmsg");
+    char buf[8192];
+    for (;;) {
+        ssize_t n = read(f, buf, sizeof buf);
+        if (n < 0 && errno == EPIPE) continue;       /* overwritten records */
+        if (n <= 0) break;
+        fwrite(buf, 1, (size_t)n, stdout);
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------------ */
 static int cmd_run(const char *scenario) {
     int p[2];
     if (pipe(p) < 0) die("pipe");
@@ -816,7 +1035,15 @@ int main(int argc, char **argv) {
     if (argc == 7 && strcmp(argv[1], "vxlan") == 0) return cmd_vxlan(argv[2], argv[3], argv[4], argv[5], argv[6]);
     if (argc == 6 && strcmp(argv[1], "geneve") == 0) return cmd_geneve(argv[2], argv[3], argv[4], argv[5]);
     if (argc == 3 && strcmp(argv[1], "up") == 0) return cmd_linkup(argv[2]);
+    if (argc == 3 && strcmp(argv[1], "extra") == 0) return cmd_extra(argv[2]);
+    if (argc == 8 && strcmp(argv[1], "toobig4") == 0)
+        return cmd_toobig4(argv[2], argv[3], argv[4], atoi(argv[5]), atoi(argv[6]), atoi(argv[7]));
+    if (argc == 8 && strcmp(argv[1], "toobig6") == 0)
+        return cmd_toobig6(argv[2], argv[3], argv[4], atoi(argv[5]), atoi(argv[6]), atoi(argv[7]));
+    if (argc == 6 && strcmp(argv[1], "blast") == 0) return cmd_blast(argv[2], atoi(argv[3]), atoi(argv[4]), atoi(argv[5]));
+    if (argc == 2 && strcmp(argv[1], "kmsg") == 0) return cmd_kmsg();
     fprintf(stderr, "usage: sockmix run [default|big|vxlan] | neigh IP LLADDR DEV | veth NAME PEER\n"
-                    "       | vxlan NAME VNI PORT DEV LOCAL | geneve NAME VNI PORT REMOTE | up NAME\n");
+                    "       | vxlan NAME VNI PORT DEV LOCAL | geneve NAME VNI PORT REMOTE | up NAME\n"
+                    "       | extra NSPID | toobig4|toobig6 DST ISRC IDST SPORT DPORT MTU | blast IP PORT N SIZE | kmsg\n");
     return 2;
 }
