@@ -5,6 +5,7 @@
 import { BtfKind, type Btf } from '../debuginfo/btf.js';
 import { TypeNotFoundError } from './errors.js';
 import type { Kernel } from './kernel.js';
+import { symbolAt, formatHit } from './symbolize.js';
 
 const MAX_ARRAY = 16; // elements printed before "..."; long arrays are summarised
 
@@ -81,8 +82,9 @@ export function scalar(k: Kernel, btf: Btf, id: number, addr: bigint, bitShift =
     case BtfKind.Ptr: {
       const p = k.mem.ptr(addr);
       if (p === 0n) return '0x0';
-      const n = k.symbols.nearest(p);
-      const sym = n && n.offset < 0x10000n ? ` <${n.offset ? `${n.symbol.name}+${n.offset}` : n.symbol.name}>` : '';
+      // Kernel image or module pointers only: small values are not per-CPU offsets here.
+      const h = p >= 0xffffffff80000000n ? symbolAt(k, p) : undefined;
+      const sym = h ? ` <${formatHit(h)}>` : '';
       return `0x${p.toString(16)}${sym}`;
     }
     case BtfKind.Array: {
