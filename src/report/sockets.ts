@@ -206,7 +206,8 @@ export function verboseLines(r: SocketRow, d: Details): string[] {
     lines.push(`rx_queue=${r.rxQueue}, tx_queue=${r.txQueue}`);
     lines.push(`rcvbuf=${v('rcvbuf')}, sndbuf=${v('sndbuf')}`);
   }
-  if (has('rcv_tstamp_ago_s')) lines.push(`rcv_tstamp=${v('rcv_tstamp_ago_s', ' s')}, lsndtime=${v('lsndtime_ago_s', ' s')} ago`);
+  const ago = (k: string) => (d[k] === 'never' ? (used.add(k), 'never') : `${v(k, ' s')} ago`);
+  if (has('rcv_tstamp_ago_s')) lines.push(`rcv_tstamp=${ago('rcv_tstamp_ago_s')}, lsndtime=${ago('lsndtime_ago_s')}`);
   if (has('rto_ms')) {
     lines.push(`rto=${v('rto_ms', 'ms')} retransmits=${v('retransmits')} total_retrans=${v('total_retrans')} ca_state=${v('ca_state')}` +
       ` cwnd=${v('snd_cwnd')} ssthresh=${v('snd_ssthresh')} srtt=${v('srtt_ms', 'ms')}`);
