@@ -169,8 +169,12 @@ export function socketLine(r: SocketRow): string {
   return `${r.proto.padEnd(5)} ${localText(r).padEnd(22)} ${remoteText(r).padEnd(22)} ${st}`;
 }
 
-/** "<struct tcp_sock 0x…> TCP" as the seed heads each verbose block. */
-export function socketHeader(r: SocketRow): string {
+/** "<struct tcp_sock 0x…> TCP" as the seed heads each verbose block. `proto`: the sock's own
+ *  sk_prot name and struct (src/net/sock-proto.ts), which the guess from the table replaces. */
+export function socketHeader(r: SocketRow, proto?: { name: string; struct?: string }): string {
+  if (proto && r.kind === 'sock' && proto.name !== '?') {
+    return `<${proto.struct ?? 'struct sock'} ${hex(r.sock)}> ${proto.name}${r.netns ? `  netns ${r.netns}` : ''}`;
+  }
   const type =
     r.kind === 'timewait' ? 'inet_timewait_sock'
       : r.kind === 'request' ? 'request_sock'

@@ -6,6 +6,7 @@ import type { Session } from './session.js';
 import type { SocketRow } from '../net/socket-row.js';
 import { localText, remoteText } from '../net/socket-row.js';
 import { socketDetails, userData } from '../net/sock-info.js';
+import { sockProto } from '../net/sock-proto.js';
 import { socketQueues, acceptQueue, synQueue, unixPeer, type QueueView } from '../net/queues.js';
 import { clock, owners, socketTable, findSocket } from './tables.js';
 import { socketHeader, socketLine, socketJson, ownerText, verboseLines } from '../report/sockets.js';
@@ -14,9 +15,11 @@ import { hex, problemLine, type Output, type Row, type TableOutput } from '../re
 /** The -v block of one socket (and -vv: its queues' contents). */
 export function verboseBlock(s: Session, r: SocketRow, level: number): { lines: string[]; data: unknown } {
   const k = s.kernel;
-  const lines = [socketHeader(r), socketLine(r)];
+  const proto = r.kind === 'sock' ? sockProto(k, r.sock) : undefined;
+  const lines = [socketHeader(r, proto), socketLine(r)];
   const os = owners(s).bySock.get(r.sock) ?? [];
   const data: Record<string, unknown> = socketJson(r, os);
+  if (proto) Object.assign(data, { protoName: proto.name, struct: proto.struct ?? null });
   try {
     const d = socketDetails(k, r, clock(s));
     for (const l of verboseLines(r, d)) lines.push(...wrapFields(l));
