@@ -2,7 +2,7 @@
 // `--decode ADDR` decodes the IP and TCP/UDP headers at an address, `skb ADDR` shows one skb.
 
 import { skbQueue } from '../../net/queues.js';
-import { skbInfo, decodeHeaders } from '../../net/skb.js';
+import { skbInfo, decodeHeaders, hexDump, dataNote } from '../../net/skb.js';
 import { hex, problemLines } from '../../report/model.js';
 import { parseAddress, type Command } from '../command.js';
 
@@ -46,12 +46,14 @@ export const decodeCommand: Command = {
 export const skbCommand: Command = {
   name: 'skb',
   synopsis: 'skb ADDR',
-  summary: 'one sk_buff: lengths and the headers it carries',
+  summary: 'one sk_buff: lengths, the headers it carries, its data as hex and ASCII',
   examples: ['skb 0xffff8d6b02b96ee8'],
   run(s, inv) {
     const a = parseAddress(s, inv.args[0], 'sk_buff address');
     const i = skbInfo(s.kernel, a);
     const lines = [`<struct sk_buff ${hex(a)}>`, `len=${i.len} data_len=${i.dataLen} truesize=${i.truesize} protocol=0x${i.protocol.toString(16).padStart(4, '0')}`, ...i.headers];
-    return { kind: 'text', lines, data: { skb: hex(a), ...i } };
+    if (i.data) lines.push(dataNote(i.data), ...hexDump(i.data.bytes));
+    const data = i.data ? { ...i.data, bytes: i.data.bytes.toString('hex') } : undefined;
+    return { kind: 'text', lines, data: { skb: hex(a), ...i, data } };
   },
 };
