@@ -28,6 +28,7 @@ const AF_UNIX = 1;
 const AF_INET = 2;
 const AF_INET6 = 10;
 const AF_NETLINK = 16;
+const AF_PACKET = 17;
 const ETH_P_IP = 0x0800;
 const ETH_P_IPV6 = 0x86dd;
 const ETH_P_ARP = 0x0806;
@@ -83,8 +84,8 @@ function describe(k: Kernel, i: SkbInfo, head: bigint, h: { mac: number; nh: num
   if (i.family === AF_UNIX) return [`AF_UNIX data, ${i.len} bytes`];
   if (i.family === AF_NETLINK) return [`AF_NETLINK message, ${i.len} bytes`];
   const out: string[] = [];
-  // An Ethernet header right before the network header (packet sockets see it).
-  if (h.mac !== UNSET && h.nh !== UNSET && h.nh - h.mac === ETH_HLEN) out.push(ethernet(k.mem.read(head + BigInt(h.mac), ETH_HLEN)));
+  // An Ethernet header right before the network header: what a packet socket reads.
+  if (i.family === AF_PACKET && h.mac !== UNSET && h.nh !== UNSET && h.nh - h.mac === ETH_HLEN) out.push(ethernet(k.mem.read(head + BigInt(h.mac), ETH_HLEN)));
   if ((i.protocol === ETH_P_IP || i.protocol === ETH_P_IPV6) && h.nh !== UNSET) {
     const l4 = h.th !== UNSET && h.th > h.nh ? head + BigInt(h.th) : undefined;
     out.push(...decodeHeaders(k, head + BigInt(h.nh), l4));

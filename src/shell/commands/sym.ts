@@ -17,7 +17,7 @@ const json = (h: SymbolHit) => ({
 export const symCommand: Command = {
   name: 'sym',
   synopsis: 'sym NAME|ADDR | sym -q STRING',
-  summary: 'look up a kernel or module symbol by name, the symbol containing an address, or (-q) symbols whose names contain STRING',
+  summary: 'look up a kernel symbol by name or address (modules too); -q STRING: names containing it',
   examples: ['sym tcp_hashinfo', 'sym tcp_v4_rcv+0x10', 'sym -q tcp_v4_'],
   complete: (s, i) => (i === 0 ? s.kernel.symbols.all().map((x) => x.name) : []),
   run(s, inv) {
