@@ -5,8 +5,10 @@ import { presentFixtures, fixtureSession, fixtureTruth } from '../support/fixtur
 import { runLine } from '../../src/shell/dispatch.js';
 import { localText, remoteData, type SocketRow } from '../../src/net/socket-row.js';
 import type { ProcNetInetRow } from '../support/truth.js';
+import { presentHostFixtures } from '../support/truth-host.js';
 
-const fixtures = presentFixtures();
+// the host-scenario fixtures too: their sockets prove those dumps are sound
+const fixtures = [...presentFixtures(), ...presentHostFixtures()];
 
 function ours(rows: SocketRow[], protos: string[], netns: number): string[] {
   return rows
