@@ -6,7 +6,7 @@ import type { Output } from '../report/model.js';
 import { renderLines } from '../report/text.js';
 import { renderJson } from '../report/json.js';
 import { parseOptionWords, requestedViews, OPTIONS, type ParsedLine } from './options.js';
-import { parsePipeline, applyGrep, type Pipeline } from './line.js';
+import { parsePipeline, applyGreps, type Pipeline } from './line.js';
 import { findCommand, VIEW_COMMANDS } from './registry.js';
 import { UsageError, type Command } from './command.js';
 import type { Session } from './session.js';
@@ -45,7 +45,7 @@ export function runLine(s: Session, line: string): LineResult {
 }
 
 /** Already-split words (argv of a one-shot run), with an optional grep/redirect. */
-export function runWords(s: Session, words: string[], p: Pipeline = { words }): LineResult {
+export function runWords(s: Session, words: string[], p: Pipeline = { words, greps: [] }): LineResult {
   const t0 = performance.now();
   const done = (r: Omit<LineResult, 'ms'>): LineResult => ({ ...r, ms: performance.now() - t0 });
   try {
@@ -56,7 +56,7 @@ export function runWords(s: Session, words: string[], p: Pipeline = { words }): 
     rememberSockets(s, output);
     const json = parsed.options.json === true;
     let lines = json ? renderJson(output).split('\n') : renderLines(output);
-    lines = applyGrep(lines, p.grep);
+    lines = applyGreps(lines, p.greps);
     if (p.redirect) {
       const body = lines.join('\n') + '\n';
       if (p.redirect.append) appendFileSync(p.redirect.path, body);

@@ -28,7 +28,7 @@ export function makeHelpCommand(commands: () => Command[], viewAvailable: (view:
         ...optionHelp(viewAvailable).filter((l) => !/--(system-map|btf|vmlinux|command)/.test(l)),
         "  (options marked '*' are not available yet in this version)",
         '',
-        "Any command: '| grep PATTERN' filters, '> FILE' / '>> FILE' writes, --json prints JSON.",
+        "Any command: '| grep [-v] PATTERN' filters (stages chain), '> FILE' / '>> FILE' writes, --json prints JSON.",
         "'help CMD' shows a command's synopsis and examples.",
       );
     }
