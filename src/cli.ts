@@ -6,7 +6,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Session } from './shell/session.js';
 import { prepareDecoders } from './dump/decompress.js';
 import { runLine, runWords, userMessage } from './shell/dispatch.js';
-import { VIEW_COMMANDS } from './shell/registry.js';
+import { VIEW_COMMANDS, commandWords as knownCommandWords } from './shell/registry.js';
 import { parseOptionWords, optionHelp, requestedViews, type ParsedLine } from './shell/options.js';
 
 /** The package root (where package.json is): this file runs from src/ (tsx) or dist/bundle/. */
@@ -57,6 +57,25 @@ function isDumpPath(w: string | undefined): w is string {
   }
 }
 
+/** Names dumps are saved under: makedumpfile's and QEMU's suffixes, crash's vmcore*. */
+const DUMP_NAME = /(^|\/)vmcore[^/]*$|\.(kdump|elf|flat|qemu-flat|core|zst|dump)$/i;
+
+/** Why the first word, which is not a readable dump file, cannot be the dump it looks like
+ *  (undefined: it is not meant as a dump — a command word, a symbol, a number). */
+export function dumpPathProblem(w: string | undefined, commands: readonly string[]): string | undefined {
+  if (w === undefined || commands.includes(w)) return undefined;
+  let st;
+  try {
+    st = statSync(w);
+  } catch {
+    return w.includes('/') || DUMP_NAME.test(w) ? `${w}: no such file` : undefined;
+  }
+  if (st.isFile()) return undefined;
+  if (st.isDirectory()) return `${w}: is a directory, not a dump file`;
+  const what = st.isCharacterDevice() ? 'a character device' : st.isBlockDevice() ? 'a block device' : st.isFIFO() ? 'a pipe' : st.isSocket() ? 'a socket' : 'not a regular file';
+  return `${w}: ${what}, not a dump file (xportshow reads a dump file, not a stream)`;
+}
+
 export async function main(argv: string[]): Promise<number> {
   let parsed: ParsedLine;
   try {
@@ -79,9 +98,12 @@ export async function main(argv: string[]): Promise<number> {
   if (isDumpPath(parsed.positionals[0])) {
     dumpPath = parsed.positionals[0];
     rest = argv.filter((a) => a !== dumpPath);
-  } else if (parsed.positionals[0] !== undefined && /[/.]/.test(parsed.positionals[0]) && !existsSync(parsed.positionals[0])) {
-    process.stderr.write(`xportshow: ${parsed.positionals[0]}: no such file\n`);
-    return 2;
+  } else {
+    const problem = dumpPathProblem(parsed.positionals[0], knownCommandWords());
+    if (problem) {
+      process.stderr.write(`xportshow: ${problem}\n`);
+      return 2;
+    }
   }
   // Options that belong to opening, not to a command.
   const openOpts = { systemMap: o['system-map'] as string | undefined, btf: o.btf as string | undefined, vmlinux: o.vmlinux as string | undefined };
