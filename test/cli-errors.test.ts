@@ -7,7 +7,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fixtureDir } from './support/truth.js';
+import { allTcp, fixtureDir } from './support/truth.js';
+import { fixtureTruth } from './support/fixtures.js';
 
 const DUMP = join(fixtureDir('bookworm-6.1'), 'vmcore.kdump');
 const ROOT = join(import.meta.dirname, '..');
@@ -43,5 +44,30 @@ describe('dump paths that are not dumps', () => {
   it('a word that is a command is still a command', () => {
     const r = run([DUMP, 'frobnicate']);
     expect(r.err).toContain("unknown command 'frobnicate'");
+  });
+});
+
+describe('--netns of a namespace the dump does not hold', () => {
+  const truth = fixtureTruth('bookworm-6.1');
+  const inodes = truth.netns.map((n) => n.inode);
+
+  it('says so, lists the namespaces there are, rc != 0 (sockets, bind, netns, --json)', () => {
+    for (const args of [['--netns', '123', '-at'], ['--netns', '123', '-at', '--json'], ['bind', '--netns', '123'], ['netns', '123']]) {
+      const r = run([DUMP, ...args]);
+      expect(r.code, args.join(' ')).not.toBe(0);
+      expect(r.out).toBe('');
+      const lines = r.err.trim().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(/123: no network namespace/);
+      for (const ino of inodes) expect(lines[0]).toContain(String(ino));
+    }
+  });
+
+  it('a namespace that is there still lists its sockets', () => {
+    const r = run([DUMP, '--netns', String(inodes[1]), '-at', '--json']);
+    expect(r.code).toBe(0);
+    const rows = JSON.parse(r.out) as { netns: number }[];
+    expect(rows.length).toBe(allTcp(truth.netns[1]).length);
+    expect(rows.every((x) => x.netns === inodes[1])).toBe(true);
   });
 });

@@ -9,6 +9,7 @@ import { ownerText } from '../../report/sockets.js';
 import { hex, type Output, problemLines } from '../../report/model.js';
 import type { WalkProblem } from '../../kernel/walk.js';
 import { UsageError, type Command } from '../command.js';
+import { checkNetns } from './sockets.js';
 
 export function bindTable(s: Session): { buckets: BindBucket[]; problems: WalkProblem[] } {
   return s.cached('bhash', () => {
@@ -36,6 +37,10 @@ export const bindCommand: Command = {
     const o = inv.line.options;
     const port = o.port === undefined ? undefined : Number(o.port);
     if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port < 65536)) throw new UsageError(`--port: '${o.port}' is not a port number`);
+    if (o.netns !== undefined && o.netns !== 'all') {
+      if (!Number.isInteger(Number(o.netns))) throw new UsageError(`--netns: '${o.netns}' is not a netns inode (or 'all')`);
+      checkNetns(s, Number(o.netns));
+    }
     const idx = owners(s);
     const rows = buckets
       .filter((b) => port === undefined || b.port === port)

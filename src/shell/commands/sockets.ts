@@ -92,7 +92,17 @@ export function rowContext(s: Session): RowContext {
   };
 }
 
+/** A namespace asked for by inode must exist: else say so, with the ones there are. */
+export function checkNetns(s: Session, inode: number | undefined, what = '--netns'): void {
+  if (inode === undefined) return;
+  const nets = namespaces(s);
+  if (nets.some((n) => n.inode === inode)) return;
+  const list = nets.map((n) => `${n.inode}${n.isInit ? ' (init_net)' : ''}`).join(', ');
+  throw new UsageError(`${what} ${inode}: no network namespace with this inode in the dump (there are: ${list || 'none readable'})`);
+}
+
 export function showSockets(s: Session, q: SocketQuery, verbose: number): Output {
+  checkNetns(s, q.netns);
   const ctx = rowContext(s);
   const parts: Output[] = [];
   const inet: SocketRow[] = [];
