@@ -135,6 +135,7 @@ export async function main(argv: string[]): Promise<number> {
         return 1;
       }
       if (r.lines.length) process.stdout.write(r.lines.join('\n') + '\n');
+      for (const w of r.warnings ?? []) process.stderr.write(`xportshow: ${w}\n`);
       process.stderr.write(timing(performance.now() - t0, cpu0) + '\n');
       return 0;
     }
@@ -164,6 +165,7 @@ function runBatch(session: Session, lines: string[]): number {
       continue;
     }
     if (r.lines.length) process.stdout.write(r.lines.join('\n') + '\n');
+    for (const w of r.warnings ?? []) process.stderr.write(`xportshow: ${line}: ${w}\n`);
     process.stderr.write(timing(r.ms, cpu0) + '\n');
   }
   return status;

@@ -4,7 +4,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { allTcp, fixtureDir } from './support/truth.js';
@@ -69,5 +69,56 @@ describe('--netns of a namespace the dump does not hold', () => {
     const rows = JSON.parse(r.out) as { netns: number }[];
     expect(rows.length).toBe(allTcp(truth.netns[1]).length);
     expect(rows.every((x) => x.netns === inodes[1])).toBe(true);
+  });
+});
+
+describe('views this version does not build', () => {
+  const notBuilt = [['-r'], ['-i'], ['--arp'], ['-s'], ['--sysctl'], ['--netfilter'], ['--softnet'], ['--devpack'], ['--rtcache']];
+
+  it('answer rc != 0, one line on stderr, nothing on stdout (also with --json)', () => {
+    for (const args of [['-r'], ['-i', '--json'], ['--arp', '--json']]) {
+      const r = run([DUMP, ...args]);
+      expect(r.code, args.join(' ')).not.toBe(0);
+      expect(r.out).toBe('');
+      expect(r.err.trim().split('\n')).toHaveLength(1);
+      expect(r.err).toMatch(/not available yet/);
+    }
+    // each of them, in one batch: an error line each, nothing on stdout
+    const b = run([DUMP, '-c', notBuilt.map((o) => o.join(' ') + ' --json').join('; ')]);
+    expect(b.code).not.toBe(0);
+    expect(b.out).toBe('');
+    expect(b.err.split('\n').filter((l) => l.includes('not available yet'))).toHaveLength(notBuilt.length);
+  });
+
+  it('next to a view that answers: its output (valid JSON), the missing one named on stderr, rc 0', () => {
+    const r = run([DUMP, '-r', '-lt', '--json']);
+    expect(r.code).toBe(0);
+    const rows = JSON.parse(r.out) as { state: string }[];
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.every((x) => x.state === 'LISTEN')).toBe(true);
+    expect(r.err).toMatch(/-r\/--route: not available yet/);
+  });
+
+  it('--everything answers on a cut dump: a view that cannot answer is marked, the others print, rc 0', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'xps-cut-'));
+    const cut = join(dir, 'cut.kdump');
+    // the last 3% (the kernel's data with tcp_hashinfo) is gone, as when a copy was cut short
+    const size = Math.floor(statSync(DUMP).size * 0.97);
+    const buf = Buffer.alloc(size);
+    const fd = openSync(DUMP, 'r');
+    readSync(fd, buf, 0, size, 0);
+    closeSync(fd);
+    writeFileSync(cut, buf);
+    const alone = run([cut, 'bind']);
+    expect(alone.code).not.toBe(0);
+    const r = run([cut, '--everything']);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^!! bind: could not be shown: .*not in the dump/m);
+    expect(r.out).toMatch(/^164 +1 websrv /m); // ps still answers
+    expect(r.out).toMatch(/not available yet in this version: .*--route/);
+    const j = run([cut, '--everything', '--json']);
+    expect(j.code).toBe(0);
+    const parts = JSON.parse(j.out) as unknown[];
+    expect(parts).toContainEqual(expect.objectContaining({ view: 'bind', error: expect.stringMatching(/not in the dump/) }));
   });
 });

@@ -52,7 +52,8 @@ describe('xportshow one-shot', () => {
 
   it('views not built yet say so instead of printing a table', () => {
     const r = run([DUMP, '--arp']);
-    expect(r.out).toContain('--arp: not available yet');
+    expect(r.err).toContain('--arp: not available yet');
+    expect(r.code).toBe(1);
   });
 
   it('batch commands from stdin and -c', () => {

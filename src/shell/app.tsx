@@ -123,6 +123,7 @@ export function App({ session, historyFile, run, open, banner: bannerLines, vers
       if (r.lines.length > DIRECT_OUTPUT_LINES) write(r.lines.join('\n') + '\n');
       else out.push({ lines: r.lines });
       if (r.wroteTo) out.push({ lines: [`(written to ${r.wroteTo})`], style: 'dim' });
+      if (r.warnings?.length) out.push({ lines: r.warnings, style: 'error' });
     }
     out.push({ lines: [timingLine(r.ms)], style: 'dim' });
     print(out);

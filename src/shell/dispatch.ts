@@ -17,6 +17,8 @@ export interface LineResult {
   /** What to show: rendered, grepped, or a one-line message. */
   lines: string[];
   error?: string;
+  /** Views asked for that could not answer while others did: for stderr, not the output. */
+  warnings?: string[];
   /** Written to a file instead of shown. */
   wroteTo?: string;
   quit?: boolean;
@@ -52,7 +54,8 @@ export function runWords(s: Session, words: string[], p: Pipeline = { words, gre
     if (p.words.length === 0) return done({ lines: [] });
     if (p.words[0] === 'quit' || p.words[0] === 'exit' || p.words[0] === 'q') return done({ lines: [], quit: true });
     const parsed = parseOptionWords(p.words);
-    const output = runParsed(s, parsed);
+    const warnings: string[] = [];
+    const output = runParsed(s, parsed, warnings);
     rememberSockets(s, output);
     const json = parsed.options.json === true;
     let lines = json ? renderJson(output).split('\n') : renderLines(output);
@@ -61,16 +64,24 @@ export function runWords(s: Session, words: string[], p: Pipeline = { words, gre
       const body = lines.join('\n') + '\n';
       if (p.redirect.append) appendFileSync(p.redirect.path, body);
       else writeFileSync(p.redirect.path, body);
-      return done({ output, lines: [], wroteTo: p.redirect.path });
+      return done({ output, lines: [], wroteTo: p.redirect.path, ...(warnings.length ? { warnings } : {}) });
     }
-    return done({ output, lines });
+    return done({ output, lines, ...(warnings.length ? { warnings } : {}) });
   } catch (e) {
     const msg = userMessage(e);
     return done({ lines: [msg], error: msg });
   }
 }
 
-export function runParsed(s: Session, parsed: ParsedLine): Output {
+/** The flags of an option as help shows them: `-r/--route`, `--arp`. */
+export function optionFlags(view: string): string {
+  const opt = OPTIONS.find((o) => o.view === view)!;
+  return `${opt.short ? '-' + opt.short + '/' : ''}--${opt.name}`;
+}
+
+/** Run a parsed line. A view this version cannot show is an error when it is all that was
+ *  asked for; next to views that answer, it is a line in `warnings`. */
+export function runParsed(s: Session, parsed: ParsedLine, warnings: string[] = []): Output {
   const [word, ...args] = parsed.positionals;
   let cmd: Command | undefined;
   if (word !== undefined) {
@@ -82,16 +93,13 @@ export function runParsed(s: Session, parsed: ParsedLine): Output {
       const used = Object.keys(parsed.options).filter((k) => parsed.options[k] !== undefined);
       throw new UsageError(used.length ? `--${used[0]} needs a view option (e.g. -a, -t)` : 'nothing to do (try: help)');
     }
-    const parts: Output[] = [];
-    for (const v of views) {
-      const name = VIEW_COMMANDS[v];
-      if (!name) {
-        const opt = OPTIONS.find((o) => o.view === v)!;
-        parts.push({ kind: 'text', lines: [`${opt.short ? '-' + opt.short + '/' : ''}--${opt.name}: not available yet in this version of xportshow`] });
-        continue;
-      }
-      parts.push(findCommand(name)!.run(s, { args: [], line: parsed, verbose: parsed.verbose }));
-    }
+    const missing = views.filter((v) => !VIEW_COMMANDS[v]);
+    const notYet = missing.length ? `${missing.map(optionFlags).join(', ')}: not available yet in this version of xportshow` : '';
+    if (missing.length === views.length) throw new UsageError(notYet);
+    if (notYet) warnings.push(notYet);
+    const parts = views
+      .filter((v) => VIEW_COMMANDS[v])
+      .map((v) => findCommand(VIEW_COMMANDS[v])!.run(s, { args: [], line: parsed, verbose: parsed.verbose }));
     return parts.length === 1 ? parts[0] : { kind: 'group', parts };
   }
   return cmd.run(s, { args, line: parsed, verbose: parsed.verbose });
