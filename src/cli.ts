@@ -76,7 +76,17 @@ export function dumpPathProblem(w: string | undefined, commands: readonly string
   return `${w}: ${what}, not a dump file (xportshow reads a dump file, not a stream)`;
 }
 
+/** A reader that stops early (`xportshow DUMP -at | head -3`) closes the pipe: that is the
+ *  end of the output it wanted, not an error. Leave at once, quietly, with status 0. */
+function quietOnClosedPipe(): void {
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+    throw e;
+  });
+}
+
 export async function main(argv: string[]): Promise<number> {
+  quietOnClosedPipe();
   let parsed: ParsedLine;
   try {
     parsed = parseOptionWords(argv);

@@ -122,3 +122,15 @@ describe('views this version does not build', () => {
     expect(parts).toContainEqual(expect.objectContaining({ view: 'bind', error: expect.stringMatching(/not in the dump/) }));
   });
 });
+
+describe('a reader that closes the pipe early', () => {
+  it('`xportshow DUMP -avv | head -3` and a batch into it end quietly with status 0', () => {
+    // -avv prints more than a pipe holds, so the writes after head leaves meet a closed pipe
+    for (const args of [`${DUMP} -avv`, `${DUMP} -c '-avv; -avv'`]) {
+      const r = spawnSync('bash', ['-c', `${process.execPath} --import tsx src/cli.ts ${args} | head -3; echo "rc=\${PIPESTATUS[0]}" >&2`], { encoding: 'utf8', cwd: ROOT });
+      expect(r.stdout.split('\n').filter(Boolean)).toHaveLength(3);
+      expect(r.stderr).not.toMatch(/EPIPE|Error/);
+      expect(r.stderr).toContain('rc=0');
+    }
+  });
+});
