@@ -11,7 +11,7 @@ export const modulesCommand: Command = {
   aliases: ['lsmod'],
   synopsis: 'modules',
   summary: 'loaded kernel modules: name, state, base address, size, symbol count',
-  examples: ['modules', 'modules | grep vxlan'],
+  examples: ['modules', 'modules | grep bridge'],
   run(s) {
     const problems: WalkProblem[] = [];
     const mods = s.cached('modules', () => loadedModules(s.kernel, { onProblem: (p) => problems.push(p) }));

@@ -131,7 +131,7 @@ export const socketsCommand: Command = {
     'Without -a only non-listening sockets are shown, with -l only listening ones.',
     '-v prints each socket as a block with windows, buffers and timers; -vv adds queue contents.',
   ],
-  examples: ['-at', '-atv', '-ux', '--port 2049 -tavv', '--tcpstate TIME_WAIT', 'sockets --netns 4026532152 -a'],
+  examples: ['-at', '-atv', '-ux', '--port 8080 -tavv', '--tcpstate TIME_WAIT', 'sockets --netns 4026532152 -a'],
   run: (s, inv) => showSockets(s, queryFromOptions(inv.line.options), inv.verbose),
 };
 

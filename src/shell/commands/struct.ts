@@ -8,7 +8,7 @@ export const structCommand: Command = {
   name: 'struct',
   synopsis: 'struct TYPE ADDR',
   summary: 'print a struct from memory with its member values (TYPE: "sock" or "struct sock")',
-  examples: ['struct sock ffff888004a1c000', 'struct new_utsname init_uts_ns+4', 'struct net init_net'],
+  examples: ['struct net init_net', 'struct uts_namespace init_uts_ns', 'struct sock ffff8d6b02d35100'],
   complete: (s, i) => (i === 0 ? s.kernel.btf.allNames([BtfKind.Struct, BtfKind.Union]) : []),
   run(s, inv) {
     const [name, where] = inv.args;
