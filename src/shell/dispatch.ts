@@ -2,11 +2,13 @@
 // (a word, or the view the options ask for), and render its output as text or JSON.
 
 import { appendFileSync, writeFileSync } from 'node:fs';
-import type { Output } from '../report/model.js';
+import { text, type Output } from '../report/model.js';
+import { packageVersion } from './version.js';
 import { renderLines } from '../report/text.js';
 import { renderJson } from '../report/json.js';
 import { parseOptionWords, requestedViews, OPTIONS, type ParsedLine } from './options.js';
-import { parsePipeline, applyGreps, type Pipeline } from './line.js';
+import { parsePipeline, applyGreps, passesGreps, type Pipeline } from './line.js';
+import { grepOutput } from './browse.js';
 import { findCommand, VIEW_COMMANDS } from './registry.js';
 import { UsageError, type Command } from './command.js';
 import type { Session } from './session.js';
@@ -53,12 +55,18 @@ export function runWords(s: Session, words: string[], p: Pipeline = { words, gre
   try {
     if (p.words.length === 0) return done({ lines: [] });
     if (p.words[0] === 'quit' || p.words[0] === 'exit' || p.words[0] === 'q') return done({ lines: [], quit: true });
-    const parsed = parseOptionWords(p.words);
+    // `help --port`: the words after help name what to explain; they are not options to parse.
+    const isHelp = p.words[0] === 'help' || p.words[0] === '?';
+    const parsed = isHelp ? { options: {}, positionals: p.words, verbose: 0 } : parseOptionWords(p.words);
     const warnings: string[] = [];
-    const output = runParsed(s, parsed, warnings);
-    rememberSockets(s, output);
+    const shown = runParsed(s, parsed, warnings);
+    let output: Output | undefined = shown;
+    // What the shell browses and completes from is what was shown: the rows the greps kept
+    // (a count shows no rows; JSON lines are not rows).
+    if (p.greps.length) output = p.greps.some((g) => g.count) || parsed.options.json ? undefined : grepOutput(shown, (l) => passesGreps(l, p.greps));
+    if (output) rememberSockets(s, output);
     const json = parsed.options.json === true;
-    let lines = json ? renderJson(output).split('\n') : renderLines(output);
+    let lines = json ? renderJson(shown).split('\n') : renderLines(shown);
     lines = applyGreps(lines, p.greps);
     if (p.redirect) {
       const body = lines.join('\n') + '\n';
@@ -82,6 +90,9 @@ export function optionFlags(view: string): string {
 /** Run a parsed line. A view this version cannot show is an error when it is all that was
  *  asked for; next to views that answer, it is a line in `warnings`. */
 export function runParsed(s: Session, parsed: ParsedLine, warnings: string[] = []): Output {
+  // -h / --help (`tcp -h`: that command's help) and --version, as on the command line.
+  if (parsed.options.help) return findCommand('help')!.run(s, { args: parsed.positionals.slice(0, 1), line: parsed, verbose: 0 });
+  if (parsed.options.version) return text(`xportshow ${packageVersion()}`);
   const [word, ...args] = parsed.positionals;
   let cmd: Command | undefined;
   if (word !== undefined) {
