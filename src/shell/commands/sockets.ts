@@ -57,7 +57,7 @@ export function showSockets(s: Session, q: SocketQuery, verbose: number): Output
   const failed = q.families.map((f) => t.sockets(f).failed).filter(Boolean);
   if (failed.length === q.families.length) throw new Error(failed.join('; '));
   const problems = q.families.flatMap((f) => problemLines(t.sockets(f).problems));
-  const select = (f: Family) => selectSockets(s.kernel, t, q, f);
+  const select = (f: Family) => selectSockets(s, q, f);
   if (verbose > 0) {
     const blocks = q.families.flatMap(select).map((r) => ({ ...verboseBlock(socketDetail(s, r, verbose >= 2), verbose), ref: { kind: 'sock' as const, address: r.sock } }));
     return { kind: 'blocks', blocks, notes: problems };
