@@ -5,9 +5,10 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Session } from './views/session.js';
 import { prepareDecoders } from './dump/decompress.js';
-import { runLine, runWords, userMessage } from './shell/dispatch.js';
+import { runLine, runParsedLine, parseLine, userMessage } from './shell/dispatch.js';
 import { VIEW_COMMANDS, commandWords as knownCommandWords } from './shell/registry.js';
-import { parseOptionWords, optionHelp, requestedViews, type ParsedLine } from './shell/options.js';
+import { OPTIONS, optionHelp, requestedViews, type ParsedLine } from './shell/options.js';
+import { parseArgs } from 'node:util';
 
 /** The package root (where package.json is): this file runs from src/ (tsx) or dist/bundle/. */
 function packageRoot(): string {
@@ -76,6 +77,18 @@ export function dumpPathProblem(w: string | undefined, commands: readonly string
   return `${w}: ${what}, not a dump file (xportshow reads a dump file, not a stream)`;
 }
 
+/** The first positional word of argv, options and their values skipped (tolerant: a command's
+ *  own options are not known here). */
+function dumpCandidate(argv: string[]): string | undefined {
+  const options: Record<string, { type: 'boolean' | 'string'; short?: string }> = {};
+  for (const o of OPTIONS) options[o.name] = o.short ? { type: o.type, short: o.short } : { type: o.type };
+  try {
+    return parseArgs({ args: argv, options, allowPositionals: true, strict: false }).positionals[0];
+  } catch {
+    return argv.find((w) => !w.startsWith('-'));
+  }
+}
+
 /** A reader that stops early (`xportshow DUMP -at | head -3`) closes the pipe: that is the
  *  end of the output it wanted, not an error. Leave at once, quietly, with status 0. */
 function quietOnClosedPipe(): void {
@@ -87,15 +100,31 @@ function quietOnClosedPipe(): void {
 
 export async function main(argv: string[]): Promise<number> {
   quietOnClosedPipe();
+  // The dump is the first word that is not an option (or an option's value); the rest is one
+  // command line, parsed once (a command word takes its own options: `sym -q X`).
+  const first = dumpCandidate(argv);
+  let dumpPath = DEFAULT_DUMP;
+  let rest = argv;
+  if (isDumpPath(first)) {
+    dumpPath = first;
+    rest = [...argv];
+    rest.splice(argv.indexOf(first), 1);
+  } else {
+    const problem = dumpPathProblem(first, knownCommandWords());
+    if (problem) {
+      process.stderr.write(`xportshow: ${problem}\n`);
+      return 2;
+    }
+  }
   let parsed: ParsedLine;
   try {
-    parsed = parseOptionWords(argv);
+    parsed = parseLine(rest);
   } catch (e) {
     process.stderr.write(`xportshow: ${userMessage(e)}\n`);
     return 2;
   }
   const o = parsed.options;
-  if (o.help) {
+  if (o.help && parsed.positionals.length === 0) {
     process.stdout.write(usage() + '\n');
     return 0;
   }
@@ -103,23 +132,10 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`xportshow ${version()}\n`);
     return 0;
   }
-  let dumpPath = DEFAULT_DUMP;
-  let rest = argv;
-  if (isDumpPath(parsed.positionals[0])) {
-    dumpPath = parsed.positionals[0];
-    rest = argv.filter((a) => a !== dumpPath);
-  } else {
-    const problem = dumpPathProblem(parsed.positionals[0], knownCommandWords());
-    if (problem) {
-      process.stderr.write(`xportshow: ${problem}\n`);
-      return 2;
-    }
-  }
   // Options that belong to opening, not to a command.
   const openOpts = { systemMap: o['system-map'] as string | undefined, btf: o.btf as string | undefined, vmlinux: o.vmlinux as string | undefined };
-  const commandWords = rest;
   const interactive =
-    parsed.positionals.filter((w) => w !== dumpPath).length === 0 && requestedViews(parsed).length === 0 && o.command === undefined;
+    parsed.positionals.length === 0 && requestedViews(parsed).length === 0 && o.command === undefined && !o.help;
 
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
@@ -139,7 +155,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     if (o.command !== undefined) return runBatch(session, String(o.command).split(';'));
     if (!interactive) {
-      const r = runWords(session, commandWords);
+      const r = runParsedLine(session, parsed);
       if (r.error) {
         process.stderr.write(`xportshow: ${r.error}\n`);
         return 1;

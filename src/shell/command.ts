@@ -2,7 +2,7 @@
 // One table (registry.ts) serves the shell and the one-shot CLI.
 
 import type { Output } from '../report/model.js';
-import type { ParsedLine } from './options.js';
+import type { OptionSpec, ParsedLine } from './options.js';
 import type { Session } from '../views/session.js';
 
 export interface Invocation {
@@ -19,6 +19,12 @@ export interface Command {
   summary: string;
   details?: string[];
   examples?: string[];
+  /** The seed options this command uses (`['port', 'netns']`); any other is refused by name.
+   *  Undefined: it takes every option (help, everything). */
+  options?: readonly string[];
+  /** Options of this command alone, parsed after its word (`sym -q STRING`): they may reuse
+   *  letters of the seed's view options. */
+  ownOptions?: readonly OptionSpec[];
   /** Candidates for argument `index` (0-based) given the words typed so far. */
   complete?: (s: Session, index: number, args: string[]) => string[];
   run(s: Session, inv: Invocation): Output;

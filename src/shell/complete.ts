@@ -8,6 +8,8 @@
 import fuzzysort from 'fuzzysort';
 import { OPTIONS, type OptionSpec } from './options.js';
 import { commandWords, findCommand } from './registry.js';
+import { optionTable } from './dispatch.js';
+import type { Command } from './command.js';
 import { splitWords } from './line.js';
 import type { Session } from '../views/session.js';
 import { TCP_STATE_NAMES } from '../views/sockets.js';
@@ -39,14 +41,15 @@ function optionValues(s: Session, name: string): string[] {
   return findCommand(name)?.complete?.(s, 0, []) ?? [];
 }
 
-/** Options that make sense at the prompt (not the ones that only steer opening the dump). */
-function promptOptions(): OptionSpec[] {
-  return OPTIONS.filter((o) => !o.cliOnly && o.name !== 'version');
+/** Options that make sense at the prompt (not the ones that only steer opening the dump):
+ *  after a command word, the ones that command takes (`sym -q`, `bind --port`). */
+function promptOptions(cmd?: Command): OptionSpec[] {
+  return (cmd ? optionTable(cmd) : OPTIONS).filter((o) => !o.cliOnly && o.name !== 'version');
 }
 
-/** `-a`, `--all`, … for every option usable at the prompt. */
-export function optionWords(): string[] {
-  return promptOptions().flatMap((o) => (o.short ? [`-${o.short}`, `--${o.name}`] : [`--${o.name}`]));
+/** `-a`, `--all`, … for every option usable at the prompt (after `cmd`, the ones it takes). */
+export function optionWords(cmd?: Command): string[] {
+  return promptOptions(cmd).flatMap((o) => (o.short ? [`-${o.short}`, `--${o.name}`] : [`--${o.name}`]));
 }
 
 export interface Completion {
@@ -149,7 +152,10 @@ export function completeLine(s: Session, line: string, limit = MAX_CANDIDATES): 
     const opt = optionNamed(prev)!;
     return ranked(typed, '', () => optionValues(s, opt.name));
   }
-  if (typed.startsWith('-')) return ranked(typed, '', optionWords);
+  if (typed.startsWith('-')) {
+    const first = before[0] !== undefined && !before[0].startsWith('-') ? findCommand(before[0]) : undefined;
+    return ranked(typed, '', () => optionWords(first));
+  }
 
   // Positional words so far (options and their values skipped): the command, then its args.
   const positionals: string[] = [];

@@ -6,10 +6,10 @@ import { text, type Output } from '../report/model.js';
 import { packageVersion } from './version.js';
 import { renderLines } from '../report/text.js';
 import { renderJson } from '../report/json.js';
-import { parseOptionWords, requestedViews, OPTIONS, type ParsedLine } from './options.js';
+import { parseOptionWords, requestedViews, OPTIONS, GLOBAL_OPTIONS, type OptionSpec, type ParsedLine } from './options.js';
 import { parsePipeline, applyGreps, passesGreps, type Pipeline } from './line.js';
 import { grepOutput } from './browse.js';
-import { findCommand, VIEW_COMMANDS } from './registry.js';
+import { findCommand, viewGroup, VIEW_COMMANDS } from './registry.js';
 import { UsageError, type Command } from './command.js';
 import type { Session } from '../views/session.js';
 
@@ -50,14 +50,22 @@ export function runLine(s: Session, line: string): LineResult {
 
 /** Already-split words (argv of a one-shot run), with an optional grep/redirect. */
 export function runWords(s: Session, words: string[], p: Pipeline = { words, greps: [] }): LineResult {
+  if (p.words.length === 0) return { lines: [], ms: 0 };
+  if (p.words[0] === 'quit' || p.words[0] === 'exit' || p.words[0] === 'q') return { lines: [], quit: true, ms: 0 };
+  let parsed: ParsedLine;
+  try {
+    parsed = parseLine(p.words);
+  } catch (e) {
+    return { lines: [userMessage(e)], error: userMessage(e), ms: 0 };
+  }
+  return runParsedLine(s, parsed, p);
+}
+
+/** A command line parsed once (the CLI parses argv itself), with its greps and redirect. */
+export function runParsedLine(s: Session, parsed: ParsedLine, p: Pipeline = { words: [], greps: [] }): LineResult {
   const t0 = performance.now();
   const done = (r: Omit<LineResult, 'ms'>): LineResult => ({ ...r, ms: performance.now() - t0 });
   try {
-    if (p.words.length === 0) return done({ lines: [] });
-    if (p.words[0] === 'quit' || p.words[0] === 'exit' || p.words[0] === 'q') return done({ lines: [], quit: true });
-    // `help --port`: the words after help name what to explain; they are not options to parse.
-    const isHelp = p.words[0] === 'help' || p.words[0] === '?';
-    const parsed = isHelp ? { options: {}, positionals: p.words, verbose: 0 } : parseOptionWords(p.words);
     const warnings: string[] = [];
     const shown = runParsed(s, parsed, warnings);
     let output: Output | undefined = shown;
@@ -79,6 +87,55 @@ export function runWords(s: Session, words: string[], p: Pipeline = { words, gre
     const msg = userMessage(e);
     return done({ lines: [msg], error: msg });
   }
+}
+
+/**
+ * Parse a command line once. A command word first (`struct -o …`, `sym -q X`, `bind --port 80`)
+ * is followed by that command's own options and the seed options it uses; anything else is
+ * refused by name. Without a command word the seed's options select the views (`-at`), as in
+ * the seed; a command word after them (`--json info`) must accept what was given.
+ */
+export function parseLine(words: string[]): ParsedLine {
+  const first = words[0];
+  const cmd = first !== undefined && !first.startsWith('-') ? findCommand(first) : undefined;
+  // `help --port`: the words after help name what to explain; they are not options to parse.
+  if (cmd?.name === 'help') return { options: {}, positionals: words, verbose: 0 };
+  if (cmd?.options) {
+    const table = optionTable(cmd);
+    let p: ParsedLine;
+    try {
+      p = parseOptionWords(words.slice(1), table);
+    } catch (e) {
+      throw refusedOption(cmd, e as Error);
+    }
+    return { ...p, positionals: [first!, ...p.positionals] };
+  }
+  const p = parseOptionWords(words);
+  const later = p.positionals[0] !== undefined ? findCommand(p.positionals[0]) : undefined;
+  if (later?.options) {
+    const allowed = new Set([...GLOBAL_OPTIONS, ...later.options]);
+    const extra = Object.keys(p.options).filter((k) => p.options[k] !== undefined && !allowed.has(k));
+    if (extra.length) throw refused(later, `--${extra[0]}`);
+  }
+  return p;
+}
+
+/** The options a command word takes: the global ones, the seed options it uses, its own. */
+export function optionTable(cmd: Command): OptionSpec[] {
+  if (!cmd.options) return OPTIONS;
+  const names = new Set([...GLOBAL_OPTIONS, ...cmd.options]);
+  return [...OPTIONS.filter((o) => names.has(o.name)), ...(cmd.ownOptions ?? [])];
+}
+
+function refused(cmd: Command, what: string): UsageError {
+  const takes = optionTable(cmd).filter((o) => !GLOBAL_OPTIONS.includes(o.name)).map((o) => `--${o.name}`);
+  return new UsageError(`${cmd.name} does not take ${what} (${takes.length ? `its options: ${takes.join(' ')}` : 'it takes no options'}; -v and --json always apply)`);
+}
+
+/** parseArgs' "unknown option -x" for a command word: say the command does not take it. */
+function refusedOption(cmd: Command, e: Error): Error {
+  const m = /unknown option (\S+)/.exec(e.message);
+  return m ? refused(cmd, m[1]) : e;
 }
 
 /** The flags of an option as help shows them: `-r/--route`, `--arp`. */
@@ -108,10 +165,10 @@ export function runParsed(s: Session, parsed: ParsedLine, warnings: string[] = [
     const notYet = missing.length ? `${missing.map(optionFlags).join(', ')}: not available yet in this version of xportshow` : '';
     if (missing.length === views.length) throw new UsageError(notYet);
     if (notYet) warnings.push(notYet);
-    const parts = views
-      .filter((v) => VIEW_COMMANDS[v])
-      .map((v) => findCommand(VIEW_COMMANDS[v])!.run(s, { args: [], line: parsed, verbose: parsed.verbose }));
-    return parts.length === 1 ? parts[0] : { kind: 'group', parts };
+    const run = (v: string) => () => findCommand(VIEW_COMMANDS[v])!.run(s, { args: [], line: parsed, verbose: parsed.verbose });
+    const built = views.filter((v) => VIEW_COMMANDS[v]);
+    // several views (-at -r): text one after another, JSON one object keyed by view name
+    return built.length === 1 ? run(built[0])() : viewGroup(built.map((v) => [v, run(v)]));
   }
   return cmd.run(s, { args, line: parsed, verbose: parsed.verbose });
 }

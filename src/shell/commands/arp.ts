@@ -12,6 +12,7 @@ import { checkInterface } from './interfaces.js';
 
 export const arpCommand: Command = {
   name: 'arp',
+  options: ['netns', 'interface'],
   aliases: ['neigh'],
   synopsis: 'arp [-v] [--interface IF] [--netns INODE|all]',
   summary: 'ARP and NDP neighbours with proxy entries (same as --arp); -v: ages, probes, refcnt, queued packets',

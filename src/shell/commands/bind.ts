@@ -9,6 +9,7 @@ import { checkNetns } from './sockets.js';
 
 export const bindCommand: Command = {
   name: 'bind',
+  options: ['port', 'netns'],
   synopsis: 'bind [--port N] [--netns I]',
   summary: 'TCP bind hash: local ports in use, fastreuse/fastreuseport, the sockets bound to each',
   examples: ['bind', 'bind --port 8080'],

@@ -27,6 +27,7 @@ export function formatUptime(sec: number): string {
 
 export const infoCommand: Command = {
   name: 'info',
+  options: [],
   synopsis: 'info',
   summary: 'dump format, kernel release, CPUs, pages, KASLR offset, symbol and type sources',
   examples: ['info', 'info --json'],

@@ -21,6 +21,7 @@ export function checkInterface(s: Session, value: unknown): string | undefined {
 
 export const interfacesCommand: Command = {
   name: 'interfaces',
+  options: ['netns', 'interface'],
   aliases: ['ifconfig'],
   synopsis: 'interfaces [-v] [--interface IF] [--netns INODE|all]',
   summary: 'network devices: addresses, MTU, hardware address, flags, features, master/link (same as -i); -v adds state, handlers, counters, qdiscs',

@@ -6,6 +6,7 @@ import type { Command } from '../command.js';
 
 export const modulesCommand: Command = {
   name: 'modules',
+  options: [],
   aliases: ['lsmod'],
   synopsis: 'modules',
   summary: 'loaded kernel modules: name, state, base address, size, symbol count',

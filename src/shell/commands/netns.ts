@@ -7,6 +7,7 @@ import { showSockets, queryFromOptions, checkNetns } from './sockets.js';
 
 export const netnsCommand: Command = {
   name: 'netns',
+  options: ['all', 'listening', 'tcp', 'udp', 'raw', 'unix', 'packet', 'netlink', 'port', 'tcpstate', 'retransonly'],
   synopsis: 'netns [INODE]',
   summary: 'network namespaces (inode, struct net, devices, sockets); with INODE its sockets',
   examples: ['netns', 'netns 4026531840'],

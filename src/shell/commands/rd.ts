@@ -6,6 +6,7 @@ import { parseAddress, UsageError, type Command } from '../command.js';
 
 export const rdCommand: Command = {
   name: 'rd',
+  options: [],
   synopsis: 'rd ADDR [COUNT]',
   summary: 'read COUNT 64-bit words of kernel memory (default 8), with symbols and ASCII',
   examples: ['rd jiffies 1', 'rd init_uts_ns 12'],

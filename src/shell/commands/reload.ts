@@ -5,6 +5,7 @@ import type { Command } from '../command.js';
 
 export const reloadCommand: Command = {
   name: 'reload',
+  options: [],
   synopsis: 'reload',
   summary: 'drop the cached tables (sockets, tasks, ...) so the next command re-reads the dump',
   run(s) {

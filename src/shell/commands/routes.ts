@@ -62,6 +62,7 @@ function ruleLines(s: Session, nets: number[], many: boolean): string[] {
 
 export const routeCommand: Command = {
   name: 'route',
+  options: ['netns', 'interface'],
   synopsis: 'route [-v] [--netns INODE|all] [--interface IF]',
   summary: 'IPv4 main routing table as route -n (same as -r); -v: every table of both families and the rules, as ip route/ip rule',
   details: ['Shows the initial network namespace unless --netns says otherwise.'],
@@ -71,6 +72,7 @@ export const routeCommand: Command = {
 
 export const rulesCommand: Command = {
   name: 'rules',
+  options: ['netns'],
   synopsis: 'rules [--netns INODE|all]',
   summary: 'policy routing rules of both families, as ip rule and ip -6 rule print them',
   examples: ['rules', 'rules --netns all'],
@@ -83,6 +85,7 @@ export const rulesCommand: Command = {
 
 export const rtcacheCommand: Command = {
   name: 'rtcache',
+  options: ['netns'],
   synopsis: 'rtcache [--netns INODE|all]',
   summary: 'next-hop exceptions (learned PMTU, redirects) of both families; the IPv4 route cache itself was removed in Linux 3.6',
   examples: ['--rtcache', 'rtcache --netns all'],

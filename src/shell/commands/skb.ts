@@ -8,6 +8,7 @@ import { parseAddress, type Command } from '../command.js';
 
 export const skbuffheadCommand: Command = {
   name: 'skbuffhead',
+  options: ['skbuffhead'],
   synopsis: 'skbuffhead ADDR',
   summary: 'the sk_buffs on a struct sk_buff_head (same as --skbuffhead ADDR)',
   examples: ['--skbuffhead 0xffff8d6b02fb51d8'],
@@ -32,6 +33,7 @@ export const skbuffheadCommand: Command = {
 
 export const decodeCommand: Command = {
   name: 'decode',
+  options: ['decode'],
   synopsis: 'decode ADDR',
   summary: 'decode the IPv4/IPv6 header at ADDR and the TCP/UDP header after it (same as --decode ADDR)',
   examples: ['--decode 0xffff8d6b02c8610c'],
@@ -44,6 +46,7 @@ export const decodeCommand: Command = {
 
 export const skbCommand: Command = {
   name: 'skb',
+  options: [],
   synopsis: 'skb ADDR',
   summary: 'one sk_buff: lengths, the headers it carries, its data as hex and ASCII',
   examples: ['skb 0xffff8d6b02b96ee8'],

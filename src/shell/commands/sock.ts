@@ -16,6 +16,7 @@ export function socketView(s: Session, sock: bigint): DrillView {
 
 export const sockCommand: Command = {
   name: 'sock',
+  options: [],
   synopsis: 'sock ADDR|INODE',
   summary: 'one socket in full: details, owners, queues, accept/SYN queues, user_data, peer',
   examples: ['sock ffff8d6b02d35100', 'sock 10735', 'sock socket:[10735]'],

@@ -83,6 +83,7 @@ function flatRows(parts: Output[]): unknown[] {
 
 export const socketsCommand: Command = {
   name: 'sockets',
+  options: ['all', 'listening', 'tcp', 'udp', 'raw', 'unix', 'packet', 'netlink', 'port', 'tcpstate', 'retransonly', 'netns'],
   synopsis: 'sockets [-atuwxl] [--packet] [--port N] [--tcpstate S] [--retransonly] [--netns I] [-v[v]]',
   summary: 'list sockets like netstat (the same as the seed options -a, -t, ...)',
   details: [
@@ -97,6 +98,7 @@ export const socketsCommand: Command = {
 function familyWord(name: Family): Command {
   return {
     name,
+    options: ['listening', 'port', 'tcpstate', 'retransonly', 'netns'],
     synopsis: `${name} [-l] [--port N] [-v[v]]`,
     summary: `all ${name.toUpperCase()} sockets (same as -a --${socketFamily(name).option})`,
     examples: [name, `${name} -v`],
@@ -109,6 +111,7 @@ export const familyCommands: Command[] = SOCKET_FAMILIES.map((f) => familyWord(f
 
 export const listenCommand: Command = {
   name: 'listen',
+  options: ['tcp', 'udp', 'raw', 'unix', 'packet', 'netlink', 'port', 'netns'],
   synopsis: 'listen [-t|-u|-x] [-v[v]]',
   summary: 'listening sockets only (same as -l)',
   examples: ['listen', 'listen -t -vv'],

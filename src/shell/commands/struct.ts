@@ -4,6 +4,7 @@ import { UsageError, type Command } from '../command.js';
 
 export const structCommand: Command = {
   name: 'struct',
+  options: [],
   synopsis: 'struct TYPE ADDR',
   summary: 'print a struct from memory with its member values (TYPE: "sock" or "struct sock")',
   examples: ['struct net init_net', 'struct uts_namespace init_uts_ns', 'struct sock ffff8d6b02d35100'],

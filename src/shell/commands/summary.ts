@@ -5,6 +5,7 @@ import type { Command } from '../command.js';
 
 export const summaryCommand: Command = {
   name: 'summary',
+  options: [],
   synopsis: 'summary',
   summary: 'counts per state (TCP, UDP, UNIX, RAW) and warnings: full listen queues, closed windows, retransmits, ...',
   examples: ['summary', '--summary --json'],

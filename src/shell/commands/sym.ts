@@ -16,6 +16,8 @@ const json = (h: SymbolHit) => ({
 
 export const symCommand: Command = {
   name: 'sym',
+  options: [],
+  ownOptions: [{ name: 'query', short: 'q', type: 'string', arg: 'STRING', help: 'list the symbols whose names contain STRING' }],
   synopsis: 'sym NAME|ADDR | sym -q STRING',
   summary: 'look up a kernel symbol by name or address (modules too); -q STRING: names containing it',
   examples: ['sym tcp_hashinfo', 'sym tcp_v4_rcv+0x10', 'sym -q tcp_v4_'],

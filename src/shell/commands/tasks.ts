@@ -54,6 +54,7 @@ function parsePid(w: string | undefined): number {
 
 export const pidCommand: Command = {
   name: 'pid',
+  options: ['pid'],
   synopsis: 'pid PID',
   summary: 'sockets held by one process (same as --pid PID)',
   examples: ['pid 1', '--pid 164'],
@@ -66,6 +67,7 @@ export const pidCommand: Command = {
 
 export const programCommand: Command = {
   name: 'program',
+  options: ['program'],
   synopsis: 'program NAME',
   summary: 'sockets held by every process with this command name (same as --program NAME)',
   examples: ['program dbserver', '--program websrv'],
@@ -82,6 +84,7 @@ export const programCommand: Command = {
 
 export const psCommand: Command = {
   name: 'ps',
+  options: ['all'],
   synopsis: 'ps [-a]',
   summary: 'processes that hold sockets (-a: every process), with their socket count',
   examples: ['ps', 'ps -a'],
