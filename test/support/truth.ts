@@ -32,3 +32,4 @@ export * from './truth/sections.js';
 export * from './truth/snmp.js';
 export * from './truth/sysctl.js';
 export * from './truth/unix.js';
+export * from './truth/time.js';
