@@ -21,3 +21,11 @@ export class OpenError extends Error {
     this.name = 'OpenError';
   }
 }
+
+/** Nothing at the address asked for could be read: one line ("invalid kernel virtual address"). */
+export class UnreadableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UnreadableError';
+  }
+}

@@ -3,8 +3,10 @@
 // char arrays as strings, enums by name, bitfields decoded. Unreadable memory prints a marked gap.
 
 import { BtfKind, type Btf } from '../debuginfo/btf.js';
-import { TypeNotFoundError } from './errors.js';
+import { TypeNotFoundError, UnreadableError } from './errors.js';
+import { nextReadable, unreadable } from './readable.js';
 import type { Kernel } from './kernel.js';
+import { symbolAt, formatHit } from './symbolize.js';
 
 const MAX_ARRAY = 16; // elements printed before "..."; long arrays are summarised
 
@@ -18,9 +20,25 @@ export function formatStruct(k: Kernel, typeSpec: string, addr: bigint, opts: Fo
   const ref = k.typeRef(typeSpec);
   if (!ref) throw new TypeNotFoundError(typeSpec, 'not in vmlinux nor in any loaded module');
   const lines: string[] = [];
-  const head = `${ref.btf.typeName(ref.id)}${ref.module ? ` [${ref.module}]` : ''} 0x${addr.toString(16)}`;
-  formatValue(k, ref.btf, ref.id, addr, 0, 0, opts.depth ?? 6, lines, head + ' ');
+  const name = ref.btf.typeName(ref.id);
+  // Nothing of it readable: one line, as crash says it, not a line per member.
+  if (nextReadable(k.mem, addr, addr + BigInt(Math.max(1, ref.btf.size(ref.id)))) === undefined) {
+    throw new UnreadableError(`${name}: ${unreadable(k.mem, addr)}`);
+  }
+  const head = `${name}${ref.module ? ` [${ref.module}]` : ''} 0x${addr.toString(16)}`;
+  formatValue(k, ref.btf, ref.id, addr, 0, 0, opts.depth ?? 6, lines, head + ' ', '', pageCheck(k));
   return lines;
+}
+
+/** Why a page cannot be read (cached per page), undefined when it can. */
+type PageCheck = (addr: bigint) => string | undefined;
+function pageCheck(k: Kernel): PageCheck {
+  const pages = new Map<bigint, string | undefined>();
+  return (addr) => {
+    const page = addr & ~0xfffn;
+    if (!pages.has(page)) pages.set(page, unreadable(k.mem, page));
+    return pages.get(page);
+  };
 }
 
 function formatValue(
@@ -34,6 +52,7 @@ function formatValue(
   out: string[],
   prefix: string,
   indent = '',
+  bad: PageCheck = () => undefined,
 ): void {
   const id = btf.resolve(typeId);
   const kind = btf.kind(id);
@@ -44,11 +63,28 @@ function formatValue(
         return;
       }
       out.push(`${indent}${prefix}{`);
+      // A run of members on pages that cannot be read: one line for the whole run.
+      let run: { first: string; last: string; from: bigint; why: string } | undefined;
+      const endRun = (to: bigint) => {
+        if (!run) return;
+        const names = run.first === run.last ? run.first : `${run.first} … ${run.last}`;
+        out.push(`${indent}  <${names} (0x${run.from.toString(16)}-0x${to.toString(16)}): ${run.why}>`);
+        run = undefined;
+      };
       for (const m of btf.members(id)) {
         const byte = Math.floor(m.bitOffset / 8);
+        const at = addr + BigInt(byte);
+        const why = bad(at);
+        if (why) {
+          run ??= { first: m.name || '(anonymous)', last: '', from: at, why };
+          run.last = m.name || '(anonymous)';
+          continue;
+        }
+        endRun(at);
         const name = m.name ? `${m.name} = ` : '';
-        formatValue(k, btf, m.typeId, addr + BigInt(byte), m.bitOffset - byte * 8, m.bitSize, depth - 1, out, name, indent + '  ');
+        formatValue(k, btf, m.typeId, at, m.bitOffset - byte * 8, m.bitSize, depth - 1, out, name, indent + '  ', bad);
       }
+      endRun(addr + BigInt(btf.size(id)));
       out.push(`${indent}}${indent ? ',' : ''}`);
       return;
     }
@@ -81,8 +117,9 @@ export function scalar(k: Kernel, btf: Btf, id: number, addr: bigint, bitShift =
     case BtfKind.Ptr: {
       const p = k.mem.ptr(addr);
       if (p === 0n) return '0x0';
-      const n = k.symbols.nearest(p);
-      const sym = n && n.offset < 0x10000n ? ` <${n.offset ? `${n.symbol.name}+${n.offset}` : n.symbol.name}>` : '';
+      // Kernel image or module pointers only: small values are not per-CPU offsets here.
+      const h = p >= 0xffffffff80000000n ? symbolAt(k, p) : undefined;
+      const sym = h ? ` <${formatHit(h)}>` : '';
       return `0x${p.toString(16)}${sym}`;
     }
     case BtfKind.Array: {

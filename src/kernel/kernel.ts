@@ -9,6 +9,7 @@ import type { KernelMemory } from './memory.js';
 import { SymbolNotFoundError, TypeNotFoundError } from './errors.js';
 import { readModuleSymbols, type ModuleSymbols } from './modules.js';
 import { moduleBtfs, mentions, type ModuleBtf } from './module-btf.js';
+import { symbolAt, formatHit } from './symbolize.js';
 
 /** A struct member resolved to its place and how to read it. */
 export interface Field {
@@ -246,10 +247,9 @@ export class Kernel {
   /** "tcp_v4_rcv+0x1a" for a code or data address, "dummy_xmit+0x4 [dummy]" in a module, or hex. */
   symbolize(addr: bigint): string {
     if (addr === 0n) return '0';
-    const modules = this.mem.modulesStart;
-    const n = addr < modules ? this.symbols.nearest(addr) : undefined;
-    if (n && n.offset <= 0x100000n) return n.offset === 0n ? n.symbol.name : `${n.symbol.name}+0x${n.offset.toString(16)}`;
-    return (addr >= modules && this.moduleSymbols().symbolize(addr)) || '0x' + addr.toString(16);
+    const h = symbolAt(this, addr);
+    if (h) return formatHit(h);
+    return (addr >= this.mem.modulesStart && this.moduleSymbols().symbolize(addr)) || '0x' + addr.toString(16);
   }
 
   // ---- per-CPU -----------------------------------------------------------------------------

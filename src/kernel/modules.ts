@@ -247,20 +247,28 @@ export class ModuleSymbols {
     return mod?.symbols.find((s) => s.name === name.slice(colon + 1))?.address;
   }
 
-  /** "svc_tcp_data_ready+0x12 [sunrpc]", "0xffffffffc0123456 [dummy]" (in the module, no symbol
-   *  before it), or undefined when no module holds the address. */
-  symbolize(addr: bigint): string | undefined {
+  /** The module holding `addr` and the symbol of that module covering it (none when the
+   *  address lies before the module's first symbol); undefined when no module holds it. */
+  at(addr: bigint): { module: string; symbol?: ModuleSymbol } | undefined {
     const owner = this.moduleAt(addr);
     const n = this.table.nearest(addr);
     const sym = n?.symbol as ModuleSymbol | undefined;
     if (owner) {
-      if (n && sym && sym.module === owner.module.name && sym.address >= owner.range.base) return format(sym, n.offset);
-      return `0x${addr.toString(16)} [${owner.module.name}]`;
+      const ok = sym && sym.module === owner.module.name && sym.address >= owner.range.base;
+      return { module: owner.module.name, symbol: ok ? sym : undefined };
     }
     // No ranges known (layout members missing from BTF): trust a near symbol.
     const ranged = this.modules.some((m) => m.ranges.length > 0);
-    if (!ranged && n && sym && n.offset <= 0x100000n) return format(sym, n.offset);
+    if (!ranged && n && sym && n.offset <= 0x100000n) return { module: sym.module, symbol: sym };
     return undefined;
+  }
+
+  /** "svc_tcp_data_ready+0x12 [sunrpc]", "0xffffffffc0123456 [dummy]" (in the module, no symbol
+   *  before it), or undefined when no module holds the address. */
+  symbolize(addr: bigint): string | undefined {
+    const m = this.at(addr);
+    if (!m) return undefined;
+    return m.symbol ? format(m.symbol, addr - m.symbol.address) : `0x${addr.toString(16)} [${m.module}]`;
   }
 }
 

@@ -25,6 +25,7 @@ import { findBtfInMemory } from '../debuginfo/btf-in-memory.js';
 import { KernelMemory } from './memory.js';
 import { Kernel } from './kernel.js';
 import { OpenError } from './errors.js';
+import { btfMismatch } from './btf-check.js';
 
 export interface OpenOptions {
   systemMap?: string;
@@ -84,6 +85,12 @@ export function openKernelFromDump(dump: PhysicalDump, opts: OpenOptions = {}): 
   const t2 = performance.now();
   const k = new Kernel(dump, mem, btf, symbols, info, { symbols: symbols.source, types: typeSource }, kaslr);
   useDirectMap(k);
+  const typeFile = opts.btf ? `--btf ${opts.btf}` : opts.vmlinux ? `--vmlinux ${opts.vmlinux}` : undefined;
+  if (typeFile) {
+    // Types of another build read garbage everywhere: read a few known facts back with them first.
+    const failed = btfMismatch(k);
+    if (failed) throw new OpenError(`${typeFile}: not the BTF of this dump's kernel: ${failed}`);
+  }
   k.openTimings = { headersMs: 0, symbolsMs: t1 - t0, typesMs: t2 - t1 };
   return k;
 }

@@ -70,9 +70,13 @@ function guessHz(jiffies: bigint, uptimeSec: number, k: Kernel): number {
   return best;
 }
 
-/** Seconds between a jiffies stamp and the dump, e.g. for rcv_tstamp ("7.8 s ago"). */
-export function secondsAgo(clock: KernelClock, stamp: number | bigint): number {
-  const now = Number(clock.jiffies & 0xffffffffn);
+/** Seconds between a 32-bit jiffies stamp and the dump, e.g. for rcv_tstamp ("7.8 s ago");
+ *  undefined when the stamp says "never": 0, what the zeroed sock holds until the event first
+ *  happens (a SYN_SENT socket's rcv_tstamp), or a stamp after the dump (not a past event). */
+export function secondsAgo(clock: KernelClock, stamp: number | bigint): number | undefined {
   const then = Number(BigInt(stamp) & 0xffffffffn);
-  return (((now - then) >>> 0) | 0) / clock.hz; // 32-bit wrap, as tcp_time_stamp deltas are
+  if (then === 0) return undefined;
+  const now = Number(clock.jiffies & 0xffffffffn);
+  const delta = ((now - then) >>> 0) | 0; // 32-bit wrap, as tcp_jiffies32 deltas are (include/net/tcp.h)
+  return delta < 0 ? undefined : delta / clock.hz;
 }

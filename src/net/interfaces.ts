@@ -18,7 +18,8 @@ export interface TxQueue {
   index: number;
   /** netdev_queue.trans_start (jiffies) and how long before the dump, in seconds */
   transStart: number;
-  transStartAgo: number;
+  /** undefined: never (a stamp of 0 or after the dump) */
+  transStartAgo: number | undefined;
   /** netdev_queue.state bits (__QUEUE_STATE_DRV_XOFF 0, STACK_XOFF 1, FROZEN 2) */
   state: number;
 }

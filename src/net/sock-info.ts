@@ -68,10 +68,15 @@ export function tcpInfo(k: Kernel, sk: bigint, clock: KernelClock): Fields {
   const ca = opt(k, sk, I, 'icsk_ca_state');
   if (ca !== undefined) out.ca_state = CA_STATES[ca] ?? String(ca);
   put(out, 'probes_out', opt(k, sk, I, 'icsk_probes_out'));
+  // u32 tcp_jiffies32 stamps (include/linux/tcp.h); 0 = never: 'never' rather than a negative age.
+  const ago = (stamp: number) => {
+    const s = secondsAgo(clock, stamp);
+    return s === undefined ? 'never' : round1(s);
+  };
   const rcvTs = n('rcv_tstamp');
-  if (rcvTs !== undefined) out.rcv_tstamp_ago_s = round1(secondsAgo(clock, rcvTs));
+  if (rcvTs !== undefined) out.rcv_tstamp_ago_s = ago(rcvTs);
   const lsnd = n('lsndtime');
-  if (lsnd !== undefined) out.lsndtime_ago_s = round1(secondsAgo(clock, lsnd));
+  if (lsnd !== undefined) out.lsndtime_ago_s = ago(lsnd);
   return out;
 }
 

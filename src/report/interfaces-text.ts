@@ -95,7 +95,7 @@ export function interfaceBlock(r: NetInterface, verbose = false): string[] {
   if (!verbose) return out;
   out.push(`LINK_STATE (${r.linkState.join('|')}) operstate=${r.operstate}`);
   out.push(`open=<${r.handlers.open ?? 'None'}>, stats=<${r.handlers.stats64 ?? r.handlers.stats ?? 'None'}> mtu=${r.mtu} promisc=${r.promiscuity} txqueuelen=${r.txQueueLen}`);
-  for (const q of r.txQueues) out.push(`txq ${q.index}: trans_start ${round2(q.transStartAgo)} s ago${q.state ? ` state=0x${q.state.toString(16)}` : ''}`);
+  for (const q of r.txQueues) out.push(`txq ${q.index}: trans_start ${q.transStartAgo === undefined ? 'never' : `${round2(q.transStartAgo)} s ago`}${q.state ? ` state=0x${q.state.toString(16)}` : ''}`);
   out.push(...statsLines(r));
   out.push('.'.repeat(61));
   for (const q of r.qdiscs) {

@@ -10,8 +10,9 @@ import { hex, problemLine, type Output, type Row, type TableOutput } from './mod
 /** The -v block of one socket (and -vv: its queues' contents). */
 export function verboseBlock(d: SocketDetail, level: number): { lines: string[]; data: unknown } {
   const r = d.row;
-  const lines = [socketHeader(r), socketLine(r)];
+  const lines = [socketHeader(r, d.proto), socketLine(r)];
   const data: Record<string, unknown> = socketJson(r, d.owners);
+  if (d.proto) Object.assign(data, { protoName: d.proto.name, struct: d.proto.struct ?? null });
   if (d.fields) {
     for (const l of verboseLines(r, d.fields)) lines.push(...wrapFields(l));
     data.details = d.fields;

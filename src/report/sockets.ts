@@ -13,8 +13,12 @@ export function socketLine(r: SocketRow): string {
   return `${r.proto.padEnd(5)} ${localText(r).padEnd(22)} ${remoteText(r).padEnd(22)} ${st}`;
 }
 
-/** "<struct tcp_sock 0x…> TCP" as the seed heads each verbose block. */
-export function socketHeader(r: SocketRow): string {
+/** "<struct tcp_sock 0x…> TCP" as the seed heads each verbose block. `proto`: the sock's own
+ *  sk_prot name and struct (src/net/sock-proto.ts), which the guess from the table replaces. */
+export function socketHeader(r: SocketRow, proto?: { name: string; struct?: string }): string {
+  if (proto && r.kind === 'sock' && proto.name !== '?') {
+    return `<${proto.struct ?? 'struct sock'} ${hex(r.sock)}> ${proto.name}${r.netns ? `  netns ${r.netns}` : ''}`;
+  }
   const type =
     r.kind === 'timewait' ? 'inet_timewait_sock'
       : r.kind === 'request' ? 'request_sock'
@@ -50,7 +54,8 @@ export function verboseLines(r: SocketRow, d: Details): string[] {
     lines.push(`rx_queue=${r.rxQueue}, tx_queue=${r.txQueue}`);
     lines.push(`rcvbuf=${v('rcvbuf')}, sndbuf=${v('sndbuf')}`);
   }
-  if (has('rcv_tstamp_ago_s')) lines.push(`rcv_tstamp=${v('rcv_tstamp_ago_s', ' s')}, lsndtime=${v('lsndtime_ago_s', ' s')} ago`);
+  const ago = (k: string) => (d[k] === 'never' ? (used.add(k), 'never') : `${v(k, ' s')} ago`);
+  if (has('rcv_tstamp_ago_s')) lines.push(`rcv_tstamp=${ago('rcv_tstamp_ago_s')}, lsndtime=${ago('lsndtime_ago_s')}`);
   if (has('rto_ms')) {
     lines.push(`rto=${v('rto_ms', 'ms')} retransmits=${v('retransmits')} total_retrans=${v('total_retrans')} ca_state=${v('ca_state')}` +
       ` cwnd=${v('snd_cwnd')} ssthresh=${v('snd_ssthresh')} srtt=${v('srtt_ms', 'ms')}`);

@@ -16,6 +16,8 @@ export interface OptionSpec {
   view?: string;
   /** Only meaningful on the command line (not at the prompt). */
   cliOnly?: boolean;
+  /** An option of one command (`sym -q`), not one of the seed's: left out of the option help. */
+  command?: string;
 }
 
 export const OPTIONS: OptionSpec[] = [
@@ -54,6 +56,7 @@ export const OPTIONS: OptionSpec[] = [
   { name: 'system-map', type: 'string', arg: 'FILE', help: 'symbols from a System.map or saved /proc/kallsyms', cliOnly: true },
   { name: 'btf', type: 'string', arg: 'FILE', help: 'types from a raw BTF file or an ELF with .BTF', cliOnly: true },
   { name: 'vmlinux', type: 'string', arg: 'FILE', help: 'symbols and types from a vmlinux', cliOnly: true },
+  { name: 'query', short: 'q', type: 'string', arg: 'STRING', help: 'sym: list the symbols whose names contain STRING', command: 'sym' },
   { name: 'command', short: 'c', type: 'string', arg: 'CMDS', help: 'run commands ("CMD; CMD") and exit', cliOnly: true },
 ];
 
@@ -139,7 +142,7 @@ export function requestedViews(p: ParsedLine): string[] {
 
 /** Help lines for the options; a view not built yet is marked '*'. */
 export function optionHelp(available: (view: string) => boolean = () => true, table = OPTIONS): string[] {
-  return table.map((o) => {
+  return table.filter((o) => !o.command).map((o) => {
     const flags = [o.short ? `-${o.short}` : '', `--${o.name}${o.arg ? '=' + o.arg : ''}`].filter(Boolean).join(', ');
     const star = o.view && !available(o.view) ? '*' : ' ';
     return ` ${star}${flags.padEnd(28)} ${o.help}`;

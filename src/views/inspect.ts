@@ -10,6 +10,11 @@ import type { WalkProblem } from '../kernel/walk.js';
 import { osRelease, buildId } from '../debuginfo/vmcoreinfo.js';
 import { BtfKind } from '../debuginfo/btf.js';
 import type { KernelSymbol } from '../debuginfo/types.js';
+import { symbolAt, symbolsContaining, symbolsNamed, formatHit, type SymbolHit } from '../kernel/symbolize.js';
+import { nextReadable, unreadable } from '../kernel/readable.js';
+import { UnreadableError } from '../kernel/errors.js';
+
+export { formatHit, type SymbolHit };
 
 export interface DumpInfo {
   path: string;
@@ -146,5 +151,75 @@ export class Inspector {
   /** "name+0x12", "name+0x12 [module]" or the hex address. */
   symbolize(address: bigint): string {
     return this.k.symbolize(address);
+  }
+
+  /** The vmlinux or module symbol covering `address` (none past _end or a module's memory). */
+  symbolAt(address: bigint): SymbolHit | undefined {
+    return symbolAt(this.k, address);
+  }
+
+  symbolHits(name: string): SymbolHit[] {
+    return symbolsNamed(this.k, name);
+  }
+
+  /** crash's `sym -q`: the symbols whose names contain `text`. */
+  symbolsContaining(text: string): SymbolHit[] {
+    return symbolsContaining(this.k, text);
+  }
+
+  trySymbol(name: string): bigint | undefined {
+    return this.k.trySymbol(name);
+  }
+
+  /** The module whose memory holds `address` (before its first symbol), if any. */
+  moduleAt(address: bigint): string | undefined {
+    return address >= this.k.mem.modulesStart ? this.k.moduleSymbols().at(address)?.module : undefined;
+  }
+
+  /**
+   * crash's `rd`: `count` 64-bit words from `address` as lines (symbols and ASCII); an
+   * address nothing maps throws one line, a partly readable range prints what it can and one
+   * line for each unreadable stretch.
+   */
+  readWords(address: bigint, count: number): { lines: string[]; words: string[] } {
+    const mem = this.k.mem;
+    const end = address + BigInt(count * 8);
+    if (nextReadable(mem, address, end) === undefined) throw new UnreadableError(`rd: ${unreadable(mem, address)}`);
+    const lines: string[] = [];
+    const words: string[] = [];
+    for (let i = 0; i < count; ) {
+      const a = address + BigInt(i * 8);
+      const why = unreadable(mem, a);
+      if (why) {
+        // Skip to the next readable page, word-aligned with ADDR: one line for the stretch.
+        const next = nextReadable(mem, a, end) ?? end;
+        const skip = Math.max(1, Math.ceil(Number(next - a) / 8));
+        const to = a + BigInt(skip * 8) < end ? a + BigInt(skip * 8) : end;
+        lines.push(`${a.toString(16)}-${to.toString(16)}:  <${why}>`);
+        for (let j = 0; j < skip && i + j < count; j++) words.push('');
+        i += skip;
+        continue;
+      }
+      const cells: string[] = [];
+      let ascii = '';
+      for (let j = 0; j < 2 && i + j < count; j++) {
+        try {
+          const v = mem.u64(a + BigInt(j * 8));
+          words.push('0x' + v.toString(16));
+          const h = v > 0xffffffff00000000n ? symbolAt(this.k, v) : undefined;
+          cells.push(v.toString(16).padStart(16, '0') + (h && h.offset < 0x1000n ? ` <${formatHit(h)}>` : ''));
+          for (let b = 0n; b < 8n; b++) {
+            const c = Number((v >> (b * 8n)) & 0xffn);
+            ascii += c >= 32 && c < 127 ? String.fromCharCode(c) : '.';
+          }
+        } catch (e) {
+          cells.push('<gap: ' + (e as Error).message + '>');
+          words.push('');
+        }
+      }
+      lines.push(`${a.toString(16)}:  ${cells.join('  ')}  ${ascii}`);
+      i += 2;
+    }
+    return { lines, words };
   }
 }

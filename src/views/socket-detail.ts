@@ -7,6 +7,7 @@ import type { Owner } from '../net/owners.js';
 import { socketDetails, userData, type Fields, type UserData } from '../net/sock-info.js';
 import { socketQueues, acceptQueue, synQueue, unixPeer, type QueueView, type AcceptEntry } from '../net/queues.js';
 import type { WalkProblem } from '../kernel/walk.js';
+import { sockProto, type SockProto } from '../net/sock-proto.js';
 import type { Session } from './session.js';
 
 export type { QueueView, UserData, Fields };
@@ -14,6 +15,8 @@ export type { QueueView, UserData, Fields };
 export interface SocketDetail {
   row: SocketRow;
   owners: Owner[];
+  /** sk_prot->name and the struct its obj_size says the socket is (full sockets only). */
+  proto?: SockProto;
   fields?: Fields;
   userData?: UserData;
   /** The struct sk_user_data points to, when its type is known to BTF (openable). */
@@ -34,6 +37,7 @@ export function socketDetail(s: Session, r: SocketRow, queues: boolean): SocketD
   const t = s.tables;
   const d: SocketDetail = { row: r, owners: t.ownersOf(r.sock), queues: [], userDataOpenable: false };
   try {
+    if (r.kind === 'sock') d.proto = sockProto(k, r.sock);
     d.fields = socketDetails(k, r, t.clock());
     if (r.kind === 'sock') {
       d.userData = userData(k, r.sock);

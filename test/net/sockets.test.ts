@@ -6,8 +6,10 @@ import { runLine } from '../../src/shell/dispatch.js';
 import { localText, remoteData, type SocketRow } from '../../src/net/socket-row.js';
 import type { ProcNetInetRow } from '../support/truth.js';
 import { expectRowsMatchTruth, type Fields } from '../support/match.js';
+import { presentHostFixtures } from '../support/truth-host.js';
 
-const fixtures = presentFixtures();
+// the host-scenario fixtures too: their sockets prove those dumps are sound
+const fixtures = [...presentFixtures(), ...presentHostFixtures()];
 
 /** An inet row of /proc/net/<proto>, labelled with its proto. */
 type TruthInet = ProcNetInetRow & { proto: string };

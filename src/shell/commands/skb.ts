@@ -1,10 +1,9 @@
 // The seed's packet-level helpers: `--skbuffhead ADDR` lists an sk_buff_head's buffers,
 // `--decode ADDR` decodes the IP and TCP/UDP headers at an address, `skb ADDR` shows one skb.
 
-import { skbQueue } from '../../net/queues.js';
-import { skbInfo, decodeHeaders } from '../../net/skb.js';
-import { hex, problemLines, type Output } from '../../report/model.js';
+import { skbDetail, skbuffHead, headersAt, hexDump, dataNote } from '../../views/packets.js';
 import type { Session } from '../../views/session.js';
+import { hex, problemLines, type Output } from '../../report/model.js';
 import { parseAddress, type Command } from '../command.js';
 
 export const skbuffheadCommand: Command = {
@@ -14,13 +13,12 @@ export const skbuffheadCommand: Command = {
   examples: ['--skbuffhead 0xffff8d6b02fb5190'],
   run(s, inv) {
     const addr = parseAddress(s, inv.args[0] ?? (inv.line.options.skbuffhead as string | undefined), 'sk_buff_head address');
-    const q = skbQueue(s.kernel, addr, `sk_buff_head ${hex(addr)}`, false);
+    const q = skbuffHead(s, addr);
     return {
       kind: 'table',
       title: `sk_buff_head=${hex(addr)} len=${q.qlen}`,
       columns: [{ key: 'skb', title: 'sk_buff' }, { key: 'len', title: 'len', align: 'right' }, { key: 'data_len', title: 'data_len', align: 'right' }, { key: 'hdr', title: 'headers' }],
-      rows: q.entries.map((e) => {
-        const i = skbInfo(s.kernel, e.skb);
+      rows: q.entries.map(({ entry: e, info: i }) => {
         return {
           cells: { skb: hex(e.skb), len: String(e.len), data_len: String(e.dataLen), hdr: i.headers.join('  ') },
           data: { skb: hex(e.skb), len: e.len, dataLen: e.dataLen, headers: i.headers },
@@ -39,7 +37,7 @@ export const decodeCommand: Command = {
   examples: ['--decode 0xffff8d6b02b96000'],
   run(s, inv) {
     const addr = parseAddress(s, inv.args[0] ?? (inv.line.options.decode as string | undefined), 'header address');
-    const lines = decodeHeaders(s.kernel, addr);
+    const lines = headersAt(s, addr);
     return { kind: 'text', lines, data: { address: hex(addr), headers: lines } };
   },
 };
@@ -47,14 +45,16 @@ export const decodeCommand: Command = {
 export const skbCommand: Command = {
   name: 'skb',
   synopsis: 'skb ADDR',
-  summary: 'one sk_buff: lengths and the headers it carries',
+  summary: 'one sk_buff: lengths, the headers it carries, its data as hex and ASCII',
   examples: ['skb 0xffff8d6b02b96ee8'],
   run: (s, inv) => skbView(s, parseAddress(s, inv.args[0], 'sk_buff address')),
 };
 
-/** One skb: lengths and the headers it carries (the command and the shell's drill-down). */
+/** One skb: lengths, headers and data (the command and the shell's drill-down). */
 export function skbView(s: Session, a: bigint): Output {
-  const i = skbInfo(s.kernel, a);
+  const i = skbDetail(s, a);
   const lines = [`<struct sk_buff ${hex(a)}>`, `len=${i.len} data_len=${i.dataLen} truesize=${i.truesize} protocol=0x${i.protocol.toString(16).padStart(4, '0')}`, ...i.headers];
-  return { kind: 'text', lines, data: { skb: hex(a), ...i } };
+  if (i.data) lines.push(dataNote(i.data), ...hexDump(i.data.bytes));
+  const data = i.data ? { ...i.data, bytes: i.data.bytes.toString('hex') } : undefined;
+  return { kind: 'text', lines, data: { skb: hex(a), ...i, data } };
 }
