@@ -6,7 +6,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Session } from './views/session.js';
 import { prepareDecoders } from './dump/decompress.js';
 import { runLine, runWords, userMessage } from './shell/dispatch.js';
-import { VIEW_COMMANDS } from './shell/registry.js';
+import { VIEW_COMMANDS, commandWords as knownCommandWords } from './shell/registry.js';
 import { parseOptionWords, optionHelp, requestedViews, type ParsedLine } from './shell/options.js';
 
 /** The package root (where package.json is): this file runs from src/ (tsx) or dist/bundle/. */
@@ -57,7 +57,36 @@ function isDumpPath(w: string | undefined): w is string {
   }
 }
 
+/** Names dumps are saved under: makedumpfile's and QEMU's suffixes, crash's vmcore*. */
+const DUMP_NAME = /(^|\/)vmcore[^/]*$|\.(kdump|elf|flat|qemu-flat|core|zst|dump)$/i;
+
+/** Why the first word, which is not a readable dump file, cannot be the dump it looks like
+ *  (undefined: it is not meant as a dump — a command word, a symbol, a number). */
+export function dumpPathProblem(w: string | undefined, commands: readonly string[]): string | undefined {
+  if (w === undefined || commands.includes(w)) return undefined;
+  let st;
+  try {
+    st = statSync(w);
+  } catch {
+    return w.includes('/') || DUMP_NAME.test(w) ? `${w}: no such file` : undefined;
+  }
+  if (st.isFile()) return undefined;
+  if (st.isDirectory()) return `${w}: is a directory, not a dump file`;
+  const what = st.isCharacterDevice() ? 'a character device' : st.isBlockDevice() ? 'a block device' : st.isFIFO() ? 'a pipe' : st.isSocket() ? 'a socket' : 'not a regular file';
+  return `${w}: ${what}, not a dump file (xportshow reads a dump file, not a stream)`;
+}
+
+/** A reader that stops early (`xportshow DUMP -at | head -3`) closes the pipe: that is the
+ *  end of the output it wanted, not an error. Leave at once, quietly, with status 0. */
+function quietOnClosedPipe(): void {
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+    throw e;
+  });
+}
+
 export async function main(argv: string[]): Promise<number> {
+  quietOnClosedPipe();
   let parsed: ParsedLine;
   try {
     parsed = parseOptionWords(argv);
@@ -79,9 +108,12 @@ export async function main(argv: string[]): Promise<number> {
   if (isDumpPath(parsed.positionals[0])) {
     dumpPath = parsed.positionals[0];
     rest = argv.filter((a) => a !== dumpPath);
-  } else if (parsed.positionals[0] !== undefined && /[/.]/.test(parsed.positionals[0]) && !existsSync(parsed.positionals[0])) {
-    process.stderr.write(`xportshow: ${parsed.positionals[0]}: no such file\n`);
-    return 2;
+  } else {
+    const problem = dumpPathProblem(parsed.positionals[0], knownCommandWords());
+    if (problem) {
+      process.stderr.write(`xportshow: ${problem}\n`);
+      return 2;
+    }
   }
   // Options that belong to opening, not to a command.
   const openOpts = { systemMap: o['system-map'] as string | undefined, btf: o.btf as string | undefined, vmlinux: o.vmlinux as string | undefined };
@@ -113,6 +145,7 @@ export async function main(argv: string[]): Promise<number> {
         return 1;
       }
       if (r.lines.length) process.stdout.write(r.lines.join('\n') + '\n');
+      for (const w of r.warnings ?? []) process.stderr.write(`xportshow: ${w}\n`);
       process.stderr.write(timing(performance.now() - t0, cpu0) + '\n');
       return 0;
     }
@@ -142,6 +175,7 @@ function runBatch(session: Session, lines: string[]): number {
       continue;
     }
     if (r.lines.length) process.stdout.write(r.lines.join('\n') + '\n');
+    for (const w of r.warnings ?? []) process.stderr.write(`xportshow: ${line}: ${w}\n`);
     process.stderr.write(timing(r.ms, cpu0) + '\n');
   }
   return status;

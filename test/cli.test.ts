@@ -55,7 +55,8 @@ describe('xportshow one-shot', () => {
 
   it('views not built yet say so instead of printing a table', () => {
     const r = run([DUMP, '--devpack']);
-    expect(r.out).toContain('--devpack: not available yet');
+    expect(r.err).toContain('--devpack: not available yet');
+    expect(r.code).toBe(1);
   });
 
   it('batch commands from stdin and -c', () => {

@@ -2,7 +2,6 @@
 // history (↑/↓, `!!`, `r`), Tab completion, and browse mode over the last command's rows.
 // Only mounted when stdin is a terminal (cli.ts checks); batch and one-shot runs never get here.
 
-import { readFileSync } from 'node:fs';
 import { useRef, useState } from 'react';
 import { Box, Static, Text, render, useApp, useInput, useStdout } from 'ink';
 import type { Output, Ref } from '../report/model.js';
@@ -12,10 +11,14 @@ import { openableCount } from './browse.js';
 import { dumpInfo, banner } from './commands/info.js';
 import { useInputHistory, defaultHistoryFile, expandRepeat } from './hooks/useInputHistory.js';
 import { useCompletion } from './hooks/useCompletion.js';
+import { useLineEditor, editLine } from './hooks/useLineEditor.js';
 import { useTerminalSize } from './hooks/useTerminalSize.js';
 import { Prompt, PROMPT } from './components/Prompt.js';
 import { Browser } from './components/Browser.js';
 import type { Session } from '../views/session.js';
+import { packageVersion } from './version.js';
+
+export { packageVersion };
 
 /** One finished piece of the transcript, printed once by <Static>. */
 interface Printed {
@@ -35,14 +38,6 @@ export interface AppProps {
   /** Lines printed at start (default: version, dump path and the dump's one-line banner). */
   banner?: string[];
   version?: string;
-}
-
-export function packageVersion(): string {
-  try {
-    return JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version;
-  } catch {
-    return '?';
-  }
 }
 
 function startLines(session: Session, version: string): string[] {
@@ -80,21 +75,14 @@ export function App({ session, historyFile, run, open, banner: bannerLines, vers
 
   const history = useInputHistory(historyFile === undefined ? defaultHistoryFile() : historyFile);
   const completion = useCompletion(session);
-  const [value, setValue] = useState('');
-  const [inputKey, setInputKey] = useState(0);
+  const line = useLineEditor();
   const [busy, setBusy] = useState<string | undefined>(undefined);
   const [browsing, setBrowsing] = useState(false);
   const [notice, setNotice] = useState<string | undefined>(undefined);
   // The last command's output when it has rows that can be opened.
   const [last, setLast] = useState<{ line: string; output: Output; count: number } | undefined>(undefined);
-  // Set while the App handles a Ctrl key, so the letter ink-text-input would insert is dropped.
-  const swallow = useRef(false);
-
-  /** Put a line in the prompt from outside, cursor at the end (remount the input). */
-  const setLine = (v: string) => {
-    setValue(v);
-    setInputKey((k) => k + 1);
-  };
+  /** Put a line in the prompt, cursor at the end. */
+  const setLine = (v: string) => line.set(v);
 
   // Lines waiting to run (a paste of several lines, or keys typed ahead of a slow command).
   const queue = useRef<string[]>([]);
@@ -123,6 +111,7 @@ export function App({ session, historyFile, run, open, banner: bannerLines, vers
       if (r.lines.length > DIRECT_OUTPUT_LINES) write(r.lines.join('\n') + '\n');
       else out.push({ lines: r.lines });
       if (r.wroteTo) out.push({ lines: [`(written to ${r.wroteTo})`], style: 'dim' });
+      if (r.warnings?.length) out.push({ lines: r.warnings, style: 'error' });
     }
     out.push({ lines: [timingLine(r.ms)], style: 'dim' });
     print(out);
@@ -162,17 +151,14 @@ export function App({ session, historyFile, run, open, banner: bannerLines, vers
     runQueue();
   };
 
-  const onSubmit = (raw: string) => {
-    setValue('');
-    submit([raw]);
-  };
-
   /**
-   * ink hands over a burst of input as one string ("help\r" when typed fast or pasted), which
-   * the text input would keep verbatim: run each finished line, and treat a Tab as Tab.
+   * ink hands over a burst of input as one string ("help\r" when typed fast or pasted): put it
+   * in at the cursor, run each finished line, and treat a Tab as Tab.
    */
-  const onBurst = (v: string) => {
-    const parts = v.split(/\r\n|\r|\n/);
+  const onBurst = (input: string) => {
+    completion.close();
+    const { value, cursor } = line.current();
+    const parts = (value.slice(0, cursor) + input + value.slice(cursor)).split(/\r\n|\r|\n/);
     const rest = parts.pop()!;
     const lines = parts.map((l) => l.replace(/\t/g, ' '));
     let next = rest.replace(/\t/g, '');
@@ -181,20 +167,40 @@ export function App({ session, historyFile, run, open, banner: bannerLines, vers
     if (lines.length) submit(lines);
   };
 
-  const onChange = (v: string) => {
-    if (swallow.current) return;
+  /** An editing key. With the completion menu open, typing narrows it: the text goes after
+   *  what was typed before Tab (not after the candidate shown), and the menu is recomputed. */
+  const onEdit = (input: string, key: Parameters<typeof editLine>[2]) => {
+    const menu = completion.current();
+    const narrowing = menu && (key.backspace || key.delete || (input !== '' && !/\s/.test(input) && !key.leftArrow && !key.rightArrow && !key.home && !key.end));
+    if (menu && narrowing) {
+      const next = editLine({ value: menu.original, cursor: menu.original.length }, input, key);
+      if (!next) return;
+      setLine(next.value);
+      completion.narrow(next.value);
+      return;
+    }
+    const next = editLine(line.current(), input, key);
+    if (!next) return;
     completion.close();
-    if (/[\r\n\t]/.test(v)) return onBurst(v);
-    setValue(v);
+    line.set(next.value, next.cursor);
   };
 
   useInput(
     (input, key) => {
-      if (busy !== undefined) return; // keys typed while a command runs are dropped
       setNotice(undefined);
+      const value = line.current().value;
+      // While a command runs, keys still edit the line and Enter queues it (type-ahead);
+      // only keys that leave, browse or recall wait for the prompt.
+      const waiting = running.current || queue.current.length > 0;
+      if (key.return || input === '\n') {
+        completion.close();
+        setLine('');
+        return submit([value]);
+      }
+      if (/[\r\n\t]/.test(input) && input.length > 1) return onBurst(input);
+      if (waiting && !key.tab && !key.ctrl && !key.upArrow && !key.downArrow && !key.escape) return onEdit(input, key);
+      if (waiting) return;
       if (key.ctrl && input.length === 1 && /[a-z]/.test(input)) {
-        swallow.current = true;
-        setImmediate(() => (swallow.current = false));
         if (input === 'd' && value === '') return exit();
         if (input === 'c') {
           // Never leave on Ctrl-C: one pressed in impatience during a slow command arrives
@@ -205,7 +211,9 @@ export function App({ session, historyFile, run, open, banner: bannerLines, vers
         }
         if (input === 'u') return setLine('');
         if (input === 'w') return setLine(value.replace(/\S+\s*$/, ''));
-        return setLine(value); // other Ctrl keys: no change; Ctrl-E puts the cursor at the end
+        if (input === 'a') return line.set(value, 0);
+        if (input === 'e') return line.set(value);
+        return; // other Ctrl keys: no change
       }
       if (key.tab) {
         const v = completion.tab(value, key.shift ? -1 : 1);
@@ -239,7 +247,9 @@ export function App({ session, historyFile, run, open, banner: bannerLines, vers
           return;
         }
         if (value === '' && last) setBrowsing(true);
+        return;
       }
+      onEdit(input, key);
     },
     // Active while busy too: with no active input hook ink leaves raw mode and the terminal
     // would echo keys typed during a slow command.
@@ -247,7 +257,7 @@ export function App({ session, historyFile, run, open, banner: bannerLines, vers
   );
 
   const hint =
-    notice ?? (last && value === '' ? `↓ to browse ${last.count} row${last.count === 1 ? '' : 's'}` : undefined);
+    notice ?? (last && line.shown.value === '' ? `↓ to browse ${last.count} row${last.count === 1 ? '' : 's'}` : undefined);
 
   return (
     <Box flexDirection="column">
@@ -281,10 +291,8 @@ export function App({ session, historyFile, run, open, banner: bannerLines, vers
         />
       ) : (
         <Prompt
-          value={value}
-          inputKey={inputKey}
-          onChange={onChange}
-          onSubmit={onSubmit}
+          value={line.shown.value}
+          cursor={line.shown.cursor}
           menu={completion.menu}
           hint={hint}
           width={columns}

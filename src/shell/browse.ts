@@ -80,6 +80,24 @@ function addOutput(doc: BrowseDoc, out: Output): void {
   }
 }
 
+/** The rows of an Output whose printed line(s) got through `| grep` (a block: any of its
+ *  lines), so browsing after `CMD | grep X` walks what was shown. Text lines are filtered alike. */
+export function grepOutput(out: Output, keep: (line: string) => boolean): Output {
+  switch (out.kind) {
+    case 'text':
+      return { ...out, lines: out.lines.filter(keep) };
+    case 'table': {
+      const lines = renderTable(out);
+      const first = (out.title ? 1 : 0) + (out.headless ? 0 : 1);
+      return { ...out, rows: out.rows.filter((_r, i) => keep(lines[first + i])), notes: (out.notes ?? []).filter(keep) };
+    }
+    case 'blocks':
+      return { ...out, blocks: out.blocks.filter((b) => b.lines.some(keep)), notes: (out.notes ?? []).filter(keep) };
+    case 'group':
+      return { ...out, parts: out.parts.map((p) => grepOutput(p, keep)) };
+  }
+}
+
 /** How many rows of an Output can be opened (0: nothing to browse). */
 export function openableCount(out: Output | undefined): number {
   if (!out) return 0;

@@ -191,7 +191,8 @@ export function applyCandidate(line: string, c: Completion, candidate: string, f
   return { value, cursor: value.length };
 }
 
-/** An open completion list: what was typed before Tab, and which candidate is in the line. */
+/** An open completion list: what was typed before Tab, and which candidate is in the line
+ *  (-1: none, the menu was narrowed by typing). */
 export interface CompletionMenu {
   original: string;
   completion: Completion;
@@ -214,7 +215,9 @@ export interface TabResult {
 export function pressTab(s: Session, line: string, menu: CompletionMenu | undefined, dir: 1 | -1 = 1): TabResult | undefined {
   if (menu) {
     const n = menu.completion.candidates.length;
-    const index = (menu.index + dir + n) % n;
+    // narrowed to one by typing: Tab puts it in, finished
+    if (menu.index < 0 && n === 1) return applyCandidate(menu.original, menu.completion, menu.completion.candidates[0], true);
+    const index = menu.index < 0 ? (dir === 1 ? 0 : n - 1) : (menu.index + dir + n) % n;
     const { value, cursor } = applyCandidate(menu.original, menu.completion, menu.completion.candidates[index]);
     return { value, cursor, menu: { ...menu, index } };
   }
@@ -227,6 +230,13 @@ export function pressTab(s: Session, line: string, menu: CompletionMenu | undefi
   const index = dir === 1 ? 0 : n - 1;
   const { value, cursor } = applyCandidate(line, completion, completion.candidates[index]);
   return { value, cursor, menu: { original: line, completion, index } };
+}
+
+/** The menu after typing with it open: the candidates for the line as now typed, none of
+ *  them put in yet (index -1); undefined when nothing fits any more. */
+export function narrowMenu(s: Session, line: string): CompletionMenu | undefined {
+  const completion = completeLine(s, line);
+  return completion.candidates.length ? { original: line, completion, index: -1 } : undefined;
 }
 
 /** The slice of candidates to show (`size` around the selected one) and where it starts. */

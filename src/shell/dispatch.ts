@@ -2,11 +2,13 @@
 // (a word, or the view the options ask for), and render its output as text or JSON.
 
 import { appendFileSync, writeFileSync } from 'node:fs';
-import type { Output } from '../report/model.js';
+import { text, type Output } from '../report/model.js';
+import { packageVersion } from './version.js';
 import { renderLines } from '../report/text.js';
 import { renderJson } from '../report/json.js';
 import { parseOptionWords, requestedViews, OPTIONS, type ParsedLine } from './options.js';
-import { parsePipeline, applyGrep, type Pipeline } from './line.js';
+import { parsePipeline, applyGreps, passesGreps, type Pipeline } from './line.js';
+import { grepOutput } from './browse.js';
 import { findCommand, VIEW_COMMANDS } from './registry.js';
 import { UsageError, type Command } from './command.js';
 import type { Session } from '../views/session.js';
@@ -17,6 +19,8 @@ export interface LineResult {
   /** What to show: rendered, grepped, or a one-line message. */
   lines: string[];
   error?: string;
+  /** Views asked for that could not answer while others did: for stderr, not the output. */
+  warnings?: string[];
   /** Written to a file instead of shown. */
   wroteTo?: string;
   quit?: boolean;
@@ -45,32 +49,50 @@ export function runLine(s: Session, line: string): LineResult {
 }
 
 /** Already-split words (argv of a one-shot run), with an optional grep/redirect. */
-export function runWords(s: Session, words: string[], p: Pipeline = { words }): LineResult {
+export function runWords(s: Session, words: string[], p: Pipeline = { words, greps: [] }): LineResult {
   const t0 = performance.now();
   const done = (r: Omit<LineResult, 'ms'>): LineResult => ({ ...r, ms: performance.now() - t0 });
   try {
     if (p.words.length === 0) return done({ lines: [] });
     if (p.words[0] === 'quit' || p.words[0] === 'exit' || p.words[0] === 'q') return done({ lines: [], quit: true });
-    const parsed = parseOptionWords(p.words);
-    const output = runParsed(s, parsed);
-    rememberSockets(s, output);
+    // `help --port`: the words after help name what to explain; they are not options to parse.
+    const isHelp = p.words[0] === 'help' || p.words[0] === '?';
+    const parsed = isHelp ? { options: {}, positionals: p.words, verbose: 0 } : parseOptionWords(p.words);
+    const warnings: string[] = [];
+    const shown = runParsed(s, parsed, warnings);
+    let output: Output | undefined = shown;
+    // What the shell browses and completes from is what was shown: the rows the greps kept
+    // (a count shows no rows; JSON lines are not rows).
+    if (p.greps.length) output = p.greps.some((g) => g.count) || parsed.options.json ? undefined : grepOutput(shown, (l) => passesGreps(l, p.greps));
+    if (output) rememberSockets(s, output);
     const json = parsed.options.json === true;
-    let lines = json ? renderJson(output).split('\n') : renderLines(output);
-    lines = applyGrep(lines, p.grep);
+    let lines = json ? renderJson(shown).split('\n') : renderLines(shown);
+    lines = applyGreps(lines, p.greps);
     if (p.redirect) {
       const body = lines.join('\n') + '\n';
       if (p.redirect.append) appendFileSync(p.redirect.path, body);
       else writeFileSync(p.redirect.path, body);
-      return done({ output, lines: [], wroteTo: p.redirect.path });
+      return done({ output, lines: [], wroteTo: p.redirect.path, ...(warnings.length ? { warnings } : {}) });
     }
-    return done({ output, lines });
+    return done({ output, lines, ...(warnings.length ? { warnings } : {}) });
   } catch (e) {
     const msg = userMessage(e);
     return done({ lines: [msg], error: msg });
   }
 }
 
-export function runParsed(s: Session, parsed: ParsedLine): Output {
+/** The flags of an option as help shows them: `-r/--route`, `--arp`. */
+export function optionFlags(view: string): string {
+  const opt = OPTIONS.find((o) => o.view === view)!;
+  return `${opt.short ? '-' + opt.short + '/' : ''}--${opt.name}`;
+}
+
+/** Run a parsed line. A view this version cannot show is an error when it is all that was
+ *  asked for; next to views that answer, it is a line in `warnings`. */
+export function runParsed(s: Session, parsed: ParsedLine, warnings: string[] = []): Output {
+  // -h / --help (`tcp -h`: that command's help) and --version, as on the command line.
+  if (parsed.options.help) return findCommand('help')!.run(s, { args: parsed.positionals.slice(0, 1), line: parsed, verbose: 0 });
+  if (parsed.options.version) return text(`xportshow ${packageVersion()}`);
   const [word, ...args] = parsed.positionals;
   let cmd: Command | undefined;
   if (word !== undefined) {
@@ -82,16 +104,13 @@ export function runParsed(s: Session, parsed: ParsedLine): Output {
       const used = Object.keys(parsed.options).filter((k) => parsed.options[k] !== undefined);
       throw new UsageError(used.length ? `--${used[0]} needs a view option (e.g. -a, -t)` : 'nothing to do (try: help)');
     }
-    const parts: Output[] = [];
-    for (const v of views) {
-      const name = VIEW_COMMANDS[v];
-      if (!name) {
-        const opt = OPTIONS.find((o) => o.view === v)!;
-        parts.push({ kind: 'text', lines: [`${opt.short ? '-' + opt.short + '/' : ''}--${opt.name}: not available yet in this version of xportshow`] });
-        continue;
-      }
-      parts.push(findCommand(name)!.run(s, { args: [], line: parsed, verbose: parsed.verbose }));
-    }
+    const missing = views.filter((v) => !VIEW_COMMANDS[v]);
+    const notYet = missing.length ? `${missing.map(optionFlags).join(', ')}: not available yet in this version of xportshow` : '';
+    if (missing.length === views.length) throw new UsageError(notYet);
+    if (notYet) warnings.push(notYet);
+    const parts = views
+      .filter((v) => VIEW_COMMANDS[v])
+      .map((v) => findCommand(VIEW_COMMANDS[v])!.run(s, { args: [], line: parsed, verbose: parsed.verbose }));
     return parts.length === 1 ? parts[0] : { kind: 'group', parts };
   }
   return cmd.run(s, { args, line: parsed, verbose: parsed.verbose });

@@ -1,9 +1,17 @@
-// A command line as typed at the prompt: words (with quotes), then `| grep PATTERN`,
-// `> FILE` or `>> FILE` applied to the rendered output.
+// A command line as typed at the prompt: words (with quotes), then any number of
+// `| grep PATTERN` stages (applied in order), and `> FILE` or `>> FILE` last, all applied to
+// the rendered output.
+
+export interface Grep {
+  pattern: RegExp;
+  invert: boolean;
+  count: boolean;
+}
 
 export interface Pipeline {
   words: string[];
-  grep?: { pattern: RegExp; invert: boolean; count: boolean };
+  /** Every `| grep` stage, in the order typed. */
+  greps: Grep[];
   redirect?: { path: string; append: boolean };
 }
 
@@ -38,11 +46,12 @@ export function splitWords(line: string): string[] {
 
 export function parsePipeline(line: string): Pipeline {
   const all = splitWords(line);
-  const p: Pipeline = { words: [] };
+  const p: Pipeline = { words: [], greps: [] };
   let i = 0;
   while (i < all.length && all[i] !== '|' && all[i] !== '>' && all[i] !== '>>') p.words.push(all[i++]);
   while (i < all.length) {
     const op = all[i++];
+    if (p.redirect) throw new Error(`'${op}' after '> ${p.redirect.path}': the redirection must come last`);
     if (op === '|') {
       const cmd = all[i++];
       if (cmd !== 'grep') throw new Error(`only '| grep PATTERN' is supported after a command (got '${cmd ?? ''}')`);
@@ -58,7 +67,7 @@ export function parsePipeline(line: string): Pipeline {
       }
       const pat = all[i++];
       if (pat === undefined) throw new Error('grep: missing PATTERN');
-      p.grep = { pattern: new RegExp(pat, flags), invert, count };
+      p.greps.push({ pattern: new RegExp(pat, flags), invert, count });
     } else {
       const path = all[i++];
       if (!path) throw new Error(`${op}: missing FILE`);
@@ -68,8 +77,18 @@ export function parsePipeline(line: string): Pipeline {
   return p;
 }
 
-export function applyGrep(lines: string[], grep: Pipeline['grep']): string[] {
+export function applyGrep(lines: string[], grep: Grep | undefined): string[] {
   if (!grep) return lines;
   const kept = lines.filter((l) => grep.pattern.test(l) !== grep.invert);
   return grep.count ? [String(kept.length)] : kept;
+}
+
+/** Every stage in order, each on what the one before it kept. */
+export function applyGreps(lines: string[], greps: readonly Grep[]): string[] {
+  return greps.reduce((ls, g) => applyGrep(ls, g), lines);
+}
+
+/** Whether one line gets through every stage (a counting stage passes nothing through). */
+export function passesGreps(line: string, greps: readonly Grep[]): boolean {
+  return greps.every((g) => !g.count && g.pattern.test(line) !== g.invert);
 }

@@ -1,7 +1,7 @@
 // The socket view: which rows a query selects (families, listening or not, port, TCP state,
 // retransmitting, netns), each row paired with the processes that hold it.
 
-import type { Kernel } from '../kernel/kernel.js';
+import type { Session } from './session.js';
 import type { SocketRow } from '../net/socket-row.js';
 import type { Owner } from '../net/owners.js';
 import { TCP_CLOSE } from '../net/constants.js';
@@ -33,7 +33,9 @@ export function isListening(r: SocketRow): boolean {
   return r.stateNum === TCP_CLOSE; // an unconnected UDP/RAW socket
 }
 
-export function selectSockets(k: Kernel, t: Tables, q: SocketQuery, f: Family): SocketRow[] {
+export function selectSockets(s: Session, q: SocketQuery, f: Family): SocketRow[] {
+  const k = s.kernel;
+  const t = s.tables;
   let rows = t.sockets(f).rows;
   if (q.netns !== undefined) rows = rows.filter((r) => r.netns === q.netns);
   if (socketFamily(f).hasListenState) {

@@ -10,6 +10,8 @@ export type { WalkProblem };
 export interface Table<R> {
   readonly rows: R[];
   readonly problems: WalkProblem[];
+  /** Set when even the table's head could not be read: the view cannot answer at all. */
+  readonly failed?: string;
 }
 
 /** A table whose head itself could not be read is empty with one problem, never a throw. */
@@ -17,8 +19,15 @@ export function guardedTable<R>(where: string, build: () => Table<R>): Table<R> 
   try {
     return build();
   } catch (e) {
-    return { rows: [], problems: [headProblem(where, 0n, e)] };
+    const p = headProblem(where, 0n, e);
+    return { rows: [], problems: [p], failed: `${where}: ${p.detail}` };
   }
+}
+
+/** The table, or an error when its view cannot answer at all (its head was unreadable). */
+export function answerable<R>(t: Table<R>): Table<R> {
+  if (t.failed) throw new Error(t.failed);
+  return t;
 }
 
 /** The one marker of a value that could not be read (a gap in the dump). Values that are

@@ -10,10 +10,10 @@ describe('command lines', () => {
 
   it('applies grep, -v, -i and -c', () => {
     const lines = ['tcp LISTEN', 'tcp ESTABLISHED', 'udp'];
-    expect(applyGrep(lines, parsePipeline('-at | grep tcp').grep)).toEqual(['tcp LISTEN', 'tcp ESTABLISHED']);
-    expect(applyGrep(lines, parsePipeline('-at | grep -v tcp').grep)).toEqual(['udp']);
-    expect(applyGrep(lines, parsePipeline('-at | grep -i listen').grep)).toEqual(['tcp LISTEN']);
-    expect(applyGrep(lines, parsePipeline('-at | grep -vc listen').grep)).toEqual(['3']);
+    expect(applyGrep(lines, parsePipeline('-at | grep tcp').greps[0])).toEqual(['tcp LISTEN', 'tcp ESTABLISHED']);
+    expect(applyGrep(lines, parsePipeline('-at | grep -v tcp').greps[0])).toEqual(['udp']);
+    expect(applyGrep(lines, parsePipeline('-at | grep -i listen').greps[0])).toEqual(['tcp LISTEN']);
+    expect(applyGrep(lines, parsePipeline('-at | grep -vc listen').greps[0])).toEqual(['3']);
   });
 
   it('redirects, and refuses what it does not do', () => {

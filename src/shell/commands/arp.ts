@@ -3,6 +3,7 @@
 
 import { neighbourRows, NEIGHBOUR_SPEC } from '../../views/neighbours.js';
 import { selectNetns } from '../../views/netns.js';
+import { answerable } from '../../views/table.js';
 import { tableOutput } from '../../report/table.js';
 import { neighVerboseLine } from '../../report/neighbours-text.js';
 import { problemLines } from '../../report/model.js';
@@ -19,6 +20,7 @@ export const arpCommand: Command = {
   examples: ['--arp', '--arp -v', 'arp --netns all --interface eth0'],
   run(s, inv) {
     const t = s.tables;
+    answerable(t.neighbours());
     const nets = selectNetns(t, inv.line.options.netns as string | undefined, 'init');
     const rows = neighbourRows(t, { netns: nets, iface: checkInterface(s, inv.line.options.interface) });
     const notes = problemLines(t.neighbours().problems);

@@ -5,6 +5,7 @@
 import type { Session } from '../../views/session.js';
 import { interfaceRows, interfaceJson, interfaceNames } from '../../views/interfaces.js';
 import { selectNetns } from '../../views/netns.js';
+import { answerable } from '../../views/table.js';
 import { interfaceBlock } from '../../report/interfaces-text.js';
 import { problemLines } from '../../report/model.js';
 import { UsageError, type Command } from '../command.js';
@@ -28,6 +29,7 @@ export const interfacesCommand: Command = {
   complete: (s, i) => (i === 0 ? interfaceNames(s.tables) : []),
   run(s, inv) {
     const t = s.tables;
+    answerable(t.interfaces());
     const nets = selectNetns(t, inv.line.options.netns as string | undefined, 'init');
     const iface = checkInterface(s, inv.line.options.interface ?? inv.args[0]);
     const rows = interfaceRows(t, { netns: nets, iface });

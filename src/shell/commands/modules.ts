@@ -9,7 +9,7 @@ export const modulesCommand: Command = {
   aliases: ['lsmod'],
   synopsis: 'modules',
   summary: 'loaded kernel modules: name, state, base address, size, symbol count',
-  examples: ['modules', 'modules | grep vxlan'],
+  examples: ['modules', 'modules | grep bridge'],
   run(s) {
     const { rows: mods, problems } = s.inspect.modules();
     const total = (m: (typeof mods)[number]) => m.ranges.reduce((a, r) => a + r.size, 0);

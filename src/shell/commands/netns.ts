@@ -3,7 +3,7 @@
 import { DEFAULT_FAMILIES as FAMILIES } from '../../views/families.js';
 import { hex } from '../../report/model.js';
 import { UsageError, type Command } from '../command.js';
-import { showSockets, queryFromOptions } from './sockets.js';
+import { showSockets, queryFromOptions, checkNetns } from './sockets.js';
 
 export const netnsCommand: Command = {
   name: 'netns',
@@ -16,7 +16,8 @@ export const netnsCommand: Command = {
     const w = inv.args[0];
     if (w) {
       const ino = Number(w);
-      if (!nets.some((n) => n.inode === ino)) throw new UsageError(`no network namespace with inode ${w} (try: netns)`);
+      if (!Number.isInteger(ino)) throw new UsageError(`netns: '${w}' is not a netns inode`);
+      checkNetns(s, ino);
       return showSockets(s, { ...queryFromOptions(inv.line.options), all: true, netns: ino }, inv.verbose);
     }
     const devs = s.tables.devices().rows;

@@ -8,7 +8,7 @@ export const rdCommand: Command = {
   name: 'rd',
   synopsis: 'rd ADDR [COUNT]',
   summary: 'read COUNT 64-bit words of kernel memory (default 8), with symbols and ASCII',
-  examples: ['rd init_net 16', 'rd ffff888004a1c000'],
+  examples: ['rd jiffies 1', 'rd init_uts_ns 12'],
   run(s, inv) {
     const addr = parseAddress(s, inv.args[0]);
     const count = inv.args[1] ? Number(inv.args[1]) : 8;

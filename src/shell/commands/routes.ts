@@ -6,6 +6,7 @@ import type { Session } from '../../views/session.js';
 import { routeRows, routeProblems, ROUTE_N_SPEC, routeJson, ruleRows, ruleJson, exceptionRows, exceptionSpec } from '../../views/routes.js';
 import { selectNetns } from '../../views/netns.js';
 import { tableOutput } from '../../report/table.js';
+import { answerable } from '../../views/table.js';
 import { ipRouteLine, ipRuleLine } from '../../report/routes-text.js';
 import { problemLines, type Output } from '../../report/model.js';
 import type { Command, Invocation } from '../command.js';
@@ -20,6 +21,7 @@ const nsTitle = (title: string, ns: number, many: boolean) => (many ? `${title} 
 
 export function showRoutes(s: Session, inv: Invocation): Output {
   const t = s.tables;
+  answerable(inv.verbose === 0 ? t.routes4() : t.routes6());
   const nets = netnsOf(s, inv);
   const iface = checkInterface(s, inv.line.options.interface);
   const many = nets.length > 1;

@@ -10,7 +10,7 @@ export const skbuffheadCommand: Command = {
   name: 'skbuffhead',
   synopsis: 'skbuffhead ADDR',
   summary: 'the sk_buffs on a struct sk_buff_head (same as --skbuffhead ADDR)',
-  examples: ['--skbuffhead 0xffff8d6b02fb5190'],
+  examples: ['--skbuffhead 0xffff8d6b02fb51d8'],
   run(s, inv) {
     const addr = parseAddress(s, inv.args[0] ?? (inv.line.options.skbuffhead as string | undefined), 'sk_buff_head address');
     const q = skbuffHead(s, addr);
@@ -34,7 +34,7 @@ export const decodeCommand: Command = {
   name: 'decode',
   synopsis: 'decode ADDR',
   summary: 'decode the IPv4/IPv6 header at ADDR and the TCP/UDP header after it (same as --decode ADDR)',
-  examples: ['--decode 0xffff8d6b02b96000'],
+  examples: ['--decode 0xffff8d6b02c8610c'],
   run(s, inv) {
     const addr = parseAddress(s, inv.args[0] ?? (inv.line.options.decode as string | undefined), 'header address');
     const lines = headersAt(s, addr);

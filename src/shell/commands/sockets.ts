@@ -6,6 +6,7 @@ import { TCP_STATE_NAMES, selectSockets, withOwners, socketPorts, type SocketQue
 import { SOCKET_FAMILIES, DEFAULT_FAMILIES, socketFamily, type Family, type Layout } from '../../views/families.js';
 import { socketSpec } from '../../views/socket-columns.js';
 import { socketDetail } from '../../views/socket-detail.js';
+import { selectNetns } from '../../views/netns.js';
 import { tableOutput } from '../../report/table.js';
 import { verboseBlock } from '../../report/socket-detail.js';
 import { problemLines, type Output } from '../../report/model.js';
@@ -44,10 +45,19 @@ export function queryFromOptions(o: ParsedOptions): SocketQuery {
   };
 }
 
+/** A namespace asked for by inode must exist: else say so, with the ones there are. */
+export function checkNetns(s: Session, inode: number | undefined): void {
+  if (inode !== undefined) selectNetns(s.tables, String(inode), 'all');
+}
+
 export function showSockets(s: Session, q: SocketQuery, verbose: number): Output {
+  checkNetns(s, q.netns);
   const t = s.tables;
+  // the one view asked for cannot answer at all when every table's head is unreadable
+  const failed = q.families.map((f) => t.sockets(f).failed).filter(Boolean);
+  if (failed.length === q.families.length) throw new Error(failed.join('; '));
   const problems = q.families.flatMap((f) => problemLines(t.sockets(f).problems));
-  const select = (f: Family) => selectSockets(s.kernel, t, q, f);
+  const select = (f: Family) => selectSockets(s, q, f);
   if (verbose > 0) {
     const blocks = q.families.flatMap(select).map((r) => ({ ...verboseBlock(socketDetail(s, r, verbose >= 2), verbose), ref: { kind: 'sock' as const, address: r.sock } }));
     return { kind: 'blocks', blocks, notes: problems };
@@ -79,7 +89,7 @@ export const socketsCommand: Command = {
     'Without -a only non-listening sockets are shown, with -l only listening ones.',
     '-v prints each socket as a block with windows, buffers and timers; -vv adds queue contents.',
   ],
-  examples: ['-at', '-atv', '-ux', '--port 2049 -tavv', '--tcpstate TIME_WAIT', 'sockets --netns 4026532152 -a'],
+  examples: ['-at', '-atv', '-ux', '--port 8080 -tavv', '--tcpstate TIME_WAIT', 'sockets --netns 4026532152 -a'],
   run: (s, inv) => showSockets(s, queryFromOptions(inv.line.options), inv.verbose),
 };
 

@@ -6,7 +6,7 @@ export const structCommand: Command = {
   name: 'struct',
   synopsis: 'struct TYPE ADDR',
   summary: 'print a struct from memory with its member values (TYPE: "sock" or "struct sock")',
-  examples: ['struct sock ffff888004a1c000', 'struct new_utsname init_uts_ns+4', 'struct net init_net'],
+  examples: ['struct net init_net', 'struct uts_namespace init_uts_ns', 'struct sock ffff8d6b02d35100'],
   complete: (s, i) => (i === 0 ? s.inspect.structNames() : []),
   run(s, inv) {
     const [name, where] = inv.args;

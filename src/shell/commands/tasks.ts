@@ -68,7 +68,7 @@ export const programCommand: Command = {
   name: 'program',
   synopsis: 'program NAME',
   summary: 'sockets held by every process with this command name (same as --program NAME)',
-  examples: ['program sshd', '--program websrv'],
+  examples: ['program dbserver', '--program websrv'],
   complete: (s, i) => (i === 0 ? programCandidates(s) : []),
   run(s, inv) {
     const name = inv.args[0] ?? (inv.line.options.program as string | undefined);

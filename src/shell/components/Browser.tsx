@@ -3,7 +3,7 @@
 //   ↑/↓ (k/j) move · PgUp/PgDn · Home/End (g/G) · / filter · Enter (→) open · Esc (⌫, ←) back
 //   p prints the current view into the transcript · q back to the prompt
 
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { Box, Text, useInput } from 'ink';
 import type { Output, Ref } from '../../report/model.js';
 import type { DrillView } from '../drill.js';
@@ -38,8 +38,20 @@ export interface BrowserProps {
 const CHROME = 2;
 
 export function Browser({ title, output, open, rows, columns, onExit, onPrint }: BrowserProps) {
-  const [levels, setLevels] = useState<Level[]>(() => [newLevel(title, output)]);
-  const [editing, setEditing] = useState(false);
+  const [levels, setLevelsState] = useState<Level[]>(() => [newLevel(title, output)]);
+  // Keys can come faster than re-renders: each applies to the levels the previous key left.
+  const levelsRef = useRef(levels);
+  const setLevels = (f: (ls: Level[]) => Level[]) => {
+    levelsRef.current = f(levelsRef.current);
+    setLevelsState(levelsRef.current);
+  };
+  const current = () => levelsRef.current[levelsRef.current.length - 1];
+  const [editing, setEditingState] = useState(false);
+  const editingRef = useRef(false);
+  const setEditing = (on: boolean) => {
+    editingRef.current = on;
+    setEditingState(on);
+  };
   const [error, setError] = useState<string | undefined>(undefined);
   // Keep the live area below the terminal height: ink redraws everything when it is not.
   const height = Math.max(3, rows - CHROME - 1);
@@ -49,16 +61,17 @@ export function Browser({ title, output, open, rows, columns, onExit, onPrint }:
   const update = (f: (l: Level) => Level) => setLevels((ls) => [...ls.slice(0, -1), f(ls[ls.length - 1])]);
 
   const back = () => {
+    const level = current();
     if (level.filter) {
       update((l) => withFilter(l, '', body));
       return;
     }
-    if (levels.length === 1) onExit();
+    if (levelsRef.current.length === 1) onExit();
     else setLevels((ls) => ls.slice(0, -1));
   };
 
   const openSelected = () => {
-    const ref = selectedRef(level);
+    const ref = selectedRef(current());
     if (!ref) return;
     try {
       const view = open(ref);
@@ -76,14 +89,14 @@ export function Browser({ title, output, open, rows, columns, onExit, onPrint }:
     if (key.pageDown) return update((l) => moveSelection(l, body, body));
     if (key.home) return update((l) => selectEnd(l, 'first', body));
     if (key.end) return update((l) => selectEnd(l, 'last', body));
-    if (editing) {
+    if (editingRef.current) {
       if (key.return) return setEditing(false);
       if (key.escape) {
         setEditing(false);
         return update((l) => withFilter(l, '', body));
       }
       if (key.backspace || key.delete) {
-        if (!level.filter) return setEditing(false);
+        if (!current().filter) return setEditing(false);
         return update((l) => withFilter(l, l.filter.slice(0, -1), body));
       }
       if (input && !key.ctrl && !key.meta && !key.tab) {
@@ -98,7 +111,7 @@ export function Browser({ title, output, open, rows, columns, onExit, onPrint }:
     if (key.ctrl && (input === 'c' || input === 'd')) return onExit();
     if (input === 'q') return onExit();
     if (input === 'p' && onPrint) {
-      onPrint(levels.map((l) => l.title).join(CRUMB_SEPARATOR), level.doc.lines.map((l) => l.text));
+      onPrint(levelsRef.current.map((l) => l.title).join(CRUMB_SEPARATOR), current().doc.lines.map((l) => l.text));
       return setError(undefined);
     }
     if (input.startsWith('/') && !key.ctrl && !key.meta) {

@@ -23,7 +23,7 @@ export function CompletionList({ menu, width }: { menu: CompletionMenu; width: n
         ),
       )}
       <Text dimColor wrap="truncate-end">
-        {`${menu.index + 1}/${all}${more > 0 ? ` (+${more} more: type to narrow)` : ''} · Tab/↓ next · Shift-Tab/↑ previous · Esc cancel`}
+        {`${menu.index < 0 ? `${all} match${all === 1 ? '' : 'es'}` : `${menu.index + 1}/${all}`}${more > 0 ? ` (+${more} more: type to narrow)` : ''} · Tab/↓ next · Shift-Tab/↑ previous · Esc cancel`}
       </Text>
     </Box>
   );

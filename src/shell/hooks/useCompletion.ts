@@ -2,7 +2,7 @@
 // complete.ts. The prompt owns the line; this hook only says what the line becomes.
 
 import { useCallback, useRef, useState } from 'react';
-import { pressTab, type CompletionMenu } from '../complete.js';
+import { pressTab, narrowMenu, type CompletionMenu } from '../complete.js';
 import type { Session } from '../../views/session.js';
 
 export interface CompletionControl {
@@ -13,6 +13,10 @@ export interface CompletionControl {
   cancel(): string | undefined;
   /** Typing or running a line closes the menu, keeping what is in the line. */
   close(): void;
+  /** Typing with the menu open: the menu for the line as now typed (closed when none fit). */
+  narrow(line: string): void;
+  /** The open menu as the last key left it (state may not have re-rendered yet). */
+  current(): CompletionMenu | undefined;
 }
 
 export function useCompletion(session: Session): CompletionControl {
@@ -43,5 +47,7 @@ export function useCompletion(session: Session): CompletionControl {
     if (menuRef.current) set(undefined);
   }, []);
 
-  return { menu, tab, cancel, close };
+  const narrow = useCallback((line: string) => set(narrowMenu(session, line)), [session]);
+
+  return { menu, tab, cancel, close, narrow, current: () => menuRef.current };
 }
