@@ -6,6 +6,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDump } from '../../src/dump/open.js';
 import { unpackZst } from '../support/unpack.js';
+import { FIXTURE_NAMES } from '../support/truth.js';
 import { DumpFormatError, PageMissingError, type PhysicalDump } from '../../src/dump/types.js';
 
 const root = path.join(import.meta.dirname, '../../dumps');
@@ -39,9 +40,11 @@ function presentPfns(d: PhysicalDump, step = 1): number[] {
   return out;
 }
 
-it('real dump fixtures are present (or this machine has none yet)', () => {
-  // Not a failure when dumps/ has not been generated; the suites below then do not run.
-  expect(Array.isArray(fixtures)).toBe(true);
+it('every dump directory with a vmcore.kdump is tested, the three kernel fixtures among them', () => {
+  // a fixture without meta.json would be skipped silently by the filter above
+  const withKdump = fs.readdirSync(root).filter((d) => fs.existsSync(path.join(root, d, 'vmcore.kdump'))).sort();
+  expect(fixtures).toEqual(withKdump);
+  expect(fixtures).toEqual(expect.arrayContaining([...FIXTURE_NAMES]));
 });
 
 describe.each(fixtures)('real dump %s', (name) => {

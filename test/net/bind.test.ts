@@ -1,7 +1,9 @@
 // The bind hash holds every bound TCP socket (full and TIME_WAIT), each under its local port.
 
 import { describe, expect, it } from 'vitest';
-import { presentFixtures, fixtureSession } from '../support/fixtures.js';
+import { presentFixtures, fixtureSession, fixtureTruth } from '../support/fixtures.js';
+import { allTcp } from '../support/truth.js';
+import { expectRowsMatchTruth } from '../support/match.js';
 import { runLine } from '../../src/shell/dispatch.js';
 
 describe.each(presentFixtures())('bind hash of %s', (name) => {
@@ -24,6 +26,10 @@ describe.each(presentFixtures())('bind hash of %s', (name) => {
     const rows = JSON.parse(r.lines.join('\n'));
     expect(rows.every((x: { port: number }) => x.port === 8080)).toBe(true);
     expect(rows.some((x: { state: string }) => x.state === 'LISTEN')).toBe(true);
-    expect(rows.filter((x: { state: string }) => x.state === 'ESTABLISHED').length).toBeGreaterThanOrEqual(3);
+    // exactly the guest's sockets on local port 8080, but for SYN_RECV (request socks are not bound)
+    const truth = fixtureTruth(name).netns.flatMap((ns) => allTcp(ns).map((r) => ({ ...r, netns: ns.inode })))
+      .filter((r) => r.localPort === 8080 && r.state !== 'SYN_RECV');
+    expectRowsMatchTruth(rows, truth, ['netns', 'local', 'state'], 'bind --port 8080');
+    expect(rows.filter((x: { state: string }) => x.state === 'ESTABLISHED').length).toBe(truth.filter((r) => r.state === 'ESTABLISHED').length);
   });
 });

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { Session } from '../../src/views/session.js';
 import { dumpInfo } from '../../src/shell/commands/info.js';
 import { localText, remoteData } from '../../src/net/socket-row.js';
-import { fixtureDir, loadTruth } from '../support/truth.js';
+import { allTcp, fixtureDir, loadTruth } from '../support/truth.js';
+import { expectRowsMatchTruth } from '../support/match.js';
 import { unpackZst } from '../support/unpack.js';
 
 const forms: [string, string, string][] = [
@@ -33,12 +34,11 @@ describe.each(forms)('%s/%s', (dir, file, format) => {
 
   it('TCP and UNIX sockets equal the guest /proc/net views', () => {
     for (const ns of truth.netns) {
-      const tcp = s.tables.sockets('tcp').rows.filter((r) => r.netns === ns.inode)
-        .map((r) => `${localText(r)} ${remoteData(r)} ${r.state} ${r.inode} ${r.rxQueue} ${r.txQueue}`).sort();
-      const want = [...ns.tcp, ...ns.tcp6].map((r) => `${r.local} ${r.remote} ${r.state} ${r.inode} ${r.rxQueue} ${r.txQueue}`).sort();
-      expect(tcp).toEqual(want);
-      const unix = s.tables.sockets('unix').rows.filter((r) => r.netns === ns.inode).map((r) => `${r.inode} ${r.path ?? ''}`).sort();
-      expect(unix).toEqual(ns.unix.map((u) => `${u.inode} ${u.path}`).sort());
+      expectRowsMatchTruth(s.tables.sockets('tcp').rows.filter((r) => r.netns === ns.inode), allTcp(ns), {
+        local: [localText, 'local'], remote: [remoteData, 'remote'], state: 'state', inode: 'inode', rxQueue: 'rxQueue', txQueue: 'txQueue',
+      }, `tcp of ${ns.name}`);
+      expectRowsMatchTruth(s.tables.sockets('unix').rows.filter((r) => r.netns === ns.inode), ns.unix,
+        { inode: 'inode', path: [(r) => r.path ?? '', 'path'] }, `unix of ${ns.name}`);
     }
   });
 });

@@ -11,6 +11,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fixtureDir } from '../support/truth.js';
+import { expectRowsMatchTruth } from '../support/match.js';
 import { presentFixtures, fixtureSession, fixtureTruth } from '../support/fixtures.js';
 import { ipNeighTruth, type IpNeighRow } from '../support/truth-neigh.js';
 import { netNamespaces } from '../../src/net/netns.js';
@@ -51,7 +52,7 @@ describe.each(fixtures)('neighbours of %s', (name) => {
       const { v4, v6 } = ipNeighTruth(truth, ns.name);
       for (const [family, want] of [['inet', v4], ['inet6', v6]] as const) {
         const mine = rows.filter((r) => r.netns === ns.inode && r.family === family && !r.hidden && !r.proxy);
-        expect(mine.map((r) => r.ip).sort(), `${ns.name} ${family}`).toEqual(want.map((w) => w.ip).sort());
+        expectRowsMatchTruth(mine, want, { ip: 'ip', dev: ['device', 'dev'] }, `neighbours of ${ns.name} ${family}`);
         for (const w of want) checkIpNeigh(mine.find((r) => r.ip === w.ip && r.device === w.dev)!, w, truth.jiffies);
       }
     }

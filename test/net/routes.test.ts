@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FIXTURE_NAMES, fixtureSession, fixtureTruth } from '../support/fixtures.js';
 import { fixtureDir } from '../support/truth.js';
+import { expectRowsMatchTruth } from '../support/match.js';
 import { ipAddrInet, ipRouteTruthLines, parseProcNetIpv6Route } from '../support/truth-routes.js';
 import { netNamespaces } from '../../src/net/netns.js';
 import { ipv4Routes } from '../../src/net/fib.js';
@@ -80,7 +81,7 @@ describe.each(fixtures)('routes of %s', (name) => {
       const local = rows.filter((r) => r.type === 'local' && r.prefixLen === 32);
       expect(local.every((r) => r.tableId === 255 && r.scope === 'host' && r.protocol === 'kernel')).toBe(true);
       const addrs = ipAddrInet(ns.text.get('ip.addr'));
-      expect(local.map((r) => `${r.destination} ${r.iface}`).sort(), ns.name).toEqual(addrs.map((a) => `${a.address} ${a.dev}`).sort());
+      expectRowsMatchTruth(local, addrs, { address: ['destination', 'address'], dev: ['iface', 'dev'] }, `local table of ${ns.name}`);
       // secondaries take the primary's preferred source (fib_add_ifaddr)
       for (const a of addrs.filter((x) => x.secondary)) {
         const primary = addrs.find((p) => p.dev === a.dev && !p.secondary)!;

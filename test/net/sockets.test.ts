@@ -5,21 +5,24 @@ import { presentFixtures, fixtureSession, fixtureTruth } from '../support/fixtur
 import { runLine } from '../../src/shell/dispatch.js';
 import { localText, remoteData, type SocketRow } from '../../src/net/socket-row.js';
 import type { ProcNetInetRow } from '../support/truth.js';
+import { expectRowsMatchTruth, type Fields } from '../support/match.js';
 import { presentHostFixtures } from '../support/truth-host.js';
 
 // the host-scenario fixtures too: their sockets prove those dumps are sound
 const fixtures = [...presentFixtures(), ...presentHostFixtures()];
 
-function ours(rows: SocketRow[], protos: string[], netns: number): string[] {
-  return rows
-    .filter((r) => protos.includes(r.proto) && r.netns === netns)
-    .map((r) => `${r.proto} ${localText(r)} ${remoteData(r)} ${r.state} ino=${r.inode} rx=${r.rxQueue} tx=${r.txQueue}`)
-    .sort();
-}
+/** An inet row of /proc/net/<proto>, labelled with its proto. */
+type TruthInet = ProcNetInetRow & { proto: string };
 
-function theirs(rows: ProcNetInetRow[], proto: string): string[] {
-  return rows.map((r) => `${proto} ${r.local} ${r.remote} ${r.state} ino=${r.inode} rx=${r.rxQueue} tx=${r.txQueue}`);
-}
+const INET_FIELDS: Fields<SocketRow, TruthInet> = {
+  proto: 'proto',
+  local: [localText, 'local'],
+  remote: [remoteData, 'remote'],
+  state: 'state',
+  inode: 'inode',
+  rxQueue: 'rxQueue',
+  txQueue: 'txQueue',
+};
 
 describe.each(fixtures)('sockets of %s', (name) => {
   const s = fixtureSession(name);
@@ -40,8 +43,8 @@ describe.each(fixtures)('sockets of %s', (name) => {
       const rows = s.tables.sockets(family).rows;
       expect(s.tables.sockets(family).problems).toEqual([]);
       for (const ns of truth.netns) {
-        const expected = protos.flatMap((p) => theirs(ns[p], p)).sort();
-        expect(ours(rows, [...protos], ns.inode)).toEqual(expected);
+        const theirs = protos.flatMap((p) => ns[p].map((r) => ({ ...r, proto: p })));
+        expectRowsMatchTruth(rows.filter((r) => r.netns === ns.inode), theirs, INET_FIELDS, `${family} of ${ns.name}`);
       }
     });
   }
@@ -57,9 +60,8 @@ describe.each(fixtures)('sockets of %s', (name) => {
   it('UNIX rows equal /proc/net/unix (inode, path, state, type)', () => {
     const rows = s.tables.sockets('unix').rows;
     for (const ns of truth.netns) {
-      const mine = rows.filter((r) => r.netns === ns.inode).map((r) => `${r.inode} ${r.path ?? ''} ${r.state} ${r.type}`).sort();
-      const want = ns.unix.map((u) => `${u.inode} ${u.path} ${u.state} ${u.type}`).sort();
-      expect(mine).toEqual(want);
+      expectRowsMatchTruth(rows.filter((r) => r.netns === ns.inode), ns.unix,
+        { inode: 'inode', path: [(r) => r.path ?? '', 'path'], state: 'state', type: 'type' }, `unix of ${ns.name}`);
     }
     expect(rows.some((r) => r.path?.startsWith('@'))).toBe(true);
   });
@@ -67,9 +69,12 @@ describe.each(fixtures)('sockets of %s', (name) => {
   it('packet rows equal /proc/net/packet (type, proto, iface, inode)', () => {
     const rows = s.tables.sockets('packet').rows;
     for (const ns of truth.netns) {
-      const mine = rows.filter((r) => r.netns === ns.inode).map((r) => `${r.type} ${r.extra?.protocol} ${r.extra?.ifindex} ${r.inode}`).sort();
-      const want = ns.packet.map((p) => `${p.type === 2 ? 'DGRAM' : p.type === 3 ? 'RAW' : p.type} ${p.proto} ${p.iface} ${p.inode}`).sort();
-      expect(mine).toEqual(want);
+      expectRowsMatchTruth(rows.filter((r) => r.netns === ns.inode), ns.packet, {
+        type: ['type', (p) => (p.type === 2 ? 'DGRAM' : p.type === 3 ? 'RAW' : p.type)],
+        proto: [(r) => r.extra?.protocol, 'proto'],
+        ifindex: [(r) => r.extra?.ifindex, 'iface'],
+        inode: 'inode',
+      }, `packet of ${ns.name}`);
     }
   });
 
@@ -104,13 +109,8 @@ describe.each(fixtures)('the --json contract on %s', (name) => {
   it('-a --json rows carry proto, local, remote, state, inode, netns, queues, sock and owners as /proc says', () => {
     const rows = JSON.parse(runLine(s, '-atuw --json').lines.join('\n'));
     const inet = ['tcp', 'tcp6', 'udp', 'udp6', 'udplite', 'udplite6', 'raw', 'raw6', 'icmp', 'icmp6'] as const;
-    const mine = rows
-      .map((r: Record<string, unknown>) => `${r.netns} ${r.proto} ${r.local} ${r.remote} ${r.state} ${r.inode} ${r.rxQueue} ${r.txQueue}`)
-      .sort();
-    const want = truth.netns
-      .flatMap((ns) => inet.flatMap((p) => ns[p].map((t) => `${ns.inode} ${p} ${t.local} ${t.remote} ${t.state} ${t.inode} ${t.rxQueue} ${t.txQueue}`)))
-      .sort();
-    expect(mine).toEqual(want);
+    const want = truth.netns.flatMap((ns) => inet.flatMap((p) => ns[p].map((t) => ({ ...t, netns: ns.inode, proto: p }))));
+    expectRowsMatchTruth(rows, want, ['netns', 'proto', 'local', 'remote', 'state', 'inode', 'rxQueue', 'txQueue'], '-atuw --json');
     for (const r of rows) {
       expect(r.sock).toMatch(/^0xffff[0-9a-f]{12}$/);
       expect(Array.isArray(r.owners)).toBe(true);
@@ -121,8 +121,8 @@ describe.each(fixtures)('the --json contract on %s', (name) => {
 
   it('-x --json rows carry path and type', () => {
     const rows = JSON.parse(runLine(s, '-ax --json').lines.join('\n'));
-    const want = truth.netns.flatMap((ns) => ns.unix.map((u) => `${ns.inode} ${u.inode} ${u.path} ${u.type}`)).sort();
-    expect(rows.map((r: Record<string, unknown>) => `${r.netns} ${r.inode} ${r.path} ${r.type}`).sort()).toEqual(want);
+    const want = truth.netns.flatMap((ns) => ns.unix.map((u) => ({ ...u, netns: ns.inode })));
+    expectRowsMatchTruth(rows, want, ['netns', 'inode', 'path', 'type'], '-ax --json');
   });
 });
 
@@ -138,10 +138,12 @@ describe.each(fixtures)('netlink sockets of %s', (name) => {
     const rows = s.tables.sockets('netlink').rows;
     expect(s.tables.sockets('netlink').problems).toEqual([]);
     for (const ns of truth.netns) {
-      const mine = rows.filter((r) => r.netns === ns.inode)
-        .map((r) => `${r.extra?.protocol} ${r.extra?.portid} ${(Number(r.extra?.groups) >>> 0).toString(16).padStart(8, '0')} ${r.inode}`).sort();
-      const want = ns.netlink.map((n) => `${n.protocol} ${n.portId} ${n.groups} ${n.inode}`).sort();
-      expect(mine).toEqual(want);
+      expectRowsMatchTruth(rows.filter((r) => r.netns === ns.inode), ns.netlink, {
+        protocol: [(r) => r.extra?.protocol, 'protocol'],
+        portId: [(r) => r.extra?.portid, 'portId'],
+        groups: [(r) => (Number(r.extra?.groups) >>> 0).toString(16).padStart(8, '0'), 'groups'],
+        inode: 'inode',
+      }, `netlink of ${ns.name}`);
     }
     // the one held by a process shows its owner
     const held = rows.filter((r) => s.tables.owners().bySock.has(r.sock));

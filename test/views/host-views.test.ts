@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FIXTURE_NAMES, fixtureSession, fixtureTruth } from '../support/fixtures.js';
 import { fixtureDir } from '../support/truth.js';
+import { expectRowsMatchTruth } from '../support/match.js';
 import { runLine } from '../../src/shell/dispatch.js';
 
 const fixtures = [...FIXTURE_NAMES, 'bookworm-6.1-vxlan'].filter((n) => existsSync(join(fixtureDir(n), 'vmcore.kdump')));
@@ -24,15 +25,15 @@ describe.each(fixtures)('host views of %s', (name) => {
     const init = truth.netns.find((n) => n.isInit)!;
     const rows = json(s, '-r --json');
     expect(rows.every((r) => r.netns === init.inode && r.family === 'inet' && r.table === 'main')).toBe(true);
-    const ours = rows.map((r) => `${r.destination}/${r.prefixLen} ${r.gateway ?? '0.0.0.0'} ${r.metric} ${r.iface}`).sort();
-    const theirs = init.route.map((r) => `${r.destination}/${r.prefixLen} ${r.gateway} ${r.metric} ${r.iface}`).sort();
-    expect(ours).toEqual(theirs);
+    expectRowsMatchTruth(rows, init.route, {
+      destination: 'destination', prefixLen: 'prefixLen', gateway: [(r) => r.gateway ?? '0.0.0.0', 'gateway'], metric: 'metric', iface: 'iface',
+    }, '-r --json');
   });
 
   it('--netns selects each namespace; all gives every one; an unknown inode is one clear error', () => {
     for (const ns of truth.netns) {
       const rows = json(s, `-r --json --netns ${ns.inode}`);
-      expect(rows.map((r) => r.destination).sort()).toEqual(ns.route.map((r) => r.destination).sort());
+      expectRowsMatchTruth(rows, ns.route, ['destination', 'prefixLen'], `-r --netns ${ns.name}`);
     }
     const all = json(s, '-r --json --netns all');
     expect(new Set(all.map((r) => r.netns))).toEqual(new Set(truth.netns.map((n) => n.inode)));
@@ -53,7 +54,7 @@ describe.each(fixtures)('host views of %s', (name) => {
     for (const ns of truth.netns) {
       const rows = json(s, `--arp --json --netns ${ns.inode}`);
       const shown = rows.filter((r) => r.family === 'inet' && !r.hidden);
-      expect(shown.map((r) => `${r.ip} ${r.hwAddress} ${r.device}`).sort()).toEqual(ns.arp.map((a) => `${a.ip} ${a.hwAddr} ${a.device}`).sort());
+      expectRowsMatchTruth(shown, ns.arp, { ip: 'ip', hwAddress: ['hwAddress', 'hwAddr'], device: 'device' }, `--arp --netns ${ns.name}`);
       expect(rows.every((r) => r.netns === ns.inode && ['arp_tbl', 'nd_tbl'].includes(r.table))).toBe(true);
     }
     expect(json(s, '--arp --json').some((r) => r.hidden && r.state === 'NOARP')).toBe(true);
@@ -62,7 +63,7 @@ describe.each(fixtures)('host views of %s', (name) => {
   it('-i --json: the devices of /proc/net/dev with their addresses; --interface limits to one', () => {
     for (const ns of truth.netns) {
       const rows = json(s, `-i --json --netns ${ns.inode}`);
-      expect(rows.map((r) => r.name).sort()).toEqual(ns.dev.map((d) => d.iface).sort());
+      expectRowsMatchTruth(rows, ns.dev, { name: ['name', 'iface'] }, `-i --netns ${ns.name}`);
     }
     const dummy1 = json(s, '-i --json --interface dummy1');
     expect(dummy1).toHaveLength(1);
