@@ -29,6 +29,10 @@ import { showSockets, queryFromOptions } from './commands/sockets.js';
 import { DEFAULT_FAMILIES } from '../views/families.js';
 import { hex } from '../report/model.js';
 import { toJsonValue } from '../report/json.js';
+import { interfaceRows, interfaceJson } from '../views/interfaces.js';
+import { interfaceBlock } from '../report/interfaces-text.js';
+import { SOFTNET_SPEC } from '../views/softnet.js';
+import { tableOutput } from '../report/table.js';
 
 
 export const COMMANDS: Command[] = [
@@ -74,6 +78,16 @@ registerOpener('netns', (s, ref) => {
 registerOpener('struct', (s, ref) => {
   const r = ref as { type: string; address: bigint };
   return { title: `${r.type} ${hex(r.address)}`, output: { kind: 'text', lines: s.inspect.struct(r.type, r.address, 6) } };
+});
+registerOpener('iface', (s, ref) => {
+  const r = ref as { netns: number; ifindex: number };
+  const dev = interfaceRows(s.tables, { netns: [r.netns] }).find((d) => d.ifindex === r.ifindex);
+  if (!dev) return { title: `ifindex ${r.ifindex}`, output: { kind: 'text', lines: [`no device with ifindex ${r.ifindex} in netns ${r.netns}`] } };
+  return { title: dev.name, output: { kind: 'text', lines: interfaceBlock(dev, true), data: interfaceJson(dev) } };
+});
+registerOpener('cpu', (s, ref) => {
+  const cpu = (ref as { cpu: number }).cpu;
+  return { title: `cpu ${cpu}`, output: tableOutput(SOFTNET_SPEC, s.tables.softnet().rows.filter((r) => r.cpu === cpu), { title: `softnet_data of cpu ${cpu}` }) };
 });
 registerOpener('skb', (s, ref) => {
   const a = (ref as { address: bigint }).address;
