@@ -53,11 +53,6 @@ describe('xportshow one-shot', () => {
     expect(a.err).toMatch(/ambiguous option --s: could be .*--softnet.*--summary/);
   });
 
-  it('views not built yet say so instead of printing a table', () => {
-    const r = run([DUMP, '--devpack']);
-    expect(r.err).toContain('--devpack: not available yet');
-    expect(r.code).toBe(1);
-  });
 
   it('batch commands from stdin and -c', () => {
     const r = run([DUMP], 'info\n-l -t\nnosuchcmd\n');

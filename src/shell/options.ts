@@ -50,6 +50,7 @@ export const OPTIONS: OptionSpec[] = [
   { name: 'arp', type: 'boolean', help: 'print ARP & neighbouring info', view: 'arp' },
   { name: 'rtcache', type: 'boolean', help: 'print the routing cache', view: 'rtcache' },
   { name: 'skbuffhead', type: 'string', arg: 'ADDR', help: 'print sk_buff_head', view: 'skbuffhead' },
+  { name: 'ctime', short: 'T', type: 'boolean', help: 'log: wall-clock times (UTC) derived from the crash time' },
   { name: 'everything', type: 'boolean', help: 'run all functions available', view: 'everything' },
   { name: 'system-map', type: 'string', arg: 'FILE', help: 'symbols from a System.map or saved /proc/kallsyms', cliOnly: true },
   { name: 'btf', type: 'string', arg: 'FILE', help: 'types from a raw BTF file or an ELF with .BTF', cliOnly: true },

@@ -20,6 +20,9 @@ import { modulesCommand } from './commands/modules.js';
 import { routeCommand, rulesCommand, rtcacheCommand } from './commands/routes.js';
 import { interfacesCommand } from './commands/interfaces.js';
 import { arpCommand } from './commands/arp.js';
+import { softnetCommand } from './commands/softnet.js';
+import { devpackCommand } from './commands/devpack.js';
+import { logCommand } from './commands/log.js';
 import { registerOpener } from './drill.js';
 import { socketView } from './commands/sock.js';
 import { showSockets, queryFromOptions } from './commands/sockets.js';
@@ -27,11 +30,15 @@ import { DEFAULT_FAMILIES } from '../views/families.js';
 import { hex } from '../report/model.js';
 import { toJsonValue } from '../report/json.js';
 import { OPTIONS } from './options.js';
+import { interfaceRows, interfaceJson } from '../views/interfaces.js';
+import { interfaceBlock } from '../report/interfaces-text.js';
+import { SOFTNET_SPEC } from '../views/softnet.js';
+import { tableOutput } from '../report/table.js';
 
 
 export const COMMANDS: Command[] = [
   socketsCommand, ...familyCommands, listenCommand, bindCommand, summaryCommand, sockCommand, skbCommand, skbuffheadCommand, decodeCommand, psCommand, pidCommand, programCommand, netnsCommand,
-  routeCommand, rulesCommand, rtcacheCommand, interfacesCommand, arpCommand,
+  routeCommand, rulesCommand, rtcacheCommand, interfacesCommand, arpCommand, softnetCommand, devpackCommand, logCommand,
   infoCommand, modulesCommand, symCommand, structCommand, rdCommand, reloadCommand,
 ];
 COMMANDS.push(makeHelpCommand(() => COMMANDS, (view) => VIEW_COMMANDS[view] !== undefined));
@@ -62,6 +69,7 @@ COMMANDS.push({
 export const VIEW_COMMANDS: Record<string, string> = {
   sockets: 'sockets', pid: 'pid', program: 'program', summary: 'summary', everything: 'everything',
   skbuffhead: 'skbuffhead', decode: 'decode', route: 'route', interfaces: 'interfaces', arp: 'arp', rtcache: 'rtcache',
+  softnet: 'softnet', devpack: 'devpack',
 };
 
 registerOpener('sock', (s, ref) => socketView(s, (ref as { address: bigint }).address));
@@ -76,6 +84,16 @@ registerOpener('netns', (s, ref) => {
 registerOpener('struct', (s, ref) => {
   const r = ref as { type: string; address: bigint };
   return { title: `${r.type} ${hex(r.address)}`, output: { kind: 'text', lines: s.inspect.struct(r.type, r.address, 6) } };
+});
+registerOpener('iface', (s, ref) => {
+  const r = ref as { netns: number; ifindex: number };
+  const dev = interfaceRows(s.tables, { netns: [r.netns] }).find((d) => d.ifindex === r.ifindex);
+  if (!dev) return { title: `ifindex ${r.ifindex}`, output: { kind: 'text', lines: [`no device with ifindex ${r.ifindex} in netns ${r.netns}`] } };
+  return { title: dev.name, output: { kind: 'text', lines: interfaceBlock(dev, true), data: interfaceJson(dev) } };
+});
+registerOpener('cpu', (s, ref) => {
+  const cpu = (ref as { cpu: number }).cpu;
+  return { title: `cpu ${cpu}`, output: tableOutput(SOFTNET_SPEC, s.tables.softnet().rows.filter((r) => r.cpu === cpu), { title: `softnet_data of cpu ${cpu}` }) };
 });
 registerOpener('skb', (s, ref) => {
   const a = (ref as { address: bigint }).address;

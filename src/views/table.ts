@@ -42,7 +42,8 @@ export type Ref =
   | { kind: 'netns'; inode: number }
   | { kind: 'struct'; type: string; address: bigint }
   | { kind: 'iface'; netns: number; ifindex: number }
-  | { kind: 'route'; netns: number; index: number };
+  | { kind: 'route'; netns: number; index: number }
+  | { kind: 'cpu'; cpu: number };
 
 /** One column, declared once: its title and alignment, its text, its JSON key and value. */
 export interface ColumnSpec<R> {

@@ -18,6 +18,10 @@ import { routeExceptions, type RouteException } from '../net/route-cache.js';
 import type { RouteRow } from '../net/route-row.js';
 import { walkNeighbours, type NeighbourRow } from '../net/neighbours.js';
 import { netInterfaces, type NetInterface } from '../net/interfaces.js';
+import { softnetStats, type SoftnetRow } from '../net/softnet.js';
+import { packetHandlers, type PtypeRow } from '../net/ptype.js';
+import { kernelLog, type LogRecord } from '../kernel/printk.js';
+import { dropCounters, type DropCounters } from '../net/drop-counters.js';
 import { guardedTable, type Table } from './table.js';
 import { ALL_FAMILIES, socketFamily, type Family } from './families.js';
 
@@ -37,6 +41,10 @@ interface Cache {
   routeExceptions?: Table<RouteException>;
   neighbours?: Table<NeighbourRow>;
   interfaces?: Table<NetInterface>;
+  softnet?: Table<SoftnetRow>;
+  ptype?: Table<PtypeRow>;
+  log?: Table<LogRecord>;
+  drops?: Table<DropCounters>;
 }
 
 export class Tables {
@@ -185,5 +193,28 @@ export class Tables {
   // net/core/dev.c: every net_device of every netns, with addresses, counters and qdiscs
   interfaces(): Table<NetInterface> {
     return (this.c.interfaces ??= guardedTable('dev_base_head', () => netInterfaces(this.k, this.namespaces().rows, this.clock())));
+  }
+
+  // net/core/net-procfs.c softnet_seq_show: every possible CPU's softnet_data
+  softnet(): Table<SoftnetRow> {
+    return (this.c.softnet ??= guardedTable('softnet_data', () => softnetStats(this.k)));
+  }
+
+  // net/core/net-procfs.c ptype_seq_show: the packet handlers of every netns and device
+  packetHandlers(): Table<PtypeRow> {
+    return (this.c.ptype ??= guardedTable('packet handlers', () => packetHandlers(this.k, this.namespaces().rows, this.devices().rows)));
+  }
+
+  // kernel/printk/printk_ringbuffer.c: the kernel log
+  kernelLog(): Table<LogRecord> {
+    return (this.c.log ??= guardedTable('printk ringbuffer', () => {
+      const l = kernelLog(this.k);
+      return { rows: l.records, problems: l.problems };
+    }));
+  }
+
+  /** The counters that explain drops, per netns (TcpExt, Udp MIBs; TCP memory; neighbour tables). */
+  dropCounters(): Table<DropCounters> {
+    return (this.c.drops ??= guardedTable('drop counters', () => dropCounters(this.k, this.namespaces().rows)));
   }
 }
