@@ -13,7 +13,7 @@ export interface MibName {
 }
 
 /** Address of the first symbol above `addr` (kallsyms sorted by address), or undefined. */
-function nextSymbolAddress(k: Kernel, addr: bigint): bigint | undefined {
+export function nextSymbolAddress(k: Kernel, addr: bigint): bigint | undefined {
   const all = k.symbols.all();
   let lo = 0;
   let hi = all.length;

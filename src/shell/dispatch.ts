@@ -73,6 +73,10 @@ export function runWords(s: Session, words: string[], p: Pipeline = { words }): 
 export function runParsed(s: Session, parsed: ParsedLine): Output {
   const [word, ...args] = parsed.positionals;
   let cmd: Command | undefined;
+  if (word !== undefined && parsed.options.sysctl === true && word !== 'sysctl') {
+    // `--sysctl PATTERN`: the words after a boolean view option are its pattern
+    return findCommand('sysctl')!.run(s, { args: parsed.positionals, line: parsed, verbose: parsed.verbose });
+  }
   if (word !== undefined) {
     cmd = findCommand(word);
     if (!cmd) throw new UsageError(`unknown command '${word}' (try: help)`);

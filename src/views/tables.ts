@@ -18,6 +18,8 @@ import { routeExceptions, type RouteException } from '../net/route-cache.js';
 import type { RouteRow } from '../net/route-row.js';
 import { walkNeighbours, type NeighbourRow } from '../net/neighbours.js';
 import { netInterfaces, type NetInterface } from '../net/interfaces.js';
+import { netnsStatistics, type NetnsStatistics } from '../net/snmp.js';
+import { netSysctls, type NetnsSysctls } from '../net/sysctl.js';
 import { guardedTable, type Table } from './table.js';
 import { ALL_FAMILIES, socketFamily, type Family } from './families.js';
 
@@ -37,6 +39,8 @@ interface Cache {
   routeExceptions?: Table<RouteException>;
   neighbours?: Table<NeighbourRow>;
   interfaces?: Table<NetInterface>;
+  statistics?: Table<NetnsStatistics>;
+  sysctls?: Table<NetnsSysctls>;
 }
 
 export class Tables {
@@ -185,5 +189,18 @@ export class Tables {
   // net/core/dev.c: every net_device of every netns, with addresses, counters and qdiscs
   interfaces(): Table<NetInterface> {
     return (this.c.interfaces ??= guardedTable('dev_base_head', () => netInterfaces(this.k, this.namespaces().rows, this.clock())));
+  }
+
+  // net/ipv4/proc.c snmp_seq_show + netstat_seq_show, net/ipv6/proc.c snmp6_seq_show: one row per netns
+  statistics(): Table<NetnsStatistics> {
+    return (this.c.statistics ??= guardedTable('net->mib', () => {
+      const rows = this.namespaces().rows.map((ns) => netnsStatistics(this.k, ns));
+      return { rows, problems: rows.flatMap((r) => r.problems) };
+    }));
+  }
+
+  // fs/proc/proc_sysctl.c: every net.* sysctl, the global tables and each netns's own set
+  sysctls(): Table<NetnsSysctls> {
+    return (this.c.sysctls ??= guardedTable('sysctl tables', () => netSysctls(this.k, this.namespaces().rows)));
   }
 }
