@@ -71,10 +71,14 @@ function readCtl(k: Kernel, e: bigint): Ctl {
 }
 
 /** The handler's symbol name ("proc_dointvec"), or its address in hex. */
+const handlerNames = new WeakMap<Kernel, Map<bigint, string>>();
 function handlerName(k: Kernel, addr: bigint): string {
   if (addr === 0n) return '';
-  const s = k.symbolize(addr);
-  return s.replace(/\s*\[.*\]$/, '');
+  let m = handlerNames.get(k);
+  if (!m) handlerNames.set(k, (m = new Map()));
+  let s = m.get(addr);
+  if (s === undefined) m.set(addr, (s = k.symbolize(addr).replace(/\s*\[.*\]$/, '')));
+  return s;
 }
 
 const num = (v: number | bigint) => String(v);
