@@ -152,6 +152,10 @@ export function runParsed(s: Session, parsed: ParsedLine, warnings: string[] = [
   if (parsed.options.version) return text(`xportshow ${packageVersion()}`);
   const [word, ...args] = parsed.positionals;
   let cmd: Command | undefined;
+  if (word !== undefined && parsed.options.sysctl === true && word !== 'sysctl') {
+    // `--sysctl PATTERN`: the words after a boolean view option are its pattern
+    return findCommand('sysctl')!.run(s, { args: parsed.positionals, line: parsed, verbose: parsed.verbose });
+  }
   if (word !== undefined) {
     cmd = findCommand(word);
     if (!cmd) throw new UsageError(`unknown command '${word}' (try: help)`);

@@ -45,7 +45,7 @@ export const OPTIONS: OptionSpec[] = [
   { name: 'interfaces', short: 'i', type: 'boolean', help: 'print interface info', view: 'interfaces' },
   { name: 'interface', type: 'string', arg: 'IF', help: 'limit output to the specified interface only' },
   { name: 'decode', type: 'string', arg: 'ADDR', help: 'decode iph/th/uh', view: 'decode' },
-  { name: 'sysctl', type: 'boolean', help: 'print sysctl info for net.', view: 'sysctl' },
+  { name: 'sysctl', type: 'boolean', arg: '[PATTERN]', help: 'print net.* sysctls (PATTERN: a glob or prefix, e.g. --sysctl net.ipv4.tcp_*)', view: 'sysctl' },
   { name: 'devpack', type: 'boolean', help: 'print dev_pack info', view: 'devpack' },
   { name: 'arp', type: 'boolean', help: 'print ARP & neighbouring info', view: 'arp' },
   { name: 'rtcache', type: 'boolean', help: 'print the routing cache', view: 'rtcache' },
@@ -141,7 +141,7 @@ export function requestedViews(p: ParsedLine): string[] {
 /** Help lines for the options; a view not built yet is marked '*'. */
 export function optionHelp(available: (view: string) => boolean = () => true, table = OPTIONS): string[] {
   return table.map((o) => {
-    const flags = [o.short ? `-${o.short}` : '', `--${o.name}${o.arg ? '=' + o.arg : ''}`].filter(Boolean).join(', ');
+    const flags = [o.short ? `-${o.short}` : '', `--${o.name}${o.arg ? (o.arg.startsWith('[') ? ' ' : '=') + o.arg : ''}`].filter(Boolean).join(', ');
     const star = o.view && !available(o.view) ? '*' : ' ';
     return ` ${star}${flags.padEnd(28)} ${o.help}`;
   });

@@ -23,6 +23,8 @@ import { arpCommand } from './commands/arp.js';
 import { softnetCommand } from './commands/softnet.js';
 import { devpackCommand } from './commands/devpack.js';
 import { logCommand } from './commands/log.js';
+import { statisticsCommand } from './commands/statistics.js';
+import { sysctlCommand } from './commands/sysctl.js';
 import { registerOpener } from './drill.js';
 import { socketView } from './commands/sock.js';
 import { showSockets, queryFromOptions } from './commands/sockets.js';
@@ -38,7 +40,7 @@ import { tableOutput } from '../report/table.js';
 
 export const COMMANDS: Command[] = [
   socketsCommand, ...familyCommands, listenCommand, bindCommand, summaryCommand, sockCommand, skbCommand, skbuffheadCommand, decodeCommand, psCommand, pidCommand, programCommand, netnsCommand,
-  routeCommand, rulesCommand, rtcacheCommand, interfacesCommand, arpCommand, softnetCommand, devpackCommand, logCommand,
+  routeCommand, rulesCommand, rtcacheCommand, interfacesCommand, arpCommand, softnetCommand, devpackCommand, logCommand, statisticsCommand, sysctlCommand,
   infoCommand, modulesCommand, symCommand, structCommand, rdCommand, reloadCommand,
 ];
 COMMANDS.push(makeHelpCommand(() => COMMANDS, (view) => VIEW_COMMANDS[view] !== undefined));
@@ -69,7 +71,7 @@ COMMANDS.push({
 export const VIEW_COMMANDS: Record<string, string> = {
   sockets: 'sockets', pid: 'pid', program: 'program', summary: 'summary', everything: 'everything',
   skbuffhead: 'skbuffhead', decode: 'decode', route: 'route', interfaces: 'interfaces', arp: 'arp', rtcache: 'rtcache',
-  softnet: 'softnet', devpack: 'devpack',
+  softnet: 'softnet', devpack: 'devpack', statistics: 'statistics', sysctl: 'sysctl',
 };
 
 registerOpener('sock', (s, ref) => socketView(s, (ref as { address: bigint }).address));

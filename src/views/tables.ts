@@ -22,6 +22,8 @@ import { softnetStats, type SoftnetRow } from '../net/softnet.js';
 import { packetHandlers, type PtypeRow } from '../net/ptype.js';
 import { kernelLog, type LogRecord } from '../kernel/printk.js';
 import { dropCounters, type DropCounters } from '../net/drop-counters.js';
+import { netnsStatistics, type NetnsStatistics } from '../net/snmp.js';
+import { netSysctls, type NetnsSysctls } from '../net/sysctl.js';
 import { guardedTable, type Table } from './table.js';
 import { ALL_FAMILIES, socketFamily, type Family } from './families.js';
 
@@ -45,6 +47,8 @@ interface Cache {
   ptype?: Table<PtypeRow>;
   log?: Table<LogRecord>;
   drops?: Table<DropCounters>;
+  statistics?: Table<NetnsStatistics>;
+  sysctls?: Table<NetnsSysctls>;
 }
 
 export class Tables {
@@ -216,5 +220,18 @@ export class Tables {
   /** The counters that explain drops, per netns (TcpExt, Udp MIBs; TCP memory; neighbour tables). */
   dropCounters(): Table<DropCounters> {
     return (this.c.drops ??= guardedTable('drop counters', () => dropCounters(this.k, this.namespaces().rows)));
+  }
+
+  // net/ipv4/proc.c snmp_seq_show + netstat_seq_show, net/ipv6/proc.c snmp6_seq_show: one row per netns
+  statistics(): Table<NetnsStatistics> {
+    return (this.c.statistics ??= guardedTable('net->mib', () => {
+      const rows = this.namespaces().rows.map((ns) => netnsStatistics(this.k, ns));
+      return { rows, problems: rows.flatMap((r) => r.problems) };
+    }));
+  }
+
+  // fs/proc/proc_sysctl.c: every net.* sysctl, the global tables and each netns's own set
+  sysctls(): Table<NetnsSysctls> {
+    return (this.c.sysctls ??= guardedTable('sysctl tables', () => netSysctls(this.k, this.namespaces().rows)));
   }
 }

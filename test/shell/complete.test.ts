@@ -51,7 +51,7 @@ describe('completeLine', () => {
   });
 
   it("uses the command's own completer for its arguments", () => {
-    const c = completeLine(session, 'help st');
+    const c = completeLine(session, 'help str');
     expect(c.start).toBe(5);
     expect(c.candidates[0]).toBe('struct');
   });
@@ -154,7 +154,7 @@ describe('helpers', () => {
   });
 
   it('applyCandidate replaces only the last word and puts the cursor at the end', () => {
-    const c = completeLine(session, 'help st');
+    const c = completeLine(session, 'help str');
     expect(applyCandidate('help st', c, 'struct')).toEqual({ value: 'help struct', cursor: 11 });
   });
 
