@@ -20,6 +20,8 @@ import { modulesCommand } from './commands/modules.js';
 import { routeCommand, rulesCommand, rtcacheCommand } from './commands/routes.js';
 import { interfacesCommand } from './commands/interfaces.js';
 import { arpCommand } from './commands/arp.js';
+import { netfilterCommand } from './commands/netfilter.js';
+import { conntrackCommand } from './commands/conntrack.js';
 import { registerOpener } from './drill.js';
 import { socketView } from './commands/sock.js';
 import { showSockets, queryFromOptions } from './commands/sockets.js';
@@ -30,7 +32,7 @@ import { toJsonValue } from '../report/json.js';
 
 export const COMMANDS: Command[] = [
   socketsCommand, ...familyCommands, listenCommand, bindCommand, summaryCommand, sockCommand, skbCommand, skbuffheadCommand, decodeCommand, psCommand, pidCommand, programCommand, netnsCommand,
-  routeCommand, rulesCommand, rtcacheCommand, interfacesCommand, arpCommand,
+  routeCommand, rulesCommand, rtcacheCommand, interfacesCommand, arpCommand, netfilterCommand, conntrackCommand,
   infoCommand, modulesCommand, symCommand, structCommand, rdCommand, reloadCommand,
 ];
 COMMANDS.push(makeHelpCommand(() => COMMANDS, (view) => VIEW_COMMANDS[view] !== undefined));
@@ -56,6 +58,7 @@ COMMANDS.push({
 export const VIEW_COMMANDS: Record<string, string> = {
   sockets: 'sockets', pid: 'pid', program: 'program', summary: 'summary', everything: 'everything',
   skbuffhead: 'skbuffhead', decode: 'decode', route: 'route', interfaces: 'interfaces', arp: 'arp', rtcache: 'rtcache',
+  netfilter: 'netfilter',
 };
 
 registerOpener('sock', (s, ref) => socketView(s, (ref as { address: bigint }).address));

@@ -18,6 +18,8 @@ import { routeExceptions, type RouteException } from '../net/route-cache.js';
 import type { RouteRow } from '../net/route-row.js';
 import { walkNeighbours, type NeighbourRow } from '../net/neighbours.js';
 import { netInterfaces, type NetInterface } from '../net/interfaces.js';
+import { netfilterHooks, type HookRow } from '../net/nf-hooks.js';
+import { conntrackTable, type ConntrackTable } from '../net/conntrack.js';
 import { guardedTable, type Table } from './table.js';
 import { ALL_FAMILIES, socketFamily, type Family } from './families.js';
 
@@ -37,6 +39,8 @@ interface Cache {
   routeExceptions?: Table<RouteException>;
   neighbours?: Table<NeighbourRow>;
   interfaces?: Table<NetInterface>;
+  nfHooks?: Table<HookRow>;
+  conntrack?: ConntrackTable;
 }
 
 export class Tables {
@@ -185,5 +189,21 @@ export class Tables {
   // net/core/dev.c: every net_device of every netns, with addresses, counters and qdiscs
   interfaces(): Table<NetInterface> {
     return (this.c.interfaces ??= guardedTable('dev_base_head', () => netInterfaces(this.k, this.namespaces().rows, this.clock())));
+  }
+
+  // net/netfilter/core.c: every registered hook of every netns and device (nested NAT chains too)
+  nfHooks(): Table<HookRow> {
+    return (this.c.nfHooks ??= guardedTable('netfilter hooks', () => netfilterHooks(this.k, this.namespaces().rows, this.devices().rows)));
+  }
+
+  // net/netfilter/nf_conntrack_core.c: nf_conntrack_hash, with each netns's count and the max
+  conntrack(): ConntrackTable {
+    return (this.c.conntrack ??= (() => {
+      const g = guardedTable('nf_conntrack_hash', () => {
+        const c = this.clock();
+        return conntrackTable(this.k, this.namespaces().rows, c.jiffies, c.hz);
+      });
+      return 'counts' in g ? (g as ConntrackTable) : { ...g, counts: [], max: null, htableSize: 0 };
+    })());
   }
 }
