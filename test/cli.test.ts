@@ -51,8 +51,8 @@ describe('xportshow one-shot', () => {
   });
 
   it('views not built yet say so instead of printing a table', () => {
-    const r = run([DUMP, '--arp']);
-    expect(r.out).toContain('--arp: not available yet');
+    const r = run([DUMP, '--devpack']);
+    expect(r.out).toContain('--devpack: not available yet');
   });
 
   it('batch commands from stdin and -c', () => {
