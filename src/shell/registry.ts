@@ -25,6 +25,8 @@ import { devpackCommand } from './commands/devpack.js';
 import { logCommand } from './commands/log.js';
 import { statisticsCommand } from './commands/statistics.js';
 import { sysctlCommand } from './commands/sysctl.js';
+import { netfilterCommand } from './commands/netfilter.js';
+import { conntrackCommand } from './commands/conntrack.js';
 import { registerOpener } from './drill.js';
 import { socketView } from './commands/sock.js';
 import { showSockets, queryFromOptions } from './commands/sockets.js';
@@ -40,7 +42,7 @@ import { tableOutput } from '../report/table.js';
 
 export const COMMANDS: Command[] = [
   socketsCommand, ...familyCommands, listenCommand, bindCommand, summaryCommand, sockCommand, skbCommand, skbuffheadCommand, decodeCommand, psCommand, pidCommand, programCommand, netnsCommand,
-  routeCommand, rulesCommand, rtcacheCommand, interfacesCommand, arpCommand, softnetCommand, devpackCommand, logCommand, statisticsCommand, sysctlCommand,
+  routeCommand, rulesCommand, rtcacheCommand, interfacesCommand, arpCommand, softnetCommand, devpackCommand, logCommand, statisticsCommand, sysctlCommand, netfilterCommand, conntrackCommand,
   infoCommand, modulesCommand, symCommand, structCommand, rdCommand, reloadCommand,
 ];
 COMMANDS.push(makeHelpCommand(() => COMMANDS, (view) => VIEW_COMMANDS[view] !== undefined));
@@ -71,7 +73,7 @@ COMMANDS.push({
 export const VIEW_COMMANDS: Record<string, string> = {
   sockets: 'sockets', pid: 'pid', program: 'program', summary: 'summary', everything: 'everything',
   skbuffhead: 'skbuffhead', decode: 'decode', route: 'route', interfaces: 'interfaces', arp: 'arp', rtcache: 'rtcache',
-  softnet: 'softnet', devpack: 'devpack', statistics: 'statistics', sysctl: 'sysctl',
+  softnet: 'softnet', devpack: 'devpack', statistics: 'statistics', sysctl: 'sysctl', netfilter: 'netfilter',
 };
 
 registerOpener('sock', (s, ref) => socketView(s, (ref as { address: bigint }).address));

@@ -24,6 +24,8 @@ import { kernelLog, type LogRecord } from '../kernel/printk.js';
 import { dropCounters, type DropCounters } from '../net/drop-counters.js';
 import { netnsStatistics, type NetnsStatistics } from '../net/snmp.js';
 import { netSysctls, type NetnsSysctls } from '../net/sysctl.js';
+import { netfilterHooks, type HookRow } from '../net/nf-hooks.js';
+import { conntrackTable, type ConntrackTable } from '../net/conntrack.js';
 import { guardedTable, type Table } from './table.js';
 import { ALL_FAMILIES, socketFamily, type Family } from './families.js';
 
@@ -49,6 +51,8 @@ interface Cache {
   drops?: Table<DropCounters>;
   statistics?: Table<NetnsStatistics>;
   sysctls?: Table<NetnsSysctls>;
+  nfHooks?: Table<HookRow>;
+  conntrack?: ConntrackTable;
 }
 
 export class Tables {
@@ -233,5 +237,21 @@ export class Tables {
   // fs/proc/proc_sysctl.c: every net.* sysctl, the global tables and each netns's own set
   sysctls(): Table<NetnsSysctls> {
     return (this.c.sysctls ??= guardedTable('sysctl tables', () => netSysctls(this.k, this.namespaces().rows)));
+  }
+
+  // net/netfilter/core.c: every registered hook of every netns and device (nested NAT chains too)
+  nfHooks(): Table<HookRow> {
+    return (this.c.nfHooks ??= guardedTable('netfilter hooks', () => netfilterHooks(this.k, this.namespaces().rows, this.devices().rows)));
+  }
+
+  // net/netfilter/nf_conntrack_core.c: nf_conntrack_hash, with each netns's count and the max
+  conntrack(): ConntrackTable {
+    return (this.c.conntrack ??= (() => {
+      const g = guardedTable('nf_conntrack_hash', () => {
+        const c = this.clock();
+        return conntrackTable(this.k, this.namespaces().rows, c.jiffies, c.hz);
+      });
+      return 'counts' in g ? (g as ConntrackTable) : { ...g, counts: [], max: null, htableSize: 0 };
+    })());
   }
 }
