@@ -20,6 +20,7 @@ import { modulesCommand } from './commands/modules.js';
 import { routeCommand, rulesCommand, rtcacheCommand } from './commands/routes.js';
 import { interfacesCommand } from './commands/interfaces.js';
 import { arpCommand } from './commands/arp.js';
+import { nftCommand, iptablesCommand } from './commands/firewall.js';
 import { registerOpener } from './drill.js';
 import { socketView } from './commands/sock.js';
 import { showSockets, queryFromOptions } from './commands/sockets.js';
@@ -30,7 +31,7 @@ import { toJsonValue } from '../report/json.js';
 
 export const COMMANDS: Command[] = [
   socketsCommand, ...familyCommands, listenCommand, bindCommand, summaryCommand, sockCommand, skbCommand, skbuffheadCommand, decodeCommand, psCommand, pidCommand, programCommand, netnsCommand,
-  routeCommand, rulesCommand, rtcacheCommand, interfacesCommand, arpCommand,
+  routeCommand, rulesCommand, rtcacheCommand, interfacesCommand, arpCommand, nftCommand, iptablesCommand,
   infoCommand, modulesCommand, symCommand, structCommand, rdCommand, reloadCommand,
 ];
 COMMANDS.push(makeHelpCommand(() => COMMANDS, (view) => VIEW_COMMANDS[view] !== undefined));

@@ -18,6 +18,8 @@ import { routeExceptions, type RouteException } from '../net/route-cache.js';
 import type { RouteRow } from '../net/route-row.js';
 import { walkNeighbours, type NeighbourRow } from '../net/neighbours.js';
 import { netInterfaces, type NetInterface } from '../net/interfaces.js';
+import { nftRulesets, type NftRuleset } from '../net/nftables.js';
+import { xtTables, type XtTable } from '../net/iptables.js';
 import { guardedTable, type Table } from './table.js';
 import { ALL_FAMILIES, socketFamily, type Family } from './families.js';
 
@@ -37,6 +39,9 @@ interface Cache {
   routeExceptions?: Table<RouteException>;
   neighbours?: Table<NeighbourRow>;
   interfaces?: Table<NetInterface>;
+  nft?: Table<NftRuleset>;
+  nftAll?: Table<NftRuleset>;
+  iptables?: Table<XtTable> & { unavailable: string | null };
 }
 
 export class Tables {
@@ -185,5 +190,24 @@ export class Tables {
   // net/core/dev.c: every net_device of every netns, with addresses, counters and qdiscs
   interfaces(): Table<NetInterface> {
     return (this.c.interfaces ??= guardedTable('dev_base_head', () => netInterfaces(this.k, this.namespaces().rows, this.clock())));
+  }
+
+  /** The nftables ruleset of every netns (one row per netns); `inactive` keeps the objects of
+   *  the next generation too (a transaction caught mid-commit). */
+  // net/netfilter/nf_tables_api.c: nf_tables_dump_tables … _rules
+  nft(inactive = false): Table<NftRuleset> {
+    const build = () => guardedTable('nftables', () => ({ rows: nftRulesets(this.k, this.namespaces().rows, { inactive }), problems: [] }));
+    return inactive ? (this.c.nftAll ??= build()) : (this.c.nft ??= build());
+  }
+
+  // net/netfilter/x_tables.c: the legacy iptables/ip6tables tables of every netns
+  iptables(): Table<XtTable> & { unavailable: string | null } {
+    return (this.c.iptables ??= (() => {
+      try {
+        return xtTables(this.k, this.namespaces().rows);
+      } catch (e) {
+        return { ...guardedTable<XtTable>('x_tables', () => { throw e; }), unavailable: null };
+      }
+    })());
   }
 }
