@@ -72,8 +72,8 @@ const fields = perKernel((k: Kernel) => {
 });
 
 export function xtUnavailable(k: Kernel): string | null {
-  if (k.trySymbol('xt_pernet_id') === undefined && !k.has('struct net', 'xt.tables')) return 'x_tables is not loaded in this kernel: no legacy iptables rules';
-  if (!k.has('struct xt_table') || !k.has('struct xt_table_info')) {
+  if (k.trySymbol('xt_register_table') === undefined) return 'x_tables is not loaded in this kernel (no xt_register_table symbol): no legacy iptables rules';
+  if (!k.has('struct xt_table_info', 'hook_entry') || !k.has('struct xt_match', 'name') || !k.has('struct ipt_entry', 'elems')) {
     return 'x_tables types are not in this dump: x_tables is a module and this kernel keeps no module BTF (Linux 5.11+); legacy rules cannot be decoded';
   }
   return null;
