@@ -27,6 +27,7 @@ import { statisticsCommand } from './commands/statistics.js';
 import { sysctlCommand } from './commands/sysctl.js';
 import { netfilterCommand } from './commands/netfilter.js';
 import { conntrackCommand } from './commands/conntrack.js';
+import { nftCommand, iptablesCommand } from './commands/firewall.js';
 import { registerOpener } from './drill.js';
 import { socketView } from './commands/sock.js';
 import { showSockets, queryFromOptions } from './commands/sockets.js';
@@ -43,6 +44,7 @@ import { tableOutput } from '../report/table.js';
 export const COMMANDS: Command[] = [
   socketsCommand, ...familyCommands, listenCommand, bindCommand, summaryCommand, sockCommand, skbCommand, skbuffheadCommand, decodeCommand, psCommand, pidCommand, programCommand, netnsCommand,
   routeCommand, rulesCommand, rtcacheCommand, interfacesCommand, arpCommand, softnetCommand, devpackCommand, logCommand, statisticsCommand, sysctlCommand, netfilterCommand, conntrackCommand,
+  nftCommand, iptablesCommand,
   infoCommand, modulesCommand, symCommand, structCommand, rdCommand, reloadCommand,
 ];
 COMMANDS.push(makeHelpCommand(() => COMMANDS, (view) => VIEW_COMMANDS[view] !== undefined));

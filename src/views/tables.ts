@@ -26,6 +26,8 @@ import { netnsStatistics, type NetnsStatistics } from '../net/snmp.js';
 import { netSysctls, type NetnsSysctls } from '../net/sysctl.js';
 import { netfilterHooks, type HookRow } from '../net/nf-hooks.js';
 import { conntrackTable, type ConntrackTable } from '../net/conntrack.js';
+import { nftRulesets, type NftRuleset } from '../net/nftables.js';
+import { xtTables, type XtTable } from '../net/iptables.js';
 import { guardedTable, type Table } from './table.js';
 import { ALL_FAMILIES, socketFamily, type Family } from './families.js';
 
@@ -53,6 +55,9 @@ interface Cache {
   sysctls?: Table<NetnsSysctls>;
   nfHooks?: Table<HookRow>;
   conntrack?: ConntrackTable;
+  nft?: Table<NftRuleset>;
+  nftAll?: Table<NftRuleset>;
+  iptables?: Table<XtTable> & { unavailable: string | null };
 }
 
 export class Tables {
@@ -252,6 +257,25 @@ export class Tables {
         return conntrackTable(this.k, this.namespaces().rows, c.jiffies, c.hz);
       });
       return 'counts' in g ? (g as ConntrackTable) : { ...g, counts: [], max: null, htableSize: 0 };
+    })());
+  }
+
+  /** The nftables ruleset of every netns (one row per netns); `inactive` keeps the objects of
+   *  the next generation too (a transaction caught mid-commit). */
+  // net/netfilter/nf_tables_api.c: nf_tables_dump_tables … _rules
+  nft(inactive = false): Table<NftRuleset> {
+    const build = () => guardedTable('nftables', () => ({ rows: nftRulesets(this.k, this.namespaces().rows, { inactive }), problems: [] }));
+    return inactive ? (this.c.nftAll ??= build()) : (this.c.nft ??= build());
+  }
+
+  // net/netfilter/x_tables.c: the legacy iptables/ip6tables tables of every netns
+  iptables(): Table<XtTable> & { unavailable: string | null } {
+    return (this.c.iptables ??= (() => {
+      try {
+        return xtTables(this.k, this.namespaces().rows);
+      } catch (e) {
+        return { ...guardedTable<XtTable>('x_tables', () => { throw e; }), unavailable: null };
+      }
     })());
   }
 }
