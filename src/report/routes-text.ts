@@ -4,6 +4,7 @@
 
 import type { RuleRow } from '../net/fib-rules.js';
 import type { RouteRow } from '../net/route-row.js';
+import { metricsText } from '../net/route-metrics.js';
 
 export const ROUTE_N_HEADER = ['Kernel IP routing table', 'Destination     Gateway         Genmask         Flags Metric Ref    Use Iface'];
 
@@ -61,6 +62,9 @@ export function ipRouteLine(r: RouteRow, opts: IpRouteOptions = {}): string {
   if (v6 || r.metric) p.push('metric', String(r.metric));
   if (!multi && nh0) p.push(...nh0.flags);
   if (r.expiresJiffies !== null && opts.hz) p.push('expires', `${Math.max(0, Math.floor(r.expiresJiffies / opts.hz))}sec`);
+  p.push(...metricsText(r.metrics ?? []));
+  // print_route: RTA_PREF before RTA_MULTIPATH, whose lines come last.
+  if (v6 && r.pref) p.push('pref', r.pref);
   let line = p.join(' ');
   if (multi) {
     for (const nh of r.nexthops) {
@@ -71,7 +75,6 @@ export function ipRouteLine(r: RouteRow, opts: IpRouteOptions = {}): string {
       line += `\n\t${q.join(' ')}`;
     }
   }
-  if (v6 && r.pref) line += `${multi ? '\n\t' : ' '}pref ${r.pref}`;
   return line;
 }
 

@@ -40,6 +40,7 @@ export function routeJson(r: RouteRow): Record<string, unknown> {
     netns: r.netns, family: r.family, table: r.table, type: r.type, destination: r.destination, prefixLen: r.prefixLen,
     genmask: r.genmask, gateway: r.gateway, iface: r.iface, metric: r.metric, flags: r.flags, scope: r.scope,
     protocol: r.protocol, prefsrc: r.prefsrc, source: r.source, tos: r.tos, nhid: r.nhid, pref: r.pref,
+    metrics: Object.fromEntries(r.metrics.map((m) => [m.name, m.value])), lockedMetrics: r.metrics.filter((m) => m.locked).map((m) => m.name),
     nexthops: r.nexthops.map((n) => ({ gateway: n.gateway, iface: n.iface, weight: n.weight, flags: n.flags })),
     fibInfo: hex(r.address),
   };
