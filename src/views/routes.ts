@@ -88,10 +88,10 @@ export function exceptionSpec(hz: number): RowSpec<RouteException> {
       { key: 'iface', title: 'Iface', text: (r) => r.iface },
       { key: 'pmtu', title: 'PMTU', align: 'right', text: (r) => (r.pmtu ? String(r.pmtu) + (r.mtuLocked ? ' lock' : '') : '-'), json: (r) => r.pmtu },
       { key: 'expires', title: 'Expires', text: expires, json: (r) => (r.expiresJiffies === null ? null : Math.floor(r.expiresJiffies / hz)) },
-      { key: 'route', title: 'Route', text: (r) => r.route },
+      { key: 'route', title: 'Route', text: (r) => (r.routes.length > 1 ? r.routes.map((x) => x.route).join(',') : r.route) },
       { key: 'table', title: 'Table', text: (r) => String(r.table), json: (r) => r.table },
       { key: 'shown', title: 'ip route show cache', text: (r) => (r.skipped ? `skipped: ${r.skipped}` : 'shown'), json: (r) => r.skipped },
     ],
-    extra: (r) => ({ netns: r.netns, family: r.family, mtuLocked: r.mtuLocked, address: hex(r.address) }),
+    extra: (r) => ({ netns: r.netns, family: r.family, mtuLocked: r.mtuLocked, redirected: r.redirected, routes: r.routes, address: hex(r.address) }),
   };
 }
