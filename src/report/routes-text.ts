@@ -4,6 +4,7 @@
 
 import type { RuleRow } from '../net/fib-rules.js';
 import type { RouteRow } from '../net/route-row.js';
+import type { NexthopObjectRow } from '../net/nexthop-objects.js';
 import { metricsText } from '../net/route-metrics.js';
 
 export const ROUTE_N_HEADER = ['Kernel IP routing table', 'Destination     Gateway         Genmask         Flags Metric Ref    Use Iface'];
@@ -104,4 +105,19 @@ export function ipRuleLine(r: RuleRow): string {
   else if (r.action !== 'lookup') s += ` ${r.action}`;
   if (r.protocol !== 'unspec' && r.protocol !== 'kernel') s += ` proto ${r.protocol}`;
   return s;
+}
+
+/** One nexthop object as `ip nexthop` prints it (iproute2 ip/ipnexthop.c __print_nexthop_entry). */
+export function ipNexthopLine(n: NexthopObjectRow): string {
+  const p = ['id', String(n.id)];
+  if (n.group) p.push('group', n.group.map((g) => (g.weight > 1 ? `${g.id},${g.weight}` : String(g.id))).join('/'));
+  if (n.groupType === 'resilient') p.push('type', 'resilient');
+  if (n.gateway) p.push('via', n.gateway);
+  if (n.iface) p.push('dev', n.iface);
+  if (n.scope !== 'global') p.push('scope', n.scope);
+  if (n.blackhole) p.push('blackhole');
+  if (n.protocol !== 'unspec') p.push('proto', n.protocol);
+  p.push(...n.flags);
+  if (n.fdb) p.push('fdb');
+  return p.join(' ');
 }

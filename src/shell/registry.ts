@@ -17,7 +17,7 @@ import { bindCommand } from './commands/bind.js';
 import { summaryCommand } from './commands/summary.js';
 import { skbuffheadCommand, decodeCommand, skbCommand, skbView } from './commands/skb.js';
 import { modulesCommand } from './commands/modules.js';
-import { routeCommand, rulesCommand, rtcacheCommand } from './commands/routes.js';
+import { routeCommand, rulesCommand, rtcacheCommand, nexthopCommand } from './commands/routes.js';
 import { interfacesCommand } from './commands/interfaces.js';
 import { arpCommand } from './commands/arp.js';
 import { softnetCommand } from './commands/softnet.js';
@@ -43,7 +43,7 @@ import { tableOutput } from '../report/table.js';
 
 export const COMMANDS: Command[] = [
   socketsCommand, ...familyCommands, listenCommand, bindCommand, summaryCommand, sockCommand, skbCommand, skbuffheadCommand, decodeCommand, psCommand, pidCommand, programCommand, netnsCommand,
-  routeCommand, rulesCommand, rtcacheCommand, interfacesCommand, arpCommand, softnetCommand, devpackCommand, logCommand, statisticsCommand, sysctlCommand, netfilterCommand, conntrackCommand,
+  routeCommand, rulesCommand, rtcacheCommand, nexthopCommand, interfacesCommand, arpCommand, softnetCommand, devpackCommand, logCommand, statisticsCommand, sysctlCommand, netfilterCommand, conntrackCommand,
   nftCommand, iptablesCommand,
   infoCommand, modulesCommand, symCommand, structCommand, rdCommand, reloadCommand,
 ];

@@ -5,10 +5,11 @@
 import type { RouteRow } from '../net/route-row.js';
 import type { RuleRow } from '../net/fib-rules.js';
 import type { RouteException } from '../net/route-cache.js';
+import type { NexthopObjectRow } from '../net/nexthop-objects.js';
 import type { Tables } from './tables.js';
 import type { RowSpec } from './table.js';
 
-export type { RouteRow, RuleRow, RouteException };
+export type { RouteRow, RuleRow, RouteException, NexthopObjectRow };
 
 export interface RouteQuery {
   netns: number[];
@@ -93,5 +94,17 @@ export function exceptionSpec(hz: number): RowSpec<RouteException> {
       { key: 'shown', title: 'ip route show cache', text: (r) => (r.skipped ? `skipped: ${r.skipped}` : 'shown'), json: (r) => r.skipped },
     ],
     extra: (r) => ({ netns: r.netns, family: r.family, mtuLocked: r.mtuLocked, redirected: r.redirected, routes: r.routes, address: hex(r.address) }),
+  };
+}
+
+export function nexthopRows(t: Tables, netns: number[], iface?: string): NexthopObjectRow[] {
+  return t.nexthops().rows.filter((r) => netns.includes(r.netns) && (iface === undefined || r.iface === iface));
+}
+
+/** One nexthop object as JSON (`nexthop --json`). */
+export function nexthopJson(r: NexthopObjectRow): Record<string, unknown> {
+  return {
+    netns: r.netns, id: r.id, family: r.family, group: r.group, groupType: r.groupType, blackhole: r.blackhole, fdb: r.fdb,
+    gateway: r.gateway, iface: r.iface, ifindex: r.ifindex, scope: r.scope, protocol: r.protocol, flags: r.flags, nexthop: hex(r.address),
   };
 }

@@ -15,6 +15,7 @@ import { ipv4Routes } from '../net/fib.js';
 import { ipv6Routes } from '../net/fib6.js';
 import { fibRules, type RuleRow } from '../net/fib-rules.js';
 import { routeExceptions, type RouteException } from '../net/route-cache.js';
+import { nexthopObjects, type NexthopObjectRow } from '../net/nexthop-objects.js';
 import type { RouteRow } from '../net/route-row.js';
 import { walkNeighbours, type NeighbourRow } from '../net/neighbours.js';
 import { netInterfaces, type NetInterface } from '../net/interfaces.js';
@@ -45,6 +46,7 @@ interface Cache {
   routes6Proc?: Table<RouteRow>;
   rules?: Table<RuleRow>;
   routeExceptions?: Table<RouteException>;
+  nexthops?: Table<NexthopObjectRow>;
   neighbours?: Table<NeighbourRow>;
   interfaces?: Table<NetInterface>;
   softnet?: Table<SoftnetRow>;
@@ -190,6 +192,11 @@ export class Tables {
   // net/core/fib_rules.c: the policy rules of every family and netns
   rules(): Table<RuleRow> {
     return (this.c.rules ??= guardedTable('fib rules', () => fibRules(this.k, this.namespaces().rows)));
+  }
+
+  // net/ipv4/nexthop.c: the nexthop objects of every netns (`ip nexthop`)
+  nexthops(): Table<NexthopObjectRow> {
+    return (this.c.nexthops ??= guardedTable('nexthop objects', () => nexthopObjects(this.k, this.namespaces().rows)));
   }
 
   // net/ipv4/route.c fnhe_dump_bucket, net/ipv6/route.c rt6_nh_dump_exceptions
