@@ -108,3 +108,4 @@ export function nexthopJson(r: NexthopObjectRow): Record<string, unknown> {
     gateway: r.gateway, iface: r.iface, ifindex: r.ifindex, scope: r.scope, protocol: r.protocol, flags: r.flags, nexthop: hex(r.address),
   };
 }
+

@@ -182,3 +182,19 @@ describe.each(fixtures)('ip/tc views of %s against iproute2', (name) => {
     });
   });
 });
+
+describe.each(fixtures)('interface detail (the shell drill) of %s', (name) => {
+  it('dummy0: routes through it, nexthop objects, neighbours and bound sockets as the truth has them', async () => {
+    const { interfaceDetail } = await import('../../src/views/iface-detail.js');
+    const s = fixtureSession(name);
+    const t = fixtureTruth(name);
+    const init = t.netns.find((n) => n.isInit)!;
+    const dev = parseIpLink(hostSection(t, 'init', 'ip.NS.link.detail')).find((d) => d.name === 'dummy0')!;
+    const d = interfaceDetail(s.tables, init.inode, dev.ifindex)!;
+    const through = ipRouteEntries(hostSection(t, 'init', 'ip.NS.route.all')).filter((e) => / dev dummy0( |$)/.test(e.line));
+    expect(d.routes).toHaveLength(through.length);
+    expect(d.nexthops.map((n) => n.id)).toEqual([10, 30]);
+    expect(d.neighbours.length).toBe(parseIpNeigh(hostSection(t, 'init', 'ip.NS.neigh.all')).filter((n) => n.dev === 'dummy0').length);
+    expect(d.sockets.map((r) => r.inode).sort()).toEqual(init.packet.filter((p) => p.iface === dev.ifindex).map((p) => p.inode).sort());
+  });
+});
