@@ -17,6 +17,13 @@ export interface RouteQuery {
   mainOnly: boolean;
   /** Limit to routes with a next hop through this device. */
   iface?: string;
+  /** Limit to one table ("main", "local", "default" or its number). */
+  table?: string;
+}
+
+/** Names and numbers of the routing tables the dump holds (both families), for completion. */
+export function routeTableNames(t: Tables): string[] {
+  return [...new Set([...t.routes4().rows, ...t.routes6().rows].map((r) => String(r.table)))];
 }
 
 const hex = (v: bigint) => '0x' + v.toString(16);
@@ -28,7 +35,8 @@ function inProcNetRoute(r: RouteRow): boolean {
 
 export function routeRows(t: Tables, q: RouteQuery): RouteRow[] {
   const rows = q.mainOnly ? t.routes4().rows.filter(inProcNetRoute) : [...t.routes4().rows, ...t.routes6().rows];
-  return rows.filter((r) => q.netns.includes(r.netns) && (q.iface === undefined || r.nexthops.some((n) => n.iface === q.iface)));
+  return rows.filter((r) => q.netns.includes(r.netns) && (q.iface === undefined || r.nexthops.some((n) => n.iface === q.iface))
+    && (q.table === undefined || String(r.table) === q.table || String(r.tableId) === q.table));
 }
 
 export function routeProblems(t: Tables, mainOnly: boolean) {
