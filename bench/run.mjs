@@ -56,3 +56,7 @@ for (const [dir, file] of fixtures) {
   });
 }
 console.table(rows);
+
+// issue 9: -rv, -i, --arp after open (bench/host-views.mjs)
+const { benchHostViews } = await import('./host-views.mjs');
+benchHostViews(root);

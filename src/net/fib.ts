@@ -13,6 +13,7 @@ import {
   routeTypeName, scopeName, tableName,
 } from './route-names.js';
 import type { RouteNexthop, RouteRow, RouteTable } from './route-row.js';
+import { readRouteMetrics, type RouteMetric } from './route-metrics.js';
 
 /** A trie leaf: its host-order key and the address of its key_vector. */
 interface Leaf {
@@ -178,6 +179,7 @@ function aliasRow(k: Kernel, F: Fields, nhr: NexthopReader, fa: bigint, key: num
   let nhid: number | null = null;
   let protocol = 0, scope = 0, prefsrc = 0, metric = 0, mtu = 0, window = 0, irtt = 0;
   let gwWord = false;
+  let metrics: RouteMetric[] = [];
   if (fi !== 0n) {
     const iv = k.view(fi, Number(F.fibNh));
     protocol = iv.num(F.protocol);
@@ -191,6 +193,7 @@ function aliasRow(k: Kernel, F: Fields, nhr: NexthopReader, fa: bigint, key: num
       mtu = advmss ? advmss + 40 : 0;
       window = mv.readUInt32LE((RTAX_WINDOW - 1) * 4);
       irtt = mv.readUInt32LE((RTAX_RTT - 1) * 4) >>> 3;
+      metrics = readRouteMetrics(k, m);
     }
     const nh = F.nh ? iv.ptr(F.nh) : 0n;
     if (nh !== 0n) {
@@ -241,6 +244,7 @@ function aliasRow(k: Kernel, F: Fields, nhr: NexthopReader, fa: bigint, key: num
     mtu,
     window,
     irtt,
+    metrics,
     expiresJiffies: null,
     pref: null,
     address: fi,

@@ -8,6 +8,7 @@ import type { NetNs } from './netns.js';
 import { NexthopReader } from './nexthop.js';
 import { RTF, protocolName, routeFlagLetters, routeTypeName, tableName } from './route-names.js';
 import type { RouteNexthop, RouteRow, RouteTable } from './route-row.js';
+import { readRouteMetrics } from './route-metrics.js';
 
 const RTN_RTINFO = 0x4; // include/net/ip6_fib.h: fib6_node.fn_flags
 const MAX_NODES = 2_000_000;
@@ -183,6 +184,7 @@ function fields(k: Kernel) {
     protocol: k.field(I, 'fib6_protocol'),
     type: k.field(I, 'fib6_type'),
     nh: k.tryField(I, 'nh'),
+    metrics: k.field(I, 'fib6_metrics'),
     fib6Nh: k.off(I, 'fib6_nh'),
   };
 }
@@ -234,6 +236,7 @@ function routeRow(k: Kernel, F: Fields, nhr: NexthopReader, rt: bigint, tbId: nu
     mtu: 0,
     window: 0,
     irtt: 0,
+    metrics: readRouteMetrics(k, v.ptr(F.metrics)),
     expiresJiffies: expires,
     pref: PREF[(rtFlags >>> 27) & 3] ?? String((rtFlags >>> 27) & 3),
     address: rt,

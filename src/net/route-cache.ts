@@ -15,11 +15,17 @@ export interface RouteException {
   netns: number;
   family: 'inet' | 'inet6';
   destination: string;
-  /** Redirected gateway (fnhe_gw / rt6i_gateway), null when none. */
+  /** Gateway of the cached route (rt_gw4 / rt6i_gateway): the redirect's fnhe_gw, else the next
+   *  hop's own gateway; null when directly connected. */
   gateway: string | null;
-  /** The route whose next hop holds it, and that next hop's device. */
+  /** IPv4: learned from an ICMP redirect (fnhe_gw set). */
+  redirected: boolean;
+  /** The first route whose next hop holds it, and that next hop's device. */
   route: string;
   table: 'main' | 'local' | 'default' | number;
+  /** Every route sharing that next hop (fib_info is shared between equal routes): `ip route show
+   *  cache` lists the exception once per route of the dumped table (fnhe_dump_bucket per alias). */
+  routes: { route: string; table: 'main' | 'local' | 'default' | number }[];
   iface: string;
   /** Learned path MTU, 0 when none. */
   pmtu: number;
@@ -56,6 +62,14 @@ export function routeExceptions(k: Kernel, nets: NetNs[], v4?: RouteTable, v6?: 
   };
   const seen = new Set<bigint>();
   const excF = k.field('struct fib_nh_common', 'nhc_exceptions');
+  // fib_info (and so its next hops) is shared by routes that differ only in prefix or table.
+  const users = new Map<bigint, RouteException['routes']>();
+  for (const r of [...v4.rows, ...v6.rows])
+    for (const nh of r.nexthops) {
+      const u = users.get(nh.address) ?? [];
+      if (!u.length) users.set(nh.address, u);
+      u.push({ route: `${r.destination}/${r.prefixLen}`, table: r.table });
+    }
   for (const r of v4.rows) {
     for (const nh of r.nexthops) {
       if (seen.has(nh.address)) continue;
@@ -66,7 +80,10 @@ export function routeExceptions(k: Kernel, nets: NetNs[], v4?: RouteTable, v6?: 
         if (hash === 0n) continue;
         const route = `${r.destination}/${r.prefixLen}`;
         for (const e of fnheChains(k, hash, where, problems)) {
-          rows.push({ ...readFnhe(k, e, jiffies, genid(r.netns)), netns: r.netns, route, table: r.table, iface: nh.iface });
+          const x = readFnhe(k, e, jiffies, genid(r.netns));
+          // route.c rt_set_nexthop: rt_gw4 is fnhe_gw when redirected, else the next hop's gateway.
+          const gateway = x.gateway ?? (nh.gatewayFamily === 'inet' ? nh.gateway : null);
+          rows.push({ ...x, gateway, redirected: x.gateway !== null, netns: r.netns, route, table: r.table, iface: nh.iface, routes: users.get(nh.address) ?? [] });
         }
       } catch (e) {
         problems.push({ where, address: nh.address, kind: 'unreadable', detail: (e as Error).message });
@@ -84,7 +101,7 @@ export function routeExceptions(k: Kernel, nets: NetNs[], v4?: RouteTable, v6?: 
           const b = k.ptr(nh.address, bucketF) & ~FIB6_EXCEPTION_BUCKET_FLUSHED;
           if (b === 0n) continue;
           for (const rt of rt6Exceptions(k, b, where, problems)) {
-            rows.push({ ...readRt6(k, rt, jiffies), netns: r.netns, route: `${r.destination}/${r.prefixLen}`, table: r.table, iface: nh.iface });
+            rows.push({ ...readRt6(k, rt, jiffies), redirected: false, netns: r.netns, route: `${r.destination}/${r.prefixLen}`, table: r.table, iface: nh.iface, routes: users.get(nh.address) ?? [] });
           }
         } catch (e) {
           problems.push({ where, address: nh.address, kind: 'unreadable', detail: (e as Error).message });

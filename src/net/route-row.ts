@@ -2,6 +2,9 @@
 // Filled by src/net/fib.ts (IPv4 trie) and src/net/fib6.ts (IPv6 tree).
 
 import type { WalkProblem } from '../kernel/walk.js';
+import type { RouteMetric } from './route-metrics.js';
+
+export type { RouteMetric };
 
 export interface RouteNexthop {
   /** Gateway address ("10.1.0.254", "2001:db8:1::fe"), null when directly connected. */
@@ -60,6 +63,8 @@ export interface RouteRow {
   mtu: number;
   window: number;
   irtt: number;
+  /** RTA_METRICS as `ip route` prints them (mtu lock 1400, advmss, hoplimit ...): non-zero ones only. */
+  metrics: RouteMetric[];
   /** IPv6: jiffies left before the route expires (RTF_EXPIRES), null when it does not. */
   expiresJiffies: number | null;
   /** IPv6 router preference ("medium", "high", "low"); null for IPv4. */

@@ -4,6 +4,8 @@
 
 import type { RuleRow } from '../net/fib-rules.js';
 import type { RouteRow } from '../net/route-row.js';
+import type { NexthopObjectRow } from '../net/nexthop-objects.js';
+import { metricsText } from '../net/route-metrics.js';
 
 export const ROUTE_N_HEADER = ['Kernel IP routing table', 'Destination     Gateway         Genmask         Flags Metric Ref    Use Iface'];
 
@@ -61,6 +63,9 @@ export function ipRouteLine(r: RouteRow, opts: IpRouteOptions = {}): string {
   if (v6 || r.metric) p.push('metric', String(r.metric));
   if (!multi && nh0) p.push(...nh0.flags);
   if (r.expiresJiffies !== null && opts.hz) p.push('expires', `${Math.max(0, Math.floor(r.expiresJiffies / opts.hz))}sec`);
+  p.push(...metricsText(r.metrics ?? []));
+  // print_route: RTA_PREF before RTA_MULTIPATH, whose lines come last.
+  if (v6 && r.pref) p.push('pref', r.pref);
   let line = p.join(' ');
   if (multi) {
     for (const nh of r.nexthops) {
@@ -71,7 +76,6 @@ export function ipRouteLine(r: RouteRow, opts: IpRouteOptions = {}): string {
       line += `\n\t${q.join(' ')}`;
     }
   }
-  if (v6 && r.pref) line += `${multi ? '\n\t' : ' '}pref ${r.pref}`;
   return line;
 }
 
@@ -101,4 +105,19 @@ export function ipRuleLine(r: RuleRow): string {
   else if (r.action !== 'lookup') s += ` ${r.action}`;
   if (r.protocol !== 'unspec' && r.protocol !== 'kernel') s += ` proto ${r.protocol}`;
   return s;
+}
+
+/** One nexthop object as `ip nexthop` prints it (iproute2 ip/ipnexthop.c __print_nexthop_entry). */
+export function ipNexthopLine(n: NexthopObjectRow): string {
+  const p = ['id', String(n.id)];
+  if (n.group) p.push('group', n.group.map((g) => (g.weight > 1 ? `${g.id},${g.weight}` : String(g.id))).join('/'));
+  if (n.groupType === 'resilient') p.push('type', 'resilient');
+  if (n.gateway) p.push('via', n.gateway);
+  if (n.iface) p.push('dev', n.iface);
+  if (n.scope !== 'global') p.push('scope', n.scope);
+  if (n.blackhole) p.push('blackhole');
+  if (n.protocol !== 'unspec') p.push('proto', n.protocol);
+  p.push(...n.flags);
+  if (n.fdb) p.push('fdb');
+  return p.join(' ');
 }

@@ -17,7 +17,7 @@ import { bindCommand } from './commands/bind.js';
 import { summaryCommand } from './commands/summary.js';
 import { skbuffheadCommand, decodeCommand, skbCommand, skbView } from './commands/skb.js';
 import { modulesCommand } from './commands/modules.js';
-import { routeCommand, rulesCommand, rtcacheCommand } from './commands/routes.js';
+import { routeCommand, rulesCommand, rtcacheCommand, nexthopCommand } from './commands/routes.js';
 import { interfacesCommand } from './commands/interfaces.js';
 import { arpCommand } from './commands/arp.js';
 import { softnetCommand } from './commands/softnet.js';
@@ -35,7 +35,12 @@ import { DEFAULT_FAMILIES } from '../views/families.js';
 import { hex } from '../report/model.js';
 import { toJsonValue } from '../report/json.js';
 import { OPTIONS } from './options.js';
-import { interfaceRows, interfaceJson } from '../views/interfaces.js';
+import { interfaceJson } from '../views/interfaces.js';
+import { interfaceDetail, BOUND_SOCKET_SPEC } from '../views/iface-detail.js';
+import { routeJson, type RouteRow } from '../views/routes.js';
+import { NEIGHBOUR_SPEC } from '../views/neighbours.js';
+import type { RowSpec } from '../views/table.js';
+import { ipNexthopLine, ipRouteLine } from '../report/routes-text.js';
 import { interfaceBlock } from '../report/interfaces-text.js';
 import { SOFTNET_SPEC } from '../views/softnet.js';
 import { tableOutput } from '../report/table.js';
@@ -43,7 +48,7 @@ import { tableOutput } from '../report/table.js';
 
 export const COMMANDS: Command[] = [
   socketsCommand, ...familyCommands, listenCommand, bindCommand, summaryCommand, sockCommand, skbCommand, skbuffheadCommand, decodeCommand, psCommand, pidCommand, programCommand, netnsCommand,
-  routeCommand, rulesCommand, rtcacheCommand, interfacesCommand, arpCommand, softnetCommand, devpackCommand, logCommand, statisticsCommand, sysctlCommand, netfilterCommand, conntrackCommand,
+  routeCommand, rulesCommand, rtcacheCommand, nexthopCommand, interfacesCommand, arpCommand, softnetCommand, devpackCommand, logCommand, statisticsCommand, sysctlCommand, netfilterCommand, conntrackCommand,
   nftCommand, iptablesCommand,
   infoCommand, modulesCommand, symCommand, structCommand, rdCommand, reloadCommand,
 ];
@@ -91,11 +96,29 @@ registerOpener('struct', (s, ref) => {
   const r = ref as { type: string; address: bigint };
   return { title: `${r.type} ${hex(r.address)}`, output: { kind: 'text', lines: s.inspect.struct(r.type, r.address, 6) } };
 });
+// An interface opens onto its block and what hangs off it: routes through it (each opening its
+// next hop's device), neighbours, nexthop objects and the sockets bound to it.
 registerOpener('iface', (s, ref) => {
   const r = ref as { netns: number; ifindex: number };
-  const dev = interfaceRows(s.tables, { netns: [r.netns] }).find((d) => d.ifindex === r.ifindex);
-  if (!dev) return { title: `ifindex ${r.ifindex}`, output: { kind: 'text', lines: [`no device with ifindex ${r.ifindex} in netns ${r.netns}`] } };
-  return { title: dev.name, output: { kind: 'text', lines: interfaceBlock(dev, true), data: interfaceJson(dev) } };
+  const d = interfaceDetail(s.tables, r.netns, r.ifindex);
+  if (!d) return { title: `ifindex ${r.ifindex}`, output: { kind: 'text', lines: [`no device with ifindex ${r.ifindex} in netns ${r.netns}`] } };
+  const routeSpec: RowSpec<RouteRow> = {
+    columns: [{ key: 'route', title: 'Route', text: (x) => ipRouteLine(x).replace(/\n\t/g, ' '), json: false }],
+    extra: routeJson,
+    // a multipath route opens its other device; a route through this device only, this one again
+    ref: (x) => {
+      const nh = x.nexthops.find((n) => n.ifindex && n.ifindex !== r.ifindex) ?? x.nexthops.find((n) => n.ifindex);
+      return nh ? { kind: 'iface', netns: x.netns, ifindex: nh.ifindex } : undefined;
+    },
+  };
+  const parts: Output[] = [
+    { kind: 'text', lines: interfaceBlock(d.dev, true), data: interfaceJson(d.dev) },
+    tableOutput(routeSpec, d.routes, { title: `Routes through ${d.dev.name}: ${d.routes.length}` }),
+    tableOutput(NEIGHBOUR_SPEC, d.neighbours, { title: `Neighbours on ${d.dev.name}: ${d.neighbours.length}`, hide: ['device'] }),
+    { kind: 'text', lines: [`Nexthop objects on ${d.dev.name}: ${d.nexthops.length}`, ...d.nexthops.map(ipNexthopLine)] },
+    tableOutput(BOUND_SOCKET_SPEC, d.sockets, { title: `Sockets bound to ${d.dev.name}: ${d.sockets.length}` }),
+  ];
+  return { title: d.dev.name, output: { kind: 'group', parts } };
 });
 registerOpener('cpu', (s, ref) => {
   const cpu = (ref as { cpu: number }).cpu;

@@ -5,10 +5,11 @@
 import type { RouteRow } from '../net/route-row.js';
 import type { RuleRow } from '../net/fib-rules.js';
 import type { RouteException } from '../net/route-cache.js';
+import type { NexthopObjectRow } from '../net/nexthop-objects.js';
 import type { Tables } from './tables.js';
 import type { RowSpec } from './table.js';
 
-export type { RouteRow, RuleRow, RouteException };
+export type { RouteRow, RuleRow, RouteException, NexthopObjectRow };
 
 export interface RouteQuery {
   netns: number[];
@@ -16,6 +17,13 @@ export interface RouteQuery {
   mainOnly: boolean;
   /** Limit to routes with a next hop through this device. */
   iface?: string;
+  /** Limit to one table ("main", "local", "default" or its number). */
+  table?: string;
+}
+
+/** Names and numbers of the routing tables the dump holds (both families), for completion. */
+export function routeTableNames(t: Tables): string[] {
+  return [...new Set([...t.routes4().rows, ...t.routes6().rows].map((r) => String(r.table)))];
 }
 
 const hex = (v: bigint) => '0x' + v.toString(16);
@@ -27,7 +35,8 @@ function inProcNetRoute(r: RouteRow): boolean {
 
 export function routeRows(t: Tables, q: RouteQuery): RouteRow[] {
   const rows = q.mainOnly ? t.routes4().rows.filter(inProcNetRoute) : [...t.routes4().rows, ...t.routes6().rows];
-  return rows.filter((r) => q.netns.includes(r.netns) && (q.iface === undefined || r.nexthops.some((n) => n.iface === q.iface)));
+  return rows.filter((r) => q.netns.includes(r.netns) && (q.iface === undefined || r.nexthops.some((n) => n.iface === q.iface))
+    && (q.table === undefined || String(r.table) === q.table || String(r.tableId) === q.table));
 }
 
 export function routeProblems(t: Tables, mainOnly: boolean) {
@@ -40,6 +49,7 @@ export function routeJson(r: RouteRow): Record<string, unknown> {
     netns: r.netns, family: r.family, table: r.table, type: r.type, destination: r.destination, prefixLen: r.prefixLen,
     genmask: r.genmask, gateway: r.gateway, iface: r.iface, metric: r.metric, flags: r.flags, scope: r.scope,
     protocol: r.protocol, prefsrc: r.prefsrc, source: r.source, tos: r.tos, nhid: r.nhid, pref: r.pref,
+    metrics: Object.fromEntries(r.metrics.map((m) => [m.name, m.value])), lockedMetrics: r.metrics.filter((m) => m.locked).map((m) => m.name),
     nexthops: r.nexthops.map((n) => ({ gateway: n.gateway, iface: n.iface, weight: n.weight, flags: n.flags })),
     fibInfo: hex(r.address),
   };
@@ -87,10 +97,23 @@ export function exceptionSpec(hz: number): RowSpec<RouteException> {
       { key: 'iface', title: 'Iface', text: (r) => r.iface },
       { key: 'pmtu', title: 'PMTU', align: 'right', text: (r) => (r.pmtu ? String(r.pmtu) + (r.mtuLocked ? ' lock' : '') : '-'), json: (r) => r.pmtu },
       { key: 'expires', title: 'Expires', text: expires, json: (r) => (r.expiresJiffies === null ? null : Math.floor(r.expiresJiffies / hz)) },
-      { key: 'route', title: 'Route', text: (r) => r.route },
+      { key: 'route', title: 'Route', text: (r) => (r.routes.length > 1 ? r.routes.map((x) => x.route).join(',') : r.route) },
       { key: 'table', title: 'Table', text: (r) => String(r.table), json: (r) => r.table },
       { key: 'shown', title: 'ip route show cache', text: (r) => (r.skipped ? `skipped: ${r.skipped}` : 'shown'), json: (r) => r.skipped },
     ],
-    extra: (r) => ({ netns: r.netns, family: r.family, mtuLocked: r.mtuLocked, address: hex(r.address) }),
+    extra: (r) => ({ netns: r.netns, family: r.family, mtuLocked: r.mtuLocked, redirected: r.redirected, routes: r.routes, address: hex(r.address) }),
   };
 }
+
+export function nexthopRows(t: Tables, netns: number[], iface?: string): NexthopObjectRow[] {
+  return t.nexthops().rows.filter((r) => netns.includes(r.netns) && (iface === undefined || r.iface === iface));
+}
+
+/** One nexthop object as JSON (`nexthop --json`). */
+export function nexthopJson(r: NexthopObjectRow): Record<string, unknown> {
+  return {
+    netns: r.netns, id: r.id, family: r.family, group: r.group, groupType: r.groupType, blackhole: r.blackhole, fdb: r.fdb,
+    gateway: r.gateway, iface: r.iface, ifindex: r.ifindex, scope: r.scope, protocol: r.protocol, flags: r.flags, nexthop: hex(r.address),
+  };
+}
+

@@ -15,6 +15,8 @@ import { ipv4Routes } from '../net/fib.js';
 import { ipv6Routes } from '../net/fib6.js';
 import { fibRules, type RuleRow } from '../net/fib-rules.js';
 import { routeExceptions, type RouteException } from '../net/route-cache.js';
+import { nexthopObjects, type NexthopObjectRow } from '../net/nexthop-objects.js';
+import { boundDevices } from '../net/bound-dev.js';
 import type { RouteRow } from '../net/route-row.js';
 import { walkNeighbours, type NeighbourRow } from '../net/neighbours.js';
 import { netInterfaces, type NetInterface } from '../net/interfaces.js';
@@ -45,6 +47,8 @@ interface Cache {
   routes6Proc?: Table<RouteRow>;
   rules?: Table<RuleRow>;
   routeExceptions?: Table<RouteException>;
+  nexthops?: Table<NexthopObjectRow>;
+  boundDev?: Map<bigint, number>;
   neighbours?: Table<NeighbourRow>;
   interfaces?: Table<NetInterface>;
   softnet?: Table<SoftnetRow>;
@@ -83,6 +87,11 @@ export class Tables {
   /** The sockets of one family in every namespace. */
   sockets(f: Family): Table<SocketRow> {
     return (this.c.sockets[f] ??= guardedTable(`${f} tables`, () => socketFamily(f).walk(this.k, this.namespaces().rows)));
+  }
+
+  /** skc_bound_dev_if (packet: po->ifindex) of every socket of every family, by socket address. */
+  boundDevices(): Map<bigint, number> {
+    return (this.c.boundDev ??= boundDevices(this.k, ALL_FAMILIES.flatMap((f) => this.sockets(f).rows)));
   }
 
   /** Is this family's table already built (the shell's completion never walks a table)? */
@@ -190,6 +199,11 @@ export class Tables {
   // net/core/fib_rules.c: the policy rules of every family and netns
   rules(): Table<RuleRow> {
     return (this.c.rules ??= guardedTable('fib rules', () => fibRules(this.k, this.namespaces().rows)));
+  }
+
+  // net/ipv4/nexthop.c: the nexthop objects of every netns (`ip nexthop`)
+  nexthops(): Table<NexthopObjectRow> {
+    return (this.c.nexthops ??= guardedTable('nexthop objects', () => nexthopObjects(this.k, this.namespaces().rows)));
   }
 
   // net/ipv4/route.c fnhe_dump_bucket, net/ipv6/route.c rt6_nh_dump_exceptions

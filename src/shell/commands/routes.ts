@@ -3,13 +3,13 @@
 // `--rtcache` / `rtcache`: next-hop exceptions (what replaced the routing cache in 3.6).
 
 import type { Session } from '../../views/session.js';
-import { routeRows, routeProblems, ROUTE_N_SPEC, routeJson, ruleRows, ruleJson, exceptionRows, exceptionSpec } from '../../views/routes.js';
+import { routeTableNames, routeRows, routeProblems, ROUTE_N_SPEC, routeJson, ruleRows, ruleJson, exceptionRows, exceptionSpec, nexthopRows, nexthopJson } from '../../views/routes.js';
 import { selectNetns } from '../../views/netns.js';
 import { tableOutput } from '../../report/table.js';
 import { answerable } from '../../views/table.js';
-import { ipRouteLine, ipRuleLine } from '../../report/routes-text.js';
+import { ipNexthopLine, ipRouteLine, ipRuleLine } from '../../report/routes-text.js';
 import { problemLines, type Output } from '../../report/model.js';
-import type { Command, Invocation } from '../command.js';
+import { UsageError, type Command, type Invocation } from '../command.js';
 import { checkInterface } from './interfaces.js';
 
 function netnsOf(s: Session, inv: Invocation): number[] {
@@ -34,17 +34,30 @@ export function showRoutes(s: Session, inv: Invocation): Output {
   }
   const hz = t.clock().hz;
   const lines: string[] = [];
-  const rows = routeRows(t, { netns: nets, mainOnly: false, iface });
+  const table = inv.args[0];
+  if (table !== undefined && !routeTableNames(t).includes(table) && !['253', '254', '255'].includes(table))
+    throw new UsageError(`route: no table '${table}' in this dump (there are: ${routeTableNames(t).join(', ')})`);
+  const rows = routeRows(t, { netns: nets, mainOnly: false, iface, table });
   for (const ns of nets) {
     for (const fam of ['inet', 'inet6'] as const) {
       lines.push(nsTitle(fam === 'inet' ? 'IPv4 routes (ip route show table all)' : 'IPv6 routes (ip -6 route show table all)', ns, many));
       for (const r of rows) if (r.netns === ns && r.family === fam) lines.push(...ipRouteLine(r, { hz }).split('\n'));
       lines.push('');
     }
-    lines.push(...ruleLines(s, [ns], many));
+    lines.push(...nexthopLines(s, [ns], many, iface), ...ruleLines(s, [ns], many));
   }
-  lines.push(...problemLines(routeProblems(t, false)), ...problemLines(t.rules().problems));
+  lines.push(...problemLines(routeProblems(t, false)), ...problemLines(t.rules().problems), ...problemLines(t.nexthops().problems));
   return { kind: 'text', lines, data: [...rows.map(routeJson), ...problemLines(routeProblems(t, false)).map((p) => ({ problem: p }))] };
+}
+
+/** `ip nexthop`: the nexthop objects (omitted when a netns has none). */
+function nexthopLines(s: Session, nets: number[], many: boolean, iface?: string): string[] {
+  const out: string[] = [];
+  for (const ns of nets) {
+    const rows = nexthopRows(s.tables, [ns], iface);
+    if (rows.length) out.push(nsTitle('Nexthop objects (ip nexthop)', ns, many), ...rows.map(ipNexthopLine), '');
+  }
+  return out;
 }
 
 function ruleLines(s: Session, nets: number[], many: boolean): string[] {
@@ -63,10 +76,11 @@ function ruleLines(s: Session, nets: number[], many: boolean): string[] {
 export const routeCommand: Command = {
   name: 'route',
   options: ['netns', 'interface'],
-  synopsis: 'route [-v] [--netns INODE|all] [--interface IF]',
+  synopsis: 'route [-v [TABLE]] [--netns INODE|all] [--interface IF]',
   summary: 'IPv4 main routing table as route -n (same as -r); -v: every table of both families and the rules, as ip route/ip rule',
   details: ['Shows the initial network namespace unless --netns says otherwise.'],
-  examples: ['-r', '-rv', 'route --netns all', '-r --interface dummy0'],
+  examples: ['-r', '-rv', 'route -v main', 'route --netns all', '-r --interface dummy0'],
+  complete: (s, i) => (i === 0 ? routeTableNames(s.tables) : []),
   run: showRoutes,
 };
 
@@ -96,5 +110,29 @@ export const rtcacheCommand: Command = {
       title: `Next-hop exceptions (what replaced the routing cache): ${rows.length}`,
       notes: problemLines(t.routeExceptions().problems),
     });
+  },
+};
+
+export const nexthopCommand: Command = {
+  name: 'nexthop',
+  options: ['netns', 'interface'],
+  synopsis: 'nexthop [--netns INODE|all] [--interface IF]',
+  summary: 'nexthop objects and groups (5.3+), as ip nexthop prints them; routes use them by nhid',
+  examples: ['nexthop', 'nexthop --json', 'nexthop --netns all'],
+  run(s, inv) {
+    const t = s.tables;
+    answerable(t.nexthops());
+    const nets = netnsOf(s, inv);
+    const iface = checkInterface(s, inv.line.options.interface);
+    const many = nets.length > 1;
+    const lines: string[] = [];
+    for (const ns of nets) {
+      if (many) lines.push(`netns ${ns}`);
+      lines.push(...nexthopRows(t, [ns], iface).map(ipNexthopLine));
+    }
+    const rows = nexthopRows(t, nets, iface);
+    if (!rows.length) lines.push('no nexthop objects (ip nexthop prints nothing)');
+    lines.push(...problemLines(t.nexthops().problems));
+    return { kind: 'text', lines, data: rows.map(nexthopJson) };
   },
 };
