@@ -8,7 +8,7 @@ import type { SymbolTable, VmcoreInfo } from '../debuginfo/types.js';
 import type { KernelMemory } from './memory.js';
 import { SymbolNotFoundError, TypeNotFoundError } from './errors.js';
 import { readModuleSymbols, type ModuleSymbols } from './modules.js';
-import { moduleBtfs, mentions, defines, splitType, type ModuleBtf } from './module-btf.js';
+import { moduleBtfs, nameIndex, defines, splitType, type ModuleBtf } from './module-btf.js';
 import { symbolAt, formatHit } from './symbolize.js';
 
 /** A struct member resolved to its place and how to read it. */
@@ -88,6 +88,7 @@ export class Kernel {
 
   /** Which module's BTF a module type is taken from, once found: name → module. */
   private readonly typeHomes = new Map<string, ModuleBtf | null>();
+  private moduleNames?: Map<string, ModuleBtf[]>;
 
   private moduleType(spec: string): TypeRef | undefined {
     const m = /^(?:(struct|union|enum)\s+)?(\w+)$/.exec(spec.trim());
@@ -105,7 +106,8 @@ export class Kernel {
     let home = this.typeHomes.get(name);
     if (home === undefined) {
       const byName = (x: ModuleBtf) => defines(this.btf, x, name);
-      const candidates = this.moduleBtfCache.filter((x) => mentions(x, name)).sort((a, b) => b.blob.length - a.blob.length);
+      this.moduleNames ??= nameIndex(this.moduleBtfCache);
+      const candidates = [...(this.moduleNames.get(name) ?? [])].sort((a, b) => b.blob.length - a.blob.length);
       home = candidates.find(byName) ?? null;
       this.typeHomes.set(name, home);
     }

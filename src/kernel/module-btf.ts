@@ -99,7 +99,26 @@ export function splitType(base: Btf, m: ModuleBtf, spec: string): number | undef
   return own.get(key) ?? own.get('struct ' + key) ?? own.get('union ' + key) ?? own.get('enum ' + key);
 }
 
-/** Whether a module's strings hold this name at all (cheap test before merging its types). */
-export function mentions(m: ModuleBtf, name: string): boolean {
-  return m.blob.indexOf(`\0${name}\0`, 0, 'latin1') >= 0;
+/** Every string of every module's BTF → the modules holding it, built once: which modules can
+ *  define a type name, without merging any (a split blob's own strings; names it shares with
+ *  vmlinux's strings are not there, as before). */
+export function nameIndex(mods: ModuleBtf[]): Map<string, ModuleBtf[]> {
+  const idx = new Map<string, ModuleBtf[]>();
+  for (const m of mods) {
+    let text: string;
+    try {
+      const hdrLen = m.blob.readUInt32LE(4);
+      const start = hdrLen + m.blob.readUInt32LE(16), len = m.blob.readUInt32LE(20);
+      text = m.blob.toString('latin1', start, Math.min(start + len, m.blob.length));
+    } catch {
+      continue;
+    }
+    for (const name of new Set(text.split('\0'))) {
+      if (!name) continue;
+      const l = idx.get(name);
+      if (l) l.push(m);
+      else idx.set(name, [m]);
+    }
+  }
+  return idx;
 }
