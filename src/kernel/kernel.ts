@@ -8,7 +8,7 @@ import type { SymbolTable, VmcoreInfo } from '../debuginfo/types.js';
 import type { KernelMemory } from './memory.js';
 import { SymbolNotFoundError, TypeNotFoundError } from './errors.js';
 import { readModuleSymbols, type ModuleSymbols } from './modules.js';
-import { moduleBtfs, mentions, type ModuleBtf } from './module-btf.js';
+import { moduleBtfs, nameIndex, defines, splitType, type ModuleBtf } from './module-btf.js';
 import { symbolAt, formatHit } from './symbolize.js';
 
 /** A struct member resolved to its place and how to read it. */
@@ -86,27 +86,34 @@ export class Kernel {
     return r ?? undefined;
   }
 
+  /** Which module's BTF a module type is taken from, once found: name → module. */
+  private readonly typeHomes = new Map<string, ModuleBtf | null>();
+  private moduleNames?: Map<string, ModuleBtf[]>;
+
   private moduleType(spec: string): TypeRef | undefined {
-    const name = spec.replace(/^(struct|union|enum)\s+/, '').trim();
-    if (!/^\w+$/.test(name)) return undefined;
+    const m = /^(?:(struct|union|enum)\s+)?(\w+)$/.exec(spec.trim());
+    if (!m) return undefined;
+    const name = m[2]!;
     if (!this.moduleBtfCache) {
       this.moduleBtfCache = []; // reading the list must not come back here
       this.moduleBtfCache = moduleBtfs(this);
     }
-    // Modules whose types are already merged first: merging another costs 10-50 ms, and
-    // related types (nf_conn_counter beside nf_conntrack_net) usually live in the same one.
-    const order = [...this.moduleBtfCache.filter((m) => m.merged), ...this.moduleBtfCache.filter((m) => !m.merged)];
-    for (const m of order) {
-      if (!mentions(m, name)) continue;
-      try {
-        m.merged ??= this.btf.withSplit(m.blob);
-      } catch {
-        continue;
-      }
-      const id = m.merged.findType(spec);
-      if (id !== undefined && id > this.btf.typeCount) return { btf: m.merged, id, module: m.module };
+    // The module that defines the type first: of the modules whose strings hold the name, the
+    // one with the largest BTF — the module the others build on (nf_tables for nft_*, x_tables
+    // for xt_*, nf_conntrack for nf_conntrack_*); a module using a type carries a copy of it, and
+    // each module merged costs a copy of vmlinux's BTF. Then the rest, until one has a full
+    // definition (members, or enumerators); the answer is kept per name.
+    let home = this.typeHomes.get(name);
+    if (home === undefined) {
+      const byName = (x: ModuleBtf) => defines(this.btf, x, name);
+      this.moduleNames ??= nameIndex(this.moduleBtfCache);
+      const candidates = [...(this.moduleNames.get(name) ?? [])].sort((a, b) => b.blob.length - a.blob.length);
+      home = candidates.find(byName) ?? null;
+      this.typeHomes.set(name, home);
     }
-    return undefined;
+    if (!home?.merged) return undefined;
+    const id = splitType(this.btf, home, spec);
+    return id === undefined ? undefined : { btf: home.merged, id, module: home.module };
   }
 
   sizeof(spec: string): number {

@@ -9,7 +9,7 @@
 //   struct btf { void *data; ...; u32 data_size; ... }
 //   struct module { ...; char name[MODULE_NAME_LEN]; }
 
-import type { Btf } from '../debuginfo/btf.js';
+import { BtfKind, type Btf } from '../debuginfo/btf.js';
 import type { Kernel } from './kernel.js';
 import { listEntries, type WalkProblem } from './walk.js';
 
@@ -19,6 +19,12 @@ export interface ModuleBtf {
   blob: Buffer;
   /** vmlinux BTF with this module's types after it, built on first use. */
   merged?: Btf;
+  /** The module's own named types (ids after vmlinux's): "struct x" / "union x" / "enum x" /
+   *  bare typedef names → id; built on the merged BTF's split part only (the merged BTF's
+   *  findType would index vmlinux's 100,000+ types again). */
+  own?: Map<string, number>;
+  /** Merging failed (a malformed blob): never tried again. */
+  bad?: boolean;
 }
 
 const MAX_BLOB = 64 << 20;
@@ -49,7 +55,70 @@ export function moduleBtfs(k: Kernel, problems: WalkProblem[] = []): ModuleBtf[]
   return out;
 }
 
-/** Whether a module's strings hold this name at all (cheap test before merging its types). */
-export function mentions(m: ModuleBtf, name: string): boolean {
-  return m.blob.indexOf(`\0${name}\0`, 0, 'latin1') >= 0;
+const KIND_PREFIX: Record<number, string> = { [BtfKind.Struct]: 'struct ', [BtfKind.Union]: 'union ', [BtfKind.Enum]: 'enum ', [BtfKind.Enum64]: 'enum ', [BtfKind.Typedef]: '' };
+
+/** The merged BTF of a module and the index of its own complete types, made on first need. */
+function ownTypes(k: Btf, m: ModuleBtf): Map<string, number> | undefined {
+  if (m.bad) return undefined;
+  if (!m.own) {
+    try {
+      m.merged ??= k.withSplit(m.blob);
+    } catch {
+      m.bad = true;
+      return undefined;
+    }
+    const b = m.merged;
+    const own = new Map<string, number>();
+    for (let id = k.typeCount + 1; id <= b.typeCount; id++) {
+      const prefix = KIND_PREFIX[b.kind(id)];
+      if (prefix === undefined) continue;
+      // A complete definition only: members or enumerators (typedefs always).
+      if (prefix !== '' && b.vlen(id) === 0) continue;
+      const name = b.name(id);
+      if (name && !own.has(prefix + name)) own.set(prefix + name, id);
+    }
+    m.own = own;
+  }
+  return m.own;
+}
+
+const specKey = (spec: string) => spec.trim().replace(/\s+/g, ' ');
+
+/** Whether the module's BTF defines `name` in full (as a struct, union, enum or typedef). */
+export function defines(base: Btf, m: ModuleBtf, name: string): boolean {
+  const own = ownTypes(base, m);
+  return !!own && (own.has('struct ' + name) || own.has('union ' + name) || own.has('enum ' + name) || own.has(name));
+}
+
+/** The id, in the module's merged BTF, of its own complete definition of `spec`. */
+export function splitType(base: Btf, m: ModuleBtf, spec: string): number | undefined {
+  const own = ownTypes(base, m);
+  if (!own) return undefined;
+  const key = specKey(spec);
+  if (/^(struct|union|enum) /.test(key)) return own.get(key);
+  return own.get(key) ?? own.get('struct ' + key) ?? own.get('union ' + key) ?? own.get('enum ' + key);
+}
+
+/** Every string of every module's BTF → the modules holding it, built once: which modules can
+ *  define a type name, without merging any (a split blob's own strings; names it shares with
+ *  vmlinux's strings are not there, as before). */
+export function nameIndex(mods: ModuleBtf[]): Map<string, ModuleBtf[]> {
+  const idx = new Map<string, ModuleBtf[]>();
+  for (const m of mods) {
+    let text: string;
+    try {
+      const hdrLen = m.blob.readUInt32LE(4);
+      const start = hdrLen + m.blob.readUInt32LE(16), len = m.blob.readUInt32LE(20);
+      text = m.blob.toString('latin1', start, Math.min(start + len, m.blob.length));
+    } catch {
+      continue;
+    }
+    for (const name of new Set(text.split('\0'))) {
+      if (!name) continue;
+      const l = idx.get(name);
+      if (l) l.push(m);
+      else idx.set(name, [m]);
+    }
+  }
+  return idx;
 }

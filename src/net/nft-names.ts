@@ -14,21 +14,33 @@ export function hookName(family: string, hook: number): string {
   return ['prerouting', 'input', 'forward', 'output', 'postrouting', 'ingress'][hook] ?? String(hook);
 }
 
-// nftables src/rule.c: std_prio_lookup / std_prio_family_hook_compat
-export function priorityName(family: string, hook: string, prio: number): string {
+// nftables src/rule.c prio2str: the first standard priority within 10 of the chain's names it
+// ("filter", "filter + 10", "mangle - 5") if that name fits the family and hook
+// (std_prio_family_hook_compat); else, or when it does not fit, the number. The fixtures' nft
+// (1.0.6 to 1.1.x) prints dstnat for prerouting only and srcnat for postrouting only
+// ("type nat hook output priority -100").
+const STD_PRIOS: [number, string][] = [[-300, 'raw'], [-150, 'mangle'], [-100, 'dstnat'], [0, 'filter'], [50, 'security'], [100, 'srcnat']];
+const BRIDGE_PRIOS: [number, string][] = [[-300, 'dstnat'], [-200, 'filter'], [100, 'out'], [300, 'srcnat']];
+const REACH = 10;
+
+function stdPrioFits(name: string, family: string, hook: string): boolean {
   if (family === 'bridge') {
-    const b: Record<number, string> = { [-300]: 'dstnat', [-200]: 'filter', 100: 'out', 300: 'srcnat' };
-    return b[prio] ?? String(prio);
+    return name === 'filter' || (name === 'dstnat' && hook === 'prerouting') || (name === 'out' && hook === 'output') || (name === 'srcnat' && hook === 'postrouting');
   }
-  if (family === 'netdev') return prio === 0 ? 'filter' : String(prio);
   const ipLike = family === 'ip' || family === 'ip6' || family === 'inet';
-  if (prio === 0 && (ipLike || family === 'arp')) return 'filter';
-  if (!ipLike) return String(prio);
-  if (prio === -300) return 'raw';
-  if (prio === -150) return 'mangle';
-  if (prio === 50) return 'security';
-  if (prio === -100 && hook === 'prerouting') return 'dstnat';
-  if (prio === 100 && hook === 'postrouting') return 'srcnat';
+  if (name === 'filter') return ipLike || family === 'arp' || family === 'netdev';
+  if (name === 'dstnat') return ipLike && hook === 'prerouting';
+  if (name === 'srcnat') return ipLike && hook === 'postrouting';
+  return ipLike; // raw, mangle, security
+}
+
+export function priorityName(family: string, hook: string, prio: number): string {
+  for (const [std, name] of family === 'bridge' ? BRIDGE_PRIOS : STD_PRIOS) {
+    const off = prio - std;
+    if (Math.abs(off) > REACH) continue;
+    if (!stdPrioFits(name, family, hook)) break;
+    return off > 0 ? `${name} + ${off}` : off < 0 ? `${name} - ${-off}` : name;
+  }
   return String(prio);
 }
 

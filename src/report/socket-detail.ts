@@ -5,6 +5,9 @@ import { localText, remoteText, type SocketRow } from '../net/socket-row.js';
 import type { SocketDetail } from '../views/socket-detail.js';
 import { socketJson, ownerText } from '../views/socket-columns.js';
 import { socketHeader, socketLine, verboseLines } from './sockets.js';
+import { conntrackLine } from './netfilter-text.js';
+import { CONNTRACK_SPEC } from '../views/conntrack.js';
+import { rowJson } from '../views/table.js';
 import { hex, problemLine, type Output, type Row, type TableOutput } from './model.js';
 
 /** The -v block of one socket (and -vv: its queues' contents). */
@@ -38,6 +41,10 @@ export function verboseBlock(d: SocketDetail, level: number): { lines: string[];
         for (const e of d.syn) lines.push(`  laddr=${localText(e)} raddr=${remoteText(e)} req=${hex(e.sock)}`);
       }
       if (d.peer) lines.push(`peer ${hex(d.peer)}`);
+      if (d.conntrack) {
+        lines.push(`conntrack ${conntrackLine(d.conntrack)}`);
+        data.conntrack = rowJson(CONNTRACK_SPEC, d.conntrack);
+      }
     }
   }
   if (d.error) lines.push(`!! could not read all of this socket: ${d.error}`);
@@ -97,6 +104,15 @@ export function socketDetailOutput(d: SocketDetail, ownersOf: (r: SocketRow) => 
   if (d.accept) parts.push(connTable(`Accept queue: ${d.accept.entries.length}`, d.accept.rows, ownersOf));
   if (d.syn) parts.push(connTable('SYN queue', d.syn, ownersOf));
   if (d.peerRow) parts.push(connTable('Peer', [d.peerRow], ownersOf));
+  const ct = d.conntrack;
+  if (ct) {
+    parts.push({
+      kind: 'table',
+      title: 'Conntrack entry',
+      columns: [{ key: 'line', title: 'Entry' }],
+      rows: [{ cells: { line: conntrackLine(ct) }, data: rowJson(CONNTRACK_SPEC, ct), ref: { kind: 'struct', type: 'struct nf_conn', address: ct.address } }],
+    });
+  }
   const title = r.proto === 'unix' ? `unix ${r.path || r.inode}` : r.proto === 'packet' ? `packet ${r.inode}` : `${localText(r)} → ${remoteText(r)}`;
   return { title, output: { kind: 'group', parts } };
 }

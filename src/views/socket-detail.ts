@@ -9,6 +9,7 @@ import { socketQueues, acceptQueue, synQueue, unixPeer, type QueueView, type Acc
 import type { WalkProblem } from '../kernel/walk.js';
 import { sockProto, type SockProto } from '../net/sock-proto.js';
 import type { Session } from './session.js';
+import { conntrackOfSocket, type ConntrackRow } from './conntrack.js';
 
 export type { QueueView, UserData, Fields };
 
@@ -29,6 +30,8 @@ export interface SocketDetail {
   syn?: SocketRow[];
   peer?: bigint;
   peerRow?: SocketRow;
+  /** The socket's conntrack entry (its 4-tuple, either direction, NAT included), when tracked. */
+  conntrack?: ConntrackRow;
 }
 
 /** One socket's details; `queues` adds the -vv parts (queues, accept/SYN queues, peer). */
@@ -50,6 +53,7 @@ export function socketDetail(s: Session, r: SocketRow, queues: boolean): SocketD
         d.accept = { ...aq, rows: aq.entries.flatMap((e) => (e.row ? [e.row] : [])) };
         d.syn = synQueue(k, r.sock, t.sockets('tcp').rows);
       }
+      if (r.proto.startsWith('tcp') || r.proto.startsWith('udp')) d.conntrack = conntrackOfSocket(t, r);
       if (r.proto === 'unix') {
         const peer = unixPeer(k, r.sock);
         if (peer) {

@@ -10,6 +10,7 @@ import type { SocketRow } from '../net/socket-row.js';
 import { localText, remoteText } from '../net/socket-row.js';
 import { fullSynQueues, socketDrops } from '../net/sock-drops.js';
 import type { WalkProblem } from '../kernel/walk.js';
+import { conntrackFill, NEAR_FULL } from './conntrack.js';
 
 export interface SummaryObject {
   kind: 'sock' | 'iface' | 'cpu' | 'netns' | 'table';
@@ -144,9 +145,17 @@ export function summaryView(s: Session, nets: number[], all: boolean): SummaryVi
       kind: 'table' as const, label: `${n.name}: table_fulls ${n.tableFulls}, ${n.entries} entries (gc_thresh3 ${n.gcThresh3})`,
       ref: { kind: 'struct' as const, type: 'struct neigh_table', address: n.address } })));
   }
+  // Conntrack: a table at nf_conntrack_max drops new flows ("nf_conntrack: table full, dropping packet").
+  const ct = t.conntrack();
+  if (!ct.unavailable) {
+    const fills = conntrackFill(t, nets);
+    add(`conntrack table near full (≥ ${NEAR_FULL * 100} % of nf_conntrack_max)`, true,
+      fills.filter((f) => f.nearFull).map((f) => ({ ...netnsObject(f.netns), label: `netns ${f.netns}: nf_conntrack count ${f.count} of max ${f.max}` })),
+      fills.length ? fills.map((f) => `netns ${f.netns}: ${f.count ?? '?'} of ${f.max ?? '?'}`).join('; ') : undefined);
+  }
   const problems = [
     ...(['tcp', 'udp', 'raw', 'unix', 'packet'] as const).flatMap((f) => t.sockets(f).problems),
-    ...drops.problems, ...t.softnet().problems, ...t.interfaces().problems,
+    ...drops.problems, ...t.softnet().problems, ...t.interfaces().problems, ...(ct.unavailable ? [] : ct.problems),
   ];
   const count = (rows: SocketRow[], key: (r: SocketRow) => string) => {
     const o: Record<string, number> = {};

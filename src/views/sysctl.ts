@@ -1,5 +1,6 @@
 // The --sysctl view: every net.* sysctl of the chosen netns (the global tables plus the
-// netns's own), filtered by a glob or prefix; JSON `{netns, problems, sysctl: {name: value}}`.
+// netns's own), filtered by a glob or prefix; JSON `{netns, problems, name: value, ...}`
+// (issue 10: one object, full name → value; names always hold a dot, so never meet netns/problems).
 
 import type { NetnsSysctls, SysctlRow, SysctlValue } from '../net/sysctl.js';
 import type { Tables } from './tables.js';
@@ -51,5 +52,5 @@ export function sysctlJsonValue(r: SysctlRow): unknown {
 }
 
 export function sysctlJson(s: NetnsSysctls): Record<string, unknown> {
-  return { netns: s.netns, problems: s.problems.map(problemJson), sysctl: Object.fromEntries(s.rows.map((r) => [r.name, sysctlJsonValue(r)])) };
+  return { netns: s.netns, problems: s.problems.map(problemJson), ...Object.fromEntries(s.rows.map((r) => [r.name, sysctlJsonValue(r)])) };
 }

@@ -44,6 +44,23 @@ describe.each(HOST)('firewall views of %s', (name) => {
     expect(runLine(s, 'netfilter inet6').error).toMatch(/not a hook family/);
   });
 
+  it('--netfilter -v: the hooks, then the nft ruleset exactly as the nft view prints it; a family word keeps its tables', () => {
+    const v = runLine(s, '--netfilter -v').lines;
+    const at = v.indexOf('# nft -a list ruleset');
+    expect(at).toBeGreaterThan(0);
+    expect(v[at - 1]).toBe('');
+    expect(v[0]).toBe('family ip {');
+    expect(v.slice(0, at).find((l) => l.includes('ipv4_conntrack_in'))).toMatch(/\(0xffff[0-9a-f]+ ops 0x[0-9a-f]+ priv 0x[0-9a-f]+\)$/);
+    expect(v.slice(at + 1)).toEqual(runLine(s, 'nft').lines);
+    expect(v.slice(at + 1).some((l) => l.startsWith('table ip nat '))).toBe(true);
+    const six = runLine(s, 'netfilter -v ip6').lines;
+    const tables = six.slice(six.indexOf('# nft -a list ruleset') + 1).filter((l) => l.startsWith('table '));
+    expect(tables.length).toBeGreaterThan(0);
+    expect(tables.every((l) => /^table (inet|ip6) /.test(l))).toBe(true);
+    // JSON stays the hook rows.
+    expect(json(s, '--netfilter -v --json')).toEqual(json(s, '--netfilter --json'));
+  });
+
   it('conntrack --json: rows as the issue describes them; filters by protocol, state, address, port', () => {
     const rows = json(s, 'conntrack --json');
     const proc = parseConntrack(init.text.get('nf_conntrack'));

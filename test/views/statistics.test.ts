@@ -27,6 +27,28 @@ describe.each(STAT_FIXTURES)('-s and --sysctl on %s', (name) => {
     expect(Object.values(o.TcpExt)).toContain(0);
   });
 
+  it('-s --json: every group of /proc/net/snmp, netstat and snmp6 with exactly the names /proc spells (without the group prefix)', () => {
+    const o = json(s, '-s --json');
+    for (const src of [init.snmp, init.netstat]) {
+      for (const [group, names] of src) {
+        if (group === 'IcmpMsg') continue; // the kernel prints only the non-zero types; checked below
+        expect(Object.keys(o[group] ?? {}), group).toEqual([...names.keys()]);
+      }
+    }
+    for (const name of init.snmp.get('IcmpMsg')?.keys() ?? []) expect(o.IcmpMsg[name], name).toBeGreaterThanOrEqual(init.snmp.get('IcmpMsg')!.get(name)!);
+    const six: Record<string, string[]> = {};
+    for (const name of init.snmp6.keys()) {
+      const g = ['UdpLite6', 'Udp6', 'Icmp6', 'Ip6'].find((p) => name.startsWith(p))!;
+      (six[g] ??= []).push(name.slice(g.length));
+    }
+    for (const [g, names] of Object.entries(six)) {
+      const ours = Object.keys(o[g] ?? {});
+      // Icmp6 In/OutTypeN: the kernel prints only the non-zero ones; the rest are all ours too.
+      for (const n of names) expect(ours, `${g}${n}`).toContain(n);
+      expect(ours.filter((n) => !/^(In|Out)Type\d+$/.test(n)), g).toEqual(names.filter((n) => !/^(In|Out)Type\d+$/.test(n)));
+    }
+  });
+
   it('-s prints non-zero counters under a header per group; -s -v every one', () => {
     const lines = runLine(s, '-s').lines;
     expect(lines).toContain('-------------------- Tcp --------------------');
@@ -48,17 +70,17 @@ describe.each(STAT_FIXTURES)('-s and --sysctl on %s', (name) => {
     const o = json(s, '--sysctl net.ipv4.tcp_* --json');
     expect(o.netns).toBe(init.inode);
     const want = [...init.sysctl].filter(([k]) => k.startsWith('net.ipv4.tcp_'));
-    expect(Object.keys(o.sysctl).sort()).toEqual(want.map(([k]) => k).sort());
-    for (const [k, v] of want) expect(o.sysctl[k], k).toBe(v);
+    expect(Object.keys(o).filter((k) => k.includes('.')).sort()).toEqual(want.map(([k]) => k).sort());
+    for (const [k, v] of want) expect(o[k], k).toBe(v);
     const p = json(s, 'sysctl net.core --json');
-    expect(Object.keys(p.sysctl).every((k) => k.startsWith('net.core.'))).toBe(true);
-    expect(p.sysctl['net.core.somaxconn']).toBe(init.sysctl.get('net.core.somaxconn'));
+    expect(Object.keys(p).filter((k) => k !== 'netns' && k !== 'problems').every((k) => k.startsWith('net.core.'))).toBe(true);
+    expect(p['net.core.somaxconn']).toBe(init.sysctl.get('net.core.somaxconn'));
   });
 
   it('--sysctl text: `name = value` lines; write-only entries marked; each netns its own values', () => {
     const lines = runLine(s, '--sysctl net.ipv4.route.flush').lines;
     expect(lines).toEqual(['net.ipv4.route.flush = (write-only)']);
     const all = json(s, 'sysctl net.ipv4.conf.lo.forwarding --json --netns all');
-    for (const ns of truth.netns) expect(all.find((x: any) => x.netns === ns.inode).sysctl['net.ipv4.conf.lo.forwarding']).toBe(ns.sysctl.get('net.ipv4.conf.lo.forwarding'));
+    for (const ns of truth.netns) expect(all.find((x: any) => x.netns === ns.inode)['net.ipv4.conf.lo.forwarding']).toBe(ns.sysctl.get('net.ipv4.conf.lo.forwarding'));
   });
 });

@@ -6,7 +6,7 @@ import { conntrackRows, conntrackWord, conntrackFill, CONNTRACK_SPEC, CONNTRACK_
 import { selectNetns } from '../../views/netns.js';
 import { rowJson } from '../../views/table.js';
 import { conntrackLine } from '../../report/netfilter-text.js';
-import { problemLines } from '../../report/model.js';
+import { problemLines, type Row, type TableOutput } from '../../report/model.js';
 import { UsageError, type Command } from '../command.js';
 
 export const conntrackCommand: Command = {
@@ -37,15 +37,17 @@ export const conntrackCommand: Command = {
       return { kind: 'text', lines: [line, ...problemLines(ct.problems)], data: [{ problem: line }] };
     }
     const rows = conntrackRows(t, q);
-    const lines: string[] = [];
+    // One headless column of conntrack -L lines: Enter on an entry opens its socket (or its nf_conn).
+    const out: Row[] = [];
     for (const f of conntrackFill(t, nets)) {
       const mine = rows.filter((r) => r.netns === f.netns);
       const count = f.count === null ? '?' : String(f.count);
       const max = f.max === null ? '?' : String(f.max);
-      lines.push(`# netns ${f.netns}: ${mine.length} entries shown; count ${count} / max ${max}${f.nearFull ? '  WARNING: table nearly full' : ''}`);
-      lines.push(...mine.map((r) => conntrackLine(r, inv.verbose)));
+      out.push({ cells: { line: `# netns ${f.netns}: ${mine.length} entries shown; count ${count} / max ${max}${f.nearFull ? '  WARNING: table nearly full' : ''}` }, data: null });
+      out.push(...mine.map((r) => ({ cells: { line: conntrackLine(r, inv.verbose) }, data: null, ref: CONNTRACK_SPEC.ref!(r) })));
     }
     const notes = problemLines(ct.problems);
-    return { kind: 'text', lines: [...lines, ...notes], data: [...rows.map((r) => rowJson(CONNTRACK_SPEC, r)), ...notes.map((p) => ({ problem: p }))] };
+    const table: TableOutput = { kind: 'table', headless: true, columns: [{ key: 'line', title: '' }], rows: out, notes };
+    return { kind: 'group', parts: [table], data: [...rows.map((r) => rowJson(CONNTRACK_SPEC, r)), ...notes.map((p) => ({ problem: p }))] };
   },
 };
