@@ -111,7 +111,7 @@ export function parseLine(words: string[]): ParsedLine {
     const table = optionTable(cmd);
     let p: ParsedLine;
     try {
-      p = parseOptionWords(words.slice(1), table);
+      p = parseOptionWords(cmd.preparse ? cmd.preparse(words.slice(1)) : words.slice(1), table);
     } catch (e) {
       throw refusedOption(cmd, e as Error);
     }

@@ -29,6 +29,7 @@ import { netfilterCommand } from './commands/netfilter.js';
 import { conntrackCommand } from './commands/conntrack.js';
 import { nftCommand, iptablesCommand } from './commands/firewall.js';
 import { pcapCommand, pcapKey } from './commands/pcap.js';
+import { printCommand } from './commands/print.js';
 import { registerOpener } from './drill.js';
 import { socketView } from './commands/sock.js';
 import { showSockets, queryFromOptions } from './commands/sockets.js';
@@ -46,7 +47,7 @@ export const COMMANDS: Command[] = [
   socketsCommand, ...familyCommands, listenCommand, bindCommand, summaryCommand, sockCommand, skbCommand, skbuffheadCommand, decodeCommand, psCommand, pidCommand, programCommand, netnsCommand,
   routeCommand, rulesCommand, rtcacheCommand, interfacesCommand, arpCommand, softnetCommand, devpackCommand, logCommand, statisticsCommand, sysctlCommand, netfilterCommand, conntrackCommand,
   nftCommand, iptablesCommand, pcapCommand,
-  infoCommand, modulesCommand, symCommand, structCommand, rdCommand, reloadCommand,
+  infoCommand, modulesCommand, symCommand, structCommand, rdCommand, printCommand, reloadCommand,
 ];
 COMMANDS.push(makeHelpCommand(() => COMMANDS, (view) => VIEW_COMMANDS[view] !== undefined));
 
