@@ -726,6 +726,11 @@ export class Btf {
     return this.declare(id, '', 0);
   }
 
+  /** A C declaration of `name` with this type: "u32 rcv_nxt", "char comm[16]", "void (*fn)(int)". */
+  declaration(id: number, name: string): string {
+    return this.declare(id, name, 0);
+  }
+
   private declare(id: number, inner: string, depth: number): string {
     if (depth > MAX_RESOLVE_DEPTH) return '?';
     const join = (base: string) => (inner ? `${base} ${inner}` : base);

@@ -13,6 +13,8 @@ const MAX_ARRAY = 16; // elements printed before "..."; long arrays are summaris
 export interface FormatOptions {
   /** Nesting depth to expand structs (default 6). */
   depth?: number;
+  /** Integers in hex (crash's -x) or decimal (-d, the default). */
+  radix?: 10 | 16;
 }
 
 /** Lines for `struct TYPE` at `addr`. */
@@ -26,7 +28,27 @@ export function formatStruct(k: Kernel, typeSpec: string, addr: bigint, opts: Fo
     throw new UnreadableError(`${name}: ${unreadable(k.mem, addr)}`);
   }
   const head = `${name}${ref.module ? ` [${ref.module}]` : ''} 0x${addr.toString(16)}`;
-  formatValue(k, ref.btf, ref.id, addr, 0, 0, opts.depth ?? 6, lines, head + ' ', '', pageCheck(k));
+  formatValue(k, ref.btf, ref.id, addr, 0, 0, opts.depth ?? 6, lines, head + ' ', '', pageCheck(k), opts.radix);
+  return lines;
+}
+
+/** A value of BTF type `typeId` at `addr` (crash's `p VAR`): "name = value" or a struct. */
+export function formatTyped(k: Kernel, btf: Btf, typeId: number, addr: bigint, name: string, opts: FormatOptions = {}): string[] {
+  const lines: string[] = [];
+  formatValue(k, btf, typeId, addr, 0, 0, opts.depth ?? 6, lines, `${name} = `, '', pageCheck(k), opts.radix);
+  return lines;
+}
+
+/** crash's `struct TYPE.a,b ADDR`: the named members (paths like `__sk_common.skc_state`). */
+export function formatMembers(k: Kernel, typeSpec: string, addr: bigint, paths: string[], opts: FormatOptions = {}): string[] {
+  const ref = k.typeRef(typeSpec);
+  if (!ref) throw new TypeNotFoundError(typeSpec, 'not in vmlinux nor in any loaded module');
+  const lines: string[] = [];
+  for (const path of paths) {
+    const m = ref.btf.memberPath(ref.id, path);
+    const byte = Math.floor(m.bitOffset / 8);
+    formatValue(k, ref.btf, m.typeId, addr + BigInt(byte), m.bitOffset - byte * 8, m.bitSize, opts.depth ?? 6, lines, `${path} = `, '  ', pageCheck(k), opts.radix);
+  }
   return lines;
 }
 
@@ -53,6 +75,7 @@ function formatValue(
   prefix: string,
   indent = '',
   bad: PageCheck = () => undefined,
+  radix: 10 | 16 = 10,
 ): void {
   const id = btf.resolve(typeId);
   const kind = btf.kind(id);
@@ -82,20 +105,20 @@ function formatValue(
         }
         endRun(at);
         const name = m.name ? `${m.name} = ` : '';
-        formatValue(k, btf, m.typeId, at, m.bitOffset - byte * 8, m.bitSize, depth - 1, out, name, indent + '  ', bad);
+        formatValue(k, btf, m.typeId, at, m.bitOffset - byte * 8, m.bitSize, depth - 1, out, name, indent + '  ', bad, radix);
       }
       endRun(addr + BigInt(btf.size(id)));
       out.push(`${indent}}${indent ? ',' : ''}`);
       return;
     }
-    out.push(`${indent}${prefix}${scalar(k, btf, id, addr, bitShift, bitSize)}${indent ? ',' : ''}`);
+    out.push(`${indent}${prefix}${scalar(k, btf, id, addr, bitShift, bitSize, radix)}${indent ? ',' : ''}`);
   } catch (e) {
     out.push(`${indent}${prefix}<unreadable: ${(e as Error).message}>`);
   }
 }
 
 /** One value that is not a struct: integers, pointers, enums, arrays. */
-export function scalar(k: Kernel, btf: Btf, id: number, addr: bigint, bitShift = 0, bitSize = 0): string {
+export function scalar(k: Kernel, btf: Btf, id: number, addr: bigint, bitShift = 0, bitSize = 0, radix: 10 | 16 = 10): string {
   const kind = btf.kind(id);
   const size = btf.size(id);
   switch (kind) {
@@ -112,7 +135,7 @@ export function scalar(k: Kernel, btf: Btf, id: number, addr: bigint, bitShift =
         return e ? e.name : v.toString();
       }
       if (info.bool) return v ? 'true' : 'false';
-      return v.toString();
+      return radix === 16 ? (v < 0n ? '-0x' + (-v).toString(16) : '0x' + v.toString(16)) : v.toString();
     }
     case BtfKind.Ptr: {
       const p = k.mem.ptr(addr);
@@ -128,14 +151,14 @@ export function scalar(k: Kernel, btf: Btf, id: number, addr: bigint, bitShift =
       const esize = btf.size(elem);
       // pahole emits `char` as a plain 1-byte int (no BTF_INT_CHAR): go by the name too.
       if (btf.kind(elem) === BtfKind.Int && esize === 1 && (btf.intInfo(elem).char || btf.name(elem) === 'char')) {
-        return JSON.stringify(k.mem.cstring(addr, nelems));
+        return cString(k.mem.read(addr, nelems));
       }
       if (btf.kind(elem) === BtfKind.Struct || btf.kind(elem) === BtfKind.Union) {
         return `{${nelems} × ${btf.typeName(elem)} at 0x${addr.toString(16)}}`;
       }
       const shown = Math.min(nelems, MAX_ARRAY);
       const vals: string[] = [];
-      for (let i = 0; i < shown; i++) vals.push(scalar(k, btf, elem, addr + BigInt(i * esize)));
+      for (let i = 0; i < shown; i++) vals.push(scalar(k, btf, elem, addr + BigInt(i * esize), 0, 0, radix));
       return `{${vals.join(', ')}${nelems > shown ? `, ... (${nelems})` : ''}}`;
     }
     case BtfKind.Float:
@@ -157,4 +180,23 @@ function readUnsigned(k: Kernel, addr: bigint, size: number): bigint {
   let v = 0n;
   for (let i = size - 1; i >= 0; i--) v = (v << 8n) | BigInt(b[i]);
   return v;
+}
+
+/** A char array as C source would write it (crash prints them so): up to the last non-NUL
+ *  byte, printable ASCII as is, \\ \" \n \t \r, the rest as octal escapes (\000). */
+export function cString(b: Buffer): string {
+  let end = b.length;
+  while (end > 0 && b[end - 1] === 0) end--;
+  let s = '';
+  for (let i = 0; i < end; i++) {
+    const c = b[i];
+    if (c === 0x5c) s += '\\\\';
+    else if (c === 0x22) s += '\\"';
+    else if (c === 0x0a) s += '\\n';
+    else if (c === 0x09) s += '\\t';
+    else if (c === 0x0d) s += '\\r';
+    else if (c >= 0x20 && c < 0x7f) s += String.fromCharCode(c);
+    else s += '\\' + c.toString(8).padStart(3, '0');
+  }
+  return `"${s}"`;
 }

@@ -6,6 +6,7 @@
 import type { Kernel } from '../kernel/kernel.js';
 import { secondsAgo, type KernelClock } from '../kernel/time.js';
 import type { SocketRow } from './socket-row.js';
+import { tcpTimer, ssTimerText } from './tcp-timer.js';
 
 /** An ordered set of name → value pairs, printed "name=value" and returned as JSON. */
 export type Fields = Record<string, string | number | boolean>;
@@ -184,11 +185,33 @@ export function userData(k: Kernel, sk: bigint): UserData | undefined {
   return { address, type, dataReady, encapRcv };
 }
 
+/** A SYN_RECV request sock (struct request_sock): the SYN-ACKs sent again and when the
+ *  next one goes (net/ipv4/inet_connection_sock.c reqsk_timer_handler). */
+export function requestInfo(k: Kernel, req: bigint, clock: KernelClock): Fields {
+  const R = 'struct request_sock';
+  const out: Fields = {};
+  put(out, 'synack_retrans', opt(k, req, R, 'num_retrans'));
+  put(out, 'num_timeout', opt(k, req, R, 'num_timeout'));
+  const exp = k.tryField(R, 'rsk_timer.expires');
+  if (exp) out.expires_s = round1(Number(BigInt.asIntN(64, k.big(req, exp) - clock.jiffies)) / clock.hz);
+  return out;
+}
+
+/** ss -o's timer:(NAME,EXPIRES,RETRANS) without the wrapper, for the -v block. */
+function timerField(k: Kernel, r: SocketRow, clock: KernelClock): Fields {
+  try {
+    const t = tcpTimer(k, r, clock.jiffies, clock.hz);
+    return { timer: `${t.name},${ssTimerText(t.expiresMs)},${t.retrans}` };
+  } catch {
+    return {};
+  }
+}
+
 /** The row's kind says which details apply. */
 export function socketDetails(k: Kernel, r: SocketRow, clock: KernelClock): Fields {
-  if (r.kind === 'timewait') return timewaitInfo(k, r.sock, clock);
-  if (r.kind === 'request') return {};
-  const out: Fields = {};
+  if (r.kind === 'timewait') return { ...timerField(k, r, clock), ...timewaitInfo(k, r.sock, clock) };
+  if (r.kind === 'request') return { ...timerField(k, r, clock), ...requestInfo(k, r.sock, clock) };
+  const out: Fields = r.proto.startsWith('tcp') ? timerField(k, r, clock) : {};
   if (r.proto.startsWith('tcp')) Object.assign(out, r.state === 'LISTEN' ? listenInfo(k, r.sock) : tcpInfo(k, r.sock, clock));
   if (r.proto.startsWith('udp')) Object.assign(out, udpInfo(k, r.sock));
   Object.assign(out, sockBuffers(k, r.sock));

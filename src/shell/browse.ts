@@ -2,6 +2,7 @@
 // each openable row (a table row, a block) tied to the row, and the stack of opened views.
 // Pure functions; components/Browser.tsx draws it and maps keys onto these.
 
+import type { KeyAction } from './drill.js';
 import type { Output, Ref } from '../report/model.js';
 import { renderTable, RULE } from '../report/text.js';
 import { canOpen } from './drill.js';
@@ -143,11 +144,13 @@ export interface Level {
   /** First visible line (index into the visible lines). */
   top: number;
   filter: string;
+  /** The view's own keys (DrillView.keys). */
+  keys?: KeyAction[];
 }
 
-export function newLevel(title: string, out: Output): Level {
+export function newLevel(title: string, out: Output, keys?: KeyAction[]): Level {
   const doc = browseDoc(out);
-  return { title, doc, selected: doc.items.length ? 0 : -1, top: 0, filter: '' };
+  return { title, doc, selected: doc.items.length ? 0 : -1, top: 0, filter: '', ...(keys ? { keys } : {}) };
 }
 
 /** Keep the selected row (all its lines, if they fit) inside a window of `height` lines. */

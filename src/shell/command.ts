@@ -25,6 +25,8 @@ export interface Command {
   /** Options of this command alone, parsed after its word (`sym -q STRING`): they may reuse
    *  letters of the seed's view options. */
   ownOptions?: readonly OptionSpec[];
+  /** Rewrite the words after the command before parsing (rd's `-32` → `--size=32`). */
+  preparse?: (words: string[]) => string[];
   /** Candidates for argument `index` (0-based) given the words typed so far. */
   complete?: (s: Session, index: number, args: string[]) => string[];
   run(s: Session, inv: Invocation): Output;

@@ -2,6 +2,7 @@
 // (a word, or the view the options ask for), and render its output as text or JSON.
 
 import { appendFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { text, type Output } from '../report/model.js';
 import { packageVersion } from './version.js';
 import { renderLines } from '../report/text.js';
@@ -12,6 +13,7 @@ import { grepOutput } from './browse.js';
 import { findCommand, viewGroup, VIEW_COMMANDS } from './registry.js';
 import { UsageError, type Command } from './command.js';
 import type { Session } from '../views/session.js';
+import { startsFilter } from '../views/socket-filter.js';
 
 export interface LineResult {
   /** Structured output (for the shell's selectable rows); undefined for errors. */
@@ -76,6 +78,11 @@ export function runParsedLine(s: Session, parsed: ParsedLine, p: Pipeline = { wo
     const json = parsed.options.json === true;
     let lines = json ? renderJson(shown).split('\n') : renderLines(shown);
     lines = applyGreps(lines, p.greps);
+    if (p.shell !== undefined) {
+      // crash's `CMD | sort | head`: the shell has the rows now; the shell cannot browse them
+      const r = runShellStage(p.shell, lines);
+      return done({ lines: r.lines, ...(r.warnings.length || warnings.length ? { warnings: [...warnings, ...r.warnings] } : {}) });
+    }
     if (p.redirect) {
       const body = lines.join('\n') + '\n';
       if (p.redirect.append) appendFileSync(p.redirect.path, body);
@@ -104,7 +111,7 @@ export function parseLine(words: string[]): ParsedLine {
     const table = optionTable(cmd);
     let p: ParsedLine;
     try {
-      p = parseOptionWords(words.slice(1), table);
+      p = parseOptionWords(cmd.preparse ? cmd.preparse(words.slice(1)) : words.slice(1), table);
     } catch (e) {
       throw refusedOption(cmd, e as Error);
     }
@@ -158,6 +165,10 @@ export function runParsed(s: Session, parsed: ParsedLine, warnings: string[] = [
   }
   if (word !== undefined) {
     cmd = findCommand(word);
+    // `-t state established '( dport = :80 )'`: ss's filter words after the socket options
+    if (!cmd && startsFilter(word) && requestedViews(parsed).every((v) => v === 'sockets')) {
+      return findCommand('sockets')!.run(s, { args: parsed.positionals, line: parsed, verbose: parsed.verbose });
+    }
     if (!cmd) throw new UsageError(`unknown command '${word}' (try: help)`);
   } else {
     const views = requestedViews(parsed);
@@ -175,6 +186,25 @@ export function runParsed(s: Session, parsed: ParsedLine, warnings: string[] = [
     return built.length === 1 ? run(built[0])() : viewGroup(built.map((v) => [v, run(v)]));
   }
   return cmd.run(s, { args, line: parsed, verbose: parsed.verbose });
+}
+
+/** Longest a shell stage may run: no command can hang the session. */
+const SHELL_TIMEOUT_MS = 60_000;
+
+/** Run the shell part of a pipeline on the rendered lines; a failure is one clear line. */
+export function runShellStage(cmd: string, lines: string[]): { lines: string[]; warnings: string[] } {
+  const r = spawnSync('/bin/sh', ['-c', cmd], { input: lines.length ? lines.join('\n') + '\n' : '', encoding: 'utf8', timeout: SHELL_TIMEOUT_MS, maxBuffer: 256 * 1024 * 1024 });
+  const err = (r.stderr ?? '').split('\n').filter(Boolean);
+  // a reader that stops early (`| head`) closes its input: that is not a failure
+  const epipe = (r.error as NodeJS.ErrnoException | undefined)?.code === 'EPIPE';
+  if ((r.error && !epipe) || r.signal || r.status !== 0) {
+    const why = r.error && !epipe ? ((r.error as NodeJS.ErrnoException).code === 'ETIMEDOUT' ? `stopped after ${SHELL_TIMEOUT_MS / 1000} s` : r.error.message)
+      : r.signal ? `killed by ${r.signal}` : `exit status ${r.status}`;
+    throw new UsageError(`pipeline '| ${cmd}' failed (${why})${err.length ? ': ' + err.slice(0, 3).join('; ') : ''}`);
+  }
+  const out = (r.stdout ?? '').split('\n');
+  if (out[out.length - 1] === '') out.pop();
+  return { lines: out, warnings: err.map((l) => `| ${cmd}: ${l}`) };
 }
 
 /** Socket addresses the last output showed: `sock ADDR` completes from them. */

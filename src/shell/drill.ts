@@ -8,6 +8,15 @@ export interface DrillView {
   /** Breadcrumb text for this level: "127.0.0.1:9165", "pid 5827 sshd". */
   title: string;
   output: Output;
+  /** Keys this view answers to (a socket's `w`: write its queues as pcap); run returns the
+   *  one line to show. */
+  keys?: KeyAction[];
+}
+
+export interface KeyAction {
+  key: string;
+  help: string;
+  run: () => string;
 }
 
 type Opener = (s: Session, ref: Ref) => DrillView;

@@ -1,6 +1,7 @@
 // A command line as typed at the prompt: words (with quotes), then any number of
-// `| grep PATTERN` stages (applied in order), and `> FILE` or `>> FILE` last, all applied to
-// the rendered output.
+// `| grep PATTERN` stages (applied in order, inside the tool: browsing follows the rows they
+// keep), then, as crash does, any shell pipeline (`| sort -k5n | head`, run by /bin/sh on the
+// rendered output), and `> FILE` or `>> FILE` last.
 
 export interface Grep {
   pattern: RegExp;
@@ -13,14 +14,30 @@ export interface Pipeline {
   /** Every `| grep` stage, in the order typed. */
   greps: Grep[];
   redirect?: { path: string; append: boolean };
+  /** The rest of the line from the first stage that is not a leading grep: `/bin/sh -c` runs
+   *  it (with any redirection after it) on the output. */
+  shell?: string;
 }
 
 export function splitWords(line: string): string[] {
-  const words: string[] = [];
+  return splitPositioned(line).map((w) => w.word);
+}
+
+/** Words with where each starts in the line (a shell stage is passed on as typed). */
+function splitPositioned(line: string): { word: string; at: number; op?: boolean }[] {
+  const words: { word: string; at: number; op?: boolean }[] = [];
+  let start = 0;
   let cur = '';
   let quote: string | null = null;
   let has = false;
-  for (const ch of line) {
+  const flush = () => {
+    if (cur || has) words.push({ word: cur, at: start });
+    cur = '';
+    has = false;
+  };
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i];
+    if (!cur && !has && !quote) start = i;
     if (quote) {
       if (ch === quote) quote = null;
       else cur += ch;
@@ -28,39 +45,50 @@ export function splitWords(line: string): string[] {
       quote = ch;
       has = true;
     } else if (/\s/.test(ch)) {
-      if (cur || has) words.push(cur);
-      cur = '';
-      has = false;
+      flush();
     } else if (ch === '|' || ch === '>') {
-      if (cur || has) words.push(cur);
-      cur = '';
-      has = false;
-      if (ch === '>' && words[words.length - 1] === '>') words[words.length - 1] = '>>';
-      else words.push(ch);
+      flush();
+      const last = words[words.length - 1];
+      if (ch === '>' && last?.op && last.word === '>' && last.at === i - 1) last.word = '>>';
+      else words.push({ word: ch, at: i, op: true });
     } else cur += ch;
   }
   if (quote) throw new Error(`unterminated ${quote} quote`);
-  if (cur || has) words.push(cur);
+  flush();
   return words;
 }
 
 export function parsePipeline(line: string): Pipeline {
-  const all = splitWords(line);
+  const pos = splitPositioned(line);
+  const all = pos.map((w) => w.word);
   const p: Pipeline = { words: [], greps: [] };
   let i = 0;
-  while (i < all.length && all[i] !== '|' && all[i] !== '>' && all[i] !== '>>') p.words.push(all[i++]);
+  // a quoted '>' or '|' is a word (ss's `sport '>' :1024`), not an operator
+  while (i < all.length && !pos[i].op) p.words.push(all[i++]);
   while (i < all.length) {
+    if (!pos[i].op) throw new Error(`'${all[i]}' after '${p.redirect ? '> ' + p.redirect.path : all[i - 1]}': the redirection must come last`);
     const op = all[i++];
     if (p.redirect) throw new Error(`'${op}' after '> ${p.redirect.path}': the redirection must come last`);
     if (op === '|') {
-      const cmd = all[i++];
-      if (cmd !== 'grep') throw new Error(`only '| grep PATTERN' is supported after a command (got '${cmd ?? ''}')`);
+      const cmd = all[i];
+      if (cmd === undefined) throw new Error("'|' needs a command after it");
+      if (cmd !== 'grep') {
+        // from here on the shell runs it, exactly as typed (quotes, its own redirections)
+        p.shell = line.slice(pos[i].at).trim();
+        return p;
+      }
+      i++;
       let invert = false;
       let count = false;
       let flags = '';
+      const start = i;
       while (all[i]?.startsWith('-') && all[i].length > 1) {
         const f = all[i++];
-        if (/[^vic-]/.test(f)) throw new Error(`grep: only -v, -i and -c are supported (got '${f}')`);
+        if (/[^vic-]/.test(f)) {
+          // a grep the tool does not do itself: the shell's grep does it, and the rest
+          p.shell = line.slice(pos[start - 1].at).trim();
+          return p;
+        }
         if (f.includes('v')) invert = true;
         if (f.includes('i')) flags = 'i';
         if (f.includes('c')) count = true;

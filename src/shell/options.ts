@@ -16,6 +16,9 @@ export interface OptionSpec {
   view?: string;
   /** Only meaningful on the command line (not at the prompt). */
   cliOnly?: boolean;
+  /** A modifier of this view (`-n`, `-p`, `-e`, `-o` of the socket tables): alone, it asks for it
+   *  (`-n` lists connections as netstat -n does); next to another view it only modifies. */
+  modifies?: string;
 }
 
 export const OPTIONS: OptionSpec[] = [
@@ -36,13 +39,17 @@ export const OPTIONS: OptionSpec[] = [
   { name: 'retransonly', type: 'boolean', help: 'only TCP sockets that are retransmitting', view: 'sockets' },
   { name: 'pid', type: 'string', arg: 'PID', help: 'print sockets for PID', view: 'pid' },
   { name: 'program', type: 'string', arg: 'PROGRAM', help: 'print sockets for cmdname', view: 'program' },
+  { name: 'numeric', short: 'n', type: 'boolean', help: "netstat/ss -n: accepted; output is always numeric", modifies: 'sockets' },
+  { name: 'owners', short: 'p', type: 'boolean', help: 'netstat/ss -p: accepted; the PID/Program column is always shown', modifies: 'sockets' },
+  { name: 'extended', short: 'e', type: 'boolean', help: 'netstat -e: add the User (uid) column (Inode is always shown)', modifies: 'sockets' },
+  { name: 'timers', short: 'o', type: 'boolean', help: 'netstat/ss -o: add the Timer column (TCP timer pending at the crash)', modifies: 'sockets' },
   { name: 'netns', type: 'string', arg: 'INODE|all', help: 'limit to one network namespace (default: all)' },
-  { name: 'route', short: 'r', type: 'boolean', help: 'print routing table', view: 'route' },
+  { name: 'route', short: 'r', type: 'boolean', help: 'print routing table (the seed\'s -r, as netstat -r; not ss -r)', view: 'route' },
   { name: 'netfilter', type: 'boolean', help: 'print Netfilter hooks', view: 'netfilter' },
   { name: 'softnet', type: 'boolean', help: 'print softnet queues', view: 'softnet' },
   { name: 'summary', type: 'boolean', help: 'print a summary', view: 'summary' },
-  { name: 'statistics', short: 's', type: 'boolean', help: 'print statistics', view: 'statistics' },
-  { name: 'interfaces', short: 'i', type: 'boolean', help: 'print interface info', view: 'interfaces' },
+  { name: 'statistics', short: 's', type: 'boolean', help: 'print statistics (the seed\'s -s, as netstat -s; ss -s is --summary)', view: 'statistics' },
+  { name: 'interfaces', short: 'i', type: 'boolean', help: 'print interface info (the seed\'s -i, as netstat -i; ss -i is --info)', view: 'interfaces' },
   { name: 'interface', type: 'string', arg: 'IF', help: 'limit output to the specified interface only' },
   { name: 'decode', type: 'string', arg: 'ADDR', help: 'decode iph/th/uh', view: 'decode' },
   { name: 'sysctl', type: 'boolean', arg: '[PATTERN]', help: 'print net.* sysctls (PATTERN: a glob or prefix, e.g. --sysctl net.ipv4.tcp_*)', view: 'sysctl' },
@@ -134,6 +141,10 @@ export function requestedViews(p: ParsedLine): string[] {
   const views: string[] = [];
   for (const o of OPTIONS) {
     if (o.view && p.options[o.name] !== undefined && !views.includes(o.view)) views.push(o.view);
+  }
+  // `-n`, `-tulpn` without a table option: the modifiers alone ask for their view (netstat -n)
+  if (views.length === 0) {
+    for (const o of OPTIONS) if (o.modifies && p.options[o.name] !== undefined && !views.includes(o.modifies)) views.push(o.modifies);
   }
   return views;
 }

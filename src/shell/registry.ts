@@ -28,6 +28,8 @@ import { sysctlCommand } from './commands/sysctl.js';
 import { netfilterCommand } from './commands/netfilter.js';
 import { conntrackCommand } from './commands/conntrack.js';
 import { nftCommand, iptablesCommand } from './commands/firewall.js';
+import { pcapCommand, pcapKey } from './commands/pcap.js';
+import { printCommand } from './commands/print.js';
 import { registerOpener } from './drill.js';
 import { socketView } from './commands/sock.js';
 import { showSockets, queryFromOptions } from './commands/sockets.js';
@@ -49,8 +51,8 @@ import { tableOutput } from '../report/table.js';
 export const COMMANDS: Command[] = [
   socketsCommand, ...familyCommands, listenCommand, bindCommand, summaryCommand, sockCommand, skbCommand, skbuffheadCommand, decodeCommand, psCommand, pidCommand, programCommand, netnsCommand,
   routeCommand, rulesCommand, rtcacheCommand, nexthopCommand, interfacesCommand, arpCommand, softnetCommand, devpackCommand, logCommand, statisticsCommand, sysctlCommand, netfilterCommand, conntrackCommand,
-  nftCommand, iptablesCommand,
-  infoCommand, modulesCommand, symCommand, structCommand, rdCommand, reloadCommand,
+  nftCommand, iptablesCommand, pcapCommand,
+  infoCommand, modulesCommand, symCommand, structCommand, rdCommand, printCommand, reloadCommand,
 ];
 COMMANDS.push(makeHelpCommand(() => COMMANDS, (view) => VIEW_COMMANDS[view] !== undefined));
 
@@ -83,7 +85,14 @@ export const VIEW_COMMANDS: Record<string, string> = {
   softnet: 'softnet', devpack: 'devpack', statistics: 'statistics', sysctl: 'sysctl', netfilter: 'netfilter',
 };
 
-registerOpener('sock', (s, ref) => socketView(s, (ref as { address: bigint }).address));
+registerOpener('sock', (s, ref) => {
+  const address = (ref as { address: bigint }).address;
+  const view = socketView(s, address);
+  const row = s.tables.findSocket(address);
+  // from a socket's view, `w` writes what its queues hold as a pcap file in the current directory
+  const file = `xportshow-${row?.inode || address.toString(16)}.pcap`;
+  return { ...view, keys: [{ key: 'w', help: `write ${file}`, run: () => pcapKey(s, address, file) }] };
+});
 registerOpener('task', (s, ref) => {
   const t = taskByPid(s, (ref as { pid: number }).pid);
   return { title: `pid ${t.pid} ${t.comm}`, output: processView(s, t) };

@@ -2,13 +2,14 @@
 // types and symbols, so that the shell reaches the kernel only through views.
 
 import type { Kernel } from '../kernel/kernel.js';
-import { formatStruct } from '../kernel/format-struct.js';
+import { formatStruct, formatMembers, formatTyped } from '../kernel/format-struct.js';
+import { structLayout } from '../kernel/struct-layout.js';
 import { loadedModules, type LoadedModule } from '../kernel/modules.js';
 import { utsname, onlineCpus } from '../kernel/uts.js';
 import { kernelClock } from '../kernel/time.js';
 import type { WalkProblem } from '../kernel/walk.js';
 import { osRelease, buildId } from '../debuginfo/vmcoreinfo.js';
-import { BtfKind } from '../debuginfo/btf.js';
+import { BtfKind, type Btf } from '../debuginfo/btf.js';
 import type { KernelSymbol } from '../debuginfo/types.js';
 import { symbolAt, symbolsContaining, symbolsNamed, formatHit, type SymbolHit } from '../kernel/symbolize.js';
 import { nextReadable, unreadable } from '../kernel/readable.js';
@@ -38,6 +39,16 @@ export interface DumpInfo {
   crashTime: string | undefined;
   openMs: number;
 }
+
+/** Globals whose type vmlinux BTF does not carry (pahole emits VARs for per-CPU data only),
+ *  for `p`: the ones a network crash session asks for. */
+const KNOWN_GLOBALS: Record<string, string> = {
+  jiffies: 'long unsigned int', jiffies_64: 'u64', init_net: 'struct net', init_task: 'struct task_struct',
+  init_uts_ns: 'struct uts_namespace', tcp_hashinfo: 'struct inet_hashinfo', udp_table: 'struct udp_table',
+  udplite_table: 'struct udp_table', net_namespace_list: 'struct list_head', init_pid_ns: 'struct pid_namespace',
+  ptype_all: 'struct list_head', ptype_base: 'struct list_head [16]', nf_conntrack_hash: 'struct hlist_nulls_head *',
+  softnet_data: 'struct softnet_data', sysctl_somaxconn: 'int', init_ipc_ns: 'struct ipc_namespace',
+};
 
 /** A user's mistake in an address or name: one line, the session goes on. */
 export class LookupError extends Error {
@@ -127,9 +138,96 @@ export class Inspector {
     return this.k.typeRef(spec) !== undefined;
   }
 
-  /** A struct's members and values, as lines (crash's `struct`). */
-  struct(spec: string, address: bigint, depth: number): string[] {
-    return formatStruct(this.k, spec, address, { depth });
+  /** A struct's members and values, as lines (crash's `struct`); -x: integers in hex. */
+  struct(spec: string, address: bigint, depth: number, radix: 10 | 16 = 10): string[] {
+    return formatStruct(this.k, spec, address, { depth, radix });
+  }
+
+  /** crash's `struct TYPE.a,b ADDR`: only the named members (dotted paths allowed). */
+  structMembers(spec: string, address: bigint, members: string[], radix: 10 | 16 = 10): string[] {
+    return formatMembers(this.k, spec, address, members, { radix });
+  }
+
+  /** crash's `struct -o TYPE`: member offsets and declarations, then the size. */
+  structLayout(spec: string, radix: 10 | 16 = 16): string[] {
+    return structLayout(this.k, spec, radix);
+  }
+
+  /** crash's `p SYMBOL`: a global's value by its BTF type (per-CPU ones: each CPU's). */
+  printSymbol(name: string, radix: 10 | 16 = 10): string[] {
+    const addr = this.k.trySymbol(name);
+    if (addr === undefined) throw new LookupError(`p: no symbol '${name}'`);
+    const v = this.varType(name);
+    if (v === undefined) return [`${name}: no type for it in BTF (address 0x${addr.toString(16)}; try: rd ${name})`];
+    const typeId = v.id;
+    if (addr < 0xffff000000000000n) {
+      // a per-CPU variable: the symbol is an offset into each CPU's area
+      const out: string[] = [];
+      this.k.perCpuOffsets().forEach((_, cpu) => out.push(...formatTyped(this.k, v.btf, typeId, this.k.perCpu(addr, cpu), `per_cpu(${name}, ${cpu})`, { radix })));
+      return out;
+    }
+    return formatTyped(this.k, v.btf, typeId, addr, name, { radix });
+  }
+
+  /** A global's BTF type: its VAR record (per-CPU variables; all with newer pahole), else the
+   *  type of a well-known global that vmlinux BTF does not describe. */
+  private varType(name: string): { id: number; btf: Btf } | undefined {
+    const v = this.k.btf.findVar(name);
+    if (v) return { id: v.typeId, btf: this.k.btf };
+    const known = KNOWN_GLOBALS[name];
+    const ref = known ? this.k.typeRef(known) : undefined;
+    return ref ? { id: ref.id, btf: ref.btf } : undefined;
+  }
+
+  /** The C type name of a global (from BTF), e.g. "struct net"; undefined when BTF has none. */
+  symbolType(name: string): string | undefined {
+    const v = this.varType(name);
+    return v ? v.btf.typeName(v.id) : undefined;
+  }
+
+  /** crash's `rd -8|-16|-32`: `count` units of `size` bytes, 16 bytes a line, with ASCII. */
+  readUnits(address: bigint, count: number, size: 1 | 2 | 4 | 8): { lines: string[]; words: string[] } {
+    if (size === 8) return this.readWords(address, count);
+    const mem = this.k.mem;
+    const per = 16 / size;
+    const lines: string[] = [];
+    const words: string[] = [];
+    for (let i = 0; i < count; i += per) {
+      const a = address + BigInt(i * size);
+      const n = Math.min(per, count - i);
+      let b: Buffer;
+      try {
+        b = mem.read(a, n * size);
+      } catch (e) {
+        if (i === 0) throw new UnreadableError(`rd: ${unreadable(mem, a) ?? (e as Error).message}`);
+        lines.push(`${a.toString(16)}:  <${unreadable(mem, a) ?? (e as Error).message}>`);
+        for (let j = 0; j < n; j++) words.push('');
+        continue;
+      }
+      const cells: string[] = [];
+      for (let j = 0; j < n; j++) {
+        const v = size === 1 ? b[j] : size === 2 ? b.readUInt16LE(j * 2) : b.readUInt32LE(j * 4);
+        words.push('0x' + v.toString(16));
+        cells.push(v.toString(16).padStart(size * 2, '0'));
+      }
+      const ascii = [...b].map((c) => (c >= 32 && c < 127 ? String.fromCharCode(c) : '.')).join('');
+      lines.push(`${a.toString(16)}:  ${cells.join(' ').padEnd(per * (size * 2 + 1) - 1)}   ${ascii}`);
+    }
+    return { lines, words };
+  }
+
+  /** crash's `rd -a`: the NUL-terminated ASCII string at `address` (at most `max` bytes). */
+  readString(address: bigint, max = 4096): string[] {
+    let text: string;
+    try {
+      text = this.k.mem.cstring(address, max);
+    } catch (e) {
+      throw new UnreadableError(`rd: ${unreadable(this.k.mem, address) ?? (e as Error).message}`);
+    }
+    text = text.replace(/\n+$/, '');
+    const lines: string[] = [];
+    for (let o = 0; o < text.length || o === 0; o += 60) lines.push(`${(address + BigInt(o)).toString(16)}:  ${text.slice(o, o + 60)}`);
+    return lines;
   }
 
   u64(address: bigint): bigint {

@@ -7,6 +7,14 @@ import { TCP_CLOSE } from '../net/constants.js';
 import type { ColumnSpec, RowSpec } from './table.js';
 import type { SocketView } from './sockets.js';
 import type { Layout } from './families.js';
+import { netstatTimerText } from '../net/tcp-timer.js';
+import { GAP } from './table.js';
+
+/** Columns the netstat modifiers add: -e the User column, -o the Timer column. */
+export interface SocketColumnsOptions {
+  user?: boolean;
+  timer?: boolean;
+}
 
 /** netstat's PID/Program column: "pid/comm", each process once, '-' for none. */
 export function ownerText(os: Owner[]): string {
@@ -57,14 +65,23 @@ const netns = text('netns', 'Netns', (r) => String(r.netns), 'right');
 const owner: Col = { key: 'owner', title: 'PID/Program name', text: (v) => ownerText(v.owners), json: false };
 
 /** How one socket layout is shown; `ifName` names a packet socket's device. */
-export function socketSpec(layout: Layout, ifName: (netns: number, ifindex: number) => string): RowSpec<SocketView> {
-  const base = { extra: (v: SocketView) => socketJson(v.row, v.owners), ref: (v: SocketView) => ({ kind: 'sock' as const, address: v.row.sock }) };
+export function socketSpec(layout: Layout, ifName: (netns: number, ifindex: number) => string, o: SocketColumnsOptions = {}): RowSpec<SocketView> {
+  const base = {
+    extra: (v: SocketView) => {
+      const j = socketJson(v.row, v.owners);
+      if (v.timer !== undefined) j.timer = v.timer ? { name: v.timer.name, expiresMs: v.timer.expiresMs, retrans: v.timer.retrans } : null;
+      return j;
+    },
+    ref: (v: SocketView) => ({ kind: 'sock' as const, address: v.row.sock }),
+  };
+  const user: Col[] = o.user ? [text('user', 'User', (r) => String(r.uid), 'right')] : [];
+  const timer: Col[] = o.timer ? [{ key: 'timer', title: 'Timer', text: (v) => (v.timer === null ? GAP : v.timer ? netstatTimerText(v.timer) : 'off (0.00/0/0)'), json: false }] : [];
   switch (layout) {
     case 'inet':
       return { ...base, columns: [proto(), recvq, sendq,
         text('local', 'Local Address', localText), text('remote', 'Foreign Address', remoteText),
         text('state', 'State', (r) => (r.proto.startsWith('tcp') ? r.state : r.stateNum === TCP_CLOSE ? '' : r.state)),
-        inode(), netns, owner] };
+        ...user, inode(), netns, owner, ...timer] };
     case 'unix':
       return { ...base, columns: [proto(() => 'unix'), recvq,
         text('type', 'Type', (r) => r.type ?? ''), text('state', 'State', (r) => (r.state === 'UNCONNECTED' ? '' : r.state)),

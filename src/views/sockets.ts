@@ -7,6 +7,8 @@ import type { Owner } from '../net/owners.js';
 import { TCP_CLOSE } from '../net/constants.js';
 import type { Tables } from './tables.js';
 import { socketFamily, type Family } from './families.js';
+import { filterRow, type SocketFilter } from './socket-filter.js';
+import { tcpTimer, type TcpTimer } from '../net/tcp-timer.js';
 
 export interface SocketQuery {
   families: Family[];
@@ -17,6 +19,8 @@ export interface SocketQuery {
   tcpState?: string;
   retransOnly: boolean;
   netns?: number;
+  /** ss's filter words (`state established '( dport = :80 )'`): its states replace -a/-l. */
+  filter?: SocketFilter;
 }
 
 /** A socket row with its owners, looked up once per row (a Map keyed by bigint is slow to ask
@@ -24,6 +28,8 @@ export interface SocketQuery {
 export interface SocketView {
   row: SocketRow;
   owners: Owner[];
+  /** The TCP timer pending at the crash (-o); null when it could not be read. */
+  timer?: TcpTimer | null;
 }
 
 /** netstat's notion of "listening": LISTEN for streams, unconnected for datagrams. */
@@ -38,7 +44,7 @@ export function selectSockets(s: Session, q: SocketQuery, f: Family): SocketRow[
   const t = s.tables;
   let rows = t.sockets(f).rows;
   if (q.netns !== undefined) rows = rows.filter((r) => r.netns === q.netns);
-  if (socketFamily(f).hasListenState) {
+  if (socketFamily(f).hasListenState && !q.filter?.states) {
     if (q.listening) rows = rows.filter(isListening);
     else if (!q.all) rows = rows.filter((r) => !isListening(r));
   }
@@ -48,7 +54,23 @@ export function selectSockets(s: Session, q: SocketQuery, f: Family): SocketRow[
     const rf = k.tryField('struct inet_connection_sock', 'icsk_retransmits');
     rows = rows.filter((r) => f === 'tcp' && r.kind === 'sock' && rf !== undefined && k.num(r.sock, rf) > 0);
   }
+  const filter = q.filter;
+  if (filter) rows = rows.filter((r) => filterRow(filter, r));
   return rows;
+}
+
+/** The TCP timer of each TCP row (-o); other protocols have none (netstat prints them off). */
+export function withTimers(s: Session, views: SocketView[]): SocketView[] {
+  const c = s.tables.clock();
+  for (const v of views) {
+    if (!v.row.proto.startsWith('tcp')) continue;
+    try {
+      v.timer = tcpTimer(s.kernel, v.row, c.jiffies, c.hz);
+    } catch {
+      v.timer = null;
+    }
+  }
+  return views;
 }
 
 export function withOwners(t: Tables, rows: SocketRow[]): SocketView[] {

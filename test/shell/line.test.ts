@@ -19,8 +19,11 @@ describe('command lines', () => {
   it('redirects, and refuses what it does not do', () => {
     expect(parsePipeline('-at > /tmp/x').redirect).toEqual({ path: '/tmp/x', append: false });
     expect(parsePipeline('-at >> /tmp/x').redirect).toEqual({ path: '/tmp/x', append: true });
-    expect(() => parsePipeline('-at | sort')).toThrow(/only '\| grep PATTERN'/);
-    expect(() => parsePipeline('-at | grep -x a')).toThrow(/only -v, -i and -c/);
+    // any other stage goes to /bin/sh as typed, from the first stage that is not a leading grep
+    expect(parsePipeline("-at | grep 127 | sort -k5n | awk '{print $4}' | head").shell).toBe("sort -k5n | awk '{print $4}' | head");
+    expect(parsePipeline('-at | grep -x a | wc -l')).toMatchObject({ greps: [], shell: 'grep -x a | wc -l' });
+    expect(parsePipeline("-t sport '>' :80 | wc -l")).toMatchObject({ words: ['-t', 'sport', '>', ':80'], shell: 'wc -l' });
+    expect(() => parsePipeline('-at |')).toThrow(/needs a command/);
     expect(() => parsePipeline('sym "unterminated')).toThrow(/unterminated/);
   });
 });

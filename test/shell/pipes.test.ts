@@ -35,10 +35,26 @@ describe('pipelines on dumps/bookworm-6.1', () => {
     expect(r.lines).toEqual([String(estab.length)]);
   });
 
-  it('an unsupported stage is an error, never dropped', () => {
-    expect(() => parsePipeline('-at | grep 127 | sort')).toThrow(/only '\| grep PATTERN'/);
+  it('pipes into shell commands as crash does: wc, sort, head, awk, chained', () => {
     expect(() => parsePipeline('-at > /tmp/x | grep 127')).toThrow(/must come last/);
-    const r = runLine(session, '-at | grep 127 | wc -l');
-    expect(r.error).toMatch(/only '\| grep PATTERN'/);
+    const rows = runLine(session, '-at | grep 127.0.0.1:').lines;
+    expect(runLine(session, '-at | grep 127.0.0.1: | wc -l').lines.map((l) => l.trim())).toEqual([String(rows.length)]);
+    expect(runLine(session, '-at | wc -l').lines.map((l) => l.trim())).toEqual([String(tcp.length + 1)]); // + the header
+    // sort -k2n on Recv-Q: the biggest receive queue last, as the guest's /proc/net/tcp has it
+    const sorted = runLine(session, '-at | grep -v Proto | sort -k2n | tail -1');
+    expect(sorted.error).toBeUndefined();
+    expect(Number(sorted.lines[0].trim().split(/\s+/)[1])).toBe(Math.max(...tcp.map((t) => t.rxQueue)));
+    const head = runLine(session, "-at | grep ESTAB | LC_ALL=C sort -k4 | awk '{print $4}' | head -3");
+    const locals = tcp.filter((t) => t.state === 'ESTABLISHED').map((t) => (t.family === 'inet6' ? t.local : t.local)).sort().slice(0, 3);
+    expect(head.lines).toEqual(locals);
+    // browsing cannot follow the shell: no rows, only lines
+    expect(head.output).toBeUndefined();
+  });
+
+  it('a failing pipeline says so, in one line', () => {
+    const r = runLine(session, '-at | grep 127 | false');
+    expect(r.error).toMatch(/pipeline '\| false' failed \(exit status 1\)/);
+    const bad = runLine(session, '-at | no-such-command-xps');
+    expect(bad.error).toMatch(/failed \(exit status 127\).*not found/);
   });
 });

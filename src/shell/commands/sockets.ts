@@ -2,7 +2,8 @@
 // with -v/-vv blocks, and the words `tcp`, `udp`, `raw`, `unix`, `packet`, `listen`.
 
 import type { Session } from '../../views/session.js';
-import { TCP_STATE_NAMES, selectSockets, withOwners, socketPorts, type SocketQuery } from '../../views/sockets.js';
+import { TCP_STATE_NAMES, selectSockets, withOwners, withTimers, socketPorts, type SocketQuery } from '../../views/sockets.js';
+import { parseSocketFilter, startsFilter, FilterError } from '../../views/socket-filter.js';
 import { SOCKET_FAMILIES, DEFAULT_FAMILIES, socketFamily, type Family, type Layout } from '../../views/families.js';
 import { socketSpec } from '../../views/socket-columns.js';
 import { socketDetail } from '../../views/socket-detail.js';
@@ -50,7 +51,28 @@ export function checkNetns(s: Session, inode: number | undefined): void {
   if (inode !== undefined) selectNetns(s.tables, String(inode), 'all');
 }
 
-export function showSockets(s: Session, q: SocketQuery, verbose: number): Output {
+/** ss's filter words after the options (`state established '( dport = :80 )'`); none: undefined. */
+export function filterFromWords(words: string[]): SocketQuery['filter'] {
+  if (words.length === 0) return undefined;
+  if (!startsFilter(words[0])) throw new UsageError(`unexpected '${words[0]}': a filter starts with state, exclude, src, dst, sport, dport, not or ( (as in ss)`);
+  try {
+    return parseSocketFilter(words);
+  } catch (e) {
+    throw e instanceof FilterError ? new UsageError(e.message) : e;
+  }
+}
+
+/** The query of a socket command: its options, then the filter words after them. */
+export function socketQuery(inv: Invocation): SocketQuery {
+  return { ...queryFromOptions(inv.line.options), filter: filterFromWords(inv.args) };
+}
+
+/** -e and -o: the columns the netstat modifiers add. */
+function columnOptions(o: ParsedOptions): { user: boolean; timer: boolean } {
+  return { user: o.extended === true, timer: o.timers === true };
+}
+
+export function showSockets(s: Session, q: SocketQuery, verbose: number, o: ParsedOptions = {}): Output {
   checkNetns(s, q.netns);
   const t = s.tables;
   // the one view asked for cannot answer at all when every table's head is unreadable
@@ -69,7 +91,9 @@ export function showSockets(s: Session, q: SocketQuery, verbose: number): Output
   const layouts = [...new Set(q.families.map((f) => socketFamily(f).layout))];
   for (const layout of layouts as Layout[]) {
     const rows = q.families.filter((f) => socketFamily(f).layout === layout).flatMap(select);
-    parts.push(tableOutput(socketSpec(layout, ifName), withOwners(t, rows), { hide }));
+    const cols = columnOptions(o);
+    const views = withOwners(t, rows);
+    parts.push(tableOutput(socketSpec(layout, ifName, cols), cols.timer ? withTimers(s, views) : views, { hide }));
   }
   if (problems.length) parts.push({ kind: 'text', lines: problems, data: { problems } });
   // JSON: one flat array of socket rows, each with its proto (the README's contract)
@@ -81,29 +105,39 @@ function flatRows(parts: Output[]): unknown[] {
     p.kind === 'table' ? p.rows.map((r) => r.data) : p.kind === 'text' ? p.lines.map((l) => ({ problem: l })) : []);
 }
 
+/** netstat's modifiers every socket table takes. */
+export const MODIFIERS = ['numeric', 'owners', 'extended', 'timers'];
+const SOCKET_OPTIONS = ['all', 'listening', 'tcp', 'udp', 'raw', 'unix', 'packet', 'netlink', 'port', 'tcpstate', 'retransonly', 'netns', ...MODIFIERS];
+
 export const socketsCommand: Command = {
   name: 'sockets',
-  options: ['all', 'listening', 'tcp', 'udp', 'raw', 'unix', 'packet', 'netlink', 'port', 'tcpstate', 'retransonly', 'netns'],
-  synopsis: 'sockets [-atuwxl] [--packet] [--port N] [--tcpstate S] [--retransonly] [--netns I] [-v[v]]',
-  summary: 'list sockets like netstat (the same as the seed options -a, -t, ...)',
+  options: SOCKET_OPTIONS,
+  synopsis: 'sockets [-atuwxlnpeo] [--packet] [--port N] [--tcpstate S] [--retransonly] [--netns I] [-v[v]] [FILTER]',
+  summary: 'list sockets like netstat (the same as the seed options -a, -t, ...), with ss filters',
   details: [
     'Without -a only non-listening sockets are shown, with -l only listening ones.',
     '-v prints each socket as a block with windows, buffers and timers; -vv adds queue contents.',
+    "netstat's -n and -p are accepted (output is always numeric, PID/Program always shown); -e adds User, -o the Timer.",
+    "The seed's letters win where netstat's differ: -i interfaces, -s statistics, -r routes (ss's -i is --info, -s --summary).",
+    "FILTER, as ss takes it after the options: state STATE|all|connected|synchronized|bucket|big (and exclude STATE),",
+    '  then src|dst ADDR[/PREFIX][:PORT], sport|dport [OP] :PORT (OP: = != < > <= >= eq neq lt gt le ge),',
+    "  joined by and, or, not and parentheses: -t state established '( dport = :80 or sport = :80 )'.",
   ],
-  examples: ['-at', '-atv', '-ux', '--port 8080 -tavv', '--tcpstate TIME_WAIT', 'sockets --netns 4026532152 -a'],
-  run: (s, inv) => showSockets(s, queryFromOptions(inv.line.options), inv.verbose),
+  examples: ['-at', '-atv', '-ux', '-tulpn', '-antpo', '--port 8080 -tavv', '--tcpstate TIME_WAIT', 'sockets --netns 4026532152 -a',
+    "-t state established '( dport = :8080 or sport = :8080 )'", '-t state listening src 127.0.0.1', '-at dport gt :1024'],
+  run: (s, inv) => showSockets(s, socketQuery(inv), inv.verbose, inv.line.options),
 };
 
 /** `tcp`, `udp`, … : all sockets of one family (the same as -at, -au, ...). */
 function familyWord(name: Family): Command {
   return {
     name,
-    options: ['listening', 'port', 'tcpstate', 'retransonly', 'netns'],
-    synopsis: `${name} [-l] [--port N] [-v[v]]`,
+    options: ['listening', 'port', 'tcpstate', 'retransonly', 'netns', ...MODIFIERS],
+    synopsis: `${name} [-l] [--port N] [-v[v]] [FILTER]`,
     summary: `all ${name.toUpperCase()} sockets (same as -a --${socketFamily(name).option})`,
     examples: [name, `${name} -v`],
     run: (s, inv: Invocation) =>
-      showSockets(s, { ...queryFromOptions(inv.line.options), families: [name], all: !inv.line.options.listening }, inv.verbose),
+      showSockets(s, { ...socketQuery(inv), families: [name], all: !inv.line.options.listening }, inv.verbose, inv.line.options),
   };
 }
 
@@ -111,11 +145,11 @@ export const familyCommands: Command[] = SOCKET_FAMILIES.map((f) => familyWord(f
 
 export const listenCommand: Command = {
   name: 'listen',
-  options: ['tcp', 'udp', 'raw', 'unix', 'packet', 'netlink', 'port', 'netns'],
-  synopsis: 'listen [-t|-u|-x] [-v[v]]',
+  options: ['tcp', 'udp', 'raw', 'unix', 'packet', 'netlink', 'port', 'netns', ...MODIFIERS],
+  synopsis: 'listen [-t|-u|-x] [-v[v]] [FILTER]',
   summary: 'listening sockets only (same as -l)',
   examples: ['listen', 'listen -t -vv'],
-  run: (s, inv) => showSockets(s, { ...queryFromOptions(inv.line.options), listening: true }, inv.verbose),
+  run: (s, inv) => showSockets(s, { ...socketQuery(inv), listening: true }, inv.verbose, inv.line.options),
 };
 
 /** Completion helpers other modules plug in. */

@@ -75,7 +75,7 @@ export function Browser({ title, output, open, rows, columns, onExit, onPrint }:
     if (!ref) return;
     try {
       const view = open(ref);
-      setLevels((ls) => [...ls, newLevel(view.title, view.output)]);
+      setLevels((ls) => [...ls, newLevel(view.title, view.output, view.keys)]);
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
     }
@@ -113,6 +113,15 @@ export function Browser({ title, output, open, rows, columns, onExit, onPrint }:
     if (input === 'p' && onPrint) {
       onPrint(levelsRef.current.map((l) => l.title).join(CRUMB_SEPARATOR), current().doc.lines.map((l) => l.text));
       return setError(undefined);
+    }
+    const action = current().keys?.find((a) => a.key === input);
+    if (action && !key.ctrl && !key.meta) {
+      try {
+        setError(action.run());
+      } catch (e) {
+        setError(e instanceof Error ? e.message : String(e));
+      }
+      return;
     }
     if (input.startsWith('/') && !key.ctrl && !key.meta) {
       // '/' then the filter; typed fast, ink hands them over as one string ('/8080').
@@ -158,7 +167,7 @@ function StatusLine({ level, editing, error, depth }: { level: Level; editing: b
       : `row ${(m ?? [...level.doc.items.keys()]).indexOf(level.selected) + 1}/${m ? m.length : n}` +
         (m ? ` matching '${level.filter}'` : '') +
         ' · ';
-  const keys = (n === 0 ? '↑↓ scroll · ' : '↑↓ move · Enter open · / filter · ') + 'p print · ';
+  const keys = (n === 0 ? '↑↓ scroll · ' : '↑↓ move · Enter open · / filter · ') + 'p print · ' + (level.keys ?? []).map((a) => `${a.key} ${a.help} · `).join('');
   return (
     <Text dimColor wrap="truncate-end">
       {where}
