@@ -2,7 +2,7 @@
 // (include/linux/netdevice.h: for_each_netdev).
 
 import type { Kernel } from '../kernel/kernel.js';
-import { listEntries, type WalkProblem } from '../kernel/walk.js';
+import { unreadable, listEntries, type WalkProblem } from '../kernel/walk.js';
 import type { NetNs } from './netns.js';
 
 export interface NetDevice {
@@ -26,7 +26,7 @@ export function netDevices(k: Kernel, nets: NetNs[], problems: WalkProblem[] = [
       try {
         out.push({ address: dev, name: k.str(dev, name), ifindex: k.num(dev, ifindex), netns: n.inode });
       } catch (e) {
-        problems.push({ where, address: dev, kind: 'unreadable', detail: (e as Error).message });
+        problems.push(unreadable(where, dev, e));
       }
     }
   }

@@ -14,7 +14,7 @@
 
 import type { Kernel } from '../kernel/kernel.js';
 import { perKernel } from '../kernel/memo.js';
-import { listEntries, type WalkProblem } from '../kernel/walk.js';
+import { unreadable, listEntries, type WalkProblem } from '../kernel/walk.js';
 import type { NetNs } from './netns.js';
 import { ipv6 } from './addr.js';
 import { PROTO_NAMES } from './nft-names.js';
@@ -102,7 +102,7 @@ export function xtTables(k: Kernel, nets: NetNs[]): XtWalk {
       try {
         head = tablesHead(k, n.address, nfproto);
       } catch (e) {
-        problems.push({ where: `x_tables of netns ${n.inode}`, address: n.address, kind: 'unreadable', detail: (e as Error).message });
+        problems.push(unreadable(`x_tables of netns ${n.inode}`, n.address, e));
         continue;
       }
       for (const link of listEntries(k.mem, head, { where: `${family} x_tables`, limit: 64, onProblem: (p) => problems.push(p) })) {
@@ -110,7 +110,7 @@ export function xtTables(k: Kernel, nets: NetNs[]): XtWalk {
         try {
           rows.push(readTable(k, t, n.inode, family));
         } catch (e) {
-          problems.push({ where: `${family} x_table`, address: t, kind: 'unreadable', detail: (e as Error).message });
+          problems.push(unreadable(`${family} x_table`, t, e));
         }
       }
     }

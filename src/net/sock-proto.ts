@@ -8,6 +8,7 @@
 //   struct proto { char name[32]; unsigned int obj_size; }
 
 import type { Kernel } from '../kernel/kernel.js';
+import { perKernel } from '../kernel/memo.js';
 
 export interface SockProto {
   /** struct proto.name ("PINGv6"), '?' when unreadable. */
@@ -40,14 +41,13 @@ const STRUCT_BY_PROTO: Record<string, string> = {
   L2TP_IP6: 'l2tp_ip6_sock',
 };
 
-const cache = new WeakMap<Kernel, Map<bigint, SockProto>>();
+const protoCache = perKernel(() => new Map<bigint, SockProto>());
 
 /** sk->sk_prot's name and the struct the sock is (cached per struct proto). */
 export function sockProto(k: Kernel, sk: bigint): SockProto {
   const protoF = k.tryField('struct sock', '__sk_common.skc_prot');
   if (!protoF) return { name: '?' };
-  let byProto = cache.get(k);
-  if (!byProto) cache.set(k, (byProto = new Map()));
+  const byProto = protoCache(k);
   let proto: bigint;
   try {
     proto = k.ptr(sk, protoF);
