@@ -7,7 +7,7 @@
 // The full -s view lives elsewhere (src/net/snmp.ts); this reads only what the summary needs.
 
 import type { Kernel } from '../kernel/kernel.js';
-import { unreadable, describe, isKernelPointer, type WalkProblem } from '../kernel/walk.js';
+import { unreadable, isKernelPointer, type WalkProblem } from '../kernel/walk.js';
 import type { NetNs } from './netns.js';
 import { neighbourTables } from './neighbours.js';
 

@@ -8,7 +8,7 @@
 // ptype_base keeps only kernel protocol handlers). Always: dev->ptype_all, dev->ptype_specific.
 
 import type { Kernel } from '../kernel/kernel.js';
-import { unreadable, listEntries, describe, type WalkProblem } from '../kernel/walk.js';
+import { unreadable, listEntries, type WalkProblem } from '../kernel/walk.js';
 import type { NetNs } from './netns.js';
 import type { NetDevice } from './devices.js';
 

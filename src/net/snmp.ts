@@ -4,7 +4,7 @@
 
 import type { Kernel } from '../kernel/kernel.js';
 import type { NetNs } from './netns.js';
-import { unreadable, describe, type WalkProblem } from '../kernel/walk.js';
+import { unreadable, type WalkProblem } from '../kernel/walk.js';
 import { readMibNames, icmpMibMap, icmp6TypeNames, type MibName } from './mib-names.js';
 
 export interface MibCounter {

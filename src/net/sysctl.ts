@@ -5,7 +5,7 @@
 
 import type { Kernel } from '../kernel/kernel.js';
 import type { NetNs } from './netns.js';
-import { unreadable, rbtreeNodes, describe, type WalkProblem } from '../kernel/walk.js';
+import { unreadable, rbtreeNodes, type WalkProblem } from '../kernel/walk.js';
 import { decodeSysctl, type SysctlEntry, type SysctlValue } from './sysctl-decode.js';
 import { kernelClock } from '../kernel/time.js';
 
