@@ -5,6 +5,11 @@
 
 import type { KernelMemory } from './memory.js';
 
+/** The one marker of a value that could not be read (a gap in the dump), in text. JSON shows
+ *  such a value as null, with the problem beside it. Values that are simply absent keep their
+ *  conventional spelling ('*' no gateway or device, '-' no owner; null in JSON). */
+export const GAP = '?';
+
 export interface WalkProblem {
   /** Which structure was being walked: "tcp ehash bucket 17", "net_namespace_list". */
   where: string;

@@ -14,6 +14,7 @@ import {
   arphrdName, bridgePortStateName, hwAddress, ipLinkFlagNames, operstateName, IFF, IF_OPER_UP, IF_OPER_UNKNOWN,
 } from './if-names.js';
 import { perKernel } from '../kernel/memo.js';
+import { GAP } from '../kernel/walk.js';
 
 export interface TxQueue {
   index: number;
@@ -242,7 +243,7 @@ function bridgePort(k: Kernel, p: bigint): NetInterface['bridgePort'] | undefine
   const br = k.ptr(p, k.field(P, 'br'));
   const brDev = br ? k.ptr(br, k.field('struct net_bridge', 'dev')) : 0n;
   return {
-    bridge: brDev ? k.str(brDev, k.field(D, 'name')) : '?',
+    bridge: brDev ? k.str(brDev, k.field(D, 'name')) : GAP,
     portNo: k.num(p, k.field(P, 'port_no')),
     state: bridgePortStateName(k.num(p, k.field(P, 'state'))),
   };

@@ -19,6 +19,7 @@ import type { NetNs } from './netns.js';
 import { ipv6 } from './addr.js';
 import { PROTO_NAMES } from './nft-names.js';
 import { matchText, targetText } from './xt-ext.js';
+import { GAP } from '../kernel/walk.js';
 
 export interface XtChain {
   name: string;
@@ -187,7 +188,7 @@ function readTable(k: Kernel, t: bigint, netns: number, family: 'ipv4' | 'ipv6')
   for (let h = 0; h < 5; h++) {
     if (!(valid & (1 << h))) continue;
     const pol = entries.find((e) => e.off === underflow[h]);
-    chains.push({ name: HOOKS[h], builtin: true, policy: pol ? VERDICTS[pol.verdict] ?? String(pol.verdict) : '?', packets: pol?.packets ?? 0n, bytes: pol?.bytes ?? 0n });
+    chains.push({ name: HOOKS[h], builtin: true, policy: pol ? VERDICTS[pol.verdict] ?? String(pol.verdict) : GAP, packets: pol?.packets ?? 0n, bytes: pol?.bytes ?? 0n });
     for (const e of entries) if (e.off >= hookEntry[h] && e.off < underflow[h]) rules.push(ruleOf(e, HOOKS[h]));
   }
   const user = heads.map((h) => ({ head: h, name: errorName(h.tdata) })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));

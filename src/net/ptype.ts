@@ -11,6 +11,7 @@ import type { Kernel } from '../kernel/kernel.js';
 import { unreadable, listEntries, type WalkProblem } from '../kernel/walk.js';
 import type { NetNs } from './netns.js';
 import type { NetDevice } from './devices.js';
+import { GAP } from '../kernel/walk.js';
 
 export type PtypeList = 'dev ptype_all' | 'ptype_all' | 'ptype_specific' | 'ptype_base' | 'dev ptype_specific';
 
@@ -103,7 +104,7 @@ export function packetHandlers(k: Kernel, nets: NetNs[], devices: NetDevice[]): 
       try {
         n = k.str(dev, devName);
       } catch {
-        n = '?';
+        n = GAP;
       }
       names.set(dev, n);
     }

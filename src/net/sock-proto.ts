@@ -9,6 +9,7 @@
 
 import type { Kernel } from '../kernel/kernel.js';
 import { perKernel } from '../kernel/memo.js';
+import { GAP } from '../kernel/walk.js';
 
 export interface SockProto {
   /** struct proto.name ("PINGv6"), '?' when unreadable. */
@@ -46,13 +47,13 @@ const protoCache = perKernel(() => new Map<bigint, SockProto>());
 /** sk->sk_prot's name and the struct the sock is (cached per struct proto). */
 export function sockProto(k: Kernel, sk: bigint): SockProto {
   const protoF = k.tryField('struct sock', '__sk_common.skc_prot');
-  if (!protoF) return { name: '?' };
+  if (!protoF) return { name: GAP };
   const byProto = protoCache(k);
   let proto: bigint;
   try {
     proto = k.ptr(sk, protoF);
   } catch {
-    return { name: '?' };
+    return { name: GAP };
   }
   let p = byProto.get(proto);
   if (!p) {
@@ -64,7 +65,7 @@ export function sockProto(k: Kernel, sk: bigint): SockProto {
 
 function readProto(k: Kernel, proto: bigint): SockProto {
   const P = 'struct proto';
-  let name = '?';
+  let name = GAP;
   let objSize: number | undefined;
   try {
     name = k.str(proto, k.field(P, 'name'));

@@ -8,6 +8,7 @@ import { rowJson } from '../../views/table.js';
 import { conntrackLine } from '../../report/netfilter-text.js';
 import { problemLines } from '../../report/model.js';
 import { UsageError, type Command } from '../command.js';
+import { GAP } from '../../views/table.js';
 
 export const conntrackCommand: Command = {
   name: 'conntrack',
@@ -40,8 +41,8 @@ export const conntrackCommand: Command = {
     const lines: string[] = [];
     for (const f of conntrackFill(t, nets)) {
       const mine = rows.filter((r) => r.netns === f.netns);
-      const count = f.count === null ? '?' : String(f.count);
-      const max = f.max === null ? '?' : String(f.max);
+      const count = f.count === null ? GAP : String(f.count);
+      const max = f.max === null ? GAP : String(f.max);
       lines.push(`# netns ${f.netns}: ${mine.length} entries shown; count ${count} / max ${max}${f.nearFull ? '  WARNING: table nearly full' : ''}`);
       lines.push(...mine.map((r) => conntrackLine(r, inv.verbose)));
     }

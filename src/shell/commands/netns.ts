@@ -37,7 +37,7 @@ export const netnsCommand: Command = {
         return {
           cells: { inode: String(n.inode), net: hex(n.address), init: n.isInit ? 'init_net' : '', devs: dn.join(','),
             ...Object.fromEntries(FAMILIES.map((f) => [f, String(counts[f])])) },
-          data: { inode: n.inode, net: hex(n.address), init: n.isInit, devices: dn, sockets: counts },
+          data: { netns: n.inode, inode: n.inode, net: hex(n.address), init: n.isInit, devices: dn, sockets: counts },
           ref: { kind: 'netns', inode: n.inode },
         };
       }),
