@@ -14,6 +14,7 @@ export const structCommand: Command = {
     if (!name || !where) throw new UsageError('usage: struct TYPE ADDR');
     const spec = s.inspect.typeSpec(name);
     const addr = s.inspect.address(where);
-    return { kind: 'text', lines: s.inspect.struct(spec, addr, inv.verbose ? 12 : 6) };
+    const lines = s.inspect.struct(spec, addr, inv.verbose ? 12 : 6);
+    return { kind: 'text', lines, data: { type: spec, address: '0x' + addr.toString(16), lines } };
   },
 };
