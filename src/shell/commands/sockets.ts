@@ -3,7 +3,7 @@
 
 import type { Session } from '../../views/session.js';
 import { TCP_STATE_NAMES, selectSockets, withOwners, socketPorts, type SocketQuery } from '../../views/sockets.js';
-import { SOCKET_FAMILIES, DEFAULT_FAMILIES, socketFamily, type Family, type Layout } from '../../views/families.js';
+import { SOCKET_FAMILIES, DEFAULT_FAMILIES, FAMILY_OPTIONS, socketFamily, type Family, type Layout } from '../../views/families.js';
 import { socketSpec } from '../../views/socket-columns.js';
 import { socketDetail } from '../../views/socket-detail.js';
 import { selectNetns } from '../../views/netns.js';
@@ -83,7 +83,7 @@ function flatRows(parts: Output[]): unknown[] {
 
 export const socketsCommand: Command = {
   name: 'sockets',
-  options: ['all', 'listening', 'tcp', 'udp', 'raw', 'unix', 'packet', 'netlink', 'port', 'tcpstate', 'retransonly', 'netns'],
+  options: ['all', 'listening', ...FAMILY_OPTIONS, 'port', 'tcpstate', 'retransonly', 'netns'],
   synopsis: 'sockets [-atuwxl] [--packet] [--port N] [--tcpstate S] [--retransonly] [--netns I] [-v[v]]',
   summary: 'list sockets like netstat (the same as the seed options -a, -t, ...)',
   details: [
@@ -111,7 +111,7 @@ export const familyCommands: Command[] = SOCKET_FAMILIES.map((f) => familyWord(f
 
 export const listenCommand: Command = {
   name: 'listen',
-  options: ['tcp', 'udp', 'raw', 'unix', 'packet', 'netlink', 'port', 'netns'],
+  options: [...FAMILY_OPTIONS, 'port', 'netns'],
   synopsis: 'listen [-t|-u|-x] [-v[v]]',
   summary: 'listening sockets only (same as -l)',
   examples: ['listen', 'listen -t -vv'],
