@@ -12,6 +12,7 @@ export interface NetDevice {
   netns: number;
 }
 
+/** for_each_netdev of each namespace: name, ifindex and netns of every net_device. */
 export function netDevices(k: Kernel, nets: NetNs[], problems: WalkProblem[] = []): NetDevice[] {
   const D = 'struct net_device';
   const head = k.field('struct net', 'dev_base_head');

@@ -20,8 +20,9 @@ export interface BucketArray {
 /** Bucket heads are read this many at a time: a large ehash has millions, mostly empty. */
 const CHUNK = 512;
 
-/** Yield every entry (the container of the link: a sock, an inet_bind_bucket, ...) in every
- *  bucket of a hash table; works for hlist and hlist_nulls heads. */
+/** sk_for_each / sk_nulls_for_each (include/net/sock.h) over every bucket of a hash table:
+ *  yield every entry (the container of the link: a sock, an inet_bind_bucket, ...); works for
+ *  hlist and hlist_nulls heads. */
 export function* hashBucketEntries(k: Kernel, b: BucketArray, problems: WalkProblem[]): Generator<bigint> {
   const onProblem = (p: WalkProblem) => problems.push(p);
   const stride = Number(b.stride);

@@ -126,7 +126,7 @@ function neighFields(k: Kernel) {
 }
 type NeighFields = ReturnType<typeof neighFields>;
 
-// net/core/neighbour.c: neigh_dump_table (RTM_GETNEIGH) and neigh_get_first/next + pneigh_get_first
+// net/core/neighbour.c: neigh_for_each, neigh_dump_table (RTM_GETNEIGH) and neigh_get_first/next + pneigh_get_first
 // (the /proc/net/arp iterator): every bucket of tbl->nht, then tbl->phash_buckets.
 export function walkNeighbours(k: Kernel, nets: NetNs[], clock: KernelClock): NeighbourWalk {
   const problems: WalkProblem[] = [];

@@ -12,6 +12,7 @@ export interface NetNs {
   isInit: boolean;
 }
 
+/** for_each_net: every network namespace on net_namespace_list (init_net added if the walk missed it). */
 export function netNamespaces(k: Kernel, problems: WalkProblem[] = []): NetNs[] {
   const init = k.symbol('init_net');
   const listF = k.field('struct net', 'list');
