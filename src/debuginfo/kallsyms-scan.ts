@@ -29,7 +29,7 @@ import {
   walkNames,
   type AddressScheme,
   type Tokens,
-} from './kallsyms.js';
+} from './kallsyms-decode.js';
 import { SortedSymbolTable } from './symbol-table.js';
 import { symbolAddress } from './vmcoreinfo.js';
 

@@ -12,6 +12,7 @@
 import { BtfKind, type Btf } from '../debuginfo/btf.js';
 import type { Kernel } from './kernel.js';
 import { listEntries, type WalkProblem } from './walk.js';
+import { GAP } from './walk.js';
 
 export interface ModuleBtf {
   module: string;
@@ -47,7 +48,7 @@ export function moduleBtfs(k: Kernel, problems: WalkProblem[] = []): ModuleBtf[]
       const mod = k.ptr(bm, modF);
       const n = k.num(btf, size);
       if (n <= 0 || n > MAX_BLOB) continue;
-      out.push({ module: mod ? k.str(mod, name) : '?', blob: k.mem.read(k.ptr(btf, data), n) });
+      out.push({ module: mod ? k.str(mod, name) : GAP, blob: k.mem.read(k.ptr(btf, data), n) });
     } catch (e) {
       problems.push({ where: 'btf_modules', address: bm, kind: 'unreadable', detail: (e as Error).message });
     }

@@ -7,6 +7,7 @@ import type { Kernel } from './kernel.js';
 import { isKernelPointer, listEntries, type WalkProblem } from './walk.js';
 import type { KernelSymbol, SymbolTable } from '../debuginfo/types.js';
 import { SortedSymbolTable, type ModuleSymbol } from '../debuginfo/symbol-table.js';
+import { GAP } from './walk.js';
 
 /** Elf64_Sym (System V gABI, <elf.h>): the entries of mod_kallsyms.symtab. */
 const ELF64_SYM = {
@@ -74,7 +75,7 @@ export function loadedModules(k: Kernel, opts: ModuleWalkOptions = {}): LoadedMo
     opts.onProblem?.({ where, address, kind: 'unreadable', detail });
   for (const link of listEntries(k.mem, head, { where, limit: opts.limit ?? MAX_MODULES, onProblem: opts.onProblem })) {
     const mod = link - list.offsetN;
-    let name = '?';
+    let name = GAP;
     try {
       name = k.str(mod, nameF);
       const state = k.enumName('enum module_state', k.num(mod, stateF));

@@ -8,6 +8,7 @@
 import type { Kernel } from './kernel.js';
 import type { KernelSymbol } from '../debuginfo/types.js';
 import type { ModuleSymbol } from '../debuginfo/symbol-table.js';
+import { perKernel } from './memo.js';
 
 export interface SymbolHit {
   name: string;
@@ -24,26 +25,19 @@ interface Ranges {
   image?: [bigint, bigint];
   perCpu?: [bigint, bigint];
 }
-const rangesOf = new WeakMap<Kernel, Ranges>();
-
 /** include/asm-generic/sections.h: _text/_stext … _end bound the image; __per_cpu_start/_end the
  *  per-CPU template, which absolute-percpu kallsyms lists at small offsets from 0. */
-function vmlinuxRanges(k: Kernel): Ranges {
-  let r = rangesOf.get(k);
-  if (!r) {
-    const s = (n: string) => k.symbols.lookup(n);
-    const text = s('_text') ?? s('_stext');
-    const end = s('_end');
-    const pcs = s('__per_cpu_start');
-    const pce = s('__per_cpu_end');
-    r = {
-      image: text !== undefined && end !== undefined && end > text ? [text, end] : undefined,
-      perCpu: pcs !== undefined && pce !== undefined && pce > pcs && text !== undefined && pce <= text ? [pcs, pce] : undefined,
-    };
-    rangesOf.set(k, r);
-  }
-  return r;
-}
+const vmlinuxRanges = perKernel((k): Ranges => {
+  const s = (n: string) => k.symbols.lookup(n);
+  const text = s('_text') ?? s('_stext');
+  const end = s('_end');
+  const pcs = s('__per_cpu_start');
+  const pce = s('__per_cpu_end');
+  return {
+    image: text !== undefined && end !== undefined && end > text ? [text, end] : undefined,
+    perCpu: pcs !== undefined && pce !== undefined && pce > pcs && text !== undefined && pce <= text ? [pcs, pce] : undefined,
+  };
+});
 
 const within = (a: bigint, r?: [bigint, bigint]): boolean => r !== undefined && a >= r[0] && a < r[1];
 

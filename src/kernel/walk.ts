@@ -5,6 +5,11 @@
 
 import type { KernelMemory } from './memory.js';
 
+/** The one marker of a value that could not be read (a gap in the dump), in text. JSON shows
+ *  such a value as null, with the problem beside it. Values that are simply absent keep their
+ *  conventional spelling ('*' no gateway or device, '-' no owner; null in JSON). */
+export const GAP = '?';
+
 export interface WalkProblem {
   /** Which structure was being walked: "tcp ehash bucket 17", "net_namespace_list". */
   where: string;
@@ -128,7 +133,8 @@ export function* rbtreeNodes(mem: KernelMemory, rootNode: bigint, opts: WalkOpti
 /**
  * The walker kit's loop: read each entry of a walk into a row; an entry that cannot be read
  * becomes one WalkProblem ("unreadable", at its address) and the walk goes on. `read` may
- * return undefined to skip an entry on purpose (not a problem).
+ * return undefined to skip an entry on purpose (not a problem). Rows go to `out` when given
+ * (a walk over several tables fills one array).
  */
 export function readEach<T, R>(
   entries: Iterable<T>,
@@ -136,20 +142,23 @@ export function readEach<T, R>(
   addressOf: (entry: T) => bigint,
   read: (entry: T) => R | undefined,
   problems: WalkProblem[],
+  out: R[] = [],
 ): R[] {
-  const out: R[] = [];
   for (const e of entries) {
     try {
       const r = read(e);
       if (r !== undefined) out.push(r);
     } catch (err) {
-      problems.push({ where, address: addressOf(e), kind: 'unreadable', detail: describe(err) });
+      problems.push(unreadable(where, addressOf(e), err));
     }
   }
   return out;
 }
 
-/** The problem a whole table becomes when even its head cannot be read. */
-export function headProblem(where: string, address: bigint, e: unknown): WalkProblem {
+/** The problem an object that could not be read becomes: where, at which address, and why. */
+export function unreadable(where: string, address: bigint, e: unknown): WalkProblem {
   return { where, address, kind: 'unreadable', detail: describe(e) };
 }
+
+/** The problem a whole table becomes when even its head cannot be read. */
+export const headProblem = unreadable;

@@ -10,8 +10,8 @@
 //       struct hlist_head bhash2; }       /* later: inet_bind2_bucket by bhash_node, each with owners */
 
 import type { Kernel } from '../kernel/kernel.js';
-import { hlistNullsEntries, type WalkProblem } from '../kernel/walk.js';
-import { bucketSockets } from './hashtable.js';
+import { unreadable, hlistNullsEntries, type WalkProblem } from '../kernel/walk.js';
+import { hashBucketEntries } from './hashtable.js';
 import { sockFields } from './sock.js';
 import { tcpRow } from './tcp.js';
 import type { SocketRow } from './socket-row.js';
@@ -53,13 +53,13 @@ export function bindBuckets(k: Kernel, hashinfo: bigint, problems: WalkProblem[]
       try {
         out.push(tcpRow(k, sk));
       } catch (e) {
-        problems.push({ where, address: sk, kind: 'unreadable', detail: (e as Error).message });
+        problems.push(unreadable(where, sk, e));
       }
     }
     return out;
   };
   const out: BindBucket[] = [];
-  for (const tb of bucketSockets(k, buckets, problems)) {
+  for (const tb of hashBucketEntries(k, buckets, problems)) {
     try {
       const p = k.num(tb, port);
       const where = `tcp bhash port ${p}`;
@@ -82,7 +82,7 @@ export function bindBuckets(k: Kernel, hashinfo: bigint, problems: WalkProblem[]
         owners: socks,
       });
     } catch (e) {
-      problems.push({ where: 'tcp bhash', address: tb, kind: 'unreadable', detail: (e as Error).message });
+      problems.push(unreadable('tcp bhash', tb, e));
     }
   }
   return out.sort((a, b) => a.port - b.port || a.netns - b.netns);

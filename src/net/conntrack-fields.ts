@@ -4,6 +4,7 @@
 
 import type { Kernel } from '../kernel/kernel.js';
 import { ipv6 } from './addr.js';
+import { perKernel } from '../kernel/memo.js';
 
 export interface CtTuple {
   src: string;
@@ -34,34 +35,30 @@ function enumEntries(k: Kernel, spec: string): { name: string; value: bigint }[]
   return r ? [...r.btf.enumerators(r.id)] : undefined;
 }
 
-const tcpNames = new WeakMap<Kernel, Map<number, string>>();
+const tcpNames = perKernel((k) => {
+  const m = new Map<number, string>();
+  const e = enumEntries(k, 'enum tcp_conntrack');
+  if (e) {
+    for (const x of e) if (x.name.startsWith('TCP_CONNTRACK_') && !m.has(Number(x.value))) m.set(Number(x.value), x.name.slice(14));
+  } else TCP_CT_STATES.forEach((n, i) => m.set(i, n));
+  return m;
+});
 export function tcpCtStateName(k: Kernel, v: number): string {
-  let m = tcpNames.get(k);
-  if (!m) {
-    m = new Map();
-    const e = enumEntries(k, 'enum tcp_conntrack');
-    if (e) {
-      for (const x of e) if (x.name.startsWith('TCP_CONNTRACK_') && !m.has(Number(x.value))) m.set(Number(x.value), x.name.slice(14));
-    } else TCP_CT_STATES.forEach((n, i) => m!.set(i, n));
-    tcpNames.set(k, m);
-  }
-  return m.get(v) ?? String(v);
+  return tcpNames(k).get(v) ?? String(v);
 }
 
 // include/uapi/linux/netfilter/nf_conntrack_common.h enum ip_conntrack_status (IPS_*_BIT)
 const IPS_FALLBACK = ['EXPECTED', 'SEEN_REPLY', 'ASSURED', 'CONFIRMED', 'SRC_NAT', 'DST_NAT', 'SEQ_ADJUST', 'SRC_NAT_DONE', 'DST_NAT_DONE', 'DYING', 'FIXED_TIMEOUT', 'TEMPLATE', 'NAT_CLASH', 'HELPER', 'OFFLOAD', 'HW_OFFLOAD'];
-const statusNames = new WeakMap<Kernel, string[]>();
+const statusNames = perKernel((k) => {
+  const names: string[] = [];
+  const e = enumEntries(k, 'enum ip_conntrack_status');
+  // Bit 12 is both UNTRACKED and NAT_CLASH: a hashed entry is never untracked, so the
+  // later name wins.
+  if (e) for (const x of e) if (/^IPS_\w+_BIT$/.test(x.name) && !x.name.startsWith('__') && x.value < 32n) names[Number(x.value)] = x.name.slice(4, -4);
+  return names.length ? names : IPS_FALLBACK.slice();
+});
 export function ctStatusNames(k: Kernel, bits: number): string[] {
-  let names = statusNames.get(k);
-  if (!names) {
-    names = [];
-    const e = enumEntries(k, 'enum ip_conntrack_status');
-    // Bit 12 is both UNTRACKED and NAT_CLASH: a hashed entry is never untracked, so the
-    // later name wins.
-    if (e) for (const x of e) if (/^IPS_\w+_BIT$/.test(x.name) && !x.name.startsWith('__') && x.value < 32n) names[Number(x.value)] = x.name.slice(4, -4);
-    if (!names.length) names = IPS_FALLBACK.slice();
-    statusNames.set(k, names);
-  }
+  const names = statusNames(k);
   const out: string[] = [];
   for (let b = 0; b < 32; b++) if (bits & (1 << b)) out.push(names[b] ?? `BIT${b}`);
   return out;

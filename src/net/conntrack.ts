@@ -11,7 +11,7 @@
 // kernels here (built-in code uses it); extension and enum types may come from module BTF.
 
 import type { Kernel } from '../kernel/kernel.js';
-import { hlistNullsEntries, type WalkProblem } from '../kernel/walk.js';
+import { unreadable, hlistNullsEntries, type WalkProblem } from '../kernel/walk.js';
 import type { NetNs } from './netns.js';
 import { ctStatusNames, ctProtoName, ctL3Name, tcpCtStateName, extOffsets, ctTupleReader, type CtTuple } from './conntrack-fields.js';
 
@@ -100,7 +100,7 @@ export function conntrackTable(k: Kernel, nets: NetNs[], jiffies: bigint, hz: nu
     try {
       return { netns: n.inode, count: countOf(k, n.address) };
     } catch (e) {
-      problems.push({ where: `conntrack count (netns ${n.inode})`, address: n.address, kind: 'unreadable', detail: (e as Error).message });
+      problems.push(unreadable(`conntrack count (netns ${n.inode})`, n.address, e));
       return { netns: n.inode, count: null };
     }
   });
@@ -131,7 +131,7 @@ export function conntrackTable(k: Kernel, nets: NetNs[], jiffies: bigint, hz: nu
   try {
     heads = k.mem.read(hash, size * 8);
   } catch (e) {
-    problems.push({ where: 'nf_conntrack_hash', address: hash, kind: 'unreadable', detail: (e as Error).message });
+    problems.push(unreadable('nf_conntrack_hash', hash, e));
     return { rows, problems, counts, max, htableSize: size };
   }
   for (let b = 0; b < size; b++) {
@@ -187,7 +187,7 @@ export function conntrackTable(k: Kernel, nets: NetNs[], jiffies: bigint, hz: nu
           bytes,
         });
       } catch (e) {
-        problems.push({ where, address: node, kind: 'unreadable', detail: (e as Error).message });
+        problems.push(unreadable(where, node, e));
       }
     }
   }

@@ -2,7 +2,7 @@
 // (include/linux/netdevice.h: for_each_netdev).
 
 import type { Kernel } from '../kernel/kernel.js';
-import { listEntries, type WalkProblem } from '../kernel/walk.js';
+import { unreadable, listEntries, type WalkProblem } from '../kernel/walk.js';
 import type { NetNs } from './netns.js';
 
 export interface NetDevice {
@@ -12,6 +12,7 @@ export interface NetDevice {
   netns: number;
 }
 
+/** for_each_netdev of each namespace: name, ifindex and netns of every net_device. */
 export function netDevices(k: Kernel, nets: NetNs[], problems: WalkProblem[] = []): NetDevice[] {
   const D = 'struct net_device';
   const head = k.field('struct net', 'dev_base_head');
@@ -26,7 +27,7 @@ export function netDevices(k: Kernel, nets: NetNs[], problems: WalkProblem[] = [
       try {
         out.push({ address: dev, name: k.str(dev, name), ifindex: k.num(dev, ifindex), netns: n.inode });
       } catch (e) {
-        problems.push({ where, address: dev, kind: 'unreadable', detail: (e as Error).message });
+        problems.push(unreadable(where, dev, e));
       }
     }
   }

@@ -7,7 +7,7 @@
 // The full -s view lives elsewhere (src/net/snmp.ts); this reads only what the summary needs.
 
 import type { Kernel } from '../kernel/kernel.js';
-import { describe, isKernelPointer, type WalkProblem } from '../kernel/walk.js';
+import { unreadable, isKernelPointer, type WalkProblem } from '../kernel/walk.js';
 import type { NetNs } from './netns.js';
 import { neighbourTables } from './neighbours.js';
 
@@ -81,7 +81,7 @@ function globals(k: Kernel, problems: WalkProblem[]): GlobalDropCounters {
     try {
       fn();
     } catch (e) {
-      problems.push({ where, address: 0n, kind: 'unreadable', detail: describe(e) });
+      problems.push(unreadable(where, 0n, e));
     }
   };
   // 7.x moved it into net_aligned_data (include/net/aligned_data.h)
@@ -149,7 +149,7 @@ export function dropCounters(k: Kernel, nets: NetNs[]): { rows: DropCounters[]; 
         global,
       });
     } catch (e) {
-      problems.push({ where: `MIBs (netns ${n.inode})`, address: n.address, kind: 'unreadable', detail: describe(e) });
+      problems.push(unreadable(`MIBs (netns ${n.inode})`, n.address, e));
     }
   }
   return { rows, problems };

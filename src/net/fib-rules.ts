@@ -3,7 +3,7 @@
 // (struct fib_rule, the first member of fib4_rule / fib6_rule) sorted by preference.
 
 import type { Kernel } from '../kernel/kernel.js';
-import { listEntries, type WalkProblem } from '../kernel/walk.js';
+import { readEach, unreadable, listEntries, type WalkProblem } from '../kernel/walk.js';
 import { ipv4FromLE, ipv6 } from './addr.js';
 import type { NetNs } from './netns.js';
 import { protocolName, tableName } from './route-names.js';
@@ -69,17 +69,18 @@ export function fibRules(k: Kernel, nets: NetNs[]): { rows: RuleRow[]; problems:
       try {
         fam = k.num(ops, famF);
       } catch (e) {
-        problems.push({ where, address: ops, kind: 'unreadable', detail: (e as Error).message });
+        problems.push(unreadable(where, ops, e));
         continue;
       }
       const rwhere = `fib rules family ${fam} (netns ${ns.inode})`;
-      for (const rl of listEntries(k.mem, ops + rulesOff, { where: rwhere, limit: 100_000, onProblem: (p) => problems.push(p) })) {
-        try {
-          rows.push(ruleRow(k, rl - k.off('struct fib_rule', 'list'), fam, ns.inode));
-        } catch (e) {
-          problems.push({ where: rwhere, address: rl, kind: 'unreadable', detail: (e as Error).message });
-        }
-      }
+      readEach(
+        listEntries(k.mem, ops + rulesOff, { where: rwhere, limit: 100_000, onProblem: (p) => problems.push(p) }),
+        rwhere,
+        (rl) => rl,
+        (rl) => ruleRow(k, rl - k.off('struct fib_rule', 'list'), fam, ns.inode),
+        problems,
+        rows,
+      );
     }
   }
   return { rows, problems };

@@ -4,7 +4,7 @@
 // fib_route_seq_show and fib_table_dump do.
 
 import type { Kernel } from '../kernel/kernel.js';
-import { hlistEntries, isKernelPointer, type WalkProblem } from '../kernel/walk.js';
+import { unreadable, hlistEntries, isKernelPointer, type WalkProblem } from '../kernel/walk.js';
 import { ipv4FromLE } from './addr.js';
 import type { NetNs } from './netns.js';
 import { NexthopReader } from './nexthop.js';
@@ -41,7 +41,7 @@ export function fibTables(k: Kernel, ns: NetNs, problems: WalkProblem[]): { addr
   try {
     hash = k.ptr(ns.address, k.field('struct net', 'ipv4.fib_table_hash'));
   } catch (e) {
-    problems.push({ where, address: ns.address, kind: 'unreadable', detail: (e as Error).message });
+    problems.push(unreadable(where, ns.address, e));
     return out;
   }
   const link = k.off(T, 'tb_hlist');
@@ -53,7 +53,7 @@ export function fibTables(k: Kernel, ns: NetNs, problems: WalkProblem[]): { addr
     try {
       first = k.mem.ptr(hash + BigInt(h) * 8n);
     } catch (e) {
-      problems.push({ where: `${where} bucket ${h}`, address: hash, kind: 'unreadable', detail: (e as Error).message });
+      problems.push(unreadable(`${where} bucket ${h}`, hash, e));
       return out;
     }
     for (const l of hlistEntries(k.mem, first, { where: `${where} bucket ${h}`, limit: 10_000, onProblem: (p) => problems.push(p) })) {
@@ -61,7 +61,7 @@ export function fibTables(k: Kernel, ns: NetNs, problems: WalkProblem[]): { addr
       try {
         out.push({ address: tb, id: k.num(tb, idF), data: k.ptr(tb, dataF) });
       } catch (e) {
-        problems.push({ where, address: tb, kind: 'unreadable', detail: (e as Error).message });
+        problems.push(unreadable(where, tb, e));
       }
     }
   }
@@ -81,7 +81,7 @@ export function trieLeaves(k: Kernel, trie: bigint, where: string, problems: Wal
   try {
     stack = [k.mem.ptr(trie + tnodeOff)];
   } catch (e) {
-    problems.push({ where, address: trie, kind: 'unreadable', detail: (e as Error).message });
+    problems.push(unreadable(where, trie, e));
     return leaves;
   }
   while (stack.length) {
@@ -105,7 +105,7 @@ export function trieLeaves(k: Kernel, trie: bigint, where: string, problems: Wal
       const kids = k.mem.read(n + tnodeOff, count * 8);
       for (let i = count - 1; i >= 0; i--) stack.push(kids.readBigUInt64LE(i * 8));
     } catch (e) {
-      problems.push({ where, address: n, kind: 'unreadable', detail: (e as Error).message });
+      problems.push(unreadable(where, n, e));
     }
   }
   return leaves;
@@ -131,7 +131,7 @@ export function ipv4Routes(k: Kernel, nets: NetNs[]): RouteTable {
             const row = aliasRow(k, ctx, nhr, fa - ctx.faLink, leaf.key, tb.id, ns.inode);
             if (row) rows.push(row);
           } catch (e) {
-            problems.push({ where, address: fa, kind: 'unreadable', detail: (e as Error).message });
+            problems.push(unreadable(where, fa, e));
           }
         }
       }

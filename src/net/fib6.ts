@@ -2,7 +2,7 @@
 // fib6_node, whose route-bearing nodes (RTN_RTINFO) chain fib6_info by fib6_next.
 
 import type { Kernel } from '../kernel/kernel.js';
-import { hlistEntries, isKernelPointer, listEntries, type WalkProblem } from '../kernel/walk.js';
+import { readEach, unreadable, hlistEntries, isKernelPointer, listEntries, type WalkProblem } from '../kernel/walk.js';
 import { ipv6 } from './addr.js';
 import type { NetNs } from './netns.js';
 import { NexthopReader } from './nexthop.js';
@@ -48,7 +48,7 @@ function* routeNodes(k: Kernel, root: bigint, where: string, problems: WalkProbl
         const leaf = v.ptr(leafF);
         if (leaf !== 0n && v.num(flagsF) & RTN_RTINFO) yield { node: n, leaf };
       } catch (e) {
-        problems.push({ where, address: n, kind: 'unreadable', detail: (e as Error).message });
+        problems.push(unreadable(where, n, e));
       }
       continue;
     }
@@ -65,7 +65,7 @@ function* routeNodes(k: Kernel, root: bigint, where: string, problems: WalkProbl
       for (let i = kids.length - 1; i >= 0; i--) if (kids[i] !== 0n) stack.push([kids[i]!, false]);
     } catch (e) {
       stack.pop();
-      problems.push({ where, address: n, kind: 'unreadable', detail: (e as Error).message });
+      problems.push(unreadable(where, n, e));
     }
   }
 }
@@ -79,7 +79,7 @@ export function fib6Tables(k: Kernel, ns: NetNs, problems: WalkProblem[]): { add
   try {
     hash = k.ptr(ns.address, k.field('struct net', 'ipv6.fib_table_hash'));
   } catch (e) {
-    problems.push({ where, address: ns.address, kind: 'unreadable', detail: (e as Error).message });
+    problems.push(unreadable(where, ns.address, e));
     return out;
   }
   const link = k.off(T, 'tb6_hlist');
@@ -89,16 +89,17 @@ export function fib6Tables(k: Kernel, ns: NetNs, problems: WalkProblem[]): { add
     try {
       first = k.mem.ptr(hash + BigInt(h) * 8n);
     } catch (e) {
-      problems.push({ where, address: hash, kind: 'unreadable', detail: (e as Error).message });
+      problems.push(unreadable(where, hash, e));
       return out;
     }
-    for (const l of hlistEntries(k.mem, first, { where: `${where} bucket ${h}`, limit: 10_000, onProblem: (p) => problems.push(p) })) {
-      try {
-        out.push({ address: l - link, id: k.num(l - link, idF) });
-      } catch (e) {
-        problems.push({ where, address: l, kind: 'unreadable', detail: (e as Error).message });
-      }
-    }
+    readEach(
+      hlistEntries(k.mem, first, { where: `${where} bucket ${h}`, limit: 10_000, onProblem: (p) => problems.push(p) }),
+      where,
+      (l) => l,
+      (l) => ({ address: l - link, id: k.num(l - link, idF) }),
+      problems,
+      out,
+    );
   }
   return out;
 }
@@ -135,7 +136,7 @@ export function ipv6Routes(k: Kernel, nets: NetNs[], opts: Ipv6RouteOptions = {}
             }
             rows.push(row);
           } catch (e) {
-            problems.push({ where, address: rt, kind: 'unreadable', detail: (e as Error).message });
+            problems.push(unreadable(where, rt, e));
           }
         }
       }
@@ -157,7 +158,7 @@ function* chain(k: Kernel, first: bigint, F: Fields, where: string, problems: Wa
     try {
       rt = k.ptr(rt, F.next);
     } catch (e) {
-      problems.push({ where, address: rt, kind: 'unreadable', detail: (e as Error).message });
+      problems.push(unreadable(where, rt, e));
       return;
     }
   }

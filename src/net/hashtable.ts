@@ -1,9 +1,9 @@
-// The loop every socket hash shares: N bucket heads in a row, each an hlist or hlist_nulls
-// chain of sockets linked through a member at `nodeOffset`. A bucket that cannot be read or
-// whose chain is corrupt becomes a WalkProblem and the walk goes on with the next bucket.
+// The loop every kernel hash table shares: N bucket heads in a row, each an hlist or hlist_nulls
+// chain of entries (sockets, bind buckets) linked through a member at `nodeOffset`. A bucket
+// that cannot be read or whose chain is corrupt becomes a WalkProblem and the walk goes on with the next bucket.
 
 import type { Kernel } from '../kernel/kernel.js';
-import { hlistNullsEntries, type WalkProblem } from '../kernel/walk.js';
+import { headProblem, hlistNullsEntries, type WalkProblem } from '../kernel/walk.js';
 
 export interface BucketArray {
   /** Name for problem lines: "udp_table", "raw_v4_hashinfo". */
@@ -20,8 +20,10 @@ export interface BucketArray {
 /** Bucket heads are read this many at a time: a large ehash has millions, mostly empty. */
 const CHUNK = 512;
 
-/** Yield every socket (container of the link) in every bucket; works for hlist and hlist_nulls. */
-export function* bucketSockets(k: Kernel, b: BucketArray, problems: WalkProblem[]): Generator<bigint> {
+/** sk_for_each / sk_nulls_for_each (include/net/sock.h) over every bucket of a hash table:
+ *  yield every entry (the container of the link: a sock, an inet_bind_bucket, ...); works for
+ *  hlist and hlist_nulls heads. */
+export function* hashBucketEntries(k: Kernel, b: BucketArray, problems: WalkProblem[]): Generator<bigint> {
   const onProblem = (p: WalkProblem) => problems.push(p);
   const stride = Number(b.stride);
   for (let c = 0; c < b.count; c += CHUNK) {
@@ -41,7 +43,7 @@ export function* bucketSockets(k: Kernel, b: BucketArray, problems: WalkProblem[
         try {
           first = k.mem.ptr(head);
         } catch (e) {
-          problems.push({ where: `${b.name} bucket ${i}`, address: head, kind: 'unreadable', detail: (e as Error).message });
+          problems.push(headProblem(`${b.name} bucket ${i}`, head, e));
           continue;
         }
       }

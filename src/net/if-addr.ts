@@ -1,7 +1,7 @@
 // The IPv4 and IPv6 addresses of one network device, in the order `ip addr` lists them.
 
 import type { Kernel } from '../kernel/kernel.js';
-import { listEntries, isKernelPointer, type WalkProblem } from '../kernel/walk.js';
+import { unreadable, listEntries, isKernelPointer, type WalkProblem } from '../kernel/walk.js';
 import { ipv4FromLE, ipv6 } from './addr.js';
 import { ifaFlagNames, ipv6RtScope, rtScopeName, IFA_F_SECONDARY } from './if-names.js';
 
@@ -56,7 +56,7 @@ export function ipv4Addresses(k: Kernel, dev: bigint, problems: WalkProblem[]): 
   try {
     ifa = k.ptr(inDev, k.field('struct in_device', 'ifa_list'));
   } catch (e) {
-    problems.push({ where, address: inDev, kind: 'unreadable', detail: (e as Error).message });
+    problems.push(unreadable(where, inDev, e));
     return out;
   }
   while (ifa) {
@@ -85,7 +85,7 @@ export function ipv4Addresses(k: Kernel, dev: bigint, problems: WalkProblem[]): 
       });
       ifa = v.ptr(f.next);
     } catch (e) {
-      problems.push({ where, address: ifa, kind: 'unreadable', detail: (e as Error).message });
+      problems.push(unreadable(where, ifa, e));
       break;
     }
   }
@@ -122,7 +122,7 @@ export function ipv6Addresses(k: Kernel, dev: bigint, problems: WalkProblem[]): 
         flagNames: ifaFlagNames(flags, 'inet6'),
       });
     } catch (e) {
-      problems.push({ where, address: ifp, kind: 'unreadable', detail: (e as Error).message });
+      problems.push(unreadable(where, ifp, e));
     }
   }
   return out;

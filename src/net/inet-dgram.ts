@@ -5,6 +5,7 @@ import type { Kernel, Field } from '../kernel/kernel.js';
 import { sockFields, tcpStateName, type SockFields } from './sock.js';
 import { AF_INET6 } from './constants.js';
 import type { Proto, SocketRow } from './socket-row.js';
+import { perKernel } from '../kernel/memo.js';
 
 export class DgramReader {
   readonly s: SockFields;
@@ -54,9 +55,4 @@ export class DgramReader {
   }
 }
 
-const readers = new WeakMap<Kernel, DgramReader>();
-export function dgramReader(k: Kernel): DgramReader {
-  let r = readers.get(k);
-  if (!r) readers.set(k, (r = new DgramReader(k)));
-  return r;
-}
+export const dgramReader: (k: Kernel) => DgramReader = perKernel((k) => new DgramReader(k));

@@ -2,7 +2,7 @@
 // hangs off it: addresses (if-addr.ts), counters (dev-stats.ts), qdiscs (qdisc.ts).
 
 import type { Kernel } from '../kernel/kernel.js';
-import { listEntries, type WalkProblem } from '../kernel/walk.js';
+import { unreadable, listEntries, type WalkProblem } from '../kernel/walk.js';
 import { secondsAgo, type KernelClock } from '../kernel/time.js';
 import type { NetNs } from './netns.js';
 import { netDevices } from './devices.js';
@@ -13,6 +13,8 @@ import { deviceRef, peerDevice, vlanInfo, type DeviceRef, type VlanInfo } from '
 import {
   arphrdName, bridgePortStateName, hwAddress, ipLinkFlagNames, operstateName, IFF, IF_OPER_UP, IF_OPER_UNKNOWN,
 } from './if-names.js';
+import { perKernel } from '../kernel/memo.js';
+import { GAP } from '../kernel/walk.js';
 
 export interface TxQueue {
   index: number;
@@ -88,7 +90,7 @@ export function netInterfaces(k: Kernel, nets: NetNs[], clock: KernelClock): Int
     try {
       rows.push(readInterface(k, d.address, d.netns, clock, problems));
     } catch (e) {
-      problems.push({ where: `net_device ${d.name}`, address: d.address, kind: 'unreadable', detail: (e as Error).message });
+      problems.push(unreadable(`net_device ${d.name}`, d.address, e));
     }
   }
   // M-DOWN: iproute2 marks a link whose device (in the same netns) is down.
@@ -241,7 +243,7 @@ function bridgePort(k: Kernel, p: bigint): NetInterface['bridgePort'] | undefine
   const br = k.ptr(p, k.field(P, 'br'));
   const brDev = br ? k.ptr(br, k.field('struct net_bridge', 'dev')) : 0n;
   return {
-    bridge: brDev ? k.str(brDev, k.field(D, 'name')) : '?',
+    bridge: brDev ? k.str(brDev, k.field(D, 'name')) : GAP,
     portNo: k.num(p, k.field(P, 'port_no')),
     state: bridgePortStateName(k.num(p, k.field(P, 'state'))),
   };
@@ -261,7 +263,7 @@ function txQueues(k: Kernel, tx: bigint, n: number, clock: KernelClock, problems
       const t = k.big(q, ts);
       out.push({ index: i, transStart: Number(t), transStartAgo: secondsAgo(clock, t), state: k.num(q, st) });
     } catch (e) {
-      problems.push({ where: `netdev_queue ${i}`, address: q, kind: 'unreadable', detail: (e as Error).message });
+      problems.push(unreadable(`netdev_queue ${i}`, q, e));
       break;
     }
   }
@@ -273,11 +275,10 @@ export function qdiscKind(k: Kernel, q: bigint): string {
   return ops ? k.str(ops, k.field('struct Qdisc_ops', 'id')) : '?';
 }
 
-const enumCache = new WeakMap<Kernel, Map<string, { name: string; bit: bigint }[]>>();
+const enumCache = perKernel(() => new Map<string, { name: string; bit: bigint }[]>());
 
 function enumBits(k: Kernel, key: string, list: () => { name: string; value: bigint }[]): { name: string; bit: bigint }[] {
-  let m = enumCache.get(k);
-  if (!m) enumCache.set(k, (m = new Map()));
+  const m = enumCache(k);
   let r = m.get(key);
   if (!r) m.set(key, (r = list().map((e) => ({ name: e.name, bit: e.value }))));
   return r;

@@ -14,11 +14,12 @@
 
 import type { Kernel } from '../kernel/kernel.js';
 import { perKernel } from '../kernel/memo.js';
-import { listEntries, type WalkProblem } from '../kernel/walk.js';
+import { unreadable, listEntries, type WalkProblem } from '../kernel/walk.js';
 import type { NetNs } from './netns.js';
 import { ipv6 } from './addr.js';
 import { PROTO_NAMES } from './nft-names.js';
 import { matchText, targetText } from './xt-ext.js';
+import { GAP } from '../kernel/walk.js';
 
 export interface XtChain {
   name: string;
@@ -102,7 +103,7 @@ export function xtTables(k: Kernel, nets: NetNs[]): XtWalk {
       try {
         head = tablesHead(k, n.address, nfproto);
       } catch (e) {
-        problems.push({ where: `x_tables of netns ${n.inode}`, address: n.address, kind: 'unreadable', detail: (e as Error).message });
+        problems.push(unreadable(`x_tables of netns ${n.inode}`, n.address, e));
         continue;
       }
       for (const link of listEntries(k.mem, head, { where: `${family} x_tables`, limit: 64, onProblem: (p) => problems.push(p) })) {
@@ -110,7 +111,7 @@ export function xtTables(k: Kernel, nets: NetNs[]): XtWalk {
         try {
           rows.push(readTable(k, t, n.inode, family));
         } catch (e) {
-          problems.push({ where: `${family} x_table`, address: t, kind: 'unreadable', detail: (e as Error).message });
+          problems.push(unreadable(`${family} x_table`, t, e));
         }
       }
     }
@@ -187,7 +188,7 @@ function readTable(k: Kernel, t: bigint, netns: number, family: 'ipv4' | 'ipv6')
   for (let h = 0; h < 5; h++) {
     if (!(valid & (1 << h))) continue;
     const pol = entries.find((e) => e.off === underflow[h]);
-    chains.push({ name: HOOKS[h], builtin: true, policy: pol ? VERDICTS[pol.verdict] ?? String(pol.verdict) : '?', packets: pol?.packets ?? 0n, bytes: pol?.bytes ?? 0n });
+    chains.push({ name: HOOKS[h], builtin: true, policy: pol ? VERDICTS[pol.verdict] ?? String(pol.verdict) : GAP, packets: pol?.packets ?? 0n, bytes: pol?.bytes ?? 0n });
     for (const e of entries) if (e.off >= hookEntry[h] && e.off < underflow[h]) rules.push(ruleOf(e, HOOKS[h]));
   }
   const user = heads.map((h) => ({ head: h, name: errorName(h.tdata) })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));

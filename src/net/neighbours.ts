@@ -17,7 +17,7 @@
 //       16 buckets (PNEIGH_HASHMASK 0xF, a #define not in BTF)
 
 import type { Kernel, Field } from '../kernel/kernel.js';
-import { chainEntries, hlistEntries, type WalkProblem } from '../kernel/walk.js';
+import { readEach, unreadable, chainEntries, hlistEntries, type WalkProblem } from '../kernel/walk.js';
 import type { KernelClock } from '../kernel/time.js';
 import type { NetNs } from './netns.js';
 import { ipv6 } from './addr.js';
@@ -49,7 +49,7 @@ export function neighbourTables(k: Kernel, problems: WalkProblem[] = []): NeighT
         const t = k.mem.ptr(arr + BigInt(i) * 8n);
         if (t) addrs.add(t);
       } catch (e) {
-        problems.push({ where: `neigh_tables[${i}]`, address: arr, kind: 'unreadable', detail: (e as Error).message });
+        problems.push(unreadable(`neigh_tables[${i}]`, arr, e));
       }
     }
   }
@@ -69,7 +69,7 @@ export function neighbourTables(k: Kernel, problems: WalkProblem[] = []): NeighT
       else if (family === AF_INET6 && keyLen === 16) out.push({ address: a, name: 'nd_tbl', family: 'inet6', keyLen });
       else problems.push({ where: 'neigh_tables', address: a, kind: 'bad-pointer', detail: `table of family ${family}, key_len ${keyLen}: not shown` });
     } catch (e) {
-      problems.push({ where: 'neigh_tables', address: a, kind: 'unreadable', detail: (e as Error).message });
+      problems.push(unreadable('neigh_tables', a, e));
     }
   }
   return out.sort((x, y) => (x.name < y.name ? -1 : 1));
@@ -126,7 +126,7 @@ function neighFields(k: Kernel) {
 }
 type NeighFields = ReturnType<typeof neighFields>;
 
-// net/core/neighbour.c: neigh_dump_table (RTM_GETNEIGH) and neigh_get_first/next + pneigh_get_first
+// net/core/neighbour.c: neigh_for_each, neigh_dump_table (RTM_GETNEIGH) and neigh_get_first/next + pneigh_get_first
 // (the /proc/net/arp iterator): every bucket of tbl->nht, then tbl->phash_buckets.
 export function walkNeighbours(k: Kernel, nets: NetNs[], clock: KernelClock): NeighbourWalk {
   const problems: WalkProblem[] = [];
@@ -170,7 +170,7 @@ function walkHash(c: WalkContext, t: NeighTable, rows: NeighbourRow[]): void {
     shift = k.num(nht, F.hashShift);
     first = k.ptr(nht, F.heads ?? F.buckets!);
   } catch (e) {
-    problems.push({ where: `${t.name}.nht`, address: t.address, kind: 'unreadable', detail: (e as Error).message });
+    problems.push(unreadable(`${t.name}.nht`, t.address, e));
     return;
   }
   if (shift > MAX_HASH_SHIFT) {
@@ -190,7 +190,7 @@ function walkHash(c: WalkContext, t: NeighTable, rows: NeighbourRow[]): void {
     try {
       head = heads ? heads.readBigUInt64LE(i * 8) : k.mem.ptr(first + BigInt(i) * 8n);
     } catch (e) {
-      problems.push({ where, address: first + BigInt(i) * 8n, kind: 'unreadable', detail: (e as Error).message });
+      problems.push(unreadable(where, first + BigInt(i) * 8n, e));
       continue;
     }
     if (head === 0n) continue;
@@ -198,13 +198,7 @@ function walkHash(c: WalkContext, t: NeighTable, rows: NeighbourRow[]): void {
     const entries = F.heads
       ? mapLinks(hlistEntries(k.mem, head, { where, onProblem }), F.link.offsetN)
       : chainEntries(k.mem, head, F.link.offsetN, { where, onProblem });
-    for (const n of entries) {
-      try {
-        rows.push(neighbourRow(c, t, n));
-      } catch (e) {
-        problems.push({ where, address: n, kind: 'unreadable', detail: (e as Error).message });
-      }
-    }
+    readEach(entries, where, (n) => n, (n) => neighbourRow(c, t, n), problems, rows);
   }
 }
 
@@ -260,7 +254,7 @@ function walkProxies(c: WalkContext, t: NeighTable, rows: NeighbourRow[]): void 
   try {
     buckets = k.ptr(t.address, F.phash);
   } catch (e) {
-    problems.push({ where: `${t.name}.phash_buckets`, address: t.address, kind: 'unreadable', detail: (e as Error).message });
+    problems.push(unreadable(`${t.name}.phash_buckets`, t.address, e));
     return;
   }
   if (buckets === 0n) return;
@@ -270,16 +264,17 @@ function walkProxies(c: WalkContext, t: NeighTable, rows: NeighbourRow[]): void 
     try {
       head = k.mem.ptr(buckets + BigInt(i) * 8n);
     } catch (e) {
-      problems.push({ where, address: buckets + BigInt(i) * 8n, kind: 'unreadable', detail: (e as Error).message });
+      problems.push(unreadable(where, buckets + BigInt(i) * 8n, e));
       continue;
     }
-    for (const pn of chainEntries(k.mem, head, F.pNext.offsetN, { where, limit: 100_000, onProblem })) {
-      try {
-        rows.push(proxyRow(c, t, pn));
-      } catch (e) {
-        problems.push({ where, address: pn, kind: 'unreadable', detail: (e as Error).message });
-      }
-    }
+    readEach(
+      chainEntries(k.mem, head, F.pNext.offsetN, { where, limit: 100_000, onProblem }),
+      where,
+      (pn) => pn,
+      (pn) => proxyRow(c, t, pn),
+      problems,
+      rows,
+    );
   }
 }
 

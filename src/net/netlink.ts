@@ -9,7 +9,7 @@
 //       unsigned long *groups; ...; bool cb_running; ...; struct rhash_head node; }
 
 import type { Kernel } from '../kernel/kernel.js';
-import type { WalkProblem } from '../kernel/walk.js';
+import { unreadable, type WalkProblem } from '../kernel/walk.js';
 import { rhashtableObjects } from './rhashtable.js';
 import { sockFields } from './sock.js';
 import type { SocketRow, SocketTable } from './socket-row.js';
@@ -70,11 +70,11 @@ export function netlinkSockets(k: Kernel): SocketTable {
             extra: { protocol, portid, groups: groups ? k.mem.u32(groups) : 0 },
           });
         } catch (e) {
-          problems.push({ where: name, address: sk, kind: 'unreadable', detail: (e as Error).message });
+          problems.push(unreadable(name, sk, e));
         }
       }
     } catch (e) {
-      problems.push({ where: name, address: table, kind: 'unreadable', detail: (e as Error).message });
+      problems.push(unreadable(name, table, e));
     }
   }
   return { rows, problems };

@@ -3,7 +3,7 @@
 // by the inode number of its nsfs file (net->ns.inum).
 
 import type { Kernel } from '../kernel/kernel.js';
-import { listEntries, type WalkProblem } from '../kernel/walk.js';
+import { unreadable, listEntries, type WalkProblem } from '../kernel/walk.js';
 
 // struct net: list (list_head), ns.inum (unsigned int) — include/net/net_namespace.h
 export interface NetNs {
@@ -12,6 +12,7 @@ export interface NetNs {
   isInit: boolean;
 }
 
+/** for_each_net: every network namespace on net_namespace_list (init_net added if the walk missed it). */
 export function netNamespaces(k: Kernel, problems: WalkProblem[] = []): NetNs[] {
   const init = k.symbol('init_net');
   const listF = k.field('struct net', 'list');
@@ -23,7 +24,7 @@ export function netNamespaces(k: Kernel, problems: WalkProblem[] = []): NetNs[] 
     try {
       out.push({ address: net, inode: k.num(net, inumF), isInit: net === init });
     } catch (e) {
-      problems.push({ where: 'net_namespace_list', address: net, kind: 'unreadable', detail: (e as Error).message });
+      problems.push(unreadable('net_namespace_list', net, e));
     }
   }
   if (!out.some((n) => n.isInit)) {
@@ -31,7 +32,7 @@ export function netNamespaces(k: Kernel, problems: WalkProblem[] = []): NetNs[] 
     try {
       inode = k.num(init, inumF);
     } catch (e) {
-      problems.push({ where: 'init_net', address: init, kind: 'unreadable', detail: (e as Error).message });
+      problems.push(unreadable('init_net', init, e));
     }
     out.unshift({ address: init, inode, isInit: true });
   }

@@ -7,6 +7,7 @@ import type { Kernel } from '../kernel/kernel.js';
 import { ipv4FromLE, ipv6 } from './addr.js';
 import { nexthopFlagNames } from './route-names.js';
 import type { RouteNexthop } from './route-row.js';
+import { GAP } from '../kernel/walk.js';
 
 /** What a route's nexthop object (fib_info.nh / fib6_info.nh) resolves to. */
 export interface NexthopObject {
@@ -45,7 +46,7 @@ export class NexthopReader {
       try {
         n = this.k.str(dev, this.F.devName);
       } catch {
-        n = '?';
+        n = GAP;
       }
       this.devNames.set(dev, n);
     }

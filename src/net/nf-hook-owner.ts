@@ -11,6 +11,7 @@
 //     { struct nf_hook_entries __rcu *entries; struct rcu_head rcu_head; }
 
 import type { Kernel } from '../kernel/kernel.js';
+import { GAP } from '../kernel/walk.js';
 
 export type HookOwnerKind = 'nft' | 'iptables' | 'conntrack' | 'defrag' | 'nat' | 'lsm' | 'bpf' | 'other';
 
@@ -58,7 +59,7 @@ export function nftChainOf(k: Kernel, chain: bigint): { family: string; table: s
   const table = k.ptr(chain, k.field(C, 'table'));
   const tname = k.mem.cstring(k.ptr(table, k.field(T, 'name')), 256);
   const famF = k.tryField(T, 'family');
-  const family = famF ? (NFPROTO[k.num(table, famF)] ?? String(k.num(table, famF))) : '?';
+  const family = famF ? (NFPROTO[k.num(table, famF)] ?? String(k.num(table, famF))) : GAP;
   if (!NAME_OK.test(name) || !NAME_OK.test(tname)) throw new Error(`nft chain at 0x${chain.toString(16)}: names unreadable`);
   return { family, table: tname, chain: name };
 }

@@ -13,7 +13,7 @@
 // A removed slot becomes hook = accept_all with orig_ops = &dummy_ops (core.c __nf_hook_entries_try_shrink).
 
 import type { Kernel } from '../kernel/kernel.js';
-import type { WalkProblem } from '../kernel/walk.js';
+import { unreadable, type WalkProblem } from '../kernel/walk.js';
 import type { NetNs } from './netns.js';
 import type { NetDevice } from './devices.js';
 import { hookOwner, natNestedEntries, type HookOwner } from './nf-hook-owner.js';
@@ -104,7 +104,7 @@ function addEntries(c: Ctx, rows: HookRow[], base: Omit<HookRow, 'priority' | 'f
   try {
     slots = readHookEntries(c, base.entries, where);
   } catch (e) {
-    c.problems.push({ where, address: base.entries, kind: 'unreadable', detail: (e as Error).message });
+    c.problems.push(unreadable(where, base.entries, e));
     return;
   }
   for (const s of slots) {
@@ -120,7 +120,7 @@ function addEntries(c: Ctx, rows: HookRow[], base: Omit<HookRow, 'priority' | 'f
     try {
       inner = readHookEntries(c, nested, nwhere);
     } catch (e) {
-      c.problems.push({ where: nwhere, address: nested, kind: 'unreadable', detail: (e as Error).message });
+      c.problems.push(unreadable(nwhere, nested, e));
       continue;
     }
     for (const n of inner) {
@@ -151,7 +151,7 @@ export function netfilterHooks(k: Kernel, nets: NetNs[], devices: NetDevice[]): 
         try {
           entries = k.mem.ptr(n.address + f.offsetN + BigInt(h * 8));
         } catch (e) {
-          problems.push({ where, address: n.address + f.offsetN, kind: 'unreadable', detail: (e as Error).message });
+          problems.push(unreadable(where, n.address + f.offsetN, e));
           continue;
         }
         if (entries === 0n) continue;
@@ -172,7 +172,7 @@ export function netfilterHooks(k: Kernel, nets: NetNs[], devices: NetDevice[]): 
       try {
         entries = k.ptr(d.address, f);
       } catch (e) {
-        problems.push({ where, address: d.address, kind: 'unreadable', detail: (e as Error).message });
+        problems.push(unreadable(where, d.address, e));
         continue;
       }
       if (entries === 0n) continue;

@@ -9,6 +9,7 @@
 import type { NftExpr } from './nft-expr.js';
 import { CT, LOG_LEVELS, META, ctKeyName, metaKeyText, verdictWord } from './nft-names.js';
 import { formatValue, prefixLength, type ValueKind } from './nft-value.js';
+import { GAP } from '../kernel/walk.js';
 
 export interface SetRef {
   name: string;
@@ -201,7 +202,7 @@ export function ruleText(exprs: NftExpr[], family: string, setOf: (addr: bigint)
       case 'lookup': {
         const load = regs.get(e.sreg);
         const set = setOf(e.set);
-        const rhs = !set ? `@0x${e.set.toString(16)}` : set.anonymous ? `{ ${(set.elements ?? ['?']).join(', ')} }` : `@${set.name}`;
+        const rhs = !set ? `@0x${e.set.toString(16)}` : set.anonymous ? `{ ${(set.elements ?? [GAP]).join(', ')} }` : `@${set.name}`;
         if (!load) { out.push({ text: `lookup reg ${e.sreg} ${rhs}` }); break; }
         rel(load, e.invert ? 'neq' : 'eq', rhs);
         break;

@@ -10,7 +10,7 @@
 
 import type { Kernel } from '../kernel/kernel.js';
 import { perKernel } from '../kernel/memo.js';
-import { hlistEntries, listEntries, rbtreeNodes, type WalkProblem } from '../kernel/walk.js';
+import { unreadable, hlistEntries, listEntries, rbtreeNodes, type WalkProblem } from '../kernel/walk.js';
 import { rhashtableObjects } from './rhashtable.js';
 import { datatypeIds, datatypeName } from './nft-names.js';
 import { formatInterval, formatValue, kindOfDatatype } from './nft-value.js';
@@ -71,7 +71,7 @@ export function readSet(k: Kernel, s: bigint, gen: number, problems: WalkProblem
   try {
     set.elements = readElements(k, s, set, gen, problems);
   } catch (e) {
-    problems.push({ where: `elements of set ${set.name}`, address: s, kind: 'unreadable', detail: (e as Error).message });
+    problems.push(unreadable(`elements of set ${set.name}`, s, e));
   }
   return set;
 }
@@ -119,7 +119,7 @@ function readElements(k: Kernel, s: bigint, set: NftSet, gen: number, problems: 
       const flags = flagOff ? k.mem.u8(ext + BigInt(flagOff)) : 0;
       items.push({ key, end: (flags & INTERVAL_END) !== 0 });
     } catch (e) {
-      problems.push({ where, address: ext, kind: 'unreadable', detail: (e as Error).message });
+      problems.push(unreadable(where, ext, e));
     }
   }
   items.sort((x, y) => Buffer.compare(x.key, y.key) || (x.end ? -1 : 1));

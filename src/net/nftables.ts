@@ -15,7 +15,7 @@
 
 import type { Kernel } from '../kernel/kernel.js';
 import { perKernel } from '../kernel/memo.js';
-import { listEntries, type WalkProblem } from '../kernel/walk.js';
+import { unreadable, listEntries, type WalkProblem } from '../kernel/walk.js';
 import type { NetNs } from './netns.js';
 import { readExpr, type NftExpr } from './nft-expr.js';
 import { NFT_FAMILY, hookName, priorityName, verdictWord } from './nft-names.js';
@@ -129,7 +129,7 @@ export function nftRulesets(k: Kernel, nets: NetNs[], opts: { inactive?: boolean
     try {
       return { netns: n.inode, tables: walkTables(k, n.address, problems, opts.inactive ?? false), problems, unavailable: null };
     } catch (e) {
-      problems.push({ where: `nftables of netns ${n.inode}`, address: n.address, kind: 'unreadable', detail: (e as Error).message });
+      problems.push(unreadable(`nftables of netns ${n.inode}`, n.address, e));
       return { netns: n.inode, tables: [], problems, unavailable: null };
     }
   });
@@ -157,7 +157,7 @@ function walkTables(k: Kernel, net: bigint, problems: WalkProblem[], inactive: b
           const s = readSet(k, sl - F.sList.offsetN, gen, problems);
           if (s.active || inactive) table.sets.push(s);
         } catch (e) {
-          problems.push({ where: `set of table ${table.name}`, address: sl, kind: 'unreadable', detail: (e as Error).message });
+          problems.push(unreadable(`set of table ${table.name}`, sl, e));
         }
       }
       const setOf = (a: bigint): SetRef | undefined => table.sets.find((s) => s.address === a);
@@ -167,12 +167,12 @@ function walkTables(k: Kernel, net: bigint, problems: WalkProblem[], inactive: b
           const chain = readChain(k, c, table.family, active, setOf, problems, inactive);
           if (chain) table.chains.push(chain);
         } catch (e) {
-          problems.push({ where: `chain of table ${table.name}`, address: c, kind: 'unreadable', detail: (e as Error).message });
+          problems.push(unreadable(`chain of table ${table.name}`, c, e));
         }
       }
       out.push(table);
     } catch (e) {
-      problems.push({ where: 'nft table', address: t, kind: 'unreadable', detail: (e as Error).message });
+      problems.push(unreadable('nft table', t, e));
     }
   }
   return out;
@@ -207,7 +207,7 @@ function readChain(k: Kernel, c: bigint, family: string, active: (g: number) => 
       const rule = readRule(k, r, family, setOf, active);
       if (rule.active || inactive) chain.rules.push(rule);
     } catch (e) {
-      problems.push({ where: `rule of chain ${chain.name}`, address: r, kind: 'unreadable', detail: (e as Error).message });
+      problems.push(unreadable(`rule of chain ${chain.name}`, r, e));
     }
   }
   return chain;

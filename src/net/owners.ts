@@ -2,7 +2,7 @@
 // in private_data (net/socket.c: sock_from_file), and socket->sk is the sock the tables list.
 
 import type { Kernel } from '../kernel/kernel.js';
-import type { WalkProblem } from '../kernel/walk.js';
+import { unreadable, type WalkProblem } from '../kernel/walk.js';
 import { tasks, openFiles, filesOfThreads, type Task } from '../kernel/tasks.js';
 
 export interface Owner {
@@ -38,7 +38,7 @@ export function ownerIndex(k: Kernel): OwnerIndex {
       try {
         sk = k.ptr(f.privateData, skF);
       } catch (e) {
-        problems.push({ where: `fd ${f.fd} of pid ${t.pid}`, address: f.privateData, kind: 'unreadable', detail: (e as Error).message });
+        problems.push(unreadable(`fd ${f.fd} of pid ${t.pid}`, f.privateData, e));
         continue;
       }
       const o: Owner = { pid: t.pid, comm: t.comm, fd: f.fd, file: f.file, socket: f.privateData };

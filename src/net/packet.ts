@@ -7,7 +7,7 @@
 //       or flags with PACKET_SOCK_RUNNING (6.4+) }
 
 import type { Kernel } from '../kernel/kernel.js';
-import { hlistNullsEntries, type WalkProblem } from '../kernel/walk.js';
+import { unreadable, hlistNullsEntries, type WalkProblem } from '../kernel/walk.js';
 import type { NetNs } from './netns.js';
 import { sockFields } from './sock.js';
 import { ntohs } from './addr.js';
@@ -33,7 +33,7 @@ export function packetSockets(k: Kernel, nets: NetNs[]): SocketTable {
     try {
       first = k.ptr(n.address, sklist);
     } catch (e) {
-      problems.push({ where, address: n.address, kind: 'unreadable', detail: (e as Error).message });
+      problems.push(unreadable(where, n.address, e));
       continue;
     }
     for (const node of hlistNullsEntries(k.mem, first, { where, onProblem: (p) => problems.push(p) })) {
@@ -67,7 +67,7 @@ export function packetSockets(k: Kernel, nets: NetNs[]): SocketTable {
           extra: { protocol: proto, ifindex: dev, running: isRunning },
         });
       } catch (e) {
-        problems.push({ where, address: sk, kind: 'unreadable', detail: (e as Error).message });
+        problems.push(unreadable(where, sk, e));
       }
     }
   }

@@ -8,9 +8,10 @@
 // ptype_base keeps only kernel protocol handlers). Always: dev->ptype_all, dev->ptype_specific.
 
 import type { Kernel } from '../kernel/kernel.js';
-import { listEntries, describe, type WalkProblem } from '../kernel/walk.js';
+import { unreadable, listEntries, type WalkProblem } from '../kernel/walk.js';
 import type { NetNs } from './netns.js';
 import type { NetDevice } from './devices.js';
+import { GAP } from '../kernel/walk.js';
 
 export type PtypeList = 'dev ptype_all' | 'ptype_all' | 'ptype_specific' | 'ptype_base' | 'dev ptype_specific';
 
@@ -77,7 +78,7 @@ export function packetHandlers(k: Kernel, nets: NetNs[], devices: NetDevice[]): 
         const v = k.view(pt, k.sizeof(PT));
         out.push({ address: pt, type: v.num(typeF), dev: v.ptr(devF), func: v.ptr(funcF), net: netF ? v.ptr(netF) : 0n, priv: v.ptr(privF) });
       } catch (e) {
-        problems.push({ where, address: pt, kind: 'unreadable', detail: describe(e) });
+        problems.push(unreadable(where, pt, e));
       }
     }
     return out;
@@ -103,7 +104,7 @@ export function packetHandlers(k: Kernel, nets: NetNs[], devices: NetDevice[]): 
       try {
         n = k.str(dev, devName);
       } catch {
-        n = '?';
+        n = GAP;
       }
       names.set(dev, n);
     }

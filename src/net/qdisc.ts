@@ -4,7 +4,7 @@
 // Builtin (noop) and invisible qdiscs, which tc skips, are kept and marked.
 
 import type { Kernel } from '../kernel/kernel.js';
-import { hlistEntries, type WalkProblem } from '../kernel/walk.js';
+import { unreadable, hlistEntries, type WalkProblem } from '../kernel/walk.js';
 
 export interface QdiscRow {
   address: bigint;
@@ -61,7 +61,7 @@ export function qdiscTree(k: Kernel, dev: bigint, problems: WalkProblem[]): Qdis
       out.push(r);
       return r;
     } catch (e) {
-      problems.push({ where: 'Qdisc', address: q, kind: 'unreadable', detail: (e as Error).message });
+      problems.push(unreadable('Qdisc', q, e));
       return undefined;
     }
   };

@@ -5,7 +5,7 @@
 // Mirrors include/linux/skbuff.h (skb_queue_walk), net/core/request_sock.c, tcp_ipv4.c.
 
 import type { Kernel } from '../kernel/kernel.js';
-import { listEntries, rbtreeNodes, isKernelPointer, type WalkProblem } from '../kernel/walk.js';
+import { unreadable, listEntries, rbtreeNodes, isKernelPointer, type WalkProblem } from '../kernel/walk.js';
 import type { SocketRow } from './socket-row.js';
 import { tcpRow } from './tcp.js';
 
@@ -53,7 +53,7 @@ export function skbQueue(k: Kernel, head: bigint, name: string, tcp: boolean, li
     try {
       entries.push(skbEntry(k, skb, tcp));
     } catch (e) {
-      problems.push({ where: name, address: skb, kind: 'unreadable', detail: (e as Error).message });
+      problems.push(unreadable(name, skb, e));
       break;
     }
   }
@@ -109,7 +109,7 @@ export function acceptQueue(k: Kernel, listener: bigint, limit = 100_000): { ent
       entries.push({ req, child, row: child ? tcpRow(k, child) : undefined });
       req = k.ptr(req, next);
     } catch (e) {
-      problems.push({ where: 'accept queue', address: req, kind: 'unreadable', detail: (e as Error).message });
+      problems.push(unreadable('accept queue', req, e));
       break;
     }
   }

@@ -4,7 +4,7 @@
 // hlists of rt6_exception → rt6_info (a cloned RTF_CACHE route).
 
 import type { Kernel } from '../kernel/kernel.js';
-import { hlistEntries, isKernelPointer, type WalkProblem } from '../kernel/walk.js';
+import { unreadable, hlistEntries, isKernelPointer, type WalkProblem } from '../kernel/walk.js';
 import { ipv4FromLE, ipv6 } from './addr.js';
 import type { NetNs } from './netns.js';
 import { ipv4Routes } from './fib.js';
@@ -86,7 +86,7 @@ export function routeExceptions(k: Kernel, nets: NetNs[], v4?: RouteTable, v6?: 
           rows.push({ ...x, gateway, redirected: x.gateway !== null, netns: r.netns, route, table: r.table, iface: nh.iface, routes: users.get(nh.address) ?? [] });
         }
       } catch (e) {
-        problems.push({ where, address: nh.address, kind: 'unreadable', detail: (e as Error).message });
+        problems.push(unreadable(where, nh.address, e));
       }
     }
   }
@@ -104,7 +104,7 @@ export function routeExceptions(k: Kernel, nets: NetNs[], v4?: RouteTable, v6?: 
             rows.push({ ...readRt6(k, rt, jiffies), redirected: false, netns: r.netns, route: `${r.destination}/${r.prefixLen}`, table: r.table, iface: nh.iface, routes: users.get(nh.address) ?? [] });
           }
         } catch (e) {
-          problems.push({ where, address: nh.address, kind: 'unreadable', detail: (e as Error).message });
+          problems.push(unreadable(where, nh.address, e));
         }
       }
     }

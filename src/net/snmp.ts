@@ -4,7 +4,7 @@
 
 import type { Kernel } from '../kernel/kernel.js';
 import type { NetNs } from './netns.js';
-import { describe, type WalkProblem } from '../kernel/walk.js';
+import { unreadable, type WalkProblem } from '../kernel/walk.js';
 import { readMibNames, icmpMibMap, icmp6TypeNames, type MibName } from './mib-names.js';
 
 export interface MibCounter {
@@ -79,7 +79,7 @@ class MibReader {
     try {
       this.groups.push({ name, counters: build() });
     } catch (e) {
-      this.problems.push({ where: `${name} statistics`, address: this.net, kind: 'unreadable', detail: describe(e) });
+      this.problems.push(unreadable(`${name} statistics`, this.net, e));
     }
   }
 

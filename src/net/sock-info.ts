@@ -7,6 +7,7 @@ import type { Kernel } from '../kernel/kernel.js';
 import { secondsAgo, type KernelClock } from '../kernel/time.js';
 import type { SocketRow } from './socket-row.js';
 import { tcpTimer, ssTimerText } from './tcp-timer.js';
+import { GAP } from '../kernel/walk.js';
 
 /** An ordered set of name → value pairs, printed "name=value" and returned as JSON. */
 export type Fields = Record<string, string | number | boolean>;
@@ -171,7 +172,7 @@ export function userData(k: Kernel, sk: bigint): UserData | undefined {
   if (raw === 0n) return undefined;
   const address = raw & ~7n;
   const cb = k.tryField('struct sock', 'sk_data_ready');
-  const dataReady = cb ? k.symbolize(k.ptr(sk, cb)) : '?';
+  const dataReady = cb ? k.symbolize(k.ptr(sk, cb)) : GAP;
   let type = USER_DATA_OWNERS.find(([re]) => re.test(dataReady))?.[1];
   let encapRcv: string | undefined;
   const encap = k.num(sk, k.field('struct sock', 'sk_protocol')) === 17 ? k.tryField('struct udp_sock', 'encap_rcv') : undefined;

@@ -8,6 +8,8 @@
 //   struct proto { char name[32]; unsigned int obj_size; }
 
 import type { Kernel } from '../kernel/kernel.js';
+import { perKernel } from '../kernel/memo.js';
+import { GAP } from '../kernel/walk.js';
 
 export interface SockProto {
   /** struct proto.name ("PINGv6"), '?' when unreadable. */
@@ -40,19 +42,18 @@ const STRUCT_BY_PROTO: Record<string, string> = {
   L2TP_IP6: 'l2tp_ip6_sock',
 };
 
-const cache = new WeakMap<Kernel, Map<bigint, SockProto>>();
+const protoCache = perKernel(() => new Map<bigint, SockProto>());
 
 /** sk->sk_prot's name and the struct the sock is (cached per struct proto). */
 export function sockProto(k: Kernel, sk: bigint): SockProto {
   const protoF = k.tryField('struct sock', '__sk_common.skc_prot');
-  if (!protoF) return { name: '?' };
-  let byProto = cache.get(k);
-  if (!byProto) cache.set(k, (byProto = new Map()));
+  if (!protoF) return { name: GAP };
+  const byProto = protoCache(k);
   let proto: bigint;
   try {
     proto = k.ptr(sk, protoF);
   } catch {
-    return { name: '?' };
+    return { name: GAP };
   }
   let p = byProto.get(proto);
   if (!p) {
@@ -64,7 +65,7 @@ export function sockProto(k: Kernel, sk: bigint): SockProto {
 
 function readProto(k: Kernel, proto: bigint): SockProto {
   const P = 'struct proto';
-  let name = '?';
+  let name = GAP;
   let objSize: number | undefined;
   try {
     name = k.str(proto, k.field(P, 'name'));

@@ -7,6 +7,7 @@ import type { Kernel, Field, ObjView } from '../kernel/kernel.js';
 import { ipv4FromLE, ipv6, ntohs } from './addr.js';
 
 import { TCP_STATES, AF_INET6 } from './constants.js';
+import { perKernel } from '../kernel/memo.js';
 
 export function tcpStateName(n: number): string {
   return TCP_STATES[n] || `STATE_${n}`;
@@ -150,12 +151,4 @@ export class SockFields {
 }
 
 /** One SockFields per kernel (they are pure functions of the BTF). */
-const perKernel = new WeakMap<Kernel, SockFields>();
-export function sockFields(k: Kernel): SockFields {
-  let f = perKernel.get(k);
-  if (!f) {
-    f = new SockFields(k);
-    perKernel.set(k, f);
-  }
-  return f;
-}
+export const sockFields: (k: Kernel) => SockFields = perKernel((k) => new SockFields(k));

@@ -9,7 +9,7 @@
 // input_pkt_queue and process_queue lengths as two more columns (15 instead of 13).
 
 import type { Kernel, Field } from '../kernel/kernel.js';
-import { listEntries, chainEntries, describe, type WalkProblem } from '../kernel/walk.js';
+import { unreadable, listEntries, chainEntries, type WalkProblem } from '../kernel/walk.js';
 
 export interface SoftnetRow {
   cpu: number;
@@ -111,7 +111,7 @@ export function softnetStats(k: Kernel): SoftnetWalk {
         procColumns,
       });
     } catch (e) {
-      problems.push({ where, address: sd, kind: 'unreadable', detail: describe(e) });
+      problems.push(unreadable(where, sd, e));
     }
   }
   return { rows, problems };

@@ -7,6 +7,7 @@
 import type { Kernel } from '../kernel/kernel.js';
 import { listEntries, describe } from '../kernel/walk.js';
 import { nextSymbolAddress } from './mib-names.js';
+import { perKernel } from '../kernel/memo.js';
 
 export interface SysctlEntry {
   name: string;
@@ -71,11 +72,10 @@ function readCtl(k: Kernel, e: bigint): Ctl {
 }
 
 /** The handler's symbol name ("proc_dointvec"), or its address in hex. */
-const handlerNames = new WeakMap<Kernel, Map<bigint, string>>();
+const handlerNames = perKernel(() => new Map<bigint, string>());
 function handlerName(k: Kernel, addr: bigint): string {
   if (addr === 0n) return '';
-  let m = handlerNames.get(k);
-  if (!m) handlerNames.set(k, (m = new Map()));
+  const m = handlerNames(k);
   let s = m.get(addr);
   if (s === undefined) m.set(addr, (s = k.symbolize(addr).replace(/\s*\[.*\]$/, '')));
   return s;

@@ -5,7 +5,7 @@
 
 import type { Kernel } from '../kernel/kernel.js';
 import type { NetNs } from './netns.js';
-import { rbtreeNodes, describe, type WalkProblem } from '../kernel/walk.js';
+import { unreadable, rbtreeNodes, type WalkProblem } from '../kernel/walk.js';
 import { decodeSysctl, type SysctlEntry, type SysctlValue } from './sysctl-decode.js';
 import { kernelClock } from '../kernel/time.js';
 
@@ -86,7 +86,7 @@ function walkDir(k: Kernel, L: Layout, dir: bigint, prefix: string, out: Found[]
       if ((mode & S_IFMT) === S_IFDIR) walkDir(k, L, hdr, path, out, problems, depth + 1, seen); // ctl_dir starts with its header
       else if ((mode & S_IFMT) !== S_IFLNK) out.push({ path, entry });
     } catch (e) {
-      problems.push({ where: `sysctl ${prefix || '/'}`, address: node, kind: 'unreadable', detail: describe(e) });
+      problems.push(unreadable(`sysctl ${prefix || '/'}`, node, e));
     }
   }
 }
@@ -123,7 +123,7 @@ export function netSysctls(k: Kernel, nets: readonly NetNs[]): { rows: NetnsSysc
       const d = netDir(k, L, ns.address + setDir, nsProblems);
       if (d !== undefined) walkDir(k, L, d, 'net', own, nsProblems, 0, new Set());
     } catch (e) {
-      nsProblems.push({ where: 'net->sysctls', address: ns.address, kind: 'unreadable', detail: describe(e) });
+      nsProblems.push(unreadable('net->sysctls', ns.address, e));
     }
     const out: SysctlRow[] = [];
     const add = (f: Found, perNetns: boolean, net: bigint) => {

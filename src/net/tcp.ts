@@ -15,12 +15,13 @@
 //   struct inet_timewait_sock { __tw_common; tw_substate }, struct request_sock { __req_common; rsk_listener }
 
 import type { Kernel } from '../kernel/kernel.js';
-import type { WalkProblem } from '../kernel/walk.js';
-import { bucketSockets, type BucketArray } from './hashtable.js';
+import { readEach, unreadable, type WalkProblem } from '../kernel/walk.js';
+import { hashBucketEntries, type BucketArray } from './hashtable.js';
 import type { NetNs } from './netns.js';
 import { sockFields, tcpStateName, type SockFields } from './sock.js';
 import { TCP_LISTEN, TCP_NEW_SYN_RECV, TCP_TIME_WAIT, AF_INET6 } from './constants.js';
 import type { SocketRow, SocketTable } from './socket-row.js';
+import { perKernel } from '../kernel/memo.js';
 
 const HI = 'struct inet_hashinfo';
 
@@ -118,12 +119,7 @@ class TcpReader {
   }
 }
 
-const readers = new WeakMap<Kernel, TcpReader>();
-function reader(k: Kernel): TcpReader {
-  let r = readers.get(k);
-  if (!r) readers.set(k, (r = new TcpReader(k)));
-  return r;
-}
+const reader = perKernel((k) => new TcpReader(k));
 
 export function tcpRow(k: Kernel, sk: bigint): SocketRow {
   return reader(k).row(sk);
@@ -197,13 +193,7 @@ function firstEntryListens(k: Kernel, b: BucketArray): boolean {
 
 function collect(k: Kernel, b: BucketArray, rows: SocketRow[], problems: WalkProblem[]): void {
   const r = reader(k);
-  for (const sk of bucketSockets(k, b, problems)) {
-    try {
-      rows.push(r.row(sk));
-    } catch (e) {
-      problems.push({ where: b.name, address: sk, kind: 'unreadable', detail: (e as Error).message });
-    }
-  }
+  readEach(hashBucketEntries(k, b, problems), b.name, (sk) => sk, (sk) => r.row(sk), problems, rows);
 }
 
 /** All TCP sockets of all namespaces: listeners first, then the established hash, as /proc does. */
@@ -222,7 +212,7 @@ export function tcpSockets(k: Kernel, nets: NetNs[]): SocketTable {
       }
       collect(k, ehashBuckets(k, hi), rows, problems);
     } catch (e) {
-      problems.push({ where: 'tcp hashinfo', address: hi, kind: 'unreadable', detail: (e as Error).message });
+      problems.push(unreadable('tcp hashinfo', hi, e));
     }
   }
   return { rows, problems };

@@ -8,9 +8,9 @@
 //   sockets linked by sk_node (sock_common.skc_node)
 
 import type { Kernel } from '../kernel/kernel.js';
-import type { WalkProblem } from '../kernel/walk.js';
+import { readEach, unreadable, type WalkProblem } from '../kernel/walk.js';
 import type { NetNs } from './netns.js';
-import { bucketSockets } from './hashtable.js';
+import { hashBucketEntries } from './hashtable.js';
 import { dgramReader } from './inet-dgram.js';
 import type { SocketRow, SocketTable } from './socket-row.js';
 
@@ -47,13 +47,14 @@ function walkUdpTable(k: Kernel, table: bigint, name: string, lite: boolean, row
     stride: BigInt(k.sizeof(H)),
     nodeOffset: r.s.node.offsetN,
   };
-  for (const sk of bucketSockets(k, b, problems)) {
-    try {
-      rows.push(lite ? r.row(sk, 'udplite', 'udplite6', UDP) : r.row(sk, 'udp', 'udp6', UDP));
-    } catch (e) {
-      problems.push({ where: name, address: sk, kind: 'unreadable', detail: (e as Error).message });
-    }
-  }
+  readEach(
+    hashBucketEntries(k, b, problems),
+    name,
+    (sk) => sk,
+    (sk) => lite ? r.row(sk, 'udplite', 'udplite6', UDP) : r.row(sk, 'udp', 'udp6', UDP),
+    problems,
+    rows,
+  );
 }
 
 export function udpSockets(k: Kernel, nets: NetNs[]): SocketTable {
@@ -63,7 +64,7 @@ export function udpSockets(k: Kernel, nets: NetNs[]): SocketTable {
     try {
       walkUdpTable(k, t, name, lite, rows, problems);
     } catch (e) {
-      problems.push({ where: name, address: t, kind: 'unreadable', detail: (e as Error).message });
+      problems.push(unreadable(name, t, e));
     }
   };
   for (const t of udpTables(k, nets, 'udp_table', 'ipv4.udp_table')) walk(t, 'udp_table', false);

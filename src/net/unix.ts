@@ -10,9 +10,9 @@
 //   struct netns_unix { struct unix_table table { locks; struct hlist_head *buckets; } }
 
 import type { Kernel } from '../kernel/kernel.js';
-import { listEntries, type WalkProblem } from '../kernel/walk.js';
+import { readEach, unreadable, listEntries, type WalkProblem } from '../kernel/walk.js';
 import type { NetNs } from './netns.js';
-import { bucketSockets } from './hashtable.js';
+import { hashBucketEntries } from './hashtable.js';
 import { sockFields, tcpStateName } from './sock.js';
 import { TCP_ESTABLISHED, TCP_LISTEN, AF_UNIX, SOCK_TYPES } from './constants.js';
 import type { SocketRow, SocketTable } from './socket-row.js';
@@ -36,7 +36,7 @@ export function unixSockets(k: Kernel, nets: NetNs[]): SocketTable {
       try {
         tables.push({ name: `unix table (netns ${n.inode})`, first: k.ptr(n.address, perNetns) });
       } catch (e) {
-        problems.push({ where: `unix table (netns ${n.inode})`, address: n.address, kind: 'unreadable', detail: (e as Error).message });
+        problems.push(unreadable(`unix table (netns ${n.inode})`, n.address, e));
       }
     }
   } else {
@@ -45,13 +45,7 @@ export function unixSockets(k: Kernel, nets: NetNs[]): SocketTable {
   const reader = new UnixReader(k);
   for (const t of tables) {
     const b = { name: t.name, first: t.first, count: UNIX_BUCKETS, stride, nodeOffset: s.node.offsetN };
-    for (const sk of bucketSockets(k, b, problems)) {
-      try {
-        rows.push(reader.row(sk));
-      } catch (e) {
-        problems.push({ where: t.name, address: sk, kind: 'unreadable', detail: (e as Error).message });
-      }
-    }
+    readEach(hashBucketEntries(k, b, problems), t.name, (sk) => sk, (sk) => reader.row(sk), problems, rows);
   }
   return { rows, problems };
 }

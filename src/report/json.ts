@@ -3,14 +3,20 @@
 
 import type { Output } from './model.js';
 
+/** A walk problem among JSON rows is a row `{"problem": "..."}` (never a bare string); in the
+ *  text it is a note marked `!!` (problemLines), so the marked notes are the problem rows. */
+export function problemRows(notes: readonly string[] | undefined): { problem: string }[] {
+  return (notes ?? []).filter((n) => n.startsWith('!! ')).map((problem) => ({ problem }));
+}
+
 export function toJsonValue(out: Output): unknown {
   switch (out.kind) {
     case 'text':
       return out.data ?? out.lines;
     case 'table':
-      return out.rows.map((r) => r.data);
+      return [...out.rows.map((r) => r.data), ...problemRows(out.notes)];
     case 'blocks':
-      return out.blocks.map((b) => b.data);
+      return [...out.blocks.map((b) => b.data), ...problemRows(out.notes)];
     case 'group':
       return out.data ?? out.parts.map(toJsonValue);
   }

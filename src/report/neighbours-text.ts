@@ -5,6 +5,7 @@
 
 import type { JiffiesAge, NeighbourRow } from '../net/neighbours.js';
 import { NUD, NUD_VALID } from '../net/neigh-names.js';
+import { GAP } from '../views/table.js';
 
 // include/uapi/linux/if_arp.h
 export const ATF_COM = 0x02;
@@ -91,7 +92,7 @@ export function neighVerboseLine(r: NeighbourRow): string {
   }
   if (!r.proxy) parts.push(r.state);
   if (d) {
-    parts.push('queue', `${d.queueLen}/${d.queueBytes ?? '?'}B`);
+    parts.push('queue', `${d.queueLen}/${d.queueBytes ?? GAP}B`);
     if (d.dead) parts.push('dead');
   }
   if (r.type) parts.push('type', r.type);

@@ -9,6 +9,7 @@ import { conntrackLine } from './netfilter-text.js';
 import { CONNTRACK_SPEC } from '../views/conntrack.js';
 import { rowJson } from '../views/table.js';
 import { hex, problemLine, type Output, type Row, type TableOutput } from './model.js';
+import { GAP } from '../views/table.js';
 
 /** The -v block of one socket (and -vv: its queues' contents). */
 export function verboseBlock(d: SocketDetail, level: number): { lines: string[]; data: unknown } {
@@ -22,7 +23,7 @@ export function verboseBlock(d: SocketDetail, level: number): { lines: string[];
     const ud = d.userData;
     if (ud) {
       const via = ud.encapRcv ? `encap_rcv=${ud.encapRcv}` : `sk_data_ready=${ud.dataReady}`;
-      lines.push(`user_data ${hex(ud.address)} -> ${ud.type ? `'${ud.type}'` : '?'} (${via})`);
+      lines.push(`user_data ${hex(ud.address)} -> ${ud.type ? `'${ud.type}'` : GAP} (${via})`);
       data.userData = { address: hex(ud.address), type: ud.type ?? null, dataReady: ud.dataReady, encapRcv: ud.encapRcv ?? null };
     }
     if (d.owners.length) lines.push(`owners: ${d.owners.map((o) => `pid ${o.pid} (${o.comm}) fd ${o.fd}`).join(', ')}`);

@@ -3,6 +3,7 @@
 
 import { localText, remoteText, type SocketRow } from '../net/socket-row.js';
 import { hex } from './model.js';
+import { GAP } from '../views/table.js';
 
 /** The seed's one-line socket summary ("tcp 127.0.0.1:9165 127.0.0.1:47939 ESTABLISHED"). */
 export function socketLine(r: SocketRow): string {
@@ -16,7 +17,7 @@ export function socketLine(r: SocketRow): string {
 /** "<struct tcp_sock 0x…> TCP" as the seed heads each verbose block. `proto`: the sock's own
  *  sk_prot name and struct (src/net/sock-proto.ts), which the guess from the table replaces. */
 export function socketHeader(r: SocketRow, proto?: { name: string; struct?: string }): string {
-  if (proto && r.kind === 'sock' && proto.name !== '?') {
+  if (proto && r.kind === 'sock' && proto.name !== GAP) {
     return `<${proto.struct ?? 'struct sock'} ${hex(r.sock)}> ${proto.name}${r.netns ? `  netns ${r.netns}` : ''}`;
   }
   const type =
@@ -36,7 +37,7 @@ export function verboseLines(r: SocketRow, d: Details): string[] {
   const used = new Set<string>();
   const v = (k: string, unit = ''): string => {
     used.add(k);
-    return d[k] === undefined ? '?' : `${d[k]}${unit}`;
+    return d[k] === undefined ? GAP : `${d[k]}${unit}`;
   };
   const has = (...ks: string[]) => ks.some((k) => d[k] !== undefined);
   const lines: string[] = [];

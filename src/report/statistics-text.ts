@@ -2,6 +2,7 @@
 // only the non-zero counters (as `nstat` does), with -v every one.
 
 import type { MibGroup } from '../net/snmp.js';
+import { GAP } from '../views/table.js';
 
 export function statisticsLines(groups: readonly MibGroup[], all: boolean): string[] {
   const out: string[] = [];
@@ -10,7 +11,7 @@ export function statisticsLines(groups: readonly MibGroup[], all: boolean): stri
     if (!shown.length && !all) continue;
     out.push(`-------------------- ${g.name} --------------------`);
     const w = Math.max(...shown.map((c) => c.name.length), 0);
-    for (const c of shown) out.push(`${c.name.padEnd(w)} ${c.value === null ? '?' : c.value.toString()}`);
+    for (const c of shown) out.push(`${c.name.padEnd(w)} ${c.value === null ? GAP : c.value.toString()}`);
   }
   return out;
 }

@@ -1,8 +1,11 @@
-// Rows + declared columns → a table output. The text cells, the JSON object (built only when
-// asked: a 20,000-row table printed as text never needs them) and the drill-down reference
-// all come from the one RowSpec, so no view writes its columns twice.
+// Rows + declared columns → a table output. The text cells, the JSON object and the drill-down
+// reference all come from the one RowSpec, so no view writes its columns twice. Each row is one
+// small object over the walker's plain row: its cells are computed when first read (text,
+// grep, browse) and kept; its JSON is built each time it is asked for and never kept, so a
+// 100,000-row table printed as JSON never formats a cell, and one printed as text never builds
+// a JSON object.
 
-import { rowJson, type RowSpec } from '../views/table.js';
+import { rowJson, type ColumnSpec, type Ref, type RowSpec } from '../views/table.js';
 import type { Row, TableOutput } from './model.js';
 
 export interface TableOptions {
@@ -13,6 +16,32 @@ export interface TableOptions {
   hide?: string[];
 }
 
+/** One row of a declared table: the walker's row plus the spec that presents it. */
+class SpecRow<R> implements Row {
+  private text: Record<string, string> | undefined;
+  constructor(
+    private readonly spec: RowSpec<R>,
+    private readonly columns: readonly ColumnSpec<R>[],
+    private readonly row: R,
+  ) {}
+
+  get cells(): Record<string, string> {
+    if (!this.text) {
+      this.text = {};
+      for (const c of this.columns) this.text[c.key] = c.text(this.row);
+    }
+    return this.text;
+  }
+
+  get data(): unknown {
+    return rowJson(this.spec, this.row);
+  }
+
+  get ref(): Ref | undefined {
+    return this.spec.ref?.(this.row);
+  }
+}
+
 export function tableOutput<R>(spec: RowSpec<R>, rows: readonly R[], opts: TableOptions = {}): TableOutput {
   const columns = spec.columns.filter((c) => !opts.hide?.includes(c.key));
   return {
@@ -21,16 +50,6 @@ export function tableOutput<R>(spec: RowSpec<R>, rows: readonly R[], opts: Table
     headless: opts.headless,
     notes: opts.notes,
     columns: columns.map((c) => ({ key: c.key, title: c.title, align: c.align })),
-    rows: rows.map((r): Row => {
-      const cells: Record<string, string> = {};
-      for (const c of columns) cells[c.key] = c.text(r);
-      return {
-        cells,
-        get data() {
-          return rowJson(spec, r);
-        },
-        ref: spec.ref?.(r),
-      };
-    }),
+    rows: rows.map((r): Row => new SpecRow(spec, columns, r)),
   };
 }

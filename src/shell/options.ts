@@ -3,6 +3,7 @@
 // everywhere; long options may be abbreviated to any unambiguous prefix (`--summ`).
 
 import { parseArgs } from 'node:util';
+import { SOCKET_FAMILIES } from '../views/families.js';
 
 export interface OptionSpec {
   name: string;
@@ -28,12 +29,8 @@ export const OPTIONS: OptionSpec[] = [
   { name: 'json', type: 'boolean', help: 'print the result as JSON' },
   { name: 'all', short: 'a', type: 'boolean', help: 'print all sockets', view: 'sockets' },
   { name: 'listening', short: 'l', type: 'boolean', help: 'print LISTEN sockets only', view: 'sockets' },
-  { name: 'tcp', short: 't', type: 'boolean', help: 'print TCP info', view: 'sockets' },
-  { name: 'udp', short: 'u', type: 'boolean', help: 'print UDP info', view: 'sockets' },
-  { name: 'raw', short: 'w', type: 'boolean', help: 'print RAW info', view: 'sockets' },
-  { name: 'unix', short: 'x', type: 'boolean', help: 'print UNIX info', view: 'sockets' },
-  { name: 'packet', type: 'boolean', help: 'print AF_PACKET sockets', view: 'sockets' },
-  { name: 'netlink', type: 'boolean', help: 'print netlink sockets', view: 'sockets' },
+  // -t -u -w -x --packet --netlink: one per socket family, from the registry
+  ...SOCKET_FAMILIES.map((f): OptionSpec => ({ name: f.option, ...(f.short ? { short: f.short } : {}), type: 'boolean', help: f.help, view: 'sockets' })),
   { name: 'port', type: 'string', arg: 'PORT', help: 'limit output to the specified port (src or dst)', view: 'sockets' },
   { name: 'tcpstate', type: 'string', arg: 'STATE', help: 'limit TCP output to one state (e.g. ESTABLISHED)', view: 'sockets' },
   { name: 'retransonly', type: 'boolean', help: 'only TCP sockets that are retransmitting', view: 'sockets' },

@@ -22,9 +22,9 @@ export function devpackSpec(t: Tables): RowSpec<PtypeRow> {
   return {
     columns: [
       { key: 'type', title: 'Type', text: (r) => r.type },
-      { key: 'device', title: 'Device', text: (r) => r.device },
+      { key: 'device', title: 'Device', text: (r) => r.device, json: (r) => r.device || null },
       { key: 'func', title: 'Function', text: (r) => r.func },
-      { key: 'module', title: 'Module', text: (r) => r.module || '-', json: (r) => r.module },
+      { key: 'module', title: 'Module', text: (r) => r.module || '-', json: (r) => r.module || null },
       { key: 'list', title: 'List', text: (r) => r.list + (r.inProc ? '' : ' (not in /proc/net/ptype)'), json: (r) => r.list },
       { key: 'owner', title: 'Owner', text: (r) => (r.sock === null ? '' : ownerText(owners(r))), json: (r) => (r.sock === null ? null : ownerText(owners(r))) },
     ],

@@ -42,6 +42,8 @@ export const SOCKET_FAMILIES: readonly SocketFamily[] = [
 /** What `-a` lists without a family option. */
 export const DEFAULT_FAMILIES: Family[] = SOCKET_FAMILIES.filter((f) => f.inAll).map((f) => f.name);
 export const ALL_FAMILIES: Family[] = SOCKET_FAMILIES.map((f) => f.name);
+/** The options that select a family (`--tcp` … `--netlink`), for the commands that take them. */
+export const FAMILY_OPTIONS: string[] = SOCKET_FAMILIES.map((f) => f.option);
 
 export function socketFamily(name: Family): SocketFamily {
   return SOCKET_FAMILIES.find((f) => f.name === name)!;

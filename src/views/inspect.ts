@@ -14,6 +14,7 @@ import type { KernelSymbol } from '../debuginfo/types.js';
 import { symbolAt, symbolsContaining, symbolsNamed, formatHit, type SymbolHit } from '../kernel/symbolize.js';
 import { nextReadable, unreadable } from '../kernel/readable.js';
 import { UnreadableError } from '../kernel/errors.js';
+import { GAP } from './table.js';
 
 export { formatHit, type SymbolHit };
 
@@ -95,7 +96,7 @@ export class Inspector {
       path: this.path,
       format: k.dump.format,
       description: k.dump.description,
-      release: uts.release || osRelease(k.info) || '?',
+      release: uts.release || osRelease(k.info) || GAP,
       version: uts.version,
       machine: uts.machine,
       nodename: uts.nodename,

@@ -27,7 +27,9 @@ export function interfaceJson(r: NetInterface): Record<string, unknown> {
     master: r.master?.name ?? null, link: r.link ? { name: r.link.name, ifindex: r.link.ifindex, netns: r.link.netns } : null,
     vlan: r.vlan ?? null, bridgePort: r.bridgePort ?? null,
     qdisc: r.qdiscs.length ? r.qdiscs.map((q) => ({ ...q })) : null, txQueueLen: r.txQueueLen, promiscuity: r.promiscuity,
-    stats: r.stats.ok ? { source: r.stats.source, ...r.stats.counters } : { gap: r.stats.gap, source: r.stats.source },
+    // counters the dump does not hold (driver-computed) are null, the reason in `gaps`
+    stats: r.stats.ok ? { source: r.stats.source, ...r.stats.counters } : null,
     handlers: r.handlers, device: hex(r.address),
+    ...(r.stats.ok ? {} : { gaps: { stats: `${r.stats.source}: ${r.stats.gap}` } }),
   };
 }

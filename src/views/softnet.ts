@@ -4,6 +4,7 @@
 import type { SoftnetRow } from '../net/softnet.js';
 import { softnetStatLine } from '../net/softnet.js';
 import type { RowSpec } from './table.js';
+import { GAP } from './table.js';
 
 export type { SoftnetRow };
 export { softnetStatLine };
@@ -13,7 +14,7 @@ const n = (v: number) => String(v);
 export const SOFTNET_SPEC: RowSpec<SoftnetRow> = {
   columns: [
     { key: 'cpu', title: 'CPU', align: 'right', text: (r) => n(r.cpu), json: (r) => r.cpu },
-    { key: 'online', title: 'Online', text: (r) => (r.online === null ? '?' : r.online ? 'yes' : 'no'), json: (r) => r.online },
+    { key: 'online', title: 'Online', text: (r) => (r.online === null ? GAP : r.online ? 'yes' : 'no'), json: (r) => r.online },
     { key: 'processed', title: 'Processed', align: 'right', text: (r) => n(r.processed), json: (r) => r.processed },
     { key: 'dropped', title: 'Dropped', align: 'right', text: (r) => n(r.dropped), json: (r) => r.dropped },
     { key: 'timeSqueeze', title: 'Squeezed', align: 'right', text: (r) => n(r.timeSqueeze), json: (r) => r.timeSqueeze },

@@ -3,7 +3,7 @@
 // rows into a text table, JSON objects, browse rows and grep lines alike.
 
 import type { WalkProblem } from '../kernel/walk.js';
-import { headProblem } from '../kernel/walk.js';
+import { GAP, headProblem } from '../kernel/walk.js';
 
 export type { WalkProblem };
 
@@ -30,9 +30,8 @@ export function answerable<R>(t: Table<R>): Table<R> {
   return t;
 }
 
-/** The one marker of a value that could not be read (a gap in the dump). Values that are
- *  simply absent keep their conventional spelling ('*' no gateway, '-' no owner; null in JSON). */
-export const GAP = '?';
+/** The one marker of a value that could not be read (defined beside WalkProblem). */
+export { GAP };
 
 /** Something the shell can open from a row (drill-down). */
 export type Ref =

@@ -32,7 +32,7 @@ describe.each(ALL_FIXTURES)('packet handlers of %s', (name) => {
       expect(r.owner).toMatch(/^\d+\/sniffer$/);
     }
     const hidden = packet.find((r: { device: string }) => r.device === 'dummy0');
-    expect(hidden).toMatchObject({ type: '0800', list: 'dev ptype_specific', inProc: false, module: '' });
+    expect(hidden).toMatchObject({ type: '0800', list: 'dev ptype_specific', inProc: false, module: null });
     const inode = truth.netns[0].packet.find((p) => p.proto === 0x0800)?.inode;
     if (inode) expect(s.tables.findSocket(BigInt(hidden.sock))?.inode).toBe(inode);
   });

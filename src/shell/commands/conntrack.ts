@@ -8,6 +8,7 @@ import { rowJson } from '../../views/table.js';
 import { conntrackLine } from '../../report/netfilter-text.js';
 import { problemLines, type Row, type TableOutput } from '../../report/model.js';
 import { UsageError, type Command } from '../command.js';
+import { GAP } from '../../views/table.js';
 
 export const conntrackCommand: Command = {
   name: 'conntrack',
@@ -41,8 +42,8 @@ export const conntrackCommand: Command = {
     const out: Row[] = [];
     for (const f of conntrackFill(t, nets)) {
       const mine = rows.filter((r) => r.netns === f.netns);
-      const count = f.count === null ? '?' : String(f.count);
-      const max = f.max === null ? '?' : String(f.max);
+      const count = f.count === null ? GAP : String(f.count);
+      const max = f.max === null ? GAP : String(f.max);
       out.push({ cells: { line: `# netns ${f.netns}: ${mine.length} entries shown; count ${count} / max ${max}${f.nearFull ? '  WARNING: table nearly full' : ''}` }, data: null });
       out.push(...mine.map((r) => ({ cells: { line: conntrackLine(r, inv.verbose) }, data: null, ref: CONNTRACK_SPEC.ref!(r) })));
     }

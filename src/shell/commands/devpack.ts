@@ -6,6 +6,7 @@ import { devpackRows, devpackSpec } from '../../views/devpack.js';
 import { selectNetns } from '../../views/netns.js';
 import { rowJson } from '../../views/table.js';
 import { tableOutput } from '../../report/table.js';
+import { problemRows } from '../../report/json.js';
 import { problemLines, type Output } from '../../report/model.js';
 import type { Command } from '../command.js';
 
@@ -23,6 +24,6 @@ export const devpackCommand: Command = {
     const notes = problemLines(t.packetHandlers().problems);
     const parts: Output[] = nets.map((ns, i) =>
       tableOutput(spec, devpackRows(t, [ns]), { title: nets.length > 1 ? `Packet handlers (netns ${ns})` : 'Packet handlers', notes: i === nets.length - 1 ? notes : undefined }));
-    return parts.length === 1 ? parts[0] : { kind: 'group', parts, data: devpackRows(t, nets).map((r) => rowJson(spec, r)) };
+    return parts.length === 1 ? parts[0] : { kind: 'group', parts, data: [...devpackRows(t, nets).map((r) => rowJson(spec, r)), ...problemRows(notes)] };
   },
 };

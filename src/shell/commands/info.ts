@@ -3,6 +3,7 @@
 import type { Session } from '../../views/session.js';
 import type { DumpInfo } from '../../views/inspect.js';
 import type { Command } from '../command.js';
+import { GAP } from '../../views/table.js';
 
 export type { DumpInfo };
 
@@ -17,7 +18,7 @@ export function banner(i: DumpInfo): string {
 }
 
 export function formatUptime(sec: number): string {
-  if (!Number.isFinite(sec)) return '?';
+  if (!Number.isFinite(sec)) return GAP;
   const d = Math.floor(sec / 86400);
   const h = Math.floor((sec % 86400) / 3600);
   const m = Math.floor((sec % 3600) / 60);
@@ -45,7 +46,7 @@ export const infoCommand: Command = {
       `symbols:    ${i.symbols}`,
       `types:      ${i.types}`,
       `uptime:     ${formatUptime(i.uptimeSec)} (HZ=${i.hz})`,
-      `time:       ${i.crashTime ?? '?'}`,
+      `time:       ${i.crashTime ?? GAP}`,
       `opened in:  ${i.openMs} ms`,
     ];
     return { kind: 'text', lines, data: i };

@@ -3,6 +3,7 @@
 
 import { hex, problemLines } from '../../report/model.js';
 import type { Command } from '../command.js';
+import { GAP } from '../../views/table.js';
 
 export const modulesCommand: Command = {
   name: 'modules',
@@ -25,7 +26,7 @@ export const modulesCommand: Command = {
         { key: 'addr', title: 'struct module' },
       ],
       rows: mods.map((m) => ({
-        cells: { name: m.name, size: String(total(m)), base: m.base !== undefined ? hex(m.base) : '?', state: m.state.replace(/^MODULE_STATE_/, ''),
+        cells: { name: m.name, size: String(total(m)), base: m.base !== undefined ? hex(m.base) : GAP, state: m.state.replace(/^MODULE_STATE_/, ''),
           syms: String(m.symbols.length), addr: hex(m.address) },
         data: { name: m.name, size: total(m), base: m.base !== undefined ? hex(m.base) : null, state: m.state, symbols: m.symbols.length,
           module: hex(m.address), ranges: m.ranges.map((r) => ({ kind: r.kind, base: hex(r.base), size: r.size })) },

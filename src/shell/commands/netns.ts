@@ -1,13 +1,13 @@
 // `netns [INODE]`: the network namespaces, with socket counts; with INODE, its sockets.
 
-import { DEFAULT_FAMILIES as FAMILIES } from '../../views/families.js';
+import { DEFAULT_FAMILIES as FAMILIES, FAMILY_OPTIONS } from '../../views/families.js';
 import { hex } from '../../report/model.js';
 import { UsageError, type Command } from '../command.js';
 import { showSockets, queryFromOptions, checkNetns } from './sockets.js';
 
 export const netnsCommand: Command = {
   name: 'netns',
-  options: ['all', 'listening', 'tcp', 'udp', 'raw', 'unix', 'packet', 'netlink', 'port', 'tcpstate', 'retransonly'],
+  options: ['all', 'listening', ...FAMILY_OPTIONS, 'port', 'tcpstate', 'retransonly'],
   synopsis: 'netns [INODE]',
   summary: 'network namespaces (inode, struct net, devices, sockets); with INODE its sockets',
   examples: ['netns', 'netns 4026531840'],
@@ -37,7 +37,7 @@ export const netnsCommand: Command = {
         return {
           cells: { inode: String(n.inode), net: hex(n.address), init: n.isInit ? 'init_net' : '', devs: dn.join(','),
             ...Object.fromEntries(FAMILIES.map((f) => [f, String(counts[f])])) },
-          data: { inode: n.inode, net: hex(n.address), init: n.isInit, devices: dn, sockets: counts },
+          data: { netns: n.inode, inode: n.inode, net: hex(n.address), init: n.isInit, devices: dn, sockets: counts },
           ref: { kind: 'netns', inode: n.inode },
         };
       }),

@@ -4,7 +4,7 @@
 import type { Session } from '../../views/session.js';
 import { TCP_STATE_NAMES, selectSockets, withOwners, withTimers, socketPorts, type SocketQuery } from '../../views/sockets.js';
 import { parseSocketFilter, startsFilter, FilterError } from '../../views/socket-filter.js';
-import { SOCKET_FAMILIES, DEFAULT_FAMILIES, socketFamily, type Family, type Layout } from '../../views/families.js';
+import { SOCKET_FAMILIES, DEFAULT_FAMILIES, FAMILY_OPTIONS, socketFamily, type Family, type Layout } from '../../views/families.js';
 import { socketSpec } from '../../views/socket-columns.js';
 import { socketDetail } from '../../views/socket-detail.js';
 import { selectNetns } from '../../views/netns.js';
@@ -107,7 +107,7 @@ function flatRows(parts: Output[]): unknown[] {
 
 /** netstat's modifiers every socket table takes. */
 export const MODIFIERS = ['numeric', 'owners', 'extended', 'timers'];
-const SOCKET_OPTIONS = ['all', 'listening', 'tcp', 'udp', 'raw', 'unix', 'packet', 'netlink', 'port', 'tcpstate', 'retransonly', 'netns', ...MODIFIERS];
+const SOCKET_OPTIONS = ['all', 'listening', ...FAMILY_OPTIONS, 'port', 'tcpstate', 'retransonly', 'netns', ...MODIFIERS];
 
 export const socketsCommand: Command = {
   name: 'sockets',
@@ -145,7 +145,7 @@ export const familyCommands: Command[] = SOCKET_FAMILIES.map((f) => familyWord(f
 
 export const listenCommand: Command = {
   name: 'listen',
-  options: ['tcp', 'udp', 'raw', 'unix', 'packet', 'netlink', 'port', 'netns', ...MODIFIERS],
+  options: [...FAMILY_OPTIONS, 'port', 'netns', ...MODIFIERS],
   synopsis: 'listen [-t|-u|-x] [-v[v]] [FILTER]',
   summary: 'listening sockets only (same as -l)',
   examples: ['listen', 'listen -t -vv'],

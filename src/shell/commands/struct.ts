@@ -32,7 +32,7 @@ export const structCommand: Command = {
     }
     if (!where) throw new UsageError('usage: struct TYPE ADDR (or struct -o TYPE for the layout)');
     const addr = s.inspect.address(where);
-    if (members.length) return { kind: 'text', lines: s.inspect.structMembers(spec, addr, members, radix) };
-    return { kind: 'text', lines: s.inspect.struct(spec, addr, inv.verbose ? 12 : 6, radix) };
+    const lines = members.length ? s.inspect.structMembers(spec, addr, members, radix) : s.inspect.struct(spec, addr, inv.verbose ? 12 : 6, radix);
+    return { kind: 'text', lines, data: { type: spec, address: '0x' + addr.toString(16), lines } };
   },
 };

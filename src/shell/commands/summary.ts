@@ -47,6 +47,8 @@ export const summaryCommand: Command = {
 function summaryJson(sum: SummaryView): Record<string, unknown> {
   return {
     ...sum,
+    // one namespace asked for (--netns INODE) is its inode; the default and --netns all, "all"
+    netns: Array.isArray(sum.netns) && sum.netns.length === 1 ? sum.netns[0] : sum.netns,
     problems: sum.problems.map((p) => ({ where: p.where, kind: p.kind, detail: p.detail, address: hex(p.address) })),
     checks: sum.checks.map((c) => ({
       ...c,
