@@ -3,6 +3,8 @@
 // lookup plus a flag store: a hit marks the entry; eviction walks from the oldest entry,
 // giving marked ones a second life at the young end and dropping the first unmarked one.
 
+import { inSlab } from './decompress.js';
+
 // 64 MiB of 4 KiB pages: the slab pages of ~25,000 TCP sockets, so a walk of a large
 // ehash decodes each page once (the walk visits sockets in hash order, not slab order).
 export const DEFAULT_CACHE_PAGES = 16384;
@@ -53,8 +55,29 @@ export class PageCache {
       map.delete(pfn);
       if (!e.used || i >= 8) return;
       e.used = false;
+      // A page cut from a shared slab (decompress.ts newPage) gets its own copy when it outlives
+      // its first lap: so a slab is held only by pages still in their first lap, which sit
+      // together at the old end, and the cache's memory stays capacity + two slabs. (Pages are
+      // never written: a caller still holding the old copy sees the same bytes.)
+      if (inSlab(e.page)) {
+        const own = Buffer.allocUnsafeSlow(e.page.length);
+        e.page.copy(own);
+        e.page = own;
+      }
       map.set(pfn, e);
     }
+  }
+
+  /** Bytes of memory the cached pages keep alive (distinct backing buffers). */
+  retainedBytes(): number {
+    const seen = new Set<ArrayBufferLike>();
+    let n = 0;
+    for (const e of this.map.values()) {
+      if (seen.has(e.page.buffer)) continue;
+      seen.add(e.page.buffer);
+      n += e.page.buffer.byteLength;
+    }
+    return n;
   }
 
   get size(): number {
