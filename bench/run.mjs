@@ -1,32 +1,70 @@
 // npm run bench: cold-start figures for every fixture, each measured in a fresh Node process
-// running the compiled tool (dist/): open (headers + VMCOREINFO, kallsyms, BTF), `-at`, a
-// second `-at` from the session cache, pages read, peak RSS. Also the 20,000-socket dump
-// (dumps/big/, made by dumps/make-dump.sh when missing: needs root and qemu-system-x86_64;
-// XPORTSHOW_BENCH_MAKE=0 skips making it).
+// running the compiled tool (dist/): open (headers + VMCOREINFO, kallsyms, BTF), `-at --json`,
+// a second `-at` from the session cache, pages read, peak RSS, CPU time. Also the big dumps
+// under dumps/big/ (10,000, 20,000 and 100,000 TCP sockets; made by dumps/make-dump.sh
+// --scenario big [--pairs N] when missing: needs root and qemu-system-x86_64;
+// XPORTSHOW_BENCH_MAKE=0 skips making them).
+//
+// drgn, when installed (python3-drgn and the kernel's -dbg package, e.g.
+// linux-image-6.1.0-56-amd64-dbg), runs ../shared/anchors/drgn_sockets.py's walk on the same
+// .kdump in the same run: "drgn ms" and the ratio xportshow / drgn (wall and CPU). The bench
+// runs without drgn. XPORTSHOW_BENCH_RUNS=N sets the runs per dump (default 3; median shown).
 
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const child = fileURLToPath(new URL('./child.mjs', import.meta.url));
+const drgnScript = fileURLToPath(new URL('./drgn_sockets.py', import.meta.url));
+const runsPer = Math.max(1, Number(process.env.XPORTSHOW_BENCH_RUNS ?? 3));
 
+// [dir, file, pairs for make-dump.sh --pairs (big dumps only)]
 const fixtures = [
   ['bullseye-5.10', 'vmcore.kdump'],
   ['bookworm-6.1', 'vmcore.kdump'],
   ['bookworm-6.1', 'vmcore.flat'],
   ['trixie-6.12', 'vmcore.kdump'],
-  ['big/bookworm-6.1', 'vmcore.kdump'],
+  ['big/bookworm-6.1-10k', 'vmcore.kdump', 5000],
+  ['big/bookworm-6.1', 'vmcore.kdump', 10000],
+  ['big/bookworm-6.1-100k', 'vmcore.kdump', 50000],
 ];
 
-const big = `${root}dumps/big/bookworm-6.1/vmcore.kdump`;
 const canMake = process.getuid?.() === 0 && spawnSync('sh', ['-c', 'command -v qemu-system-x86_64']).status === 0;
-if (!existsSync(big) && process.env.XPORTSHOW_BENCH_MAKE !== '0' && canMake) {
-  console.error('making the 20,000-socket dump (dumps/make-dump.sh bookworm --scenario big) ...');
-  spawnSync('bash', [`${root}dumps/make-dump.sh`, 'bookworm', '--scenario', 'big', '--out', `${root}dumps/big/bookworm-6.1`], { stdio: 'inherit' });
+for (const [dir, file, pairs] of fixtures) {
+  if (pairs === undefined || existsSync(`${root}dumps/${dir}/${file}`)) continue;
+  if (process.env.XPORTSHOW_BENCH_MAKE === '0' || !canMake) continue;
+  console.error(`making the ${pairs * 2}-socket dump (dumps/make-dump.sh bookworm --scenario big --pairs ${pairs}) ...`);
+  spawnSync('bash', [`${root}dumps/make-dump.sh`, 'bookworm', '--scenario', 'big', '--pairs', String(pairs), '--out', `${root}dumps/${dir}`], { stdio: 'inherit' });
 }
 
+/** The vmlinux with DWARF for a dump's kernel release, if drgn and the -dbg package are here. */
+function drgnSetup(dir) {
+  if (process.env.XPORTSHOW_BENCH_DRGN === '0') return undefined;
+  let release;
+  try {
+    release = JSON.parse(readFileSync(`${root}dumps/${dir}/meta.json`, 'utf8')).kernelRelease;
+  } catch {
+    return undefined;
+  }
+  const vmlinux = `/usr/lib/debug/boot/vmlinux-${release}`;
+  if (!existsSync(vmlinux)) return undefined;
+  if (spawnSync('/usr/bin/python3', ['-c', 'import drgn']).status !== 0) return undefined;
+  return vmlinux;
+}
+
+/** One cold drgn run under /usr/bin/time: wall and CPU seconds, peak RSS. */
+function drgnRun(path, vmlinux) {
+  const r = spawnSync('/usr/bin/time', ['-f', '@@time %e %U %S %M', '/usr/bin/python3', drgnScript, path, vmlinux], { encoding: 'utf8' });
+  const m = /@@time ([\d.]+) ([\d.]+) ([\d.]+) (\d+)/.exec(r.stderr);
+  const s = /sockets=(\d+)/.exec(r.stdout);
+  if (r.status !== 0 || !m) return undefined;
+  return { wallMs: +m[1] * 1000, cpuMs: (+m[2] + +m[3]) * 1000, rssMB: Math.round(+m[4] / 1024), sockets: s ? +s[1] : 0 };
+}
+
+const med = (xs) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const rows = [];
+let anyDrgn = false;
 for (const [dir, file] of fixtures) {
   const path = `${root}dumps/${dir}/${file}`;
   if (!existsSync(path)) {
@@ -34,28 +72,50 @@ for (const [dir, file] of fixtures) {
     continue;
   }
   const runs = [];
-  for (let i = 0; i < 3; i++) {
-    const r = spawnSync(process.execPath, [child, path], { encoding: 'utf8' });
+  for (let i = 0; i < runsPer; i++) {
+    const r = spawnSync(process.execPath, [child, path], { encoding: 'utf8', maxBuffer: 1 << 20 });
     if (r.status !== 0) throw new Error(`${path}: ${r.stderr}`);
     runs.push(JSON.parse(r.stdout));
   }
-  const med = (key) => runs.map((x) => x[key]).sort((a, b) => a - b)[1];
-  rows.push({
+  const m = (key) => med(runs.map((x) => x[key]));
+  const row = {
     dump: `${dir}/${file}`,
-    'open ms': med('openMs'),
-    'hdr ms': med('headersMs'),
-    'syms ms': med('symbolsMs'),
-    'btf ms': med('typesMs'),
+    'open ms': m('openMs'),
+    'syms ms': m('symbolsMs'),
+    'btf ms': m('typesMs'),
     'tcp socks': runs[0].tcp,
-    '-at ms': med('atMs'),
-    'µs/sock': Math.round((med('atMs') * 1000) / Math.max(1, runs[0].tcp)),
-    'cached -at ms': med('cachedMs'),
-    'total ms': med('totalMs'),
+    '-at --json ms': m('atMs'),
+    'µs/sock': Math.round((m('atMs') * 1000) / Math.max(1, runs[0].tcp)),
+    'cached -at ms': m('cachedMs'),
+    'total ms': m('totalMs'),
+    'cpu ms': m('cpuMs'),
     pages: runs[0].pagesRead,
-    'RSS MB': med('rssMB'),
-  });
+    'RSS MB': m('rssMB'),
+  };
+  const vmlinux = file.endsWith('.kdump') ? drgnSetup(dir) : undefined;
+  if (vmlinux) {
+    const d = [];
+    for (let i = 0; i < runsPer; i++) {
+      const x = drgnRun(path, vmlinux);
+      if (x) d.push(x);
+    }
+    if (d.length) {
+      anyDrgn = true;
+      const dw = med(d.map((x) => x.wallMs));
+      const dc = med(d.map((x) => x.cpuMs));
+      // xportshow's whole process (node start to exit) against drgn's (python start to exit)
+      row['drgn ms'] = Math.round(dw);
+      row['drgn cpu'] = Math.round(dc);
+      row['drgn MB'] = med(d.map((x) => x.rssMB));
+      row['ratio'] = Math.round((m('processMs') / dw) * 100) / 100;
+      row['cpu ratio'] = Math.round((m('cpuMs') / dc) * 100) / 100;
+    }
+  }
+  rows.push(row);
 }
 console.table(rows);
+if (!anyDrgn) console.error('drgn: not installed (python3-drgn and linux-image-<release>-dbg): no ratio');
+else console.error('ratio = xportshow process time / drgn process time (drgn: open + walk ehash, lhash2, udp_table, no owners); cpu ratio likewise for user+sys CPU');
 
 // issue 9: -rv, -i, --arp after open (bench/host-views.mjs)
 const { benchHostViews } = await import('./host-views.mjs');

@@ -2,6 +2,7 @@
 # make-dump.sh - build a real kernel crash-dump fixture for xportshow.
 #
 #   dumps/make-dump.sh SUITE [--scenario default|big|vxlan|host] [--out DIR] [--mem MIB] [--keep-elf]
+#                      [--pairs N]   (big: N established loopback pairs, default 10000)
 #   dumps/make-dump.sh SUITE [--scenario ...] [--out DIR] --meta-only   (rewrite meta.json)
 #
 #   SUITE: bullseye (5.10) | bookworm (6.1) | trixie (6.12) | sid (7.x, unfiltered)
@@ -26,7 +27,7 @@ work=$here/work
 usage() { sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 [ $# -ge 1 ] || usage
 suite=$1; shift
-scenario=default; out=""; mem=""; keep_elf=0; meta_only=0
+scenario=default; out=""; mem=""; keep_elf=0; meta_only=0; pairs=10000
 while [ $# -gt 0 ]; do
   case $1 in
     --scenario) scenario=$2; shift 2 ;;
@@ -35,6 +36,8 @@ while [ $# -gt 0 ]; do
     --out=*) out=${1#*=}; shift ;;
     --mem) mem=$2; shift 2 ;;
     --keep-elf) keep_elf=1; shift ;;
+    --pairs) pairs=$2; shift 2 ;;
+    --pairs=*) pairs=${1#*=}; shift ;;
     --meta-only) meta_only=1; shift ;;
     -h|--help) usage ;;
     *) echo "unknown option $1" >&2; usage ;;
@@ -50,12 +53,18 @@ case $suite in
   sid)      fixname=sid;           comp=zlib ;;   # named sid-<major.minor> once the kernel is known
   *) echo "unknown suite $suite" >&2; exit 2 ;;
 esac
-if [ -z "$mem" ]; then if [ "$scenario" = big ]; then mem=768; else mem=192; fi; fi
+case $pairs in ''|*[!0-9]*) echo "--pairs takes a number" >&2; exit 2 ;; esac
+# big: 10,000 pairs fit in 768 MiB; about 22 KiB of guest memory per pair beyond that
+if [ -z "$mem" ]; then
+  if [ "$scenario" = big ]; then mem=$(( pairs > 10000 ? 768 + (pairs - 10000) * 22 / 1024 : 768 )); else mem=192; fi
+fi
+# the run directory and the default fixture name carry a pair count other than 10,000
+bigsfx=""; [ "$scenario" = big ] && [ "$pairs" != 10000 ] && bigsfx=-$(( pairs * 2 / 1000 ))k
 out_auto=0
 if [ -z "$out" ]; then
   out_auto=1
   case $scenario in
-    big) out=$here/big/$fixname ;;
+    big) out=$here/big/$fixname$bigsfx ;;
     vxlan) out=$here/$fixname-vxlan ;;   # default + VXLAN/GENEVE tunnel sockets
     host) out=$here/$fixname-host ;;     # default + routing, devices, qdiscs, firewall, drops
     *) out=$here/$fixname ;;
@@ -154,7 +163,7 @@ say "kernel $krel (deb $debver)"
 if [ "$fixname" = sid ]; then
   fixname=sid-$(echo "$krel" | cut -d. -f1-2)
   if [ "$out_auto" = 1 ]; then
-    case $scenario in big) out=$here/big/$fixname ;; default) out=$here/$fixname ;; *) out=$here/$fixname-$scenario ;; esac
+    case $scenario in big) out=$here/big/$fixname$bigsfx ;; default) out=$here/$fixname ;; *) out=$here/$fixname-$scenario ;; esac
   fi
 fi
 
@@ -178,7 +187,7 @@ fi
 buildid=$(readelf -n "$vmlinux" | awk '/Build ID/{print $3}' | head -1)
 say "vmlinux build-id $buildid"
 
-run=$work/$suite/$scenario
+run=$work/$suite/$scenario$bigsfx
 if [ "$meta_only" = 1 ]; then
   [ -f "$out/meta.json" ] || { echo "no $out/meta.json" >&2; exit 1; }
   comp=$(sed -n 's/.*"compression": "\([^"]*\)".*/\1/p' "$out/meta.json")
@@ -266,6 +275,7 @@ say "modules: ${order[*]}"
 
 # ---------------------------------------------------------------- 3. boot
 append="console=ttyS0 panic=-1 init_on_free=1 xps.scenario=$scenario"
+[ "$scenario" = big ] && append="$append xps.pairs=$pairs"
 [ "$suite" = bullseye ] && append="$append xps.kallsyms=1"
 port=$(( 20000 + RANDOM % 20000 ))
 say "booting ($mem MiB, 2 CPUs, QMP on 127.0.0.1:$port)"
@@ -281,7 +291,7 @@ qpid=$!
 cleanup() { kill "$qpid" 2>/dev/null || true; }
 trap cleanup EXIT
 
-deadline=$((SECONDS + 600))
+deadline=$((SECONDS + 600 + ${pairs:-0} / 40))
 until grep -q '^@@@ READY' "$run/truth.raw" 2>/dev/null; do
   if ! kill -0 "$qpid" 2>/dev/null; then
     echo "QEMU exited early; see $run/console.log" >&2; tail -20 "$run/console.log" >&2; exit 1
@@ -386,6 +396,7 @@ cpus=$(awk '/^@@@ BEGIN nproc$/{getline; print; exit}' "$out/truth.txt")
   printf '{\n'
   printf '  "suite": "%s",\n' "$suite"
   printf '  "scenario": "%s",\n' "$scenario"
+  [ "$scenario" = big ] && printf '  "pairs": %s,\n' "$pairs"
   printf '  "kernelRelease": "%s",\n' "$krel"
   printf '  "debPackage": "%s",\n' "$(cat "$kdir/.package")"
   printf '  "debVersion": "%s",\n' "$debver"

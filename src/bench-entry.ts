@@ -1,5 +1,5 @@
 // What `npm run bench` loads in its measuring process: the same bundle and modules the CLI
 // runs, so its figures include the start-up a user pays.
 export { Session } from './views/session.js';
-export { runLine } from './shell/dispatch.js';
+export { runLine, runParsedLine, parseLine } from './shell/dispatch.js';
 export { prepareDecoders } from './dump/decompress.js';

@@ -155,7 +155,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     if (o.command !== undefined) return runBatch(session, String(o.command).split(';'));
     if (!interactive) {
-      const r = runParsedLine(session, parsed);
+      const r = runParsedLine(session, parsed, undefined, { wholeJson: true });
       if (r.error) {
         process.stderr.write(`xportshow: ${r.error}\n`);
         return 1;

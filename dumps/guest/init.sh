@@ -15,6 +15,7 @@ for a in $(cat /proc/cmdline); do
   case $a in
     xps.scenario=*) scenario=${a#xps.scenario=} ;;
     xps.kallsyms=1) kallsyms=1 ;;
+    xps.pairs=*) export XPS_PAIRS=${a#xps.pairs=} ;;
   esac
 done
 
@@ -84,7 +85,14 @@ sysctl -w "net.ipv4.ping_group_range=0 0" >/dev/null
 sysctl -w net.ipv4.tcp_syncookies=1 >/dev/null
 sysctl -w net.ipv4.conf.all.rp_filter=0 >/dev/null
 sysctl -w kernel.kptr_restrict=0 >/dev/null
-if [ "$scenario" = big ]; then sysctl -w net.core.somaxconn=8192 >/dev/null; fi
+if [ "$scenario" = big ]; then
+  sysctl -w net.core.somaxconn=8192 >/dev/null
+  # more than ~14,000 pairs: a wider ephemeral range and room for the fds
+  if [ "${XPS_PAIRS:-10000}" -gt 14000 ]; then
+    sysctl -w net.ipv4.ip_local_port_range="1024 65535" >/dev/null
+    sysctl -w fs.nr_open=1048576 fs.file-max=1048576 >/dev/null
+  fi
+fi
 # scenario host: more devices, routes, rules, neighbours, qdiscs and the
 # firewall (loaded before any traffic, so conntrack tracks the flows)
 if [ "$scenario" = host ]; then . /host.sh; host_setup; fi

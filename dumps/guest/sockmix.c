@@ -580,19 +580,27 @@ static void nsclient(void) {
 }
 
 /* ------------------------------------------------------------------ */
-/* big: many ESTABLISHED loopback pairs held by one process */
+/* big: many ESTABLISHED loopback pairs held by one process; XPS_PAIRS pairs
+ * (default 10,000), spread over one listener per 25,000 pairs (127.0.0.1:6000,
+ * 6001, ...) so the ephemeral port range never runs out */
 static void bigpairs(void) {
-    int n = 10000;
-    struct rlimit rl = {65536, 65536};
+    const char *e = getenv("XPS_PAIRS");
+    int n = e && atoi(e) > 0 ? atoi(e) : 10000;
+    rlim_t want = (rlim_t)n * 2 + 1024;
+    if (want < 65536) want = 65536;
+    struct rlimit rl = {want, want};
     if (setrlimit(RLIMIT_NOFILE, &rl) < 0) warn("setrlimit");
-    int l = tcp_listen4("127.0.0.1", 6000, 4096, 0);
+    int nl = (n + 24999) / 25000, ls[16];
+    if (nl > 16) nl = 16;
+    for (int k = 0; k < nl; k++) ls[k] = tcp_listen4("127.0.0.1", 6000 + k, 4096, 0);
     int made = 0;
     for (int i = 0; i < n; i++) {
+        int k = i % nl;
         int s = socket(AF_INET, SOCK_STREAM, 0);
         if (s < 0) { warn("big socket %d", i); break; }
-        struct sockaddr_in a = sin4("127.0.0.1", 6000);
+        struct sockaddr_in a = sin4("127.0.0.1", 6000 + k);
         if (connect(s, (void *)&a, sizeof a) < 0) { warn("big connect %d", i); close(s); break; }
-        int x = accept(l, NULL, NULL);
+        int x = accept(ls[k], NULL, NULL);
         if (x < 0) { warn("big accept %d", i); break; }
         made++;
     }

@@ -40,6 +40,11 @@ export abstract class BaseDump implements PhysicalDump {
     return { pagesRead: this.pagesRead, cacheHits: this.cache.hits, bytesRead: this.reader.bytesRead };
   }
 
+  /** Memory the cached pages keep alive (tests bound it). */
+  retainedBytes(): number {
+    return this.cache.retainedBytes();
+  }
+
   page(pfn: number): Buffer {
     const hit = this.cache.get(pfn);
     if (hit !== undefined) return hit;

@@ -11,6 +11,32 @@ import {
   DUMP_DH_COMPRESSED_ZSTD,
 } from './kdump-layout.js';
 import { lzo1xDecompress } from './lzo1x.js';
+import { inflatePageInto } from './inflate.js';
+
+/** Decoded pages are cut from 256 KiB slabs: one ArrayBuffer per 64 pages instead of one per
+ *  page (fewer native allocations, and far less external memory for the GC to track). A slab
+ *  lives while any of its pages is cached; the cache drops pages in about the order it took
+ *  them, so whole slabs go together. */
+const SLAB_PAGES = 64;
+let slab: Buffer | undefined;
+let slabAt = 0;
+const slabs = new WeakSet<ArrayBufferLike>();
+
+/** Whether a page was cut from a slab (and so keeps 63 other pages' memory alive). */
+export function inSlab(page: Buffer): boolean {
+  return slabs.has(page.buffer);
+}
+
+export function newPage(pageSize: number): Buffer {
+  if (slab === undefined || slabAt + pageSize > slab.length) {
+    slab = Buffer.allocUnsafeSlow(pageSize * SLAB_PAGES);
+    slabs.add(slab.buffer);
+    slabAt = 0;
+  }
+  const p = slab.subarray(slabAt, slabAt + pageSize);
+  slabAt += pageSize;
+  return p;
+}
 
 // Node >= 22.15 has a native zstd; Node 20 does not, so fall back to fzstd (pure JS).
 const nativeZstd = (zlib as unknown as { zstdDecompressSync?: (b: Buffer) => Buffer }).zstdDecompressSync;
@@ -89,9 +115,8 @@ export function decodePage(flags: number, data: Buffer, pageSize: number): Buffe
   let page: Buffer;
   if (flags & DUMP_DH_COMPRESSED_ZLIB) {
     // makedumpfile uses compress2(): a zlib-wrapped deflate stream
-    // chunkSize = one page: otherwise zlib's 16 KiB output chunk stays behind every cached
-    // 4 KiB page (4x the cache's memory, and 4x the allocation).
-    page = zlib.inflateSync(data, { chunkSize: pageSize, maxOutputLength: pageSize });
+    page = newPage(pageSize);
+    inflatePageInto(data, page);
   } else if (flags & DUMP_DH_COMPRESSED_LZO) {
     page = lzo1xDecompress(data, pageSize);
   } else if (flags & DUMP_DH_COMPRESSED_SNAPPY) {

@@ -17,19 +17,15 @@ export interface PositionalReader {
   close(): void;
 }
 
-/** Small reads are served from 64 KiB blocks of the file: a socket walk reads thousands of
- *  compressed pages that sit next to each other in the file, one syscall per block, not per
- *  page. At most 256 blocks (16 MiB) are kept, oldest dropped first. */
-const BLOCK = 64 * 1024;
-const MAX_BLOCKS = 256;
-const SMALL_READ = 16 * 1024;
+// Compressed pages are read one pread each, exactly their bytes. A block cache (64 KiB blocks,
+// 16 MiB) once served them, but a socket walk visits pages in hash order, scattered over the
+// file: it cost 16 MiB of memory and saved no time (20,000-socket dump: 1.40 s of CPU with
+// it, 1.41 s without; peak RSS 310 MB with it, 290 MB without).
 
 export class FileReader implements PositionalReader {
   readonly size: number;
   bytesRead = 0;
   private fd: number;
-  private readonly blocks = new Map<number, Buffer>();
-  private readonly useBlocks: boolean;
 
   constructor(
     readonly path: string,
@@ -47,8 +43,6 @@ export class FileReader implements PositionalReader {
       throw new DumpFormatError(path, 'is a directory, not a dump file');
     }
     this.size = opts.unbounded ? Number.MAX_SAFE_INTEGER : st.size;
-    // Not for live sources: /proc/kcore must be read exactly where asked (holes give EIO).
-    this.useBlocks = !opts.unbounded;
   }
 
   read(offset: number, length: number): Buffer {
@@ -59,32 +53,7 @@ export class FileReader implements PositionalReader {
   }
 
   readInto(buf: Buffer, bufOffset: number, length: number, offset: number): number {
-    if (this.useBlocks && length <= SMALL_READ) return this.readFromBlocks(buf, bufOffset, length, offset);
     return this.readDirect(buf, bufOffset, length, offset);
-  }
-
-  private readFromBlocks(buf: Buffer, bufOffset: number, length: number, offset: number): number {
-    let done = 0;
-    while (done < length) {
-      const at = offset + done;
-      const b = Math.floor(at / BLOCK);
-      let block = this.blocks.get(b);
-      if (block === undefined) {
-        const start = b * BLOCK;
-        const want = Math.max(0, Math.min(BLOCK, this.size - start));
-        block = Buffer.allocUnsafe(want);
-        const got = this.readDirect(block, 0, want, start);
-        if (got < want) block = block.subarray(0, got);
-        if (this.blocks.size >= MAX_BLOCKS) this.blocks.delete(this.blocks.keys().next().value as number);
-        this.blocks.set(b, block);
-      }
-      const from = at - b * BLOCK;
-      if (from >= block.length) break; // end of file
-      const n = Math.min(length - done, block.length - from);
-      block.copy(buf, bufOffset + done, from, from + n);
-      done += n;
-    }
-    return done;
   }
 
   private readDirect(buf: Buffer, bufOffset: number, length: number, offset: number): number {

@@ -64,7 +64,13 @@ export function runWords(s: Session, words: string[], p: Pipeline = { words, gre
 }
 
 /** A command line parsed once (the CLI parses argv itself), with its greps and redirect. */
-export function runParsedLine(s: Session, parsed: ParsedLine, p: Pipeline = { words: [], greps: [] }): LineResult {
+export function runParsedLine(
+  s: Session,
+  parsed: ParsedLine,
+  p: Pipeline = { words: [], greps: [] },
+  /** JSON as one string in `lines[0]` (the one-shot CLI writes it whole; the shell pages lines). */
+  opts: { wholeJson?: boolean } = {},
+): LineResult {
   const t0 = performance.now();
   const done = (r: Omit<LineResult, 'ms'>): LineResult => ({ ...r, ms: performance.now() - t0 });
   try {
@@ -76,7 +82,9 @@ export function runParsedLine(s: Session, parsed: ParsedLine, p: Pipeline = { wo
     if (p.greps.length) output = p.greps.some((g) => g.count) || parsed.options.json ? undefined : grepOutput(shown, (l) => passesGreps(l, p.greps));
     if (output) rememberSockets(s, output);
     const json = parsed.options.json === true;
-    let lines = json ? renderJson(shown).split('\n') : renderLines(shown);
+    // wholeJson: splitting a 100,000-socket document into 1.8 million lines for the CLI to
+    // join them again cost ~250 MB of peak memory.
+    let lines = json ? (opts.wholeJson && !p.greps.length ? [renderJson(shown)] : renderJson(shown).split('\n')) : renderLines(shown);
     lines = applyGreps(lines, p.greps);
     if (p.shell !== undefined) {
       // crash's `CMD | sort | head`: the shell has the rows now; the shell cannot browse them

@@ -2,6 +2,7 @@
 // packets — each naming the objects it is about (a socket, an interface, a CPU, a table, a
 // netns), with the reference the shell opens on Enter. JSON: {netns, problems, ..., checks}.
 
+import { GAP } from './table.js';
 import type { Session } from './session.js';
 import type { Tables } from './tables.js';
 import type { Kernel } from '../kernel/kernel.js';
@@ -151,7 +152,7 @@ export function summaryView(s: Session, nets: number[], all: boolean): SummaryVi
     const fills = conntrackFill(t, nets);
     add(`conntrack table near full (≥ ${NEAR_FULL * 100} % of nf_conntrack_max)`, true,
       fills.filter((f) => f.nearFull).map((f) => ({ ...netnsObject(f.netns), label: `netns ${f.netns}: nf_conntrack count ${f.count} of max ${f.max}` })),
-      fills.length ? fills.map((f) => `netns ${f.netns}: ${f.count ?? '?'} of ${f.max ?? '?'}`).join('; ') : undefined);
+      fills.length ? fills.map((f) => `netns ${f.netns}: ${f.count ?? GAP} of ${f.max ?? GAP}`).join('; ') : undefined);
   }
   const problems = [
     ...(['tcp', 'udp', 'raw', 'unix', 'packet'] as const).flatMap((f) => t.sockets(f).problems),
