@@ -14,7 +14,7 @@ export const rdCommand: Command = {
   ],
   // crash's -8/-16/-32/-64 are not single letters: read them as --size
   preparse: (words) => words.map((w) => (/^-(8|16|32|64)$/.test(w) ? `--size=${w.slice(1)}` : w)),
-  synopsis: 'rd [-8|-16|-32|-64] [-s] [-a] ADDR [COUNT]',
+  synopsis: 'rd ADDR [COUNT] [-8|-16|-32|-64] [-s] [-a]',
   summary: 'read COUNT units of kernel memory (default 8 64-bit words), with symbols and ASCII',
   examples: ['rd jiffies 1', 'rd init_uts_ns 12', 'rd -32 init_net 8', 'rd -a linux_banner'],
   run(s, inv) {
