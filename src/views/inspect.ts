@@ -13,6 +13,7 @@ import type { KernelSymbol } from '../debuginfo/types.js';
 import { symbolAt, symbolsContaining, symbolsNamed, formatHit, type SymbolHit } from '../kernel/symbolize.js';
 import { nextReadable, unreadable } from '../kernel/readable.js';
 import { UnreadableError } from '../kernel/errors.js';
+import { openProblemLine } from '../kernel/open-stages.js';
 
 export { formatHit, type SymbolHit };
 
@@ -24,7 +25,8 @@ export interface DumpInfo {
   version: string;
   machine: string;
   nodename: string;
-  cpus: number;
+  /** null: could not be read (a damaged dump). */
+  cpus: number | null;
   pageSize: number;
   pagesPresent: number;
   pagesExcluded: number;
@@ -33,10 +35,12 @@ export interface DumpInfo {
   buildId: string | undefined;
   symbols: string;
   types: string;
-  hz: number;
-  uptimeSec: number;
+  hz: number | null;
+  uptimeSec: number | null;
   crashTime: string | undefined;
   openMs: number;
+  /** What could not be read while opening and for `info` itself (a damaged dump), one line each. */
+  problems: string[];
 }
 
 /** A user's mistake in an address or name: one line, the session goes on. */
@@ -77,18 +81,34 @@ export class Inspector {
   info(): DumpInfo {
     if (this.infoCache) return this.infoCache;
     const k = this.k;
-    const uts = utsname(k);
+    const gaps: string[] = [];
+    // Each fact on its own: a damaged dump answers what it can, the rest is a named gap.
+    const tryRead = <T>(what: string, f: () => T): T | undefined => {
+      try {
+        return f();
+      } catch (e) {
+        gaps.push(`${what}: ${e instanceof Error ? e.message : String(e)}`);
+        return undefined;
+      }
+    };
+    const uts = tryRead('utsname (init_uts_ns)', () => utsname(k));
+    const header = k.dump.header;
+    const fromHeader = (key: string): string | undefined => (typeof header[key] === 'string' && header[key] ? String(header[key]) : undefined);
     const pages = k.dump.pageCounts();
-    const clock = kernelClock(k);
+    const clock = tryRead('clock (jiffies, timekeeper)', () => kernelClock(k));
+    const headerCpus = typeof header.nr_cpus === 'number' && header.nr_cpus > 0 ? header.nr_cpus : undefined;
+    const hasMask = k.symbols.lookup('__cpu_online_mask') !== undefined || k.symbols.lookup('cpu_online_mask') !== undefined;
+    if (!hasMask) gaps.push('online CPUs: no symbol __cpu_online_mask');
+    const cpus = (hasMask ? tryRead('online CPUs (__cpu_online_mask)', () => onlineCpus(k)) : undefined) ?? headerCpus;
     return (this.infoCache = {
       path: this.path,
       format: k.dump.format,
       description: k.dump.description,
-      release: uts.release || osRelease(k.info) || '?',
-      version: uts.version,
-      machine: uts.machine,
-      nodename: uts.nodename,
-      cpus: onlineCpus(k),
+      release: uts?.release || osRelease(k.info) || fromHeader('release') || '?',
+      version: uts?.version ?? fromHeader('version') ?? '?',
+      machine: uts?.machine ?? fromHeader('machine') ?? '?',
+      nodename: uts?.nodename ?? fromHeader('nodename') ?? '?',
+      cpus: cpus ?? null,
       pageSize: k.dump.pageSize,
       pagesPresent: pages.present,
       pagesExcluded: pages.excluded,
@@ -97,10 +117,11 @@ export class Inspector {
       buildId: buildId(k.info),
       symbols: k.sources.symbols,
       types: k.sources.types,
-      hz: clock.hz,
-      uptimeSec: Math.round(clock.uptimeSec * 100) / 100,
-      crashTime: clock.wallTime?.toISOString(),
+      hz: clock?.hz ?? null,
+      uptimeSec: clock && Number.isFinite(clock.uptimeSec) ? Math.round(clock.uptimeSec * 100) / 100 : null,
+      crashTime: clock?.wallTime?.toISOString(),
       openMs: Math.round(this.openMs),
+      problems: [...k.openProblems.map(openProblemLine), ...gaps],
     });
   }
 
