@@ -61,6 +61,12 @@ export class Inspector {
     private readonly openMs: number,
   ) {}
 
+  /** Forget what was read (after `reload`, or a command interrupted half-way). */
+  forget(): void {
+    this.infoCache = undefined;
+    this.modulesCache = undefined;
+  }
+
   /** An address typed by a user: hex with or without 0x, a decimal, or SYMBOL[+OFF]. */
   address(word: string | undefined, what = 'ADDR'): bigint {
     if (!word) throw new LookupError(`missing ${what}`);

@@ -33,6 +33,7 @@ export class Session {
 
   /** Forget every parsed table (the dump itself stays open). */
   reload(): number {
+    this.inspect.forget();
     return this.tables.reload();
   }
 

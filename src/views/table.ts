@@ -34,6 +34,11 @@ export function answerable<R>(t: Table<R>): Table<R> {
  *  simply absent keep their conventional spelling ('*' no gateway, '-' no owner; null in JSON). */
 export const GAP = '?';
 
+/** A number that may be a gap (NaN: could not be read) as text. */
+export function numText(n: number): string {
+  return Number.isNaN(n) ? GAP : String(n);
+}
+
 /** Something the shell can open from a row (drill-down). */
 export type Ref =
   | { kind: 'sock'; address: bigint }
