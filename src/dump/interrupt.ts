@@ -28,6 +28,7 @@ export function withInterrupt<T>(poll: (() => boolean) | undefined, f: () => T):
   state.poll = poll;
   state.requested = false;
   state.countdown = 0;
+  state.lastPoll = 0; // the first page read asks at once
   try {
     const value = f();
     return { value, interrupted: state.requested };

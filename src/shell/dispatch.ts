@@ -82,6 +82,12 @@ export function runParsedLine(s: Session, parsed: ParsedLine, p: Pipeline = { wo
 }
 
 function runParsedOnce(s: Session, parsed: ParsedLine, p: Pipeline): LineResult {
+  const r = runParsedPlain(s, parsed, p);
+  const d = r.error ? undefined : s.damageDiagnosis();
+  return d ? { ...r, warnings: [...(r.warnings ?? []), d] } : r;
+}
+
+function runParsedPlain(s: Session, parsed: ParsedLine, p: Pipeline): LineResult {
   const t0 = performance.now();
   const done = (r: Omit<LineResult, 'ms'>): LineResult => ({ ...r, ms: performance.now() - t0 });
   try {

@@ -61,7 +61,7 @@ export function records(v: unknown, path = '$'): string[] {
         if (val && typeof val === 'object') walk(val, `${p}.${k}`);
         else scalars[k] = val;
       }
-      if ('problem' in (x as object)) return;
+      if ('problem' in (x as object) || 'gap' in (x as object)) return; // a marked gap, not a row
       if (Object.keys(scalars).length) out.push(`${p} ${JSON.stringify(scalars)}`);
       return;
     }
