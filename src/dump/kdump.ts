@@ -171,7 +171,20 @@ export class KdumpDump extends BaseDump {
     if (!truncated && total > 0) {
       const first = reader.read(this.descOff, page_desc.size);
       const off = first.length === page_desc.size ? page_desc.read(first, 0).offset : 0;
-      if (off !== 0 && off !== descEnd && off !== descEnd + bs) {
+      // (A writer may put the note area and VMCOREINFO there first: step over them.)
+      let dataStart = descEnd;
+      for (let moved = true; moved; ) {
+        moved = false;
+        for (const [o, n] of [[sub.offset_note, sub.size_note], [sub.offset_vmcoreinfo, sub.size_vmcoreinfo]] as const) {
+          if (o === dataStart && n > 0) {
+            dataStart += n;
+            moved = true;
+          }
+        }
+      }
+      // Before v4 the note area is not declared and may sit there: only an overlap is certain.
+      const disagree = v >= 4 ? off !== dataStart && off !== dataStart + bs : off < descEnd;
+      if (off !== 0 && disagree) {
         this.untrusted =
           `the 2nd bitmap counts ${total} pages, but the page data starts at offset ${off}, not after ${total} ` +
           `descriptors (${descEnd}): bitmap and descriptors disagree, no page can be read safely`;

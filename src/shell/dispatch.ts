@@ -83,7 +83,7 @@ export function runParsedLine(s: Session, parsed: ParsedLine, p: Pipeline = { wo
 
 function runParsedOnce(s: Session, parsed: ParsedLine, p: Pipeline): LineResult {
   const r = runParsedPlain(s, parsed, p);
-  const d = r.error ? undefined : s.damageDiagnosis();
+  const d = r.error || typeof s.damageDiagnosis !== 'function' ? undefined : s.damageDiagnosis();
   return d ? { ...r, warnings: [...(r.warnings ?? []), d] } : r;
 }
 
