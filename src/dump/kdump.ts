@@ -168,7 +168,7 @@ export class KdumpDump extends BaseDump {
     // makedumpfile and QEMU write the page data right after the last descriptor (the shared
     // zero page first, or not): a bitmap that counts one page too many or too few shifts every
     // descriptor, and each page would be read from another page's data.
-    if (!truncated && total > 0) {
+    if (reader.size >= descEnd && total > 0) {
       const first = reader.read(this.descOff, page_desc.size);
       const off = first.length === page_desc.size ? page_desc.read(first, 0).offset : 0;
       // (A writer may put the note area and VMCOREINFO there first: step over them.)
@@ -190,6 +190,7 @@ export class KdumpDump extends BaseDump {
           `descriptors (${descEnd}): bitmap and descriptors disagree, no page can be read safely`;
       }
     }
+    if (this.untrusted) truncated = reader.size < descEnd; // the tail check read misplaced descriptors
     const flaggedIncomplete = (h.status & DUMP_DH_COMPRESSED_INCOMPLETE) !== 0;
     this.incomplete = flaggedIncomplete || truncated || opts.flattened?.complete === false;
     this.format = opts.flattened ? 'kdump-flattened' : 'kdump';
