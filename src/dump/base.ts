@@ -3,6 +3,7 @@
 
 import type { PositionalReader } from './file.js';
 import { PageCache, DEFAULT_CACHE_PAGES } from './page-cache.js';
+import { checkInterrupt } from './interrupt.js';
 import { PageMissingError, type DumpFormat, type DumpStats, type ElfNote, type PhysicalDump } from './types.js';
 
 export interface OpenOptions {
@@ -46,6 +47,7 @@ export abstract class BaseDump implements PhysicalDump {
   }
 
   page(pfn: number): Buffer {
+    checkInterrupt();
     const hit = this.cache.get(pfn);
     if (hit !== undefined) return hit;
     let page: Buffer;

@@ -209,7 +209,9 @@ export class ElfDump extends BaseDump {
       for (const s of this.segs) {
         const inFile = Math.ceil((s.fileEnd - s.start) / ps);
         present += inFile;
-        excluded += Math.max(0, Math.ceil((s.end - s.start) / ps) - inFile);
+        // Pages lost to a cut file are missing, not excluded: count only what p_filesz leaves out.
+        const declared = Math.ceil((s.declaredFileEnd - s.start) / ps);
+        excluded += Math.max(0, Math.ceil((s.end - s.start) / ps) - declared);
       }
       this.counts = { present, excluded };
     }

@@ -80,6 +80,9 @@ export class KdumpDump extends BaseDump {
   private readonly descChunks = new Map<number, Buffer>();
   private readonly zeroPage: Buffer;
   private zeroDataOffset = -1; // file offset of the shared zero page's data, once seen
+  private readonly descEnd: number; // where the page data begins
+  /** Set when the 2nd bitmap and the descriptors disagree: no page can be trusted. */
+  private readonly untrusted: string | undefined;
 
   constructor(path: string, reader: PositionalReader, opts: OpenOptions & KdumpSource = {}) {
     const h = disk_dump_header.read(readExact(reader, path, 0, disk_dump_header.size, 'the kdump header (disk_dump_header)'));
@@ -150,7 +153,44 @@ export class KdumpDump extends BaseDump {
     this.present = total;
 
     const descEnd = this.descOff + total * page_desc.size;
-    const truncated = reader.size < descEnd;
+    this.descEnd = descEnd;
+    let truncated = reader.size < descEnd;
+    if (!truncated && total > 0) {
+      // Cut inside the page data: the last pages' data (written last) lies past the end. The
+      // last 256 descriptors (6 KiB), as the very last may point back at the shared zero page.
+      const n = Math.min(total, DESC_CHUNK);
+      const tail = reader.read(descEnd - n * page_desc.size, n * page_desc.size);
+      for (let at = 0; at + page_desc.size <= tail.length; at += page_desc.size) {
+        const pd = page_desc.read(tail, at);
+        if (pd.offset > 0 && pd.offset + pd.size > reader.size) truncated = true;
+      }
+    }
+    // makedumpfile and QEMU write the page data right after the last descriptor (the shared
+    // zero page first, or not): a bitmap that counts one page too many or too few shifts every
+    // descriptor, and each page would be read from another page's data.
+    if (reader.size >= descEnd && total > 0) {
+      const first = reader.read(this.descOff, page_desc.size);
+      const off = first.length === page_desc.size ? page_desc.read(first, 0).offset : 0;
+      // (A writer may put the note area and VMCOREINFO there first: step over them.)
+      let dataStart = descEnd;
+      for (let moved = true; moved; ) {
+        moved = false;
+        for (const [o, n] of [[sub.offset_note, sub.size_note], [sub.offset_vmcoreinfo, sub.size_vmcoreinfo]] as const) {
+          if (o === dataStart && n > 0) {
+            dataStart += n;
+            moved = true;
+          }
+        }
+      }
+      // Before v4 the note area is not declared and may sit there: only an overlap is certain.
+      const disagree = v >= 4 ? off !== dataStart && off !== dataStart + bs : off < descEnd;
+      if (off !== 0 && disagree) {
+        this.untrusted =
+          `the 2nd bitmap counts ${total} pages, but the page data starts at offset ${off}, not after ${total} ` +
+          `descriptors (${descEnd}): bitmap and descriptors disagree, no page can be read safely`;
+      }
+    }
+    if (this.untrusted) truncated = reader.size < descEnd; // the tail check read misplaced descriptors
     const flaggedIncomplete = (h.status & DUMP_DH_COMPRESSED_INCOMPLETE) !== 0;
     this.incomplete = flaggedIncomplete || truncated || opts.flattened?.complete === false;
     this.format = opts.flattened ? 'kdump-flattened' : 'kdump';
@@ -160,6 +200,7 @@ export class KdumpDump extends BaseDump {
     if (opts.flattened) d += `, flattened (${opts.flattened.records} records)`;
     if (v >= 2 && sub.split) d += `, split file for pfns ${startPfn}..${endPfn}`;
     if (flaggedIncomplete) d += ', marked incomplete';
+    if (this.untrusted) d += ', bitmap and page descriptors disagree';
     if (truncated) d += `, file truncated at ${reader.size} bytes`;
     else if (opts.flattened && !opts.flattened.complete) d += ', no end marker (cut short)';
     this.description = d;
@@ -229,6 +270,7 @@ export class KdumpDump extends BaseDump {
       if (ram && ((ram[pfn >>> 5]! >>> (pfn & 31)) & 1) === 0) throw new PageMissingError(addr, 'not-in-dump', 'memory hole');
       throw new PageMissingError(addr, 'excluded', 'filtered out by makedumpfile');
     }
+    if (this.untrusted) throw new PageMissingError(addr, 'corrupt', this.untrusted);
     const idx = this.rankOf(pfn);
     const chunk = this.descChunk(Math.floor(idx / DESC_CHUNK));
     const at = (idx % DESC_CHUNK) * page_desc.size;
@@ -246,8 +288,15 @@ export class KdumpDump extends BaseDump {
     const compressed = (pd.flags & DUMP_DH_COMPRESSED) !== 0;
     if (compressed && this.scratch.length < pd.size) this.scratch = Buffer.allocUnsafe(Math.max(pd.size, 2 * ps + 1024));
     const data = compressed ? this.scratch.subarray(0, pd.size) : Buffer.allocUnsafe(pd.size);
-    const got = this.reader.readInto(data, 0, pd.size, pd.offset);
-    if (got < pd.size) throw new PageMissingError(addr, 'truncated', `page data at offset ${pd.offset} lies past the end of the file`);
+    if (pd.offset < this.descEnd && pd.offset !== this.zeroDataOffset) {
+      throw new PageMissingError(addr, 'corrupt', `page descriptor ${idx} points into the headers (offset ${pd.offset})`);
+    }
+    const got = pd.offset + pd.size <= this.reader.size ? this.reader.readInto(data, 0, pd.size, pd.offset) : 0;
+    if (got < pd.size) {
+      // A file cut short loses its last pages; in a whole file the descriptor is damaged.
+      if (this.incomplete) throw new PageMissingError(addr, 'truncated', `page data at offset ${pd.offset} lies past the end of the file`);
+      throw new PageMissingError(addr, 'corrupt', `page descriptor ${idx} points outside the file (${pd.size} bytes at offset ${pd.offset})`);
+    }
     let page: Buffer;
     try {
       page = decodePage(pd.flags, data, ps);

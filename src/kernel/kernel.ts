@@ -10,6 +10,7 @@ import { SymbolNotFoundError, TypeNotFoundError } from './errors.js';
 import { readModuleSymbols, type ModuleSymbols } from './modules.js';
 import { moduleBtfs, nameIndex, defines, splitType, type ModuleBtf } from './module-btf.js';
 import { symbolAt, formatHit } from './symbolize.js';
+import type { OpenProblem } from './open-stages.js';
 
 /** A struct member resolved to its place and how to read it. */
 export interface Field {
@@ -52,6 +53,8 @@ export class Kernel {
   private ltoNames?: Map<string, bigint>;
   /** How long opening spent on the dump's headers, symbols and types (for the benchmark). */
   openTimings = { headersMs: 0, symbolsMs: 0, typesMs: 0 };
+  /** What opening could not read (a damaged dump), stage by stage; empty when all was read. */
+  readonly openProblems: OpenProblem[] = [];
 
   constructor(
     readonly dump: PhysicalDump,

@@ -26,6 +26,7 @@ import { KernelMemory } from './memory.js';
 import { Kernel } from './kernel.js';
 import { OpenError } from './errors.js';
 import { btfMismatch } from './btf-check.js';
+import { LIMITS, emptyBtf, reason, vmcoreinfoSymbols, type OpenProblem } from './open-stages.js';
 
 export interface OpenOptions {
   systemMap?: string;
@@ -57,34 +58,79 @@ export function openKernel(path: string, opts: OpenOptions = {}): Kernel {
 
 export function openKernelFromDump(dump: PhysicalDump, opts: OpenOptions = {}): Kernel {
   const progress = opts.onProgress ?? (() => {});
-  if (!dump.vmcoreinfo) {
+  const problems: OpenProblem[] = [];
+  // A file the user passed must be right: its failure stops opening, with its own message.
+  const userFiles = opts.systemMap !== undefined || opts.btf !== undefined || opts.vmlinux !== undefined;
+  if (!dump.vmcoreinfo && userFiles) {
     throw new OpenError(
       `${dump.path}: the dump has no VMCOREINFO, so the kernel's page tables and KASLR offset are unknown ` +
         `(a QEMU guest needs '-device vmcoreinfo' and the qemu_fw_cfg module loaded)`,
     );
   }
-  const info = parseVmcoreInfo(dump.vmcoreinfo);
-  const physBase = vmNumber(info, 'phys_base') ?? 0n;
-  const kaslr = vmKernelOffset(info) ?? 0n;
-  const topPgt = symbolAddress(info, 'init_top_pgt');
-  if (topPgt === undefined) throw new OpenError(`${dump.path}: VMCOREINFO has no SYMBOL(init_top_pgt): not an x86-64 kernel dump?`);
+  if (!dump.vmcoreinfo) {
+    problems.push({
+      stage: 'vmcoreinfo',
+      detail: `not in the dump (a QEMU guest needs '-device vmcoreinfo' and the qemu_fw_cfg module loaded)`,
+      limits: LIMITS.vmcoreinfo,
+    });
+  }
+  const info = parseVmcoreInfo(dump.vmcoreinfo ?? '');
+  // A damaged note may hold values that are not numbers: each is one problem, never a throw.
+  const value = <T>(what: string, get: () => T | undefined): T | undefined => {
+    try {
+      return get();
+    } catch (e) {
+      problems.push({ stage: 'vmcoreinfo', detail: reason(e), limits: `${what} unknown` });
+      return undefined;
+    }
+  };
+  const physBase = value('phys_base', () => vmNumber(info, 'phys_base')) ?? 0n;
+  const kaslr = value('KASLR offset', () => vmKernelOffset(info)) ?? 0n;
+  const topPgt = value('page tables', () => symbolAddress(info, 'init_top_pgt'));
+  if (topPgt === undefined && dump.vmcoreinfo) {
+    problems.push({ stage: 'page tables', detail: 'VMCOREINFO has no SYMBOL(init_top_pgt) (not an x86-64 kernel dump?)', limits: LIMITS.pageTables });
+  }
+  const imageSize = value('KERNEL_IMAGE_SIZE', () => vmNumber(info, 'KERNEL_IMAGE_SIZE'));
   const mmu = new X86_64Mmu(dump, {
-    topTablePhys: kernelImagePhys(topPgt, physBase),
-    fiveLevel: vmNumber(info, 'pgtable_l5_enabled') === 1n,
-    smeMask: vmNumber(info, 'sme_mask') ?? 0n,
+    // Without init_top_pgt every walk fails ("not in the dump") instead of reading page 0.
+    topTablePhys: topPgt !== undefined ? kernelImagePhys(topPgt, physBase) : Number.MAX_SAFE_INTEGER - 0xfff,
+    fiveLevel: value('5-level paging', () => vmNumber(info, 'pgtable_l5_enabled')) === 1n,
+    smeMask: value('SME mask', () => vmNumber(info, 'sme_mask')) ?? 0n,
   });
-  const mem = new KernelMemory(dump, mmu, physBase, vmNumber(info, 'KERNEL_IMAGE_SIZE') ?? undefined);
+  const plausibleImage = imageSize !== undefined && imageSize > 0n && imageSize <= 0x40000000n ? imageSize : undefined;
+  const mem = new KernelMemory(dump, mmu, physBase, plausibleImage);
   const read: VirtualReader = (a, n) => mem.read(a, n);
 
   progress(`reading symbols (${dump.description}, ${dump.pageCounts().present} pages)`);
   const t0 = performance.now();
-  const symbols = loadSymbols(dump, info, read, kaslr, opts);
+  let symbols: SymbolTable;
+  try {
+    symbols = loadSymbols(dump, info, read, kaslr, opts);
+  } catch (e) {
+    if (opts.systemMap !== undefined || opts.vmlinux !== undefined) throw e;
+    symbols = vmcoreinfoSymbols(info, 'kallsyms unreadable');
+    if (dump.vmcoreinfo) problems.push({ stage: 'symbols', detail: reason(e), limits: LIMITS.symbols(symbols.size) });
+  }
   const t1 = performance.now();
   progress(`reading types (${symbols.size} symbols from ${symbols.source})`);
-  const { btf, source: typeSource } = loadTypes(dump, info, read, symbols, opts);
+  let btf: Btf;
+  let typeSource: string;
+  try {
+    ({ btf, source: typeSource } = loadTypes(dump, info, read, symbols, opts));
+  } catch (e) {
+    if (opts.btf !== undefined || opts.vmlinux !== undefined) throw e;
+    btf = emptyBtf();
+    typeSource = 'none (BTF unreadable)';
+    if (dump.vmcoreinfo) problems.push({ stage: 'types', detail: reason(e), limits: LIMITS.types });
+  }
   const t2 = performance.now();
   const k = new Kernel(dump, mem, btf, symbols, info, { symbols: symbols.source, types: typeSource }, kaslr);
-  useDirectMap(k);
+  k.openProblems.push(...problems);
+  try {
+    useDirectMap(k);
+  } catch {
+    // page_offset_base unreadable: every address goes through the page-table walk
+  }
   const typeFile = opts.btf ? `--btf ${opts.btf}` : opts.vmlinux ? `--vmlinux ${opts.vmlinux}` : undefined;
   if (typeFile) {
     // Types of another build read garbage everywhere: read a few known facts back with them first.

@@ -8,6 +8,7 @@ import { unreadable, listEntries, type WalkProblem } from '../kernel/walk.js';
 // struct net: list (list_head), ns.inum (unsigned int) — include/net/net_namespace.h
 export interface NetNs {
   address: bigint;
+  /** NaN when it could not be read. */
   inode: number;
   isInit: boolean;
 }
@@ -28,7 +29,7 @@ export function netNamespaces(k: Kernel, problems: WalkProblem[] = []): NetNs[] 
     }
   }
   if (!out.some((n) => n.isInit)) {
-    let inode = 0; // unknown: init_net's page is not in the dump (a truncated or filtered dump)
+    let inode = NaN; // unknown: init_net's page is not in the dump (a gap: '?' in text, null in JSON)
     try {
       inode = k.num(init, inumF);
     } catch (e) {

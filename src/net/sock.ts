@@ -85,7 +85,7 @@ export class SockFields {
       try {
         n = this.k.num(net, this.inum);
       } catch {
-        n = 0; // the struct net is not in the dump: its sockets are still listed, netns 0
+        n = NaN; // the struct net is not in the dump: its sockets are still listed, netns a gap ('?')
       }
       this.netnsCache.set(net, n);
     }

@@ -6,6 +6,7 @@ import { useRef, useState } from 'react';
 import { Box, Static, Text, render, useApp, useInput, useStdout } from 'ink';
 import type { Output, Ref } from '../report/model.js';
 import { runLine, type LineResult } from './dispatch.js';
+import { ttyInterrupt } from './tty-interrupt.js';
 import { openRef, type DrillView } from './drill.js';
 import { openableCount } from './browse.js';
 import { dumpInfo, banner } from './commands/info.js';
@@ -38,6 +39,10 @@ export interface AppProps {
   /** Lines printed at start (default: version, dump path and the dump's one-line banner). */
   banner?: string[];
   version?: string;
+  /** Asked now and then while a command runs: has the user pressed Ctrl-C? (default: none) */
+  interrupt?: () => boolean;
+  /** Called after each command: keys typed while it ran, to feed back to the input. */
+  afterCommand?: () => void;
 }
 
 function startLines(session: Session, version: string): string[] {
@@ -59,11 +64,11 @@ export function timingLine(ms: number): string {
   return `** Execution took ${(ms / 1000).toFixed(2)}s (real)`;
 }
 
-export function App({ session, historyFile, run, open, banner: bannerLines, version }: AppProps) {
+export function App({ session, historyFile, run, open, banner: bannerLines, version, interrupt, afterCommand }: AppProps) {
   const { exit } = useApp();
   const { write } = useStdout();
   const { rows, columns } = useTerminalSize();
-  const runner = run ?? ((line: string) => runLine(session, line));
+  const runner = run ?? ((line: string) => runLine(session, line, { interrupt }));
   const opener = open ?? ((ref: Ref) => openRef(session, ref));
 
   const nextId = useRef(0);
@@ -92,6 +97,7 @@ export function App({ session, historyFile, run, open, banner: bannerLines, vers
     let r: LineResult;
     try {
       r = runner(line);
+      afterCommand?.();
     } catch (e) {
       // runLine catches command errors itself; this is the last guard so the session survives.
       const msg = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
@@ -304,6 +310,17 @@ export function App({ session, historyFile, run, open, banner: bannerLines, vers
 
 /** Run the shell until the user quits (`quit`, `exit`, `q`, Ctrl-D on an empty line). */
 export async function runShell(session: Session, opts: { historyFile?: string | null } = {}): Promise<void> {
-  const instance = render(<App session={session} historyFile={opts.historyFile} />, { exitOnCtrlC: false });
-  await instance.waitUntilExit();
+  const tty = process.stdin.isTTY ? ttyInterrupt() : undefined;
+  const giveBack = () => {
+    const keys = tty?.takeTypeAhead();
+    if (keys?.length) setImmediate(() => process.stdin.unshift(keys));
+  };
+  const instance = render(<App session={session} historyFile={opts.historyFile} interrupt={tty?.poll} afterCommand={giveBack} />, {
+    exitOnCtrlC: false,
+  });
+  try {
+    await instance.waitUntilExit();
+  } finally {
+    tty?.close();
+  }
 }

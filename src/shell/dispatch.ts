@@ -14,6 +14,7 @@ import { findCommand, viewGroup, VIEW_COMMANDS } from './registry.js';
 import { UsageError, type Command } from './command.js';
 import type { Session } from '../views/session.js';
 import { startsFilter } from '../views/socket-filter.js';
+import { withInterrupt, INTERRUPTED_TEXT } from '../views/interrupt.js';
 
 export interface LineResult {
   /** Structured output (for the shell's selectable rows); undefined for errors. */
@@ -39,19 +40,28 @@ export function userMessage(e: unknown): string {
   return String(e);
 }
 
+/** How a line runs: `interrupt` is asked now and then whether the user pressed Ctrl-C;
+ *  `wholeJson` gives JSON as one string in `lines[0]` (the one-shot CLI writes it whole; the
+ *  shell pages lines). */
+export interface RunOptions {
+  interrupt?: () => boolean;
+  wholeJson?: boolean;
+}
+
 /** A line typed at the prompt or read from a batch file. */
-export function runLine(s: Session, line: string): LineResult {
+
+export function runLine(s: Session, line: string, opts: RunOptions = {}): LineResult {
   let p: Pipeline;
   try {
     p = parsePipeline(line.trim());
   } catch (e) {
     return { lines: [userMessage(e)], error: userMessage(e), ms: 0 };
   }
-  return runWords(s, p.words, p);
+  return runWords(s, p.words, p, opts);
 }
 
 /** Already-split words (argv of a one-shot run), with an optional grep/redirect. */
-export function runWords(s: Session, words: string[], p: Pipeline = { words, greps: [] }): LineResult {
+export function runWords(s: Session, words: string[], p: Pipeline = { words, greps: [] }, opts: RunOptions = {}): LineResult {
   if (p.words.length === 0) return { lines: [], ms: 0 };
   if (p.words[0] === 'quit' || p.words[0] === 'exit' || p.words[0] === 'q') return { lines: [], quit: true, ms: 0 };
   let parsed: ParsedLine;
@@ -60,17 +70,30 @@ export function runWords(s: Session, words: string[], p: Pipeline = { words, gre
   } catch (e) {
     return { lines: [userMessage(e)], error: userMessage(e), ms: 0 };
   }
-  return runParsedLine(s, parsed, p);
+  return runParsedLine(s, parsed, p, opts);
 }
 
 /** A command line parsed once (the CLI parses argv itself), with its greps and redirect. */
-export function runParsedLine(
-  s: Session,
-  parsed: ParsedLine,
-  p: Pipeline = { words: [], greps: [] },
-  /** JSON as one string in `lines[0]` (the one-shot CLI writes it whole; the shell pages lines). */
-  opts: { wholeJson?: boolean } = {},
-): LineResult {
+export function runParsedLine(s: Session, parsed: ParsedLine, p: Pipeline = { words: [], greps: [] }, opts: RunOptions = {}): LineResult {
+  if (!opts.interrupt) return runParsedOnce(s, parsed, p, opts);
+  const { value: r, interrupted } = withInterrupt(opts.interrupt, () => runParsedOnce(s, parsed, p, opts));
+  if (!interrupted) return r;
+  // Tables built while reads were failing are partial: forget them, the next command walks again.
+  s.reload();
+  const mark = '-- interrupted (Ctrl-C): the output above is incomplete --';
+  if (r.error || parsed.options.json === true || r.wroteTo) return { lines: [mark], error: 'interrupted (Ctrl-C)', ms: r.ms };
+  // The walks that were stopped each left a problem line: one mark says it for all of them.
+  const lines = r.lines.filter((l) => !l.includes(INTERRUPTED_TEXT));
+  return { lines: [...lines, mark], ms: r.ms, ...(r.warnings ? { warnings: r.warnings.filter((w) => !w.includes(INTERRUPTED_TEXT)) } : {}) };
+}
+
+function runParsedOnce(s: Session, parsed: ParsedLine, p: Pipeline, opts: RunOptions): LineResult {
+  const r = runParsedPlain(s, parsed, p, opts);
+  const d = r.error || typeof s.damageDiagnosis !== 'function' ? undefined : s.damageDiagnosis();
+  return d ? { ...r, warnings: [...(r.warnings ?? []), d] } : r;
+}
+
+function runParsedPlain(s: Session, parsed: ParsedLine, p: Pipeline, opts: RunOptions): LineResult {
   const t0 = performance.now();
   const done = (r: Omit<LineResult, 'ms'>): LineResult => ({ ...r, ms: performance.now() - t0 });
   try {

@@ -7,6 +7,7 @@ import type { Owner } from '../net/owners.js';
 import type { Tables } from './tables.js';
 import { ownerText } from './socket-columns.js';
 import type { RowSpec } from './table.js';
+import { numText } from './table.js';
 
 export interface BindRow {
   bucket: BindBucket;
@@ -32,7 +33,7 @@ const first = (r: BindRow, s: string) => (r.continued ? '' : s);
 export const BIND_SPEC: RowSpec<BindRow> = {
   columns: [
     { key: 'port', title: 'Port', align: 'right', text: (r) => first(r, String(r.bucket.port)), json: (r) => r.bucket.port },
-    { key: 'netns', title: 'Netns', align: 'right', text: (r) => first(r, String(r.bucket.netns)), json: (r) => r.bucket.netns },
+    { key: 'netns', title: 'Netns', align: 'right', text: (r) => first(r, numText(r.bucket.netns)), json: (r) => r.bucket.netns },
     { key: 'reuse', title: 'Reuse/Port', text: (r) => first(r, `${r.bucket.fastreuse}/${r.bucket.fastreuseport}`), json: false },
     { key: 'local', title: 'Bound socket', text: (r) => (r.sock ? localText(r.sock) : '-'), json: (r) => (r.sock ? localText(r.sock) : null) },
     { key: 'remote', title: 'Foreign Address', text: (r) => (r.sock ? remoteText(r.sock) : ''), json: false },

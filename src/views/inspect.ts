@@ -15,6 +15,7 @@ import { symbolAt, symbolsContaining, symbolsNamed, formatHit, type SymbolHit } 
 import { nextReadable, unreadable } from '../kernel/readable.js';
 import { UnreadableError } from '../kernel/errors.js';
 import { GAP } from './table.js';
+import { openProblemLine } from '../kernel/open-stages.js';
 
 export { formatHit, type SymbolHit };
 
@@ -26,7 +27,8 @@ export interface DumpInfo {
   version: string;
   machine: string;
   nodename: string;
-  cpus: number;
+  /** null: could not be read (a damaged dump). */
+  cpus: number | null;
   pageSize: number;
   pagesPresent: number;
   pagesExcluded: number;
@@ -35,10 +37,12 @@ export interface DumpInfo {
   buildId: string | undefined;
   symbols: string;
   types: string;
-  hz: number;
-  uptimeSec: number;
+  hz: number | null;
+  uptimeSec: number | null;
   crashTime: string | undefined;
   openMs: number;
+  /** What could not be read while opening and for `info` itself (a damaged dump), one line each. */
+  problems: string[];
 }
 
 /** Globals whose type vmlinux BTF does not carry (pahole emits VARs for per-CPU data only),
@@ -69,6 +73,12 @@ export class Inspector {
     private readonly openMs: number,
   ) {}
 
+  /** Forget what was read (after `reload`, or a command interrupted half-way). */
+  forget(): void {
+    this.infoCache = undefined;
+    this.modulesCache = undefined;
+  }
+
   /** An address typed by a user: hex with or without 0x, a decimal, or SYMBOL[+OFF]. */
   address(word: string | undefined, what = 'ADDR'): bigint {
     if (!word) throw new LookupError(`missing ${what}`);
@@ -89,18 +99,34 @@ export class Inspector {
   info(): DumpInfo {
     if (this.infoCache) return this.infoCache;
     const k = this.k;
-    const uts = utsname(k);
+    const gaps: string[] = [];
+    // Each fact on its own: a damaged dump answers what it can, the rest is a named gap.
+    const tryRead = <T>(what: string, f: () => T): T | undefined => {
+      try {
+        return f();
+      } catch (e) {
+        gaps.push(`${what}: ${e instanceof Error ? e.message : String(e)}`);
+        return undefined;
+      }
+    };
+    const uts = tryRead('utsname (init_uts_ns)', () => utsname(k));
+    const header = k.dump.header;
+    const fromHeader = (key: string): string | undefined => (typeof header[key] === 'string' && header[key] ? String(header[key]) : undefined);
     const pages = k.dump.pageCounts();
-    const clock = kernelClock(k);
+    const clock = tryRead('clock (jiffies, timekeeper)', () => kernelClock(k));
+    const headerCpus = typeof header.nr_cpus === 'number' && header.nr_cpus > 0 ? header.nr_cpus : undefined;
+    const hasMask = k.symbols.lookup('__cpu_online_mask') !== undefined || k.symbols.lookup('cpu_online_mask') !== undefined;
+    if (!hasMask) gaps.push('online CPUs: no symbol __cpu_online_mask');
+    const cpus = (hasMask ? tryRead('online CPUs (__cpu_online_mask)', () => onlineCpus(k)) : undefined) ?? headerCpus;
     return (this.infoCache = {
       path: this.path,
       format: k.dump.format,
       description: k.dump.description,
-      release: uts.release || osRelease(k.info) || GAP,
-      version: uts.version,
-      machine: uts.machine,
-      nodename: uts.nodename,
-      cpus: onlineCpus(k),
+      release: uts?.release || osRelease(k.info) || fromHeader('release') || GAP,
+      version: uts?.version ?? fromHeader('version') ?? GAP,
+      machine: uts?.machine ?? fromHeader('machine') ?? GAP,
+      nodename: uts?.nodename ?? fromHeader('nodename') ?? GAP,
+      cpus: cpus ?? null,
       pageSize: k.dump.pageSize,
       pagesPresent: pages.present,
       pagesExcluded: pages.excluded,
@@ -109,10 +135,11 @@ export class Inspector {
       buildId: buildId(k.info),
       symbols: k.sources.symbols,
       types: k.sources.types,
-      hz: clock.hz,
-      uptimeSec: Math.round(clock.uptimeSec * 100) / 100,
-      crashTime: clock.wallTime?.toISOString(),
+      hz: clock?.hz ?? null,
+      uptimeSec: clock && Number.isFinite(clock.uptimeSec) ? Math.round(clock.uptimeSec * 100) / 100 : null,
+      crashTime: clock?.wallTime?.toISOString(),
       openMs: Math.round(this.openMs),
+      problems: [...k.openProblems.map(openProblemLine), ...gaps],
     });
   }
 

@@ -33,6 +33,30 @@ export function logLines(r: LogRecord, boot?: number): string[] {
   return r.text.split('\n').map((l) => `${stamp} ${l}`);
 }
 
+/** The text of a log: consecutive records lost for the same reason (a missing page of the
+ *  data ring holds many) are one marked line, "!! log records 12-40: …". */
+export function logText(rows: readonly LogRecord[], boot?: number): string[] {
+  const out: string[] = [];
+  const reasonOf = (r: LogRecord) => (r.gap ?? 'unreadable').replace(/^(text of record \S+|descriptor \d+ at 0x[0-9a-f]+|printk_info \d+ at 0x[0-9a-f]+): /, '');
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i]!;
+    if (r.text !== null) {
+      out.push(...logLines(r, boot));
+      continue;
+    }
+    let j = i;
+    while (j + 1 < rows.length && rows[j + 1]!.text === null && reasonOf(rows[j + 1]!) === reasonOf(r)) j++;
+    if (j === i) out.push(...logLines(r, boot));
+    else {
+      const seqs = rows.slice(i, j + 1).map((x) => x.seq).filter((x) => !Number.isNaN(x));
+      const range = seqs.length ? ` ${seqs[0]}-${seqs[seqs.length - 1]}` : '';
+      out.push(`!! log records${range} (${j - i + 1}): ${reasonOf(r)}`);
+      i = j;
+    }
+  }
+  return out;
+}
+
 export function logJson(r: LogRecord, boot?: number): Record<string, unknown> {
   if (r.text === null) return { seq: Number.isNaN(r.seq) ? null : r.seq, problem: r.gap ?? 'unreadable' };
   const ts = Math.floor(r.tsNsec / 1000) / 1e6;

@@ -31,8 +31,32 @@ export class Session {
     return new Session(k, path, performance.now() - t0);
   }
 
+  private diagnosed = false;
+
+  /**
+   * Said once per session, after the command that first meets it: kernel objects reached
+   * from live tables lie on pages makedumpfile excluded. A makedumpfile that knows the
+   * kernel never drops slab pages (only free, user, cache and zero pages): one that did not
+   * know this kernel's page flags drops live ones, and every view then loses rows.
+   */
+  damageDiagnosis(): string | undefined {
+    if (this.diagnosed) return undefined;
+    const hits = this.tables.problemsSoFar().filter((p) => /filtered out by makedumpfile|\(excluded/.test(p.detail));
+    if (hits.length === 0) return undefined;
+    this.diagnosed = true;
+    const level = this.kernel.dump.header.dump_level;
+    const release = this.kernel.info.get('OSRELEASE') ?? 'this kernel';
+    return (
+      `${hits.length} kernel object(s) reached from live tables lie on pages makedumpfile filtered out` +
+      `${level !== undefined ? ` (dump_level ${level})` : ''}: the makedumpfile that made this dump probably did not know ` +
+      `Linux ${release} and dropped pages the kernel was using (slab). Rows are missing in every view; ` +
+      `remake the dump from the vmcore with a makedumpfile that supports this kernel.`
+    );
+  }
+
   /** Forget every parsed table (the dump itself stays open). */
   reload(): number {
+    this.inspect.forget();
     return this.tables.reload();
   }
 

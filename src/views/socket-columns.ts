@@ -5,6 +5,7 @@ import { localText, remoteText, remoteData, type SocketRow } from '../net/socket
 import type { Owner } from '../net/owners.js';
 import { TCP_CLOSE } from '../net/constants.js';
 import type { ColumnSpec, RowSpec } from './table.js';
+import { numText } from './table.js';
 import type { SocketView } from './sockets.js';
 import type { Layout } from './families.js';
 import { netstatTimerText } from '../net/tcp-timer.js';
@@ -61,7 +62,7 @@ const proto = (get: (r: SocketRow) => string = (r) => r.proto): Col => text('pro
 const recvq = text('recvq', 'Recv-Q', (r) => String(r.rxQueue), 'right');
 const sendq = text('sendq', 'Send-Q', (r) => String(r.txQueue), 'right');
 const inode = (title = 'Inode'): Col => text('inode', title, (r) => String(r.inode), 'right');
-const netns = text('netns', 'Netns', (r) => String(r.netns), 'right');
+const netns = text('netns', 'Netns', (r) => numText(r.netns), 'right');
 const owner: Col = { key: 'owner', title: 'PID/Program name', text: (v) => ownerText(v.owners), json: false };
 
 /** How one socket layout is shown; `ifName` names a packet socket's device. */

@@ -7,6 +7,7 @@ import type { Session } from './session.js';
 import type { Tables } from './tables.js';
 import type { Kernel } from '../kernel/kernel.js';
 import type { Ref } from './table.js';
+import { numText } from './table.js';
 import type { SocketRow } from '../net/socket-row.js';
 import { localText, remoteText } from '../net/socket-row.js';
 import { fullSynQueues, socketDrops } from '../net/sock-drops.js';
@@ -48,7 +49,7 @@ export function sockObject(r: SocketRow): SummaryObject {
   return { kind: 'sock', label: `${r.proto} ${where} ${r.state}`, netns: r.netns, ref: { kind: 'sock', address: r.sock } };
 }
 
-const netnsObject = (ns: number): SummaryObject => ({ kind: 'netns', label: `netns ${ns}`, netns: ns, ref: { kind: 'netns', inode: ns } });
+const netnsObject = (ns: number): SummaryObject => ({ kind: 'netns', label: `netns ${numText(ns)}`, netns: ns, ref: { kind: 'netns', inode: ns } });
 
 /** The summary of the selected namespaces (all by default, as the socket views). */
 export function summaryView(s: Session, nets: number[], all: boolean): SummaryView {

@@ -33,6 +33,11 @@ export function answerable<R>(t: Table<R>): Table<R> {
 /** The one marker of a value that could not be read (defined beside WalkProblem). */
 export { GAP };
 
+/** A number that may be a gap (NaN: could not be read) as text. */
+export function numText(n: number): string {
+  return Number.isNaN(n) ? GAP : String(n);
+}
+
 /** Something the shell can open from a row (drill-down). */
 export type Ref =
   | { kind: 'sock'; address: bigint }

@@ -76,6 +76,17 @@ export class Tables {
     return n;
   }
 
+  /** Every problem of the tables built so far (for the session's damage diagnosis). */
+  problemsSoFar(): WalkProblem[] {
+    const out: WalkProblem[] = [];
+    const tables = [...Object.values(this.c), ...Object.values(this.c.sockets)];
+    for (const t of tables) {
+      const ps = (t as { problems?: unknown } | undefined)?.problems;
+      if (Array.isArray(ps)) out.push(...(ps as WalkProblem[]));
+    }
+    return out;
+  }
+
   // net/core/net_namespace.c: for_each_net
   namespaces(): Table<NetNs> {
     return (this.c.namespaces ??= guardedTable('net_namespace_list', () => {

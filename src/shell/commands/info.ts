@@ -13,12 +13,13 @@ export function dumpInfo(s: Session): DumpInfo {
 
 /** The one-line banner the shell shows after opening. */
 export function banner(i: DumpInfo): string {
-  return `${i.release} ${i.machine}, ${i.cpus} CPUs, ${i.description}, up ${formatUptime(i.uptimeSec)}` +
-    (i.incomplete ? ' [INCOMPLETE DUMP]' : '');
+  return `${i.release} ${i.machine}, ${i.cpus ?? GAP} CPUs, ${i.description}, up ${formatUptime(i.uptimeSec)}` +
+    (i.incomplete ? ' [INCOMPLETE DUMP]' : '') +
+    (i.problems.length ? ` [DAMAGED: ${i.problems.length} thing${i.problems.length > 1 ? 's' : ''} unreadable, see info]` : '');
 }
 
-export function formatUptime(sec: number): string {
-  if (!Number.isFinite(sec)) return GAP;
+export function formatUptime(sec: number | null): string {
+  if (sec === null || !Number.isFinite(sec)) return GAP;
   const d = Math.floor(sec / 86400);
   const h = Math.floor((sec % 86400) / 3600);
   const m = Math.floor((sec % 3600) / 60);
@@ -39,15 +40,16 @@ export const infoCommand: Command = {
       `format:     ${i.description}${i.incomplete ? '  (the dump says it is INCOMPLETE)' : ''}`,
       `kernel:     Linux ${i.release} ${i.machine}  ${i.version}`,
       `node:       ${i.nodename}`,
-      `cpus:       ${i.cpus}`,
+      `cpus:       ${i.cpus ?? GAP}`,
       `pages:      ${i.pagesPresent} present, ${i.pagesExcluded} excluded (${i.pageSize}-byte pages)`,
       `kaslr:      offset ${i.kaslrOffset}`,
       `build-id:   ${i.buildId ?? '(not in VMCOREINFO)'}`,
       `symbols:    ${i.symbols}`,
       `types:      ${i.types}`,
-      `uptime:     ${formatUptime(i.uptimeSec)} (HZ=${i.hz})`,
+      `uptime:     ${formatUptime(i.uptimeSec)} (HZ=${i.hz ?? GAP})`,
       `time:       ${i.crashTime ?? GAP}`,
       `opened in:  ${i.openMs} ms`,
+      ...i.problems.map((p) => `!! ${p}`),
     ];
     return { kind: 'text', lines, data: i };
   },

@@ -1,7 +1,7 @@
 // `log`: the kernel log from the dump's printk ring buffer, as dmesg prints it; -T with
 // wall-clock times derived from the dump's clock; --json rows {ts, level, facility, msg}.
 
-import { logLines, logJson, bootEpoch } from '../../views/log.js';
+import { logText, logJson, bootEpoch } from '../../views/log.js';
 import { problemLines } from '../../report/model.js';
 import { UsageError, type Command } from '../command.js';
 
@@ -18,7 +18,7 @@ export const logCommand: Command = {
       boot = bootEpoch(s.tables.clock());
       if (boot === undefined) throw new UsageError('log -T: the dump has no readable wall clock (timekeeper); use log without -T');
     }
-    const lines = t.rows.flatMap((r) => logLines(r, boot));
+    const lines = logText(t.rows, boot);
     const notes = problemLines(t.problems);
     return { kind: 'text', lines: [...lines, ...notes], data: [...t.rows.map((r) => logJson(r, boot)), ...notes.map((p) => ({ problem: p }))] };
   },

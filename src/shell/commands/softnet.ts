@@ -16,6 +16,6 @@ export const softnetCommand: Command = {
     const t = s.tables.softnet();
     const notes = problemLines(t.problems);
     if (inv.verbose > 0) notes.push('', '/proc/net/softnet_stat (online CPUs):', ...t.rows.filter((r) => r.online !== false).map(softnetStatLine));
-    return tableOutput(SOFTNET_SPEC, t.rows, { title: `Softnet queues: ${t.rows.length} possible CPUs, ${t.rows.filter((r) => r.online).length} online`, notes });
+    return tableOutput(SOFTNET_SPEC, t.rows, { title: t.failed ? 'Softnet queues: ? possible CPUs, ? online' : `Softnet queues: ${t.rows.length} possible CPUs, ${t.rows.filter((r) => r.online).length} online`, notes });
   },
 };
