@@ -4,7 +4,7 @@
 import { writeFileSync } from 'node:fs';
 import { UsageError, type Command } from '../command.js';
 import type { Session } from '../../views/session.js';
-import type { SocketRow } from '../../net/socket-row.js';
+import type { SocketRow } from '../../views/sockets.js';
 import { socketsPcap, PCAP_SPEC } from '../../views/pcap.js';
 import { selectSockets } from '../../views/sockets.js';
 import { pcapFile } from '../../report/pcap.js';
