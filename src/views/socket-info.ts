@@ -6,7 +6,7 @@ import type { Session } from './session.js';
 import type { SocketView } from './sockets.js';
 import { rowInternals, SKMEM_KEYS, type TcpInternals } from '../net/tcp-info.js';
 import { localText, remoteText } from '../net/socket-row.js';
-import { socketJson, ownerText } from './socket-columns.js';
+import { socketJson, ownerText, SHRINK_ADDRESS, SHRINK_NETNS } from './socket-columns.js';
 import { GAP, numText, type ColumnSpec, type RowSpec } from './table.js';
 
 /** The internals of each full TCP row (TIME_WAIT and request socks have none, as in ss:
@@ -93,10 +93,10 @@ export const INFO_SPEC: RowSpec<SocketView> = {
     col('state', 'State', (v) => v.row.state),
     col('recvq', 'Recv-Q', (v) => String(v.row.rxQueue), 'right'),
     col('sendq', 'Send-Q', (v) => String(v.row.txQueue), 'right'),
-    col('local', 'Local Address:Port', (v) => localText(v.row)),
-    col('remote', 'Peer Address:Port', (v) => remoteText(v.row)),
+    { ...col('local', 'Local Address:Port', (v) => localText(v.row)), shrink: SHRINK_ADDRESS },
+    { ...col('remote', 'Peer Address:Port', (v) => remoteText(v.row)), shrink: SHRINK_ADDRESS },
     col('inode', 'Inode', (v) => String(v.row.inode), 'right'),
-    col('netns', 'Netns', (v) => numText(v.row.netns), 'right'),
+    { ...col('netns', 'Netns', (v) => numText(v.row.netns), 'right'), shrink: SHRINK_NETNS },
     col('owner', 'PID/Program name', (v) => ownerText(v.owners)),
     col('info', 'Info', (v) => (v.info === null ? GAP : v.info ? infoText(v.info) : '')),
   ],
