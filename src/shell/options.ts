@@ -42,7 +42,7 @@ export const OPTIONS: OptionSpec[] = [
   { name: 'timers', short: 'o', type: 'boolean', help: 'netstat/ss -o: add the Timer column (TCP timer pending at the crash)', modifies: 'sockets' },
   { name: 'info', type: 'boolean', help: "ss -tinm: one line per TCP socket with cwnd, rtt, rto, mss, retrans, bytes, skmem", modifies: 'sockets' },
   { name: 'sort', type: 'string', arg: 'FIELD', help: 'sort socket rows: recv-q send-q local remote port state pid inode (-FIELD: descending; --info fields too)', modifies: 'sockets' },
-  { name: 'count', type: 'string', arg: 'BY', help: 'count sockets per port, state, remote or proto (as ss -s and sort | uniq -c)', modifies: 'sockets' },
+  { name: 'count', type: 'string', arg: 'BY', help: 'count sockets per port, state, remote or proto (sort | uniq -c); summary: as ss -s', modifies: 'sockets' },
   { name: 'netns', type: 'string', arg: 'INODE|all', help: 'limit to one network namespace (default: all)' },
   { name: 'route', short: 'r', type: 'boolean', help: 'print routing table (the seed\'s -r, as netstat -r; not ss -r)', view: 'route' },
   { name: 'netfilter', type: 'boolean', help: 'print Netfilter hooks', view: 'netfilter' },

@@ -85,7 +85,7 @@ export interface CountRow {
 /** Sockets per value of one field, most first (ties in the value's order). */
 export function countRows(rows: SocketRow[], by: string): { title: string; rows: CountRow[] } {
   const c = COUNT_KEYS[by.toLowerCase()];
-  if (!c) throw new SortError(`--count: '${by}' is not a grouping (${COUNT_FIELDS.join(', ')})`);
+  if (!c) throw new SortError(`--count: '${by}' is not a grouping (${COUNT_FIELDS.join(', ')}, or summary as ss -s)`);
   const m = new Map<string, number>();
   for (const r of rows) m.set(c.key(r), (m.get(c.key(r)) ?? 0) + 1);
   const numeric = by === 'port';

@@ -70,3 +70,31 @@ describe.each(FIXTURES)('--sort and --count on dumps/%s', (name) => {
     expect(runLine(session, '-at --sort bogus').error).toMatch(/--sort: 'bogus' is not a field/);
   });
 });
+
+describe.each(FIXTURES)('--count summary (ss -s) on dumps/%s', (name) => {
+  const session = fixtureSession(name);
+  const truth = fixtureTruth(name);
+
+  it('per namespace: TCP/UDP/RAW in use per family, TIME_WAIT and orphans as /proc/net/sockstat[6]', () => {
+    for (const ns of truth.netns) {
+      const st = (proto: string, key: string) => ns.sockstat.get(proto)?.get(key);
+      const r = runLine(session, `--count summary --netns ${ns.inode} --json`);
+      expect(r.error).toBeUndefined();
+      const m = JSON.parse(r.lines.join('\n'));
+      expect(m.netns).toBe(ns.inode);
+      expect(m.transport.tcp.ip, `${ns.name} TCP inuse`).toBe(st('TCP', 'inuse'));
+      expect(m.transport.tcp.ipv6, `${ns.name} TCP6 inuse`).toBe(st('TCP6', 'inuse'));
+      expect(m.transport.udp.ip, `${ns.name} UDP inuse`).toBe(st('UDP', 'inuse'));
+      expect(m.transport.udp.ipv6, `${ns.name} UDP6 inuse`).toBe(st('UDP6', 'inuse'));
+      expect(m.transport.raw.ip, `${ns.name} RAW inuse`).toBe(st('RAW', 'inuse'));
+      expect(m.transport.raw.ipv6, `${ns.name} RAW6 inuse`).toBe(st('RAW6', 'inuse'));
+      expect(m.tcp.timewait, `${ns.name} tw`).toBe(allTcp(ns).filter((t) => t.state === 'TIME_WAIT').length);
+      expect(m.tcp.orphaned, `${ns.name} orphan`).toBe(st('TCP', 'orphan'));
+      expect(m.tcp.estab).toBe(allTcp(ns).filter((t) => t.state === 'ESTABLISHED').length);
+    }
+    const text = runLine(session, '--count summary');
+    expect(text.lines[0]).toMatch(/^Total: \d+$/);
+    expect(text.lines[1]).toMatch(/^TCP: +\d+ \(estab \d+, synrecv \d+, timewait \d+, orphaned \d+\)$/);
+    expect(text.lines).toContain('Transport Total     IP        IPv6');
+  });
+});

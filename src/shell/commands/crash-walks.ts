@@ -118,7 +118,7 @@ export const kmemCommand: Command = {
   options: [],
   synopsis: 'kmem ADDR',
   summary: 'the slab cache and object an address lies in (crash: kmem ADDR)',
-  examples: ['kmem ffff8881036e8000'],
+  examples: ['kmem ffff8d6b02d35100'],
   run(s, inv) {
     if (!inv.args[0]) throw new UsageError('usage: kmem ADDR');
     const a = s.inspect.address(inv.args[0]);

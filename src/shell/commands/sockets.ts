@@ -7,6 +7,7 @@ import { parseSocketFilter, startsFilter, FilterError } from '../../views/socket
 import { SOCKET_FAMILIES, DEFAULT_FAMILIES, FAMILY_OPTIONS, socketFamily, type Family, type Layout } from '../../views/families.js';
 import { socketSpec } from '../../views/socket-columns.js';
 import { withInternals, INFO_SPEC } from '../../views/socket-info.js';
+import { socketSummary, summaryLines } from '../../views/socket-summary.js';
 import { sortViews, countRows, countSpec, SortError } from '../../views/socket-order.js';
 import type { SocketView, SocketRow } from '../../views/sockets.js';
 import { socketDetail } from '../../views/socket-detail.js';
@@ -86,6 +87,11 @@ function columnOptions(o: ParsedOptions): { user: boolean; timer: boolean } {
 export function showSockets(s: Session, query: SocketQuery, verbose: number, o: ParsedOptions = {}): Output {
   const q = infoFamilies(query, o);
   checkNetns(s, q.netns);
+  if (typeof o.count === 'string' && o.count.toLowerCase() === 'summary') {
+    // ss -s: every socket of the namespace (or all of them), whatever -a/-l/-t select
+    const m = socketSummary(s, q.netns);
+    return { kind: 'text', lines: summaryLines(m), data: m };
+  }
   const t = s.tables;
   // the one view asked for cannot answer at all when every table's head is unreadable
   const failed = q.families.map((f) => t.sockets(f).failed).filter(Boolean);
