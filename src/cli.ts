@@ -155,7 +155,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     if (o.command !== undefined) return runBatch(session, String(o.command).split(';'));
     if (!interactive) {
-      const r = runParsedLine(session, parsed, undefined, { wholeJson: true });
+      const r = runParsedLine(session, parsed, undefined, { wholeJson: true, width: terminalWidth() });
       if (r.error) {
         process.stderr.write(`xportshow: ${r.error}\n`);
         return 1;
@@ -177,13 +177,18 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+/** The terminal's width when stdout is one (tables then fit it); undefined for a pipe or file. */
+export function terminalWidth(): number | undefined {
+  return process.stdout.isTTY && process.stdout.columns > 0 ? process.stdout.columns : undefined;
+}
+
 function runBatch(session: Session, lines: string[]): number {
   let status = 0;
   for (const raw of lines) {
     const line = raw.trim();
     if (!line || line.startsWith('#')) continue;
     const cpu0 = process.cpuUsage();
-    const r = runLine(session, line);
+    const r = runLine(session, line, { width: terminalWidth() });
     if (r.quit) break;
     if (r.error) {
       process.stderr.write(`xportshow: ${line}: ${r.error}\n`);

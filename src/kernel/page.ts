@@ -48,3 +48,12 @@ export function isPagePointer(k: Kernel, addr: bigint): boolean {
   const l = layout(k);
   return addr >= l.vmemmap && addr < l.vmemmap + (1n << 40n);
 }
+
+/** The `struct page *` of a direct-map address (virt_to_page: __pa then pfn_to_page), or
+ *  undefined when the address is not in the direct map. */
+export function directMapPage(k: Kernel, addr: bigint): bigint | undefined {
+  const l = layout(k);
+  // the direct map spans at most 64 TiB with 4-level paging (Documentation/arch/x86/x86_64/mm.rst)
+  if (addr < l.directMap || addr >= l.directMap + (1n << 46n)) return undefined;
+  return l.vmemmap + ((addr - l.directMap) / l.pageSize) * l.pageStruct;
+}

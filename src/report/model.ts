@@ -5,6 +5,8 @@ export interface Column {
   key: string;
   title: string;
   align?: 'left' | 'right';
+  /** May be cut to this width (keeping its end) when the table must fit a narrower terminal. */
+  shrink?: number;
 }
 
 import type { Ref } from '../views/table.js';

@@ -49,7 +49,7 @@ export function tableOutput<R>(spec: RowSpec<R>, rows: readonly R[], opts: Table
     title: opts.title,
     headless: opts.headless,
     notes: opts.notes,
-    columns: columns.map((c) => ({ key: c.key, title: c.title, align: c.align })),
+    columns: columns.map((c) => ({ key: c.key, title: c.title, align: c.align, ...(c.shrink ? { shrink: c.shrink } : {}) })),
     rows: rows.map((r): Row => new SpecRow(spec, columns, r)),
   };
 }

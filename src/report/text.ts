@@ -4,12 +4,13 @@ import type { Output, TableOutput } from './model.js';
 
 export const RULE = '-'.repeat(78);
 
-export function renderLines(out: Output): string[] {
+/** `width`: the terminal's columns; tables then cut their shrinkable columns to fit it. */
+export function renderLines(out: Output, width?: number): string[] {
   switch (out.kind) {
     case 'text':
       return out.lines;
     case 'table':
-      return renderTable(out);
+      return renderTable(out, width);
     case 'blocks': {
       const lines: string[] = [];
       for (const b of out.blocks) lines.push(RULE, ...b.lines);
@@ -20,7 +21,7 @@ export function renderLines(out: Output): string[] {
       const lines: string[] = [];
       out.parts.forEach((p, i) => {
         if (i > 0) lines.push('');
-        lines.push(...renderLines(p));
+        lines.push(...renderLines(p, width));
       });
       return lines;
     }
@@ -28,13 +29,15 @@ export function renderLines(out: Output): string[] {
 }
 
 /** Table lines: the header (unless headless) and one line per row, columns padded to fit. */
-export function renderTable(t: TableOutput): string[] {
+export function renderTable(t: TableOutput, width?: number): string[] {
   const widths = t.columns.map((c) => (t.headless ? 0 : c.title.length));
   for (const r of t.rows) t.columns.forEach((c, i) => (widths[i] = Math.max(widths[i], (r.cells[c.key] ?? '').length)));
-  const line = (get: (key: string, i: number) => string) =>
+  if (width) fit(t, widths, width);
+  const line = (get: (key: string, i: number) => string, head = false) =>
     t.columns
       .map((c, i) => {
-        const v = get(c.key, i);
+        const raw = get(c.key, i);
+        const v = !c.shrink || raw.length <= widths[i] ? raw : head ? raw.slice(0, widths[i]) : cut(raw, widths[i]);
         const last = i === t.columns.length - 1;
         return c.align === 'right' ? v.padStart(widths[i]) : last ? v : v.padEnd(widths[i]);
       })
@@ -42,7 +45,27 @@ export function renderTable(t: TableOutput): string[] {
       .trimEnd();
   const lines: string[] = [];
   if (t.title) lines.push(t.title);
-  if (!t.headless) lines.push(line((_k, i) => t.columns[i].title));
+  if (!t.headless) lines.push(line((_k, i) => t.columns[i].title, true));
   for (const r of t.rows) lines.push(line((k) => r.cells[k] ?? ''));
   return lines.concat(t.notes ?? []);
+}
+
+/** A cell longer than its column keeps its end ("…:8443"); titles keep their start (above). */
+function cut(v: string, w: number): string {
+  return v.length <= w ? v : '…' + v.slice(v.length - (w - 1));
+}
+
+/** Narrow the shrinkable columns, widest slack first, until the line fits `width` (or they are
+ *  all at their minimum). The last column is not padded, so it counts only up to what fits. */
+function fit(t: TableOutput, widths: number[], width: number): void {
+  const total = () => widths.reduce((a, w) => a + w, 0) + widths.length - 1;
+  const shrinkable = t.columns.map((c, i) => (c.shrink ? i : -1)).filter((i) => i >= 0);
+  let excess = total() - width;
+  while (excess > 0) {
+    let best = -1;
+    for (const i of shrinkable) if (widths[i] > t.columns[i].shrink! && (best < 0 || widths[i] - t.columns[i].shrink! > widths[best] - t.columns[best].shrink!)) best = i;
+    if (best < 0) return;
+    widths[best]--;
+    excess--;
+  }
 }

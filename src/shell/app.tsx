@@ -68,7 +68,7 @@ export function App({ session, historyFile, run, open, banner: bannerLines, vers
   const { exit } = useApp();
   const { write } = useStdout();
   const { rows, columns } = useTerminalSize();
-  const runner = run ?? ((line: string) => runLine(session, line, { interrupt }));
+  const runner = run ?? ((line: string) => runLine(session, line, { interrupt, width: process.stdout.isTTY ? process.stdout.columns : undefined }));
   const opener = open ?? ((ref: Ref) => openRef(session, ref));
 
   const nextId = useRef(0);

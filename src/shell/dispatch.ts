@@ -46,6 +46,9 @@ export function userMessage(e: unknown): string {
 export interface RunOptions {
   interrupt?: () => boolean;
   wholeJson?: boolean;
+  /** The terminal's columns (stdout a TTY): tables cut their shrinkable columns to fit it.
+   *  Not applied to output that goes to a file, a pipe or through grep. */
+  width?: number;
 }
 
 /** A line typed at the prompt or read from a batch file. */
@@ -107,7 +110,7 @@ function runParsedPlain(s: Session, parsed: ParsedLine, p: Pipeline, opts: RunOp
     const json = parsed.options.json === true;
     // wholeJson: splitting a 100,000-socket document into 1.8 million lines for the CLI to
     // join them again cost ~250 MB of peak memory.
-    let lines = json ? (opts.wholeJson && !p.greps.length ? [renderJson(shown)] : renderJson(shown).split('\n')) : renderLines(shown);
+    let lines = json ? (opts.wholeJson && !p.greps.length ? [renderJson(shown)] : renderJson(shown).split('\n')) : renderLines(shown, p.greps.length || p.shell !== undefined || p.redirect ? undefined : opts.width);
     lines = applyGreps(lines, p.greps);
     if (p.shell !== undefined) {
       // crash's `CMD | sort | head`: the shell has the rows now; the shell cannot browse them

@@ -30,6 +30,7 @@ import { conntrackCommand } from './commands/conntrack.js';
 import { nftCommand, iptablesCommand } from './commands/firewall.js';
 import { pcapCommand, pcapKey } from './commands/pcap.js';
 import { printCommand } from './commands/print.js';
+import { listCommand, filesCommand, kmemCommand } from './commands/crash-walks.js';
 import { registerOpener } from './drill.js';
 import { socketView } from './commands/sock.js';
 import { showSockets, queryFromOptions } from './commands/sockets.js';
@@ -52,7 +53,7 @@ export const COMMANDS: Command[] = [
   socketsCommand, ...familyCommands, listenCommand, bindCommand, summaryCommand, sockCommand, skbCommand, skbuffheadCommand, decodeCommand, psCommand, pidCommand, programCommand, netnsCommand,
   routeCommand, rulesCommand, rtcacheCommand, nexthopCommand, interfacesCommand, arpCommand, softnetCommand, devpackCommand, logCommand, statisticsCommand, sysctlCommand, netfilterCommand, conntrackCommand,
   nftCommand, iptablesCommand, pcapCommand,
-  infoCommand, modulesCommand, symCommand, structCommand, rdCommand, printCommand, reloadCommand,
+  infoCommand, modulesCommand, symCommand, structCommand, rdCommand, printCommand, listCommand, filesCommand, kmemCommand, reloadCommand,
 ];
 COMMANDS.push(makeHelpCommand(() => COMMANDS, (view) => VIEW_COMMANDS[view] !== undefined));
 

@@ -16,6 +16,9 @@ import { nextReadable, unreadable } from '../kernel/readable.js';
 import { UnreadableError } from '../kernel/errors.js';
 import { GAP } from './table.js';
 import { openProblemLine } from '../kernel/open-stages.js';
+import { walkList, processFiles, slabOfAddress, type ListWalk, type FileRow, type SlabHit } from './inspect-walks.js';
+
+export type { ListWalk, FileRow, SlabHit };
 
 export { formatHit, type SymbolHit };
 
@@ -347,5 +350,25 @@ export class Inspector {
       i += 2;
     }
     return { lines, words };
+  }
+
+  /** crash's `list -H HEAD [-o TYPE.member]`: entries of a list_head, bounded and cycle-detecting. */
+  list(head: bigint, linkOffset: bigint, limit: number): ListWalk {
+    return walkList(this.k, head, linkOffset, limit);
+  }
+
+  /** Byte offset of a member (`list -o TYPE.member`); undefined when BTF has no such member. */
+  memberOffset(spec: string, member: string): bigint | undefined {
+    return this.k.tryField(spec, member)?.offsetN;
+  }
+
+  /** crash's `files PID`: every open fd, named as /proc/PID/fd shows it; undefined: no such pid. */
+  files(pid: number): ReturnType<typeof processFiles> {
+    return processFiles(this.k, pid);
+  }
+
+  /** crash's `kmem ADDR`: the slab cache (and object) an address lies in. */
+  slab(address: bigint): SlabHit {
+    return slabOfAddress(this.k, address);
   }
 }

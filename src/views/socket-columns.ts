@@ -55,14 +55,18 @@ export function socketJson(r: SocketRow, owners: Owner[]): Record<string, unknow
 }
 
 type Col = ColumnSpec<SocketView>;
-const text = (key: string, title: string, get: (r: SocketRow) => string, align?: 'right'): Col =>
-  ({ key, title, align, text: (v) => get(v.row), json: false });
+const text = (key: string, title: string, get: (r: SocketRow) => string, align?: 'right', shrink?: number): Col =>
+  ({ key, title, align, text: (v) => get(v.row), json: false, ...(shrink ? { shrink } : {}) });
+
+/** At 80 columns these give way (cut from the left, the port kept) so PID/Program stays whole. */
+export const SHRINK_ADDRESS = 9;
+export const SHRINK_NETNS = 5;
 
 const proto = (get: (r: SocketRow) => string = (r) => r.proto): Col => text('proto', 'Proto', get);
 const recvq = text('recvq', 'Recv-Q', (r) => String(r.rxQueue), 'right');
 const sendq = text('sendq', 'Send-Q', (r) => String(r.txQueue), 'right');
 const inode = (title = 'Inode'): Col => text('inode', title, (r) => String(r.inode), 'right');
-const netns = text('netns', 'Netns', (r) => numText(r.netns), 'right');
+const netns = text('netns', 'Netns', (r) => numText(r.netns), 'right', SHRINK_NETNS);
 const owner: Col = { key: 'owner', title: 'PID/Program name', text: (v) => ownerText(v.owners), json: false };
 
 /** How one socket layout is shown; `ifName` names a packet socket's device. */
@@ -80,7 +84,7 @@ export function socketSpec(layout: Layout, ifName: (netns: number, ifindex: numb
   switch (layout) {
     case 'inet':
       return { ...base, columns: [proto(), recvq, sendq,
-        text('local', 'Local Address', localText), text('remote', 'Foreign Address', remoteText),
+        text('local', 'Local Address', localText, undefined, SHRINK_ADDRESS), text('remote', 'Foreign Address', remoteText, undefined, SHRINK_ADDRESS),
         text('state', 'State', (r) => (r.proto.startsWith('tcp') ? r.state : r.stateNum === TCP_CLOSE ? '' : r.state)),
         ...user, inode(), netns, owner, ...timer] };
     case 'unix':

@@ -3,12 +3,14 @@
 
 import type { Session } from './session.js';
 import type { SocketRow } from '../net/socket-row.js';
+export type { SocketRow };
 import type { Owner } from '../net/owners.js';
 import { TCP_CLOSE } from '../net/constants.js';
 import type { Tables } from './tables.js';
 import { socketFamily, type Family } from './families.js';
 import { filterRow, type SocketFilter } from './socket-filter.js';
 import { tcpTimer, type TcpTimer } from '../net/tcp-timer.js';
+import type { TcpInternals } from '../net/tcp-info.js';
 
 export interface SocketQuery {
   families: Family[];
@@ -30,6 +32,8 @@ export interface SocketView {
   owners: Owner[];
   /** The TCP timer pending at the crash (-o); null when it could not be read. */
   timer?: TcpTimer | null;
+  /** --info: the TCP internals (undefined: not asked; null: could not be read or none). */
+  info?: TcpInternals | null;
 }
 
 /** netstat's notion of "listening": LISTEN for streams, unconnected for datagrams. */

@@ -59,6 +59,9 @@ export interface ColumnSpec<R> {
   /** The JSON value (default: the text); `false` keeps the column out of JSON. */
   json?: ((r: R) => unknown) | false;
   jsonKey?: string;
+  /** On a terminal too narrow for the table, this column may be cut to this width (its end
+   *  kept: an address's port), so that the columns that must stay whole (PID/Program) fit. */
+  shrink?: number;
 }
 
 /** How a view's rows are presented: columns, JSON-only fields, the object a row opens. */

@@ -6,6 +6,10 @@ import { TCP_STATE_NAMES, selectSockets, withOwners, withTimers, socketPorts, ty
 import { parseSocketFilter, startsFilter, FilterError } from '../../views/socket-filter.js';
 import { SOCKET_FAMILIES, DEFAULT_FAMILIES, FAMILY_OPTIONS, socketFamily, type Family, type Layout } from '../../views/families.js';
 import { socketSpec } from '../../views/socket-columns.js';
+import { withInternals, INFO_SPEC } from '../../views/socket-info.js';
+import { socketSummary, summaryLines } from '../../views/socket-summary.js';
+import { sortViews, countRows, countSpec, SortError } from '../../views/socket-order.js';
+import type { SocketView, SocketRow } from '../../views/sockets.js';
 import { socketDetail } from '../../views/socket-detail.js';
 import { selectNetns } from '../../views/netns.js';
 import { tableOutput } from '../../report/table.js';
@@ -67,13 +71,27 @@ export function socketQuery(inv: Invocation): SocketQuery {
   return { ...queryFromOptions(inv.line.options), filter: filterFromWords(inv.args) };
 }
 
+/** --info lists TCP sockets only (as ss -ti). */
+function infoFamilies(q: SocketQuery, o: ParsedOptions): SocketQuery {
+  if (o.info !== true) return q;
+  const explicit = SOCKET_FAMILIES.some((f) => o[f.option]);
+  if (explicit && !q.families.includes('tcp')) throw new UsageError('--info shows TCP sockets (as ss -ti): add -t');
+  return { ...q, families: ['tcp'] };
+}
+
 /** -e and -o: the columns the netstat modifiers add. */
 function columnOptions(o: ParsedOptions): { user: boolean; timer: boolean } {
   return { user: o.extended === true, timer: o.timers === true };
 }
 
-export function showSockets(s: Session, q: SocketQuery, verbose: number, o: ParsedOptions = {}): Output {
+export function showSockets(s: Session, query: SocketQuery, verbose: number, o: ParsedOptions = {}): Output {
+  const q = infoFamilies(query, o);
   checkNetns(s, q.netns);
+  if (typeof o.count === 'string' && o.count.toLowerCase() === 'summary') {
+    // ss -s: every socket of the namespace (or all of them), whatever -a/-l/-t select
+    const m = socketSummary(s, q.netns);
+    return { kind: 'text', lines: summaryLines(m), data: m };
+  }
   const t = s.tables;
   // the one view asked for cannot answer at all when every table's head is unreadable
   const failed = q.families.map((f) => t.sockets(f).failed).filter(Boolean);
@@ -85,6 +103,7 @@ export function showSockets(s: Session, q: SocketQuery, verbose: number, o: Pars
     return { kind: 'blocks', blocks, notes: problems };
   }
   const hide = t.namespaces().rows.length > 1 ? [] : ['netns'];
+  if (typeof o.count === 'string') return withProblems(countOutput(q.families.flatMap(select), o.count), problems);
   const ifName = (ns: number, i: number) => t.ifName(ns, i);
   const parts: Output[] = [];
   // one table per layout, in the registry's order (tcp, udp and raw share netstat's inet table)
@@ -92,12 +111,39 @@ export function showSockets(s: Session, q: SocketQuery, verbose: number, o: Pars
   for (const layout of layouts as Layout[]) {
     const rows = q.families.filter((f) => socketFamily(f).layout === layout).flatMap(select);
     const cols = columnOptions(o);
-    const views = withOwners(t, rows);
-    parts.push(tableOutput(socketSpec(layout, ifName, cols), cols.timer ? withTimers(s, views) : views, { hide }));
+    let views = withOwners(t, rows);
+    if (cols.timer) views = withTimers(s, views);
+    if (o.info === true) views = withInternals(s, views);
+    if (typeof o.sort === 'string') views = sorted(views, o.sort, o.info === true);
+    parts.push(tableOutput(o.info === true ? INFO_SPEC : socketSpec(layout, ifName, cols), views, { hide }));
   }
   if (problems.length) parts.push({ kind: 'text', lines: problems, data: { problems } });
   // JSON: one flat array of socket rows, each with its proto (the README's contract)
   return parts.length === 1 ? parts[0] : { kind: 'group', parts, data: flatRows(parts) };
+}
+
+function sorted(views: SocketView[], field: string, info: boolean): SocketView[] {
+  try {
+    return sortViews(views, field, info);
+  } catch (e) {
+    throw e instanceof SortError ? new UsageError(e.message) : e;
+  }
+}
+
+/** --count BY: one row per value, most first; JSON an array of {count, BY}. */
+function countOutput(rows: SocketRow[], by: string): Output {
+  try {
+    const c = countRows(rows, by);
+    return tableOutput(countSpec(c.title, by.toLowerCase()), c.rows, { notes: [`${rows.length} sockets`] });
+  } catch (e) {
+    throw e instanceof SortError ? new UsageError(e.message) : e;
+  }
+}
+
+function withProblems(out: Output, problems: string[]): Output {
+  if (!problems.length) return out;
+  const parts: Output[] = [out, { kind: 'text', lines: problems, data: { problems } }];
+  return { kind: 'group', parts, data: flatRows(parts) };
 }
 
 function flatRows(parts: Output[]): unknown[] {
@@ -106,7 +152,7 @@ function flatRows(parts: Output[]): unknown[] {
 }
 
 /** netstat's modifiers every socket table takes. */
-export const MODIFIERS = ['numeric', 'owners', 'extended', 'timers'];
+export const MODIFIERS = ['numeric', 'owners', 'extended', 'timers', 'info', 'sort', 'count'];
 const SOCKET_OPTIONS = ['all', 'listening', ...FAMILY_OPTIONS, 'port', 'tcpstate', 'retransonly', 'netns', ...MODIFIERS];
 
 export const socketsCommand: Command = {
