@@ -90,4 +90,3 @@ export function socketPorts(t: Tables): number[] {
   for (const f of ['tcp', 'udp'] as Family[]) for (const r of t.sockets(f).rows) ports.add(r.localPort);
   return [...ports].sort((a, b) => a - b);
 }
-export type { SocketRow } from '../net/socket-row.js';
