@@ -13,6 +13,12 @@ import { parseMemberPath } from './btf-member-path.js';
 
 export * from './btf-kinds.js';
 
+// Namespace of each BTF kind as a small code (0: not indexed), for the index's hot loop.
+const NS_NAMES: readonly (Namespace | undefined)[] = [undefined, 'tag', 'typedef', 'base', 'other'];
+const NS_OTHER = 4;
+const KIND_NS = new Uint8Array(32);
+for (let k = 0; k < 32; k++) KIND_NS[k] = Math.max(0, NS_NAMES.indexOf(namespaceOf(k)));
+
 export class Btf extends BtfRecords {
   /** Parse a raw BTF blob (as /sys/kernel/btf/vmlinux or the .BTF section). */
   static parse(buf: Buffer): Btf {
@@ -206,16 +212,21 @@ export class Btf extends BtfRecords {
   private namespaceIndex(ns: Namespace): Map<string, number | number[]> {
     let idx = this.nsIndex.get(ns);
     if (idx) return idx;
+    // One pass builds the three C namespaces together (a lookup of a bare name visits all
+    // three), 'other' (functions and variables: most of the names) alone, when asked for.
     // Hot loop (first lookup of a name): no per-name allocation besides the name itself.
     // A split BTF indexes its own types only; idsNamed adds the base's.
-    idx = new Map();
+    const other = ns === 'other';
+    const maps: Map<string, number | number[]>[] = [];
+    for (let c = 1; c < NS_NAMES.length; c++) maps[c] = new Map();
     const words = this.words, offs = this.offs, n = this.typeCount;
     const text = (this.strText ??= this.strs.toString('latin1'));
     const shift = this.baseStrLen;
     for (let id = this.baseCount + 1; id <= n; id++) {
       const w = offs[id]!;
       const nameOff = words[w]!;
-      if (nameOff === 0 || namespaceOf((words[w + 1]! >>> 24) & 0x1f) !== ns) continue;
+      const code = KIND_NS[(words[w + 1]! >>> 24) & 0x1f]!;
+      if (nameOff === 0 || code === 0 || (code === NS_OTHER) !== other) continue;
       let name: string;
       if (nameOff < shift) name = this.str(nameOff);
       else {
@@ -223,13 +234,14 @@ export class Btf extends BtfRecords {
         if (end < 0) end = text.length;
         name = text.slice(nameOff - shift, end);
       }
-      const prev = idx.get(name);
-      if (prev === undefined) idx.set(name, id);
-      else if (typeof prev === 'number') idx.set(name, [prev, id]);
+      const m = maps[code]!;
+      const prev = m.get(name);
+      if (prev === undefined) m.set(name, id);
+      else if (typeof prev === 'number') m.set(name, [prev, id]);
       else prev.push(id);
     }
-    this.nsIndex.set(ns, idx);
-    return idx;
+    for (let c = 1; c < NS_NAMES.length; c++) if ((c === NS_OTHER) === other) this.nsIndex.set(NS_NAMES[c]!, maps[c]!);
+    return this.nsIndex.get(ns)!;
   }
 
   protected idsNamed(name: string, ns: Namespace): readonly number[] {
