@@ -53,7 +53,9 @@ export function benchEveryView(root, reps = 3) {
 }
 
 async function measureEvery(path) {
-  const { Session, runLine, prepareDecoders } = await import('../dist/bundle/bench-entry.js');
+  // BENCH_BUNDLE: another build's bench-entry.js, to compare two builds on one machine.
+  const entry = process.env.BENCH_BUNDLE ?? '../dist/bundle/bench-entry.js';
+  const { Session, runLine, prepareDecoders } = await import(entry);
   await prepareDecoders();
   const out = {};
   const ms = (t0) => Math.round((performance.now() - t0) * 10) / 10;
