@@ -331,7 +331,7 @@ export abstract class BtfRecords {
 
   /** A VAR by name (vmlinux BTF has the per-CPU variables): its type and linkage. */
   findVar(name: string): { id: number; typeId: number; linkage: number } | undefined {
-    for (const id of this.idsNamed(name, 'other')) {
+    for (const id of this.idsNamed(name, 'var')) {
       if (this.kind(id) === BtfKind.Var) {
         return { id, typeId: this.sizeOrType(id), linkage: this.wordsOf(id)[this.offs[id]! + 3]! };
       }

@@ -14,8 +14,8 @@ import { parseMemberPath } from './btf-member-path.js';
 export * from './btf-kinds.js';
 
 // Namespace of each BTF kind as a small code (0: not indexed), for the index's hot loop.
-const NS_NAMES: readonly (Namespace | undefined)[] = [undefined, 'tag', 'typedef', 'base', 'other'];
-const NS_OTHER = 4;
+const NS_NAMES: readonly (Namespace | undefined)[] = [undefined, 'tag', 'typedef', 'base', 'var', 'other'];
+const NS_OTHER = 5;
 const KIND_NS = new Uint8Array(32);
 for (let k = 0; k < 32; k++) KIND_NS[k] = Math.max(0, NS_NAMES.indexOf(namespaceOf(k)));
 
@@ -212,8 +212,8 @@ export class Btf extends BtfRecords {
   private namespaceIndex(ns: Namespace): Map<string, number | number[]> {
     let idx = this.nsIndex.get(ns);
     if (idx) return idx;
-    // One pass builds the three C namespaces together (a lookup of a bare name visits all
-    // three), 'other' (functions and variables: most of the names) alone, when asked for.
+    // One pass builds the C namespaces and the variables together (a lookup of a bare name
+    // visits three of them), 'other' (functions: most of the names) alone, when asked for.
     // Hot loop (first lookup of a name): no per-name allocation besides the name itself.
     // A split BTF indexes its own types only; idsNamed adds the base's.
     const other = ns === 'other';
