@@ -27,9 +27,55 @@ export function benchHostViews(root) {
   }
   console.log('ip views after open (cold, each first run; aim < 50 ms):');
   console.table(rows);
+  benchEveryView(root);
 }
 
-if (process.argv[1] === self && process.argv[2]) {
+// Every view of issues 9-11 after open, per host fixture: cold = the first run in a fresh
+// session opened for that view alone (pages, BTF merges and tables all made then), warm = the
+// same line again in that session. One process per fixture (median of 3 processes).
+const HOSTS = ['bullseye-5.10-host', 'bookworm-6.1-host', 'trixie-6.12-host', 'sid-7.2-host'];
+export const VIEWS = ['-rv', '-i', '--arp', '-s', '--sysctl', '--softnet', '--devpack', 'log', '--summary', '--netfilter', 'conntrack', 'nft', 'iptables'];
+
+export function benchEveryView(root, reps = 3) {
+  for (const dir of HOSTS) {
+    const path = `${root}dumps/${dir}/vmcore.kdump`;
+    if (!existsSync(path)) continue;
+    const runs = [];
+    for (let i = 0; i < reps; i++) {
+      const r = spawnSync(process.execPath, [self, '--every', path], { encoding: 'utf8' });
+      if (r.status !== 0) throw new Error(`${path}: ${r.stderr}`);
+      runs.push(JSON.parse(r.stdout));
+    }
+    const med = (v, k) => runs.map((x) => x[v][k]).sort((a, b) => a - b)[Math.floor(runs.length / 2)];
+    console.log(`${dir}: each view after open, ms (cold: fresh session; warm: second run; aim < 100, ip views < 50):`);
+    console.table(VIEWS.map((v) => ({ view: v, cold: med(v, 'cold'), warm: med(v, 'warm') })));
+  }
+}
+
+async function measureEvery(path) {
+  // BENCH_BUNDLE: another build's bench-entry.js, to compare two builds on one machine.
+  const entry = process.env.BENCH_BUNDLE ?? '../dist/bundle/bench-entry.js';
+  const { Session, runLine, prepareDecoders } = await import(entry);
+  await prepareDecoders();
+  const out = {};
+  const ms = (t0) => Math.round((performance.now() - t0) * 10) / 10;
+  for (const line of VIEWS) {
+    const s = Session.open(path);
+    let t0 = performance.now();
+    const r = runLine(s, line);
+    if (r.error) throw new Error(`${line}: ${r.error}`);
+    const cold = ms(t0);
+    t0 = performance.now();
+    runLine(s, line);
+    out[line] = { cold, warm: ms(t0) };
+    s.close?.();
+  }
+  process.stdout.write(JSON.stringify(out));
+}
+
+if (process.argv[1] === self && process.argv[2] === '--every') {
+  await measureEvery(process.argv[3]);
+} else if (process.argv[1] === self && process.argv[2]) {
   const { Session, runLine, prepareDecoders } = await import('../dist/bundle/bench-entry.js');
   await prepareDecoders();
   const s = Session.open(process.argv[2]);

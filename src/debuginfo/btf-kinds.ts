@@ -85,8 +85,9 @@ export interface BtfVarSecinfo {
   size: number;
 }
 
-// Name namespaces for the name index: C tags vs typedefs vs base types vs the rest.
-export type Namespace = 'tag' | 'typedef' | 'base' | 'other';
+// Name namespaces for the name index: C tags vs typedefs vs base types vs variables (a few
+// thousand, the per-CPU ones) vs the rest (functions: most of the names).
+export type Namespace = 'tag' | 'typedef' | 'base' | 'var' | 'other';
 export function namespaceOf(kind: number): Namespace | undefined {
   switch (kind) {
     case BtfKind.Struct:
@@ -100,8 +101,9 @@ export function namespaceOf(kind: number): Namespace | undefined {
     case BtfKind.Int:
     case BtfKind.Float:
       return 'base';
-    case BtfKind.Func:
     case BtfKind.Var:
+      return 'var';
+    case BtfKind.Func:
     case BtfKind.Datasec:
       return 'other';
     default:

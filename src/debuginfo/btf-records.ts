@@ -66,10 +66,16 @@ export abstract class BtfRecords {
   readonly typeCount: number;
   readonly bigEndian: boolean;
 
-  protected readonly words: Uint32Array; // the type section
-  protected readonly strs: Buffer; // the string section
+  protected readonly words: Uint32Array; // the type section (a split BTF: its own types only)
+  protected readonly strs: Buffer; // the string section (a split BTF: its own strings only)
   protected strText: string | undefined;
-  protected readonly offs: Uint32Array; // offs[id] = word index of struct btf_type
+  protected readonly offs: Uint32Array; // offs[id] = word index of struct btf_type, in wordsOf(id)
+  /** A split BTF's base (vmlinux), whose arrays, strings and caches it shares instead of
+   *  copying: ids up to baseCount and string offsets below baseStrLen are the base's. */
+  protected readonly base: BtfRecords | undefined;
+  protected readonly baseCount: number;
+  protected readonly baseWords: Uint32Array;
+  protected readonly baseStrLen: number;
 
   protected readonly nameCache: (string | undefined)[] = [];
   protected readonly membersCache = new Map<number, BtfMember[]>();
@@ -79,12 +85,21 @@ export abstract class BtfRecords {
   protected enumeratorIndex: Map<string, number> | undefined;
   protected readonly findCache = new Map<string, number | undefined>();
 
-  protected constructor(words: Uint32Array, strs: Buffer, offs: Uint32Array, count: number, bigEndian: boolean) {
+  protected constructor(words: Uint32Array, strs: Buffer, offs: Uint32Array, count: number, bigEndian: boolean, base?: BtfRecords) {
     this.words = words;
     this.strs = strs;
     this.offs = offs;
     this.typeCount = count;
     this.bigEndian = bigEndian;
+    this.base = base;
+    this.baseCount = base ? base.typeCount : 0;
+    this.baseWords = base ? base.words : words;
+    this.baseStrLen = base ? base.strs.length : 0;
+  }
+
+  /** The type section holding type `id` (the base's for a base type of a split BTF). */
+  protected wordsOf(id: number): Uint32Array {
+    return id <= this.baseCount ? this.baseWords : this.words;
   }
 
   // ---- raw access ----
@@ -97,11 +112,13 @@ export abstract class BtfRecords {
   }
   protected info(id: number): number {
     if (id === 0) return 0;
-    return this.words[this.checkId(id) + 1]!;
+    return this.wordsOf(id)[this.checkId(id) + 1]!;
   }
   protected str(off: number): string {
     if (off === 0) return '';
-    if (off >= this.strs.length) throw new Error(`BTF: string offset ${off} past the string section (${this.strs.length} bytes)`);
+    if (off < this.baseStrLen) return this.base!.str(off);
+    off -= this.baseStrLen;
+    if (off >= this.strs.length) throw new Error(`BTF: string offset ${off + this.baseStrLen} past the string section (${this.baseStrLen + this.strs.length} bytes)`);
     // One latin1 string of the whole section: byte offsets equal string indices, slices are cheap.
     const text = (this.strText ??= this.strs.toString('latin1'));
     let end = text.indexOf('\0', off);
@@ -124,6 +141,7 @@ export abstract class BtfRecords {
   /** The type's name ('' for anonymous types and void). */
   name(id: number): string {
     if (id === 0) return '';
+    if (id <= this.baseCount) return this.base!.name(id);
     let s = this.nameCache[id];
     if (s === undefined) {
       s = this.str(this.words[this.checkId(id)]!);
@@ -133,7 +151,7 @@ export abstract class BtfRecords {
   }
   /** The raw size/type word of struct btf_type. */
   protected sizeOrType(id: number): number {
-    return this.words[this.checkId(id) + 2]!;
+    return this.wordsOf(id)[this.checkId(id) + 2]!;
   }
 
   // ---- type navigation ----
@@ -206,8 +224,8 @@ export abstract class BtfRecords {
   array(id: number): { elemType: number; indexType: number; nelems: number } {
     const r = this.resolve(id);
     if (this.kind(r) !== BtfKind.Array) throw new Error(`BTF: type ${id} (${this.typeName(id)}) is not an array`);
-    const o = this.offs[r]! + 3; // struct btf_array { u32 type; u32 index_type; u32 nelems; }
-    return { elemType: this.words[o]!, indexType: this.words[o + 1]!, nelems: this.words[o + 2]! };
+    const o = this.offs[r]! + 3, w = this.wordsOf(r); // struct btf_array { u32 type; u32 index_type; u32 nelems; }
+    return { elemType: w[o]!, indexType: w[o + 1]!, nelems: w[o + 2]! };
   }
 
   /** Integer encoding of an int (or enum) type, typedefs/qualifiers resolved first. */
@@ -219,7 +237,7 @@ export abstract class BtfRecords {
       return { signed: this.kindFlag(r), bits: size * 8, bitOffset: 0, bool: false, char: false, size };
     }
     if (k !== BtfKind.Int) throw new Error(`BTF: type ${id} (${this.typeName(id)}) is not an integer`);
-    const v = this.words[this.offs[r]! + 3]!; // BTF_INT_ENCODING (bits 24-27), BTF_INT_OFFSET (16-23), BTF_INT_BITS (0-7)
+    const v = this.wordsOf(r)[this.offs[r]! + 3]!; // BTF_INT_ENCODING (bits 24-27), BTF_INT_OFFSET (16-23), BTF_INT_BITS (0-7)
     const enc = (v >>> 24) & 0x0f;
     return {
       signed: (enc & 1) !== 0, // BTF_INT_SIGNED
@@ -237,20 +255,20 @@ export abstract class BtfRecords {
     const k = this.kind(r);
     const signed = this.kindFlag(r);
     const n = this.vlen(r);
-    const o = this.offs[r]! + 3;
+    const o = this.offs[r]! + 3, w = this.wordsOf(r);
     const out: BtfEnumerator[] = [];
     if (k === BtfKind.Enum) {
       for (let i = 0; i < n; i++) {
         // struct btf_enum { u32 name_off; s32 val; }
-        const raw = this.words[o + 2 * i + 1]!;
-        out.push({ name: this.str(this.words[o + 2 * i]!), value: BigInt(signed ? raw | 0 : raw) });
+        const raw = w[o + 2 * i + 1]!;
+        out.push({ name: this.str(w[o + 2 * i]!), value: BigInt(signed ? raw | 0 : raw) });
       }
     } else if (k === BtfKind.Enum64) {
       for (let i = 0; i < n; i++) {
         // struct btf_enum64 { u32 name_off; u32 val_lo32; u32 val_hi32; }
-        const lo = this.words[o + 3 * i + 1]!, hi = this.words[o + 3 * i + 2]!;
+        const lo = w[o + 3 * i + 1]!, hi = w[o + 3 * i + 2]!;
         const u = (BigInt(hi) << 32n) | BigInt(lo);
-        out.push({ name: this.str(this.words[o + 3 * i]!), value: signed ? BigInt.asIntN(64, u) : u });
+        out.push({ name: this.str(w[o + 3 * i]!), value: signed ? BigInt.asIntN(64, u) : u });
       }
     } else {
       throw new Error(`BTF: type ${id} (${this.typeName(id)}) is not an enum`);
@@ -260,16 +278,18 @@ export abstract class BtfRecords {
 
   /** Value of an enumerator by name, across all enums (e.g. "TCP_LISTEN"); the first enum defining it wins. */
   findEnumerator(name: string): { enumId: number; value: bigint } | undefined {
+    const inBase = this.base?.findEnumerator(name); // the base's enums come first (lower ids)
+    if (inBase) return inBase;
     if (!this.enumeratorIndex) {
       // name -> enum id only: values (BigInt) are decoded on lookup, which keeps the index build cheap.
       const idx = new Map<string, number>();
-      for (let id = 1; id <= this.typeCount; id++) {
+      for (let id = this.baseCount + 1; id <= this.typeCount; id++) {
         const k = this.kind(id);
         const stride = k === BtfKind.Enum ? 2 : k === BtfKind.Enum64 ? 3 : 0;
         if (!stride) continue;
         const o = this.offs[id]! + 3, n = this.vlen(id);
         for (let i = 0; i < n; i++) {
-          const e = this.str(this.words[o + stride * i]!);
+          const e = this.str(this.words[o + stride * i]!); // an own type: in this.words
           if (!idx.has(e)) idx.set(e, id);
         }
       }
@@ -286,12 +306,12 @@ export abstract class BtfRecords {
     if (this.kind(r) === BtfKind.Ptr) r = this.resolve(this.sizeOrType(r));
     if (this.kind(r) === BtfKind.Func) r = this.sizeOrType(r);
     if (this.kind(r) !== BtfKind.FuncProto) throw new Error(`BTF: type ${id} (${this.typeName(id)}) is not a function prototype`);
-    const n = this.vlen(r), o = this.offs[r]! + 3;
+    const n = this.vlen(r), o = this.offs[r]! + 3, w = this.wordsOf(r);
     const params: BtfParam[] = [];
     let variadic = false;
     for (let i = 0; i < n; i++) {
       // struct btf_param { u32 name_off; u32 type; }; a last {0, 0} entry means "..."
-      const nameOff = this.words[o + 2 * i]!, type = this.words[o + 2 * i + 1]!;
+      const nameOff = w[o + 2 * i]!, type = w[o + 2 * i + 1]!;
       if (i === n - 1 && nameOff === 0 && type === 0) variadic = true;
       else params.push({ name: this.str(nameOff), typeId: type });
     }
@@ -301,19 +321,19 @@ export abstract class BtfRecords {
   /** Variables of a DATASEC (e.g. ".data..percpu"): struct btf_var_secinfo. */
   datasecVars(id: number): BtfVarSecinfo[] {
     if (this.kind(id) !== BtfKind.Datasec) throw new Error(`BTF: type ${id} is not a datasec`);
-    const n = this.vlen(id), o = this.offs[id]! + 3;
+    const n = this.vlen(id), o = this.offs[id]! + 3, w = this.wordsOf(id);
     const out: BtfVarSecinfo[] = [];
     for (let i = 0; i < n; i++) {
-      out.push({ typeId: this.words[o + 3 * i]!, offset: this.words[o + 3 * i + 1]!, size: this.words[o + 3 * i + 2]! });
+      out.push({ typeId: w[o + 3 * i]!, offset: w[o + 3 * i + 1]!, size: w[o + 3 * i + 2]! });
     }
     return out;
   }
 
   /** A VAR by name (vmlinux BTF has the per-CPU variables): its type and linkage. */
   findVar(name: string): { id: number; typeId: number; linkage: number } | undefined {
-    for (const id of this.idsNamed(name, 'other')) {
+    for (const id of this.idsNamed(name, 'var')) {
       if (this.kind(id) === BtfKind.Var) {
-        return { id, typeId: this.sizeOrType(id), linkage: this.words[this.offs[id]! + 3]! };
+        return { id, typeId: this.sizeOrType(id), linkage: this.wordsOf(id)[this.offs[id]! + 3]! };
       }
     }
     return undefined;

@@ -13,6 +13,12 @@ import { parseMemberPath } from './btf-member-path.js';
 
 export * from './btf-kinds.js';
 
+// Namespace of each BTF kind as a small code (0: not indexed), for the index's hot loop.
+const NS_NAMES: readonly (Namespace | undefined)[] = [undefined, 'tag', 'typedef', 'base', 'var', 'other'];
+const NS_OTHER = 5;
+const KIND_NS = new Uint8Array(32);
+for (let k = 0; k < 32; k++) KIND_NS[k] = Math.max(0, NS_NAMES.indexOf(namespaceOf(k)));
+
 export class Btf extends BtfRecords {
   /** Parse a raw BTF blob (as /sys/kernel/btf/vmlinux or the .BTF section). */
   static parse(buf: Buffer): Btf {
@@ -65,22 +71,28 @@ export class Btf extends BtfRecords {
 
   /**
    * A module's split BTF (kernel/bpf/btf.c: btf_parse_module) over this vmlinux BTF: its type
-   * ids continue after ours and its string offsets after our string section, so the two laid
-   * end to end form one ordinary BTF in which every id and offset means what it says.
+   * ids continue after ours and its string offsets after our string section, so every id and
+   * offset means what it says in the pair. The split BTF holds only the module's own records
+   * and strings; ours (type section, string text, name index, member caches) are shared, not
+   * copied: ids up to our typeCount are answered by us.
    */
   withSplit(split: Buffer): Btf {
     const { typeStart, typeLen, strStart, strLen } = splitHeader(split);
     if (this.bigEndian) throw new Error('BTF: split BTF over big-endian BTF is not supported');
-    const words = new Uint32Array(this.words.length + typeLen / 4);
-    words.set(this.words, 0);
-    const tail = new ArrayBuffer(typeLen);
-    new Uint8Array(tail).set(split.subarray(typeStart, typeStart + typeLen));
-    words.set(new Uint32Array(tail), this.words.length);
-    const strs = Buffer.concat([this.strs, split.subarray(strStart, strStart + strLen)]);
+    if (this.base) throw new Error('BTF: split BTF over a split BTF is not supported');
+    let words: Uint32Array;
+    const abs = split.byteOffset + typeStart;
+    if (abs % 4 === 0) words = new Uint32Array(split.buffer, abs, typeLen / 4);
+    else {
+      const tail = new ArrayBuffer(typeLen); // a fresh ArrayBuffer is 4-byte aligned
+      new Uint8Array(tail).set(split.subarray(typeStart, typeStart + typeLen));
+      words = new Uint32Array(tail);
+    }
+    const strs = split.subarray(strStart, strStart + strLen);
     const offs = new Uint32Array(this.typeCount + 2 + Math.floor(typeLen / 12));
     offs.set(this.offs.subarray(0, this.typeCount + 1));
-    const count = scanTypes(words, offs, this.words.length, this.typeCount + 1);
-    return new Btf(words, strs, offs, count, false);
+    const count = scanTypes(words, offs, 0, this.typeCount + 1);
+    return new Btf(words, strs, offs, count, false, this);
   }
 
   // ---- struct members ----
@@ -88,6 +100,7 @@ export class Btf extends BtfRecords {
   /** Direct members of a struct/union (typedefs/qualifiers resolved first). Cached. */
   members(structId: number): BtfMember[] {
     const r = this.resolve(structId);
+    if (r <= this.baseCount) return (this.base as Btf).members(r);
     let ms = this.membersCache.get(r);
     if (ms) return ms;
     const k = this.kind(r);
@@ -126,6 +139,7 @@ export class Btf extends BtfRecords {
   /** All member names reachable from a struct, through anonymous struct/union members, with offsets. */
   private flatMembers(structId: number): Map<string, BtfMemberRef> {
     const r = this.resolve(structId);
+    if (r <= this.baseCount) return (this.base as Btf).flatMembers(r);
     let flat = this.flatCache.get(r);
     if (flat) return flat;
     flat = new Map();
@@ -198,29 +212,44 @@ export class Btf extends BtfRecords {
   private namespaceIndex(ns: Namespace): Map<string, number | number[]> {
     let idx = this.nsIndex.get(ns);
     if (idx) return idx;
+    // One pass builds the C namespaces and the variables together (a lookup of a bare name
+    // visits three of them), 'other' (functions: most of the names) alone, when asked for.
     // Hot loop (first lookup of a name): no per-name allocation besides the name itself.
-    idx = new Map();
+    // A split BTF indexes its own types only; idsNamed adds the base's.
+    const other = ns === 'other';
+    const maps: Map<string, number | number[]>[] = [];
+    for (let c = 1; c < NS_NAMES.length; c++) maps[c] = new Map();
     const words = this.words, offs = this.offs, n = this.typeCount;
     const text = (this.strText ??= this.strs.toString('latin1'));
-    for (let id = 1; id <= n; id++) {
+    const shift = this.baseStrLen;
+    for (let id = this.baseCount + 1; id <= n; id++) {
       const w = offs[id]!;
       const nameOff = words[w]!;
-      if (nameOff === 0 || namespaceOf((words[w + 1]! >>> 24) & 0x1f) !== ns) continue;
-      let end = text.indexOf('\0', nameOff);
-      if (end < 0) end = text.length;
-      const name = text.slice(nameOff, end);
-      const prev = idx.get(name);
-      if (prev === undefined) idx.set(name, id);
-      else if (typeof prev === 'number') idx.set(name, [prev, id]);
+      const code = KIND_NS[(words[w + 1]! >>> 24) & 0x1f]!;
+      if (nameOff === 0 || code === 0 || (code === NS_OTHER) !== other) continue;
+      let name: string;
+      if (nameOff < shift) name = this.str(nameOff);
+      else {
+        let end = text.indexOf('\0', nameOff - shift);
+        if (end < 0) end = text.length;
+        name = text.slice(nameOff - shift, end);
+      }
+      const m = maps[code]!;
+      const prev = m.get(name);
+      if (prev === undefined) m.set(name, id);
+      else if (typeof prev === 'number') m.set(name, [prev, id]);
       else prev.push(id);
     }
-    this.nsIndex.set(ns, idx);
-    return idx;
+    for (let c = 1; c < NS_NAMES.length; c++) if ((c === NS_OTHER) === other) this.nsIndex.set(NS_NAMES[c]!, maps[c]!);
+    return this.nsIndex.get(ns)!;
   }
 
   protected idsNamed(name: string, ns: Namespace): readonly number[] {
     const v = this.namespaceIndex(ns).get(name);
-    return v === undefined ? [] : typeof v === 'number' ? [v] : v;
+    const own = v === undefined ? [] : typeof v === 'number' ? [v] : v;
+    if (!this.base) return own;
+    const inBase = (this.base as Btf).idsNamed(name, ns);
+    return own.length === 0 ? inBase : inBase.length === 0 ? own : [...inBase, ...own];
   }
 
   /** Every type id with this name in the given kinds (e.g. all "struct sock" definitions). */
@@ -281,9 +310,11 @@ export class Btf extends BtfRecords {
 
   /** A PTR type whose pointee is exactly `id`, if the BTF has one. */
   pointerTo(id: number): number | undefined {
+    const inBase = (this.base as Btf | undefined)?.pointerTo(id); // the base's come first (lower ids)
+    if (inBase !== undefined) return inBase;
     if (!this.ptrIndex) {
       const idx = new Map<number, number>();
-      for (let i = 1; i <= this.typeCount; i++) {
+      for (let i = this.baseCount + 1; i <= this.typeCount; i++) {
         if (this.kind(i) === BtfKind.Ptr) {
           const t = this.sizeOrType(i);
           if (!idx.has(t)) idx.set(t, i);
@@ -299,7 +330,7 @@ export class Btf extends BtfRecords {
     const kinds = kindFilter === undefined ? undefined : typeof kindFilter === 'number' ? [kindFilter] : kindFilter;
     const out = new Set<string>();
     for (let id = 1; id <= this.typeCount; id++) {
-      if (this.words[this.offs[id]!] === 0) continue;
+      if (this.wordsOf(id)[this.offs[id]!] === 0) continue;
       if (kinds && !kinds.includes(this.kind(id))) continue;
       out.add(this.name(id));
     }

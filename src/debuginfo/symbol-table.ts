@@ -232,6 +232,36 @@ export class SortedSymbolTable implements SymbolTable {
     return { symbol: this.symbol(best), offset: address - this.addresses[best] };
   }
 
+  nextAddress(address: bigint): bigint | undefined {
+    const h = Number((address >> 32n) & 0xffffffffn);
+    const l = Number(address & 0xffffffffn);
+    const w = this.words;
+    // First index whose address is above the one asked for.
+    let lo = 0;
+    let hi = this.size;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const mh = w[2 * mid + HI];
+      if (mh < h || (mh === h && w[2 * mid + LO] <= l)) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < this.size ? this.addresses[lo] : undefined;
+  }
+
+  byStem(infix: string): Map<string, bigint> {
+    const out = new Map<string, bigint>();
+    const names = this.names;
+    for (let i = 0; i < this.size; i++) {
+      const name = names[i];
+      const k = name.indexOf(infix);
+      if (k > 0) {
+        const stem = name.slice(0, k);
+        if (!out.has(stem)) out.set(stem, this.addresses[i]);
+      }
+    }
+    return out;
+  }
+
   all(): readonly KernelSymbol[] {
     if (!this.objects) {
       const out = new Array<KernelSymbol>(this.size);

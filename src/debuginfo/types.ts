@@ -17,6 +17,11 @@ export interface SymbolTable {
   nearest(address: bigint): { symbol: KernelSymbol; offset: bigint } | undefined;
   /** All symbols sorted by address (for completion and listing). */
   all(): readonly KernelSymbol[];
+  /** Symbols whose name holds `infix` after its first character, by the name before it (the
+   *  first in address order wins), without making a KernelSymbol of each: `name.llvm.<hash>`. */
+  byStem?(infix: string): Map<string, bigint>;
+  /** The address of the first symbol above `address`, without making symbol objects. */
+  nextAddress?(address: bigint): bigint | undefined;
 }
 
 /** Reads kernel virtual memory; throws (PageMissingError or an address error) when it cannot. */

@@ -242,6 +242,7 @@ export class Kernel {
   /** Clang ThinLTO kernels rename promoted statics `name.llvm.<hash>` (tk_core, ping_table …):
    *  find them by the name they had. Built once, on the first miss. */
   private ltoSymbol(name: string): bigint | undefined {
+    if (!this.ltoNames && this.symbols.byStem) this.ltoNames = this.symbols.byStem('.llvm.');
     if (!this.ltoNames) {
       this.ltoNames = new Map();
       for (const sym of this.symbols.all()) {

@@ -125,10 +125,11 @@ export class KernelMemory {
       const p = this.phys(a);
       const off = p & (PAGE - 1);
       const n = Math.min(PAGE - off, max - out.length);
-      const buf = this.dump.read(p, n);
-      const z = buf.indexOf(0);
-      if (z >= 0) return out + buf.toString('latin1', 0, z);
-      out += buf.toString('latin1');
+      // In the cached page itself: no copy of the rest of the page for a short name.
+      const page = this.dump.page(Math.floor(p / PAGE));
+      const z = page.indexOf(0, off);
+      if (z >= 0 && z < off + n) return out + page.toString('latin1', off, z);
+      out += page.toString('latin1', off, off + n);
       a += BigInt(n);
     }
     return out;

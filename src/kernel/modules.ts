@@ -83,7 +83,26 @@ export function loadedModules(k: Kernel, opts: ModuleWalkOptions = {}): LoadedMo
       if (state === 'MODULE_STATE_UNFORMED') continue;
       const ranges = moduleRanges(k, mod);
       const text = ranges.find((r) => r.kind === 'text') ?? ranges[0];
-      out.push({ name, address: mod, state, base: text?.base, size: text?.size, ranges, symbols: moduleKallsyms(k, mod, name) });
+      // The table's place is checked now (a bad one skips the module); its symbols are decoded
+      // on first use: symbolizing one address decodes only the module that holds it.
+      const decode = moduleKallsyms(k, mod, name);
+      let symbols: ModuleSymbol[] | undefined;
+      const m = { name, address: mod, state, base: text?.base, size: text?.size, ranges } as LoadedModule;
+      Object.defineProperty(m, 'symbols', {
+        enumerable: true,
+        get: () => {
+          if (!symbols) {
+            try {
+              symbols = decode();
+            } catch (e) {
+              symbols = [];
+              report(mod, `module ${name} at 0x${mod.toString(16)}: ${describe(e)}`);
+            }
+          }
+          return symbols;
+        },
+      });
+      out.push(m);
     } catch (e) {
       report(mod, `module ${name} at 0x${mod.toString(16)}: ${describe(e)}`);
     }
@@ -120,7 +139,7 @@ function moduleRanges(k: Kernel, mod: bigint): ModuleRange[] {
 
 /** The symbols of one module as module_get_kallsym lists them: mod->kallsyms (an RCU pointer:
  *  the full init-time table while the module initialises, &mod->core_kallsyms afterwards). */
-function moduleKallsyms(k: Kernel, mod: bigint, name: string): ModuleSymbol[] {
+function moduleKallsyms(k: Kernel, mod: bigint, name: string): () => ModuleSymbol[] {
   const M = 'struct module';
   const KS = 'struct mod_kallsyms';
   let ks = k.ptr(mod, k.field(M, 'kallsyms'));
@@ -132,9 +151,13 @@ function moduleKallsyms(k: Kernel, mod: bigint, name: string): ModuleSymbol[] {
   // Before it the nm letter overwrote st_info (and, briefly, st_size: then derive it from st_info).
   const typetabF = k.tryField(KS, 'typetab');
   const typetab = typetabF ? k.ptr(ks, typetabF) : undefined;
-  if (num === 0) return [];
+  if (num === 0) return () => [];
   if (num > MAX_SYMBOLS_PER_MODULE) throw new Error(`${num} symbols (more than ${MAX_SYMBOLS_PER_MODULE}): not a symbol table`);
   if (!isKernelPointer(symtab) || !isKernelPointer(strtab)) throw new Error(`symtab 0x${symtab.toString(16)} / strtab 0x${strtab.toString(16)}: not kernel addresses`);
+  return () => decodeKallsyms(k, mod, name, symtab, num, strtab, typetab);
+}
+
+function decodeKallsyms(k: Kernel, mod: bigint, name: string, symtab: bigint, num: number, strtab: bigint, typetab: bigint | undefined): ModuleSymbol[] {
 
   const syms = k.mem.read(symtab, num * ELF64_SYM.size);
   const types = typetab !== undefined ? k.mem.read(typetab, num) : undefined;
@@ -221,15 +244,29 @@ function letterFromInfo(info: number): string {
 
 /** Module symbols as one table, with the modules, for `Kernel.symbolize` and lookups. */
 export class ModuleSymbols {
-  readonly table: SortedSymbolTable;
+  private tableCache?: SortedSymbolTable;
+  private readonly perModule = new Map<LoadedModule, SortedSymbolTable>();
 
   constructor(
     readonly modules: readonly LoadedModule[],
     readonly problems: readonly WalkProblem[],
-  ) {
-    const all: KernelSymbol[] = [];
-    for (const m of modules) for (const s of m.symbols) all.push(s);
-    this.table = SortedSymbolTable.fromSymbols(all, `module kallsyms in the dump (${modules.length} modules)`);
+  ) {}
+
+  /** Every module's symbols in one table (decodes every module's symbols, once). */
+  get table(): SortedSymbolTable {
+    if (!this.tableCache) {
+      const all: KernelSymbol[] = [];
+      for (const m of this.modules) for (const s of m.symbols) all.push(s);
+      this.tableCache = SortedSymbolTable.fromSymbols(all, `module kallsyms in the dump (${this.modules.length} modules)`);
+    }
+    return this.tableCache;
+  }
+
+  /** One module's symbols as a table, for the address search. */
+  private tableOf(m: LoadedModule): SortedSymbolTable {
+    let t = this.perModule.get(m);
+    if (!t) this.perModule.set(m, (t = SortedSymbolTable.fromSymbols(m.symbols, `module ${m.name}`)));
+    return t;
   }
 
   /** The module whose core memory holds `addr` (kernel/module/main.c: __module_address). */
@@ -252,12 +289,14 @@ export class ModuleSymbols {
    *  address lies before the module's first symbol); undefined when no module holds it. */
   at(addr: bigint): { module: string; symbol?: ModuleSymbol } | undefined {
     const owner = this.moduleAt(addr);
-    const n = this.table.nearest(addr);
-    const sym = n?.symbol as ModuleSymbol | undefined;
     if (owner) {
-      const ok = sym && sym.module === owner.module.name && sym.address >= owner.range.base;
+      // The owner's own symbols only (modules do not overlap): no other module is decoded.
+      const sym = this.tableOf(owner.module).nearest(addr)?.symbol as ModuleSymbol | undefined;
+      const ok = sym && sym.address >= owner.range.base;
       return { module: owner.module.name, symbol: ok ? sym : undefined };
     }
+    const n = this.table.nearest(addr);
+    const sym = n?.symbol as ModuleSymbol | undefined;
     // No ranges known (layout members missing from BTF): trust a near symbol.
     const ranged = this.modules.some((m) => m.ranges.length > 0);
     if (!ranged && n && sym && n.offset <= 0x100000n) return { module: sym.module, symbol: sym };

@@ -14,6 +14,7 @@ export interface MibName {
 
 /** Address of the first symbol above `addr` (kallsyms sorted by address), or undefined. */
 export function nextSymbolAddress(k: Kernel, addr: bigint): bigint | undefined {
+  if (k.symbols.nextAddress) return k.symbols.nextAddress(addr);
   const all = k.symbols.all();
   let lo = 0;
   let hi = all.length;
