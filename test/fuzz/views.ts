@@ -57,7 +57,8 @@ export function records(v: unknown, path = '$'): string[] {
     if (x && typeof x === 'object') {
       const scalars: Record<string, unknown> = {};
       for (const [k, val] of Object.entries(x)) {
-        if (k === 'problems' || k === 'problem') continue; // marked gaps, never rows
+        // marked gaps, never rows (`gaps` names the fields of a row that could not be read)
+        if (k === 'problems' || k === 'problem' || k === 'gaps') continue;
         if (val && typeof val === 'object') walk(val, `${p}.${k}`);
         else scalars[k] = val;
       }
