@@ -27,8 +27,20 @@ export function renderLines(out: Output): string[] {
   }
 }
 
-/** Table lines: the header (unless headless) and one line per row, columns padded to fit. */
+const rendered = new WeakMap<TableOutput, string[]>();
+
+/** Table lines: the header (unless headless) and one line per row, columns padded to fit.
+ *  A table output rendered before (a view's cached output) gives its lines again. */
 export function renderTable(t: TableOutput): string[] {
+  let lines = rendered.get(t);
+  if (!lines) {
+    lines = renderTableLines(t);
+    rendered.set(t, lines);
+  }
+  return lines.slice();
+}
+
+function renderTableLines(t: TableOutput): string[] {
   const widths = t.columns.map((c) => (t.headless ? 0 : c.title.length));
   for (const r of t.rows) t.columns.forEach((c, i) => (widths[i] = Math.max(widths[i], (r.cells[c.key] ?? '').length)));
   const line = (get: (key: string, i: number) => string) =>

@@ -90,10 +90,15 @@ export function showSockets(s: Session, q: SocketQuery, verbose: number, o: Pars
   // one table per layout, in the registry's order (tcp, udp and raw share netstat's inet table)
   const layouts = [...new Set(q.families.map((f) => socketFamily(f).layout))];
   for (const layout of layouts as Layout[]) {
-    const rows = q.families.filter((f) => socketFamily(f).layout === layout).flatMap(select);
     const cols = columnOptions(o);
-    const views = withOwners(t, rows);
-    parts.push(tableOutput(socketSpec(layout, ifName, cols), cols.timer ? withTimers(s, views) : views, { hide }));
+    const make = () => {
+      const rows = q.families.filter((f) => socketFamily(f).layout === layout).flatMap(select);
+      const views = withOwners(t, rows);
+      return tableOutput(socketSpec(layout, ifName, cols), cols.timer ? withTimers(s, views) : views, { hide });
+    };
+    // The same query again (until reload) is the same output: its rows keep their formatted
+    // cells, and the text renderer its lines. (ss filter words are not keyed: built each time.)
+    parts.push(q.filter ? make() : t.memo(`sockets ${JSON.stringify([q, layout, cols, hide])}`, make));
   }
   if (problems.length) parts.push({ kind: 'text', lines: problems, data: { problems } });
   // JSON: one flat array of socket rows, each with its proto (the README's contract)
