@@ -6,7 +6,7 @@
 // Map's first entry is found by skipping the deleted ones, which cost 4.4 s of a 100,000-
 // socket walk.)
 
-import { inSlab } from './decompress.js';
+import { inSlab, newPage } from './decompress.js';
 
 // 64 MiB of 4 KiB pages: the slab pages of ~25,000 TCP sockets, so a walk of a large
 // ehash decodes each page once (the walk visits sockets in hash order, not slab order).
@@ -67,14 +67,15 @@ export class PageCache {
         return slot;
       }
       used[slot] = 0;
-      // A page cut from a shared slab (decompress.ts newPage) gets its own copy once it
-      // survives the hand: a slab is then held only by pages the hand has not passed since
-      // they came in (at most one lap's worth), so the memory held stays under twice the
-      // capacity plus two slabs. Pages are never written: a caller still holding the old
-      // copy sees the same bytes.
+      // A page cut from a shared slab (decompress.ts newPage) moves to the newest slab once it
+      // survives the hand (a copy into a slab, not an ArrayBuffer of its own per page: at
+      // 100,000 sockets the first lap moves ~16,000 pages): an old slab is then held only by
+      // pages the hand has not passed since they came in, so the memory held stays near the
+      // capacity (test/dump/page-memory.test.ts bounds it). Pages are never written: a
+      // caller still holding the old copy sees the same bytes.
       const p = pages[slot]!;
       if (inSlab(p)) {
-        const own = Buffer.allocUnsafeSlow(p.length);
+        const own = newPage(p.length);
         p.copy(own);
         pages[slot] = own;
       }

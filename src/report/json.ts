@@ -22,6 +22,20 @@ export function toJsonValue(out: Output): unknown {
   }
 }
 
+const renderedTables = new WeakMap<Output, string>();
+
+/** The JSON text of an output; a table output rendered before (a view's cached output) gives
+ *  the same text again. */
 export function renderJson(out: Output): string {
+  if (out.kind !== 'table') return stringify(out);
+  let text = renderedTables.get(out);
+  if (text === undefined) {
+    text = stringify(out);
+    renderedTables.set(out, text);
+  }
+  return text;
+}
+
+function stringify(out: Output): string {
   return JSON.stringify(toJsonValue(out), (_k, v) => (typeof v === 'bigint' ? '0x' + v.toString(16) : v), 2);
 }

@@ -28,8 +28,23 @@ export function renderLines(out: Output, width?: number): string[] {
   }
 }
 
-/** Table lines: the header (unless headless) and one line per row, columns padded to fit. */
+const rendered = new WeakMap<TableOutput, Map<number, string[]>>();
+
+/** Table lines: the header (unless headless) and one line per row, columns padded to fit
+ *  (`width`: shrinkable columns cut so the line fits). A table output rendered before at the
+ *  same width (a view's cached output) gives its lines again. */
 export function renderTable(t: TableOutput, width?: number): string[] {
+  let byWidth = rendered.get(t);
+  if (!byWidth) rendered.set(t, (byWidth = new Map()));
+  let lines = byWidth.get(width ?? 0);
+  if (!lines) {
+    lines = renderTableLines(t, width);
+    byWidth.set(width ?? 0, lines);
+  }
+  return lines.slice();
+}
+
+function renderTableLines(t: TableOutput, width?: number): string[] {
   const widths = t.columns.map((c) => (t.headless ? 0 : c.title.length));
   for (const r of t.rows) t.columns.forEach((c, i) => (widths[i] = Math.max(widths[i], (r.cells[c.key] ?? '').length)));
   if (width) fit(t, widths, width);

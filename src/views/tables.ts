@@ -39,6 +39,8 @@ interface Cache {
   socketIndex?: Map<bigint, SocketRow>;
   owners?: OwnerIndex;
   clock?: KernelClock;
+  /** Outputs a view built from these tables (memo()), dropped with them on reload. */
+  memo?: Map<string, unknown>;
   devices?: Table<NetDevice>;
   bind?: Table<BindBucket>;
   summary?: Summary;
@@ -71,9 +73,19 @@ export class Tables {
 
   /** Forget every parsed table (the dump stays open); returns how many were built. */
   reload(): number {
-    const n = Object.keys(this.c).length - 1 + Object.keys(this.c.sockets).length;
+    const n = Object.keys(this.c).filter((k) => k !== 'memo').length - 1 + Object.keys(this.c.sockets).length;
     this.c = { sockets: {} };
     return n;
+  }
+
+  /** A value computed from the tables (a view's output, its rendered rows), kept until reload:
+   *  a repeated `-at` answers without re-pairing owners or re-formatting 20,000 rows. */
+  memo<T>(key: string, make: () => T): T {
+    const m = (this.c.memo ??= new Map<string, unknown>());
+    if (m.has(key)) return m.get(key) as T;
+    const v = make();
+    m.set(key, v);
+    return v;
   }
 
   /** Every problem of the tables built so far (for the session's damage diagnosis). */

@@ -109,13 +109,19 @@ export function showSockets(s: Session, query: SocketQuery, verbose: number, o: 
   // one table per layout, in the registry's order (tcp, udp and raw share netstat's inet table)
   const layouts = [...new Set(q.families.map((f) => socketFamily(f).layout))];
   for (const layout of layouts as Layout[]) {
-    const rows = q.families.filter((f) => socketFamily(f).layout === layout).flatMap(select);
     const cols = columnOptions(o);
-    let views = withOwners(t, rows);
-    if (cols.timer) views = withTimers(s, views);
-    if (o.info === true) views = withInternals(s, views);
-    if (typeof o.sort === 'string') views = sorted(views, o.sort, o.info === true);
-    parts.push(tableOutput(o.info === true ? INFO_SPEC : socketSpec(layout, ifName, cols), views, { hide }));
+    const make = () => {
+      const rows = q.families.filter((f) => socketFamily(f).layout === layout).flatMap(select);
+      let views = withOwners(t, rows);
+      if (cols.timer) views = withTimers(s, views);
+      if (o.info === true) views = withInternals(s, views);
+      if (typeof o.sort === 'string') views = sorted(views, o.sort, o.info === true);
+      return tableOutput(o.info === true ? INFO_SPEC : socketSpec(layout, ifName, cols), views, { hide });
+    };
+    // The same query again (until reload) is the same output: its rows keep their formatted
+    // cells, and the text renderer its lines. (ss filter words are not keyed: built each time.)
+    const key = `sockets ${JSON.stringify([q, layout, cols, hide, o.info === true, o.sort ?? null])}`;
+    parts.push(q.filter ? make() : t.memo(key, make));
   }
   if (problems.length) parts.push({ kind: 'text', lines: problems, data: { problems } });
   // JSON: one flat array of socket rows, each with its proto (the README's contract)
