@@ -12,15 +12,13 @@
 // - An entry in the dump but not in /proc was created after /proc was printed: it must then
 //   be in `conntrack -L`, printed after /proc (so created in between).
 
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fixtureSession, fixtureTruth } from '../support/fixtures.js';
-import { fixtureDir } from '../support/truth.js';
 import { parseConntrack, ctKey, type CtTupleTruth } from '../support/truth-firewall-ct.js';
 import type { ConntrackRow, CtTuple } from '../../src/net/conntrack.js';
+import { presentHostFixtures } from '../support/truth-host.js';
 
-const HOST = ['bookworm-6.1-host', 'trixie-6.12-host', 'sid-7.2-host', 'bullseye-5.10-host'].filter((n) => existsSync(join(fixtureDir(n), 'vmcore.kdump')));
+const HOST = presentHostFixtures();
 
 const asTruth = (t: CtTuple): CtTupleTruth => ({ src: t.src, dst: t.dst, ...(t.sport !== null ? { sport: t.sport, dport: t.dport! } : {}), ...(t.icmp ?? {}) });
 const keyOf = (r: ConntrackRow) => ctKey(r.proto, asTruth(r.original), asTruth(r.reply));

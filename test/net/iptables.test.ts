@@ -2,15 +2,13 @@
 // in each guest, per netns: tables in save order, chains with policies, every rule line as
 // iptables-save prints it, and counters at or above the printed ones (they kept counting).
 
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fixtureSession, fixtureTruth } from '../support/fixtures.js';
-import { fixtureDir } from '../support/truth.js';
 import { parseIptablesSave } from '../support/truth-nft.js';
 import { xtTables, xtUnavailable } from '../../src/net/iptables.js';
+import { presentHostFixtures } from '../support/truth-host.js';
 
-const HOST = ['bookworm-6.1-host', 'trixie-6.12-host', 'sid-7.2-host'].filter((n) => existsSync(join(fixtureDir(n), 'vmcore.kdump')));
+const HOST = presentHostFixtures({ moduleBtf: true });
 
 describe.each(HOST)('legacy iptables of %s', (name) => {
   const s = fixtureSession(name);

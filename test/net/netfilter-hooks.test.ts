@@ -3,15 +3,14 @@
 // in order), and on every kernel what the ruleset implies (each nft base chain hooked at
 // its priority, each iptables table present, conntrack and NAT hooks there).
 
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fixtureSession, fixtureTruth } from '../support/fixtures.js';
-import { fixtureDir } from '../support/truth.js';
 import { parseNftHooks, parseNftBaseChains, parseXtTables } from '../support/truth-firewall-ct.js';
 import type { HookRow } from '../../src/net/nf-hooks.js';
+import { presentHostFixtures } from '../support/truth-host.js';
 
-const HOST = ['bookworm-6.1-host', 'trixie-6.12-host', 'sid-7.2-host', 'bullseye-5.10-host'].filter((n) => existsSync(join(fixtureDir(n), 'vmcore.kdump')));
+const HOST = presentHostFixtures();
 
 /** A row as `nft list hooks` names it: an nft chain as "chain FAMILY TABLE CHAIN". */
 const asNft = (r: HookRow) => `${r.priority} ${r.owner.kind === 'nft' ? r.owner.text : r.func} [${r.module ?? ''}]`;

@@ -11,8 +11,9 @@ import { fixtureDir } from '../support/truth.js';
 import { parseNftRuleset, stripCounters } from '../support/truth-nft.js';
 import { nftRulesets, nftUnavailable } from '../../src/net/nftables.js';
 import { nftRulesetLines } from '../../src/report/nft-text.js';
+import { presentHostFixtures } from '../support/truth-host.js';
 
-const HOST = ['bookworm-6.1-host', 'trixie-6.12-host', 'sid-7.2-host'].filter((n) => existsSync(join(fixtureDir(n), 'vmcore.kdump')));
+const HOST = presentHostFixtures({ moduleBtf: true });
 
 describe.each(HOST)('nftables ruleset of %s', (name) => {
   const s = fixtureSession(name);

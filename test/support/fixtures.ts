@@ -1,8 +1,10 @@
 // Opening the committed real dumps once per test file.
 
 import { existsSync } from 'node:fs';
+import { expect } from 'vitest';
 import { join } from 'node:path';
 import { Session } from '../../src/views/session.js';
+import { runLine } from '../../src/shell/dispatch.js';
 import { fixtureDir, FIXTURE_NAMES, loadTruth, type Truth } from './truth.js';
 
 export { FIXTURE_NAMES };
@@ -30,4 +32,11 @@ export function fixtureTruth(name: string): Truth {
   let t = truths.get(name);
   if (!t) truths.set(name, (t = loadTruth(fixtureDir(name))));
   return t;
+}
+
+/** A command's `--json` output, parsed; the command must not fail. */
+export function runJson(s: Session, line: string): any {
+  const r = runLine(s, line);
+  expect(r.error, `${line}: ${r.error}`).toBeUndefined();
+  return JSON.parse(r.lines.join('\n'));
 }

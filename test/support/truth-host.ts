@@ -9,9 +9,10 @@ import { fixtureDir, type Truth } from './truth.js';
 /** Host-scenario fixture directories, oldest kernel first. */
 export const HOST_FIXTURE_NAMES = ['bullseye-5.10-host', 'bookworm-6.1-host', 'trixie-6.12-host', 'sid-7.2-host'] as const;
 
-/** Host fixtures whose kdump file is in the checkout. */
-export function presentHostFixtures(): string[] {
-  return HOST_FIXTURE_NAMES.filter((n) => existsSync(join(fixtureDir(n), 'vmcore.kdump')));
+/** Host fixtures whose kdump file is in the checkout; `moduleBtf`: only kernels whose modules
+ *  carry BTF (not 5.10), which the nft and iptables walkers need. */
+export function presentHostFixtures(opts: { moduleBtf?: boolean } = {}): string[] {
+  return HOST_FIXTURE_NAMES.filter((n) => !(opts.moduleBtf && n === 'bullseye-5.10-host') && existsSync(join(fixtureDir(n), 'vmcore.kdump')));
 }
 
 /** Per-netns sections added by the host scenario (`<prefix>.<ns>.<what>` in truth.txt). */

@@ -3,7 +3,6 @@
 // 10.200.0.2:7080 (and SNATed to 10.200.0.1 on veth0); the server socket in ns1 sees
 // 10.200.0.1:P → 10.200.0.2:7080, which is the REPLY tuple of ns1's entry (src = the server).
 
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fixtureSession, fixtureTruth } from '../support/fixtures.js';
@@ -15,15 +14,12 @@ import { socketDetail } from '../../src/views/socket-detail.js';
 import { socketDetailOutput } from '../../src/report/socket-detail.js';
 import { renderLines } from '../../src/report/text.js';
 import type { GroupOutput, TableOutput } from '../../src/report/model.js';
+import { runJson as json } from '../support/fixtures.js';
+import { presentHostFixtures } from '../support/truth-host.js';
 
-const HOST = ['bullseye-5.10-host', 'bookworm-6.1-host', 'trixie-6.12-host', 'sid-7.2-host'].filter((n) => existsSync(join(fixtureDir(n), 'vmcore.kdump')));
+const HOST = presentHostFixtures();
 const NEAR = 'conntrack table near full (≥ 90 % of nf_conntrack_max)';
 
-const json = (s: Session, line: string) => {
-  const r = runLine(s, line);
-  expect(r.error).toBeUndefined();
-  return JSON.parse(r.lines.join('\n'));
-};
 
 describe.each(HOST)('conntrack and sockets of %s', (name) => {
   const s = fixtureSession(name);

@@ -6,14 +6,10 @@ import { describe, expect, it } from 'vitest';
 import { runLine } from '../../src/shell/dispatch.js';
 import { fixtureSession, fixtureTruth } from '../support/fixtures.js';
 import { parseProcesses } from '../support/truth.js';
+import { runJson as json } from '../support/fixtures.js';
 
 const FIXTURES = ['bookworm-6.1', 'bullseye-5.10', 'trixie-6.12', 'sid-7.2-host'];
 
-function json(session: ReturnType<typeof fixtureSession>, line: string): any {
-  const r = runLine(session, line);
-  expect(r.error, line).toBeUndefined();
-  return JSON.parse(r.lines.join('\n'));
-}
 
 describe.each(FIXTURES)('list, files, kmem on dumps/%s', (name) => {
   const session = fixtureSession(name);

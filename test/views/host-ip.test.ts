@@ -11,16 +11,12 @@ import { hostSection, parseTcQdisc, presentHostFixtures } from '../support/truth
 import { ipRouteCache, ipRouteEntries, parseIpLink } from '../support/truth-ip.js';
 import { parseIpNeigh } from '../support/truth-neigh.js';
 import { runLine } from '../../src/shell/dispatch.js';
+import { runJson as json } from '../support/fixtures.js';
 
 const fixtures = presentHostFixtures();
 /** The dump is written seconds after the truth is printed; expiries may have counted down this much. */
 const DRIFT_SEC = 120;
 
-function json(s: ReturnType<typeof fixtureSession>, line: string): any[] {
-  const r = runLine(s, line);
-  expect(r.error, line).toBeUndefined();
-  return JSON.parse(r.lines.join('\n'));
-}
 
 /** The text lines between a section title and the next blank line, continuation lines joined. */
 function section(lines: string[], title: string): string[] {

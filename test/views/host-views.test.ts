@@ -8,14 +8,10 @@ import { FIXTURE_NAMES, fixtureSession, fixtureTruth } from '../support/fixtures
 import { fixtureDir } from '../support/truth.js';
 import { expectRowsMatchTruth } from '../support/match.js';
 import { runLine } from '../../src/shell/dispatch.js';
+import { runJson as json } from '../support/fixtures.js';
 
 const fixtures = [...FIXTURE_NAMES, 'bookworm-6.1-vxlan'].filter((n) => existsSync(join(fixtureDir(n), 'vmcore.kdump')));
 
-function json(s: ReturnType<typeof fixtureSession>, line: string): any[] {
-  const r = runLine(s, line);
-  expect(r.error).toBeUndefined();
-  return JSON.parse(r.lines.join('\n'));
-}
 
 describe.each(fixtures)('host views of %s', (name) => {
   const s = fixtureSession(name);

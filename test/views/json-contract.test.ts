@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { fixtureSession } from '../support/fixtures.js';
 import { runLine } from '../../src/shell/dispatch.js';
 import type { Session } from '../../src/views/session.js';
+import { runJson as json } from '../support/fixtures.js';
 
 type Fields = Record<string, string>;
 
@@ -34,11 +35,6 @@ function expectFields(o: Record<string, unknown>, fields: Fields, what: string):
   }
 }
 
-function json(s: Session, line: string): unknown {
-  const r = runLine(s, line);
-  expect(r.error, `${line}: ${r.error}`).toBeUndefined();
-  return JSON.parse(r.lines.join('\n'));
-}
 
 /** A row view: a flat array of row objects; problems are `{problem: string}` rows. */
 function expectRows(v: unknown, fields: Fields, what: string, opts: { netns?: boolean } = {}): Record<string, unknown>[] {

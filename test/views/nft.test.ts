@@ -1,20 +1,14 @@
 // The firewall views as a user runs them: `nft` and `iptables`, text and --json, per netns.
 
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fixtureSession, fixtureTruth } from '../support/fixtures.js';
-import { fixtureDir } from '../support/truth.js';
 import { stripCounters } from '../support/truth-nft.js';
 import { runLine } from '../../src/shell/dispatch.js';
+import { runJson as json } from '../support/fixtures.js';
+import { presentHostFixtures } from '../support/truth-host.js';
 
-const HOST = ['bookworm-6.1-host', 'trixie-6.12-host', 'sid-7.2-host'].filter((n) => existsSync(join(fixtureDir(n), 'vmcore.kdump')));
+const HOST = presentHostFixtures({ moduleBtf: true });
 
-function json(s: ReturnType<typeof fixtureSession>, line: string): any {
-  const r = runLine(s, line);
-  expect(r.error).toBeUndefined();
-  return JSON.parse(r.lines.join('\n'));
-}
 
 describe.each(HOST)('firewall views of %s', (name) => {
   const s = fixtureSession(name);

@@ -5,17 +5,13 @@ import { describe, expect, it } from 'vitest';
 import { runLine } from '../../src/shell/dispatch.js';
 import { fixtureSession, fixtureTruth } from '../support/fixtures.js';
 import { allTcp } from '../support/truth.js';
+import { runJson as json } from '../support/fixtures.js';
 
 const FIXTURES = ['bookworm-6.1', 'bullseye-5.10', 'trixie-6.12', 'sid-7.2-host'];
 
 type Info = Record<string, number | string | null> & { skmem: Record<string, number | null> };
 type Row = Record<string, unknown> & { info: Info | null };
 
-function json(session: ReturnType<typeof fixtureSession>, line: string): Row[] {
-  const r = runLine(session, line);
-  expect(r.error, line).toBeUndefined();
-  return JSON.parse(r.lines.join('\n'));
-}
 
 describe.each(FIXTURES)('--info on dumps/%s', (name) => {
   const session = fixtureSession(name);

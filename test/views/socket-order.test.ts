@@ -4,14 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { runLine } from '../../src/shell/dispatch.js';
 import { fixtureSession, fixtureTruth } from '../support/fixtures.js';
 import { allTcp } from '../support/truth.js';
+import { runJson as json } from '../support/fixtures.js';
 
 const FIXTURES = ['bookworm-6.1', 'bullseye-5.10', 'trixie-6.12', 'sid-7.2-host', 'bookworm-6.1-host'];
 
-function json(session: ReturnType<typeof fixtureSession>, line: string): Record<string, unknown>[] {
-  const r = runLine(session, line);
-  expect(r.error, line).toBeUndefined();
-  return JSON.parse(r.lines.join('\n'));
-}
 
 function tally(keys: string[]): Map<string, number> {
   const m = new Map<string, number>();

@@ -4,12 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { fixtureSession, fixtureTruth } from '../support/fixtures.js';
 import { STAT_FIXTURES } from '../support/stat-fixtures.js';
 import { runLine } from '../../src/shell/dispatch.js';
+import { runJson as json } from '../support/fixtures.js';
 
-function json(s: ReturnType<typeof fixtureSession>, line: string): any {
-  const r = runLine(s, line);
-  expect(r.error, line).toBeUndefined();
-  return JSON.parse(r.lines.join('\n'));
-}
 
 describe.each(STAT_FIXTURES)('-s and --sysctl on %s', (name) => {
   const s = fixtureSession(name);
