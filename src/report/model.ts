@@ -63,10 +63,8 @@ export function group(parts: Output[]): Output {
   return parts.length === 1 ? parts[0] : { kind: 'group', parts };
 }
 
-/** Hex with 0x, for kernel addresses in text and JSON. */
-export function hex(v: bigint | number): string {
-  return '0x' + v.toString(16);
-}
+import { hex } from '../views/table.js';
+export { hex };
 
 type Problem = { where: string; kind: string; detail: string; address: bigint };
 

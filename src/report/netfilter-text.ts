@@ -5,8 +5,8 @@
 import type { HookRow } from '../views/netfilter.js';
 import { nftPriority } from '../views/netfilter.js';
 import type { ConntrackRow, CtTuple } from '../views/conntrack.js';
+import { hex } from '../views/table.js';
 
-const hex = (v: bigint) => '0x' + v.toString(16);
 
 /** One namespace's hooks (rows already in view order). `-v` adds handler, ops and priv addresses. */
 export function hooksText(rows: HookRow[], verbose: number): string[] {

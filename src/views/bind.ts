@@ -8,6 +8,7 @@ import type { Tables } from './tables.js';
 import { ownerText } from './socket-columns.js';
 import type { RowSpec } from './table.js';
 import { numText } from './table.js';
+import { hex } from './table.js';
 
 export interface BindRow {
   bucket: BindBucket;
@@ -27,7 +28,6 @@ export function bindRows(t: Tables, q: { port?: number; netns?: number }): BindR
     })));
 }
 
-const hex = (v: bigint) => '0x' + v.toString(16);
 const first = (r: BindRow, s: string) => (r.continued ? '' : s);
 
 export const BIND_SPEC: RowSpec<BindRow> = {

@@ -6,10 +6,10 @@ import type { NftRuleset, NftTable } from '../net/nftables.js';
 import type { XtTable } from '../net/iptables.js';
 import type { WalkProblem } from '../kernel/walk.js';
 import type { Tables } from './tables.js';
+import { hex } from './table.js';
 
 export type { NftRuleset, XtTable };
 
-const hex = (v: bigint) => '0x' + v.toString(16);
 const problemJson = (p: WalkProblem) => ({ where: p.where, address: hex(p.address), kind: p.kind, detail: p.detail });
 const num = (v: bigint) => (v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v.toString());
 

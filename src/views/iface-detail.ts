@@ -13,6 +13,7 @@ import { neighbourRows } from './neighbours.js';
 import { nexthopRows, routeRows } from './routes.js';
 import type { Tables } from './tables.js';
 import type { RowSpec } from './table.js';
+import { hex } from './table.js';
 
 export interface InterfaceDetail {
   dev: NetInterface;
@@ -35,7 +36,6 @@ export function interfaceDetail(t: Tables, netns: number, ifindex: number): Inte
   };
 }
 
-const hex = (v: bigint) => '0x' + v.toString(16);
 
 /** Sockets bound to a device, as rows to open. */
 export const BOUND_SOCKET_SPEC: RowSpec<SocketRow> = {

@@ -3,6 +3,7 @@
 
 import type { NetInterface } from '../net/interfaces.js';
 import type { Tables } from './tables.js';
+import { hex } from './table.js';
 
 export type { NetInterface };
 
@@ -15,7 +16,6 @@ export function interfaceNames(t: Tables): string[] {
   return [...new Set(t.devices().rows.map((d) => d.name))];
 }
 
-const hex = (v: bigint) => '0x' + v.toString(16);
 
 export function interfaceJson(r: NetInterface): Record<string, unknown> {
   return {

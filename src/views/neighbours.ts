@@ -4,6 +4,7 @@
 import type { NeighbourRow } from '../net/neighbours.js';
 import type { Tables } from './tables.js';
 import type { RowSpec } from './table.js';
+import { hex } from './table.js';
 
 export type { NeighbourRow };
 
@@ -11,7 +12,6 @@ export function neighbourRows(t: Tables, q: { netns: number[]; iface?: string })
   return t.neighbours().rows.filter((r) => r.netns !== null && q.netns.includes(r.netns) && (q.iface === undefined || r.device === q.iface));
 }
 
-const hex = (v: bigint) => '0x' + v.toString(16);
 
 export const NEIGHBOUR_SPEC: RowSpec<NeighbourRow> = {
   columns: [

@@ -4,6 +4,7 @@
 import type { HookRow } from '../net/nf-hooks.js';
 import type { Tables } from './tables.js';
 import type { RowSpec } from './table.js';
+import { hex } from './table.js';
 
 export type { HookRow };
 
@@ -22,7 +23,6 @@ export function hookRows(t: Tables, q: { netns: number[]; family?: string; devic
     .map((x) => x.r);
 }
 
-const hex = (v: bigint) => '0x' + v.toString(16);
 
 /** `nft list hooks` prints priorities as a sign ('-', ' ' for 0, '+') and ten digits. */
 export function nftPriority(p: number): string {

@@ -10,6 +10,7 @@ import { socketPackets, type QueuedSegment, type SocketPackets, type Endpoint } 
 import { acceptQueue } from '../net/queues.js';
 import type { WalkProblem } from '../kernel/walk.js';
 import type { RowSpec } from './table.js';
+import { hex } from './table.js';
 
 export interface PcapPacket {
   /** Wall-clock time, ns since the epoch. */
@@ -128,7 +129,6 @@ export function socketsPcap(s: Session, rows: SocketRow[]): PcapResult {
   return res;
 }
 
-const hex = (v: bigint) => '0x' + v.toString(16);
 
 /** The summary table the pcap command prints. */
 export const PCAP_SPEC: RowSpec<PcapSocketRow> = {

@@ -6,6 +6,7 @@ import type { SocketRow } from '../net/socket-row.js';
 import type { Owner } from '../net/owners.js';
 import { FAMILY_NAMES, NETLINK_PROTOCOLS, AF_NETLINK } from '../net/constants.js';
 import type { Session } from './session.js';
+import { hex } from './table.js';
 
 export type { Task };
 
@@ -18,7 +19,6 @@ export interface ProcessFd {
   other?: string;
 }
 
-const hex = (v: bigint) => '0x' + v.toString(16);
 
 export function familyName(family: number): string {
   return FAMILY_NAMES[family] ?? `PF_${family}`;

@@ -8,6 +8,7 @@ import type { RouteException } from '../net/route-cache.js';
 import type { NexthopObjectRow } from '../net/nexthop-objects.js';
 import type { Tables } from './tables.js';
 import type { RowSpec } from './table.js';
+import { hex } from './table.js';
 
 export type { RouteRow, RuleRow, RouteException, NexthopObjectRow };
 
@@ -26,7 +27,6 @@ export function routeTableNames(t: Tables): string[] {
   return [...new Set([...t.routes4().rows, ...t.routes6().rows].map((r) => String(r.table)))];
 }
 
-const hex = (v: bigint) => '0x' + v.toString(16);
 
 /** The IPv4 main-table rows /proc/net/route lists (fib_route_seq_show: no broadcast/multicast). */
 function inProcNetRoute(r: RouteRow): boolean {

@@ -10,6 +10,7 @@ import type { SocketView } from './sockets.js';
 import type { Layout } from './families.js';
 import { netstatTimerText } from '../net/tcp-timer.js';
 import { GAP } from './table.js';
+import { hex } from './table.js';
 
 /** Columns the netstat modifiers add: -e the User column, -o the Timer column. */
 export interface SocketColumnsOptions {
@@ -29,7 +30,6 @@ export function ownerText(os: Owner[]): string {
   return parts.join(',') || '-';
 }
 
-const hex = (v: bigint) => '0x' + v.toString(16);
 
 /** The JSON object of a socket row (the README's contract: proto, local, remote, state,
  *  inode, netns, rxQueue, txQueue, uid, sock, kind, owners; UNIX path and type). */

@@ -2,7 +2,7 @@
 // packets — each naming the objects it is about (a socket, an interface, a CPU, a table, a
 // netns), with the reference the shell opens on Enter. JSON: {netns, problems, ..., checks}.
 
-import { GAP } from './table.js';
+import { GAP, hex } from './table.js';
 import type { Session } from './session.js';
 import type { Tables } from './tables.js';
 import type { Kernel } from '../kernel/kernel.js';
@@ -41,7 +41,6 @@ export interface SummaryView {
   checks: SummaryCheckView[];
 }
 
-const hex = (v: bigint) => '0x' + v.toString(16);
 
 export function sockObject(r: SocketRow): SummaryObject {
   const remote = r.state === 'LISTEN' || r.remotePort === 0 ? '' : ` -> ${remoteText(r)}`;

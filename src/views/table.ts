@@ -81,3 +81,8 @@ export function rowJson<R>(spec: RowSpec<R>, r: R): Record<string, unknown> {
   }
   return spec.extra ? Object.assign(o, spec.extra(r)) : o;
 }
+
+/** Hex with 0x, as kernel addresses appear in text and JSON. */
+export function hex(v: bigint | number): string {
+  return '0x' + v.toString(16);
+}
