@@ -4,13 +4,14 @@
 
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { allTcp, fixtureDir } from './support/truth.js';
 import { fixtureTruth } from './support/fixtures.js';
 import { OPTIONS } from '../src/shell/options.js';
 import { VIEW_COMMANDS } from '../src/shell/registry.js';
+import { cutCopy } from './support/cut-dump.js';
 
 const DUMP = join(fixtureDir('bookworm-6.1'), 'vmcore.kdump');
 const ROOT = join(import.meta.dirname, '..');
@@ -105,15 +106,8 @@ describe('views this version does not build', () => {
   });
 
   it('--everything answers on a cut dump: a view that cannot answer is marked, the others print, rc 0', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'xps-cut-'));
-    const cut = join(dir, 'cut.kdump');
     // the last 3% (the kernel's data with tcp_hashinfo) is gone, as when a copy was cut short
-    const size = Math.floor(statSync(DUMP).size * 0.97);
-    const buf = Buffer.alloc(size);
-    const fd = openSync(DUMP, 'r');
-    readSync(fd, buf, 0, size, 0);
-    closeSync(fd);
-    writeFileSync(cut, buf);
+    const cut = cutCopy(DUMP, 0.97);
     const alone = run([cut, 'bind']);
     expect(alone.code).not.toBe(0);
     const r = run([cut, '--everything']);

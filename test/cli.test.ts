@@ -3,12 +3,13 @@
 
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, openSync, readSync, closeSync, statSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fixtureDir } from './support/truth.js';
 import { fixtureTruth } from './support/fixtures.js';
 import { expectRowsMatchTruth } from './support/match.js';
+import { cutCopy } from './support/cut-dump.js';
 
 const DUMP = join(fixtureDir('bookworm-6.1'), 'vmcore.kdump');
 
@@ -80,16 +81,9 @@ describe('xportshow one-shot', () => {
   });
 
   it('a truncated dump opens, lists what it still holds, and marks what is missing', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'xps-'));
-    const cut = join(dir, 'cut.kdump');
     // keep 97%: headers, bitmaps, descriptors and most pages; the last pages (here the kernel's
     // data with tcp_hashinfo and init_net) are gone, as when a copy was cut short
-    const size = Math.floor(statSync(DUMP).size * 0.97);
-    const buf = Buffer.alloc(size);
-    const fd = openSync(DUMP, 'r');
-    readSync(fd, buf, 0, size, 0);
-    closeSync(fd);
-    writeFileSync(cut, buf);
+    const cut = cutCopy(DUMP, 0.97);
     const r = run([cut, '-a']);
     expect(r.err).not.toMatch(/at .*\.ts:\d+/);
     expect(r.code).toBe(0);

@@ -4,7 +4,7 @@
 // prints is one the undamaged dump has (gaps, '?' or null, match anything).
 
 import { afterAll, describe, expect, it } from 'vitest';
-import { copyFileSync, mkdtempSync, openSync, readSync, rmSync, truncateSync, writeSync, closeSync, statSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, openSync, readSync, rmSync, writeSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDump } from '../../src/dump/open.js';
@@ -16,6 +16,7 @@ import { runLine } from '../../src/shell/dispatch.js';
 import { fixtureDir } from '../support/truth.js';
 import { fixtureSession, fixtureTruth } from '../support/fixtures.js';
 import { invented, runViews } from '../fuzz/views.js';
+import { cutCopy } from '../support/cut-dump.js';
 
 const SRC = join(fixtureDir('bookworm-6.1'), 'vmcore.kdump');
 const dir = mkdtempSync(join(tmpdir(), 'xportshow-damaged-'));
@@ -46,12 +47,9 @@ function patch(path: string, at: number, f: (b: Buffer) => void, len = 1): void 
 }
 
 describe('a dump cut short', () => {
-  const size = statSync(SRC).size;
   for (const pct of [10, 25, 50, 75, 90]) {
     it(`at ${pct} %: info answers from the headers, views list a subset with marked gaps`, () => {
-      const path = join(dir, `cut${pct}.kdump`);
-      copyFileSync(SRC, path);
-      truncateSync(path, Math.floor((size * pct) / 100));
+      const path = cutCopy(SRC, pct / 100, join(dir, `cut${pct}.kdump`));
       const s = Session.open(path);
       const info = runLine(s, 'info');
       expect(info.error).toBeUndefined();
