@@ -4,8 +4,6 @@
 
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { openDump } from '../../src/dump/open.js';
-import { PageMissingError, type PhysicalDump } from '../../src/dump/types.js';
 import { openKernelFromDump } from '../../src/kernel/open.js';
 import { Session } from '../../src/views/session.js';
 import { runLine } from '../../src/shell/dispatch.js';
@@ -14,35 +12,11 @@ import { fixtureSession, fixtureTruth } from '../support/fixtures.js';
 import { expectRowsMatchTruth } from '../support/match.js';
 import { localText, remoteData, type SocketRow } from '../../src/net/socket-row.js';
 import type { Kernel } from '../../src/kernel/kernel.js';
+import { damagedDump } from '../support/damaged-dump.js';
 
 const PATH = join(fixtureDir('bookworm-6.1'), 'vmcore.kdump');
 
-/** The real dump, with some pages hidden and some bytes overwritten. */
-function damaged(hide: Set<number>, patch: Map<number, (page: Buffer) => Buffer> = new Map()): PhysicalDump {
-  const d = openDump(PATH);
-  const page = d.page.bind(d);
-  const read = d.read.bind(d);
-  return Object.assign(d, {
-    page(pfn: number): Buffer {
-      if (hide.has(pfn)) throw new PageMissingError(pfn * 4096, 'excluded');
-      const p = page(pfn);
-      const f = patch.get(pfn);
-      return f ? f(Buffer.from(p)) : p;
-    },
-    read(paddr: number, len: number): Buffer {
-      const out = Buffer.alloc(len);
-      for (let done = 0; done < len; ) {
-        const a = paddr + done;
-        const pfn = Math.floor(a / 4096);
-        const n = Math.min(len - done, 4096 - (a % 4096));
-        if (hide.has(pfn) || patch.has(pfn)) this.page(pfn).copy(out, done, a % 4096, a % 4096 + n);
-        else read(a, n).copy(out, done);
-        done += n;
-      }
-      return out;
-    },
-  });
-}
+const damaged = (hide: Set<number>, patch?: Map<number, (page: Buffer) => Buffer>) => damagedDump(PATH, hide, patch);
 
 /** The sockets after `sock` in its ehash chain (hlist_nulls: a next pointer with bit 0 set ends it). */
 function chainAfter(k: Kernel, sock: bigint): bigint[] {

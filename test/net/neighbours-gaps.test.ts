@@ -3,8 +3,6 @@
 
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { openDump } from '../../src/dump/open.js';
-import { PageMissingError, type PhysicalDump } from '../../src/dump/types.js';
 import { openKernelFromDump } from '../../src/kernel/open.js';
 import { netNamespaces } from '../../src/net/netns.js';
 import { kernelClock } from '../../src/kernel/time.js';
@@ -12,31 +10,11 @@ import { walkNeighbours } from '../../src/net/neighbours.js';
 import type { Kernel } from '../../src/kernel/kernel.js';
 import { fixtureDir } from '../support/truth.js';
 import { fixtureSession } from '../support/fixtures.js';
+import { damagedDump } from '../support/damaged-dump.js';
 
 const PATH = join(fixtureDir('bookworm-6.1'), 'vmcore.kdump');
 
-function damaged(hide: Set<number>, patch: Map<number, (page: Buffer) => Buffer> = new Map()): PhysicalDump {
-  const d = openDump(PATH);
-  const page = d.page.bind(d);
-  return Object.assign(d, {
-    page(pfn: number): Buffer {
-      if (hide.has(pfn)) throw new PageMissingError(pfn * 4096, 'excluded');
-      const p = page(pfn);
-      const f = patch.get(pfn);
-      return f ? f(Buffer.from(p)) : p;
-    },
-    read(paddr: number, len: number): Buffer {
-      const out = Buffer.alloc(len);
-      for (let done = 0; done < len; ) {
-        const a = paddr + done;
-        const n = Math.min(len - done, 4096 - (a % 4096));
-        this.page(Math.floor(a / 4096)).copy(out, done, a % 4096, a % 4096 + n);
-        done += n;
-      }
-      return out;
-    },
-  });
-}
+const damaged = (hide: Set<number>, patch?: Map<number, (page: Buffer) => Buffer>) => damagedDump(PATH, hide, patch);
 
 const walk = (k: Kernel) => walkNeighbours(k, netNamespaces(k), kernelClock(k));
 
