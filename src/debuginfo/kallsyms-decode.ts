@@ -290,15 +290,13 @@ export function allAddresses(
   return result;
 }
 
-/** Decoded names + raw address data → symbol columns, with the scheme that puts _stext where VMCOREINFO
- *  says. Throws, listing what each scheme gave, when none does. */
-export function buildSymbols(
-  decoded: DecodedNames,
+/** The scheme that puts symbol `stextIndex` (the first _stext) where VMCOREINFO says. Throws,
+ *  listing what each scheme gave, when none does. */
+export function chooseScheme(
+  stextIndex: number,
   stext: bigint,
   data: { offsets?: Uint8Array; relativeBase?: bigint; offsetsAddress?: bigint; addresses?: Uint8Array },
-): { columns: SymbolColumns; scheme: AddressScheme } {
-  const count = decoded.names.length;
-  const stextIndex = decoded.names.indexOf('_stext');
+): AddressScheme {
   if (stextIndex < 0) throw new KallsymsError('kallsyms has no _stext symbol: cannot tell how its addresses are encoded');
   const schemes: AddressScheme[] = data.addresses
     ? ['absolute']
@@ -308,15 +306,25 @@ export function buildSymbols(
   const tried: string[] = [];
   for (const scheme of schemes) {
     const got = symbolAddressBy(scheme, stextIndex, data.offsets, data.relativeBase, data.offsetsAddress, data.addresses);
-    if (got === stext) {
-      const addresses = allAddresses(scheme, count, data.offsets, data.relativeBase, data.offsetsAddress, data.addresses);
-      return { columns: { names: decoded.names, types: decoded.types, addresses, hashes: decoded.hashes }, scheme };
-    }
+    if (got === stext) return scheme;
     tried.push(`${scheme} gives ${got === undefined ? 'nothing' : '0x' + got.toString(16)}`);
   }
   throw new KallsymsError(
     `no kallsyms address scheme puts _stext at 0x${stext.toString(16)} (VMCOREINFO): ${tried.join('; ')}`,
   );
+}
+
+/** Decoded names + raw address data → symbol columns, with the scheme that puts _stext where VMCOREINFO
+ *  says. Throws, listing what each scheme gave, when none does. */
+export function buildSymbols(
+  decoded: DecodedNames,
+  stext: bigint,
+  data: { offsets?: Uint8Array; relativeBase?: bigint; offsetsAddress?: bigint; addresses?: Uint8Array },
+): { columns: SymbolColumns; scheme: AddressScheme } {
+  const count = decoded.names.length;
+  const scheme = chooseScheme(decoded.names.indexOf('_stext'), stext, data);
+  const addresses = allAddresses(scheme, count, data.offsets, data.relativeBase, data.offsetsAddress, data.addresses);
+  return { columns: { names: decoded.names, types: decoded.types, addresses, hashes: decoded.hashes }, scheme };
 }
 
 // ---------------------------------------------------------------------------------------------

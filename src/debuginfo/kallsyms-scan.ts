@@ -22,15 +22,16 @@
 import type { SymbolTable, VirtualReader, VmcoreInfo } from './types.js';
 import {
   KallsymsError,
-  buildSymbols,
-  decodeNamesAuto,
+  chooseScheme,
+  encodings,
   parseTokens,
+  sameMarkers,
   u32Array,
   walkNames,
   type AddressScheme,
   type Tokens,
 } from './kallsyms-decode.js';
-import { SortedSymbolTable } from './symbol-table.js';
+import { KallsymsNames, KallsymsTable, stextIndex } from './kallsyms-table.js';
 import { symbolAddress } from './vmcoreinfo.js';
 
 const PAGE = 4096;
@@ -40,7 +41,7 @@ const DIGITS = Buffer.from('0\x001\x002\x003\x004\x005\x006\x007\x008\x009\x00',
 const align8 = (a: bigint) => (a + 7n) & ~7n;
 
 export interface KallsymsFound {
-  table: SortedSymbolTable;
+  table: KallsymsTable;
   scheme: AddressScheme;
   count: number;
   /** Where each table was found. */
@@ -316,8 +317,14 @@ function tablesAt(
     rejected.push(`token table at 0x${tok.tokenTable.toString(16)}: no names and markers before it`);
     return undefined;
   }
-  const decoded = decodeNamesAuto(nf.namesBuf, nf.count, tok.tokens, nf.markerValues);
   const n = nf.count;
+  // The length encoding whose symbol offsets equal kallsyms_markers (as decodeNamesAuto picks).
+  const options = encodings(nf.namesBuf, n);
+  if (options.length === 0) throw new KallsymsError(`kallsyms_names does not hold ${n} symbols`);
+  const chosen = options.find((o) => sameMarkers(o.walk.markers, nf.markerValues)) ?? options[0];
+  const names = KallsymsNames.index(nf.namesBuf, n, tok.tokens, chosen.longLengths)!;
+  names.checkNoNewline();
+  const stextAt = stextIndex(names);
   const size4 = align8(BigInt(4 * n));
   // Address tables: before num_syms (up to 6.3) or after token_index (6.4+).
   const candidates: { layout: 'old' | 'new'; offsets?: bigint; relativeBase?: bigint; addresses?: bigint }[] = [
@@ -333,12 +340,8 @@ function tablesAt(
     const rb = c.relativeBase !== undefined ? tryRead(read, c.relativeBase, 8) : undefined;
     if (!offsets && !addresses) continue;
     try {
-      const { columns, scheme } = buildSymbols(decoded, stext, {
-        offsets,
-        addresses,
-        relativeBase: rb?.readBigUInt64LE(0),
-        offsetsAddress: c.offsets,
-      });
+      const data = { offsets, addresses, relativeBase: rb?.readBigUInt64LE(0), offsetsAddress: c.offsets };
+      const scheme = chooseScheme(stextAt, stext, data);
       const at = {
         tokenTable: tok.tokenTable,
         tokenIndex: tok.tokenIndex,
@@ -350,7 +353,7 @@ function tablesAt(
         addresses: c.addresses,
       };
       const source = `kallsyms found in the dump by shape (${scheme}, ${n} symbols, kallsyms_names at 0x${nf.names.toString(16)})`;
-      return { table: new SortedSymbolTable(columns, source), scheme, count: n, at, layout: c.layout };
+      return { table: new KallsymsTable(names, { scheme, ...data }, source), scheme, count: n, at, layout: c.layout };
     } catch (e) {
       tried.push((e as Error).message);
     }

@@ -16,12 +16,11 @@
 // include kallsyms symbols", f09bddbd8661 "vmcoreinfo: add kallsyms_num_syms symbol").
 
 import type { SymbolTable, VirtualReader, VmcoreInfo } from './types.js';
-import { SortedSymbolTable } from './symbol-table.js';
+import { KallsymsNames, KallsymsTable, stextIndex } from './kallsyms-table.js';
 import { symbolAddress } from './vmcoreinfo.js';
 import {
   KallsymsError,
-  buildSymbols,
-  decodeNames,
+  chooseScheme,
   encodings,
   parseTokens,
   sameMarkers,
@@ -50,7 +49,7 @@ export interface KallsymsLocation {
 }
 
 export interface KallsymsResult {
-  table: SortedSymbolTable;
+  table: KallsymsTable;
   scheme: AddressScheme;
   count: number;
   /** Whether the decoded names were checked against kallsyms_markers. */
@@ -105,27 +104,33 @@ export function decodeKallsymsAt(read: VirtualReader, loc: KallsymsLocation, sou
 
   // kallsyms_markers: given, or at the first 8-aligned spot after the names (every layout of
   // scripts/kallsyms.c puts them there). Each length encoding ends the names elsewhere: the
-  // one whose own markers agree is the right one.
+  // one whose own markers agree is the right one. The usual case (2-byte lengths, none of them
+  // long: then both encodings read alike) walks and hashes the names in one pass.
   const nMarkers = (count + 255) >>> 8;
-  const options = encodings(names, count);
+  const fast = KallsymsNames.index(names, count, tokens, true);
+  const options: { longLengths: boolean; markers: Uint32Array; end: number; index?: KallsymsNames }[] =
+    fast && !fast.sawLong
+      ? [{ longLengths: true, markers: fast.markers, end: fast.end, index: fast }]
+      : encodings(names, count).map((o) => ({ longLengths: o.longLengths, markers: o.walk.markers, end: o.walk.end }));
   if (options.length === 0) throw new KallsymsError(`kallsyms_names at 0x${loc.names.toString(16)} does not hold ${count} symbols`);
   let chosen = options[0];
   let markersChecked = false;
   for (const o of options) {
-    const at = loc.markers ?? (loc.names + BigInt(o.walk.end) + 7n) & ~7n;
+    const at = loc.markers ?? (loc.names + BigInt(o.end) + 7n) & ~7n;
     let markers: Uint32Array | undefined;
     try {
       markers = u32Array(read(at, 4 * nMarkers), nMarkers);
     } catch {
       markers = undefined; // unreadable: leave unchecked
     }
-    if (markers && sameMarkers(o.walk.markers, markers)) {
+    if (markers && sameMarkers(o.markers, markers)) {
       chosen = o;
       markersChecked = true;
       break;
     }
   }
-  const decoded = decodeNames(names, count, tokens, chosen.longLengths);
+  const index = chosen.index ?? (chosen.longLengths && fast ? fast : KallsymsNames.index(names, count, tokens, chosen.longLengths)!);
+  index.checkNoNewline();
 
   let offsets: Buffer | undefined;
   let addresses: Buffer | undefined;
@@ -136,9 +141,10 @@ export function decodeKallsymsAt(read: VirtualReader, loc: KallsymsLocation, sou
     if (loc.relativeBase !== undefined) relativeBase = readAt(read, 'kallsyms_relative_base', loc.relativeBase, 8).readBigUInt64LE(0);
   } else throw new KallsymsError('neither kallsyms_offsets nor kallsyms_addresses is known');
 
-  const { columns, scheme } = buildSymbols(decoded, loc.stext, { offsets, relativeBase, offsetsAddress: loc.offsets, addresses });
+  const data = { offsets, relativeBase, offsetsAddress: loc.offsets, addresses };
+  const scheme = chooseScheme(stextIndex(index), loc.stext, data);
   const meta = { scheme, count, markersChecked };
-  return { table: new SortedSymbolTable(columns, source(meta)), ...meta };
+  return { table: new KallsymsTable(index, { scheme, ...data }, source(meta)), ...meta };
 }
 
 /** The kallsyms table locations VMCOREINFO gives (Linux 6.0+). Throws naming what is missing. */

@@ -69,7 +69,8 @@ export class SortedSymbolTable implements SymbolTable {
   private readonly addresses: BigUint64Array;
   private readonly modules: (string | undefined)[] | undefined;
   private readonly words: Uint32Array; // the addresses' 32-bit halves
-  private readonly slots: Int32Array; // name hash table: symbol index or -1
+  private slotsCache: Int32Array | undefined; // name hash table: symbol index or -1
+  private hashes: Uint32Array | undefined; // kept until the name table is built
   private objects: KernelSymbol[] | undefined;
 
   /**
@@ -142,7 +143,17 @@ export class SortedSymbolTable implements SymbolTable {
     this.modules = modules;
     this.words = words;
     this.size = n;
-    this.slots = this.index(hashes);
+    this.hashes = hashes;
+  }
+
+  /** The name table, built on the first lookup by name (a table asked only by address, or
+   *  kallsyms' own index answering the names, never needs it). */
+  private get slots(): Int32Array {
+    if (!this.slotsCache) {
+      this.slotsCache = this.index(this.hashes);
+      this.hashes = undefined;
+    }
+    return this.slotsCache;
   }
 
   private rank(i: number): number {
@@ -177,10 +188,11 @@ export class SortedSymbolTable implements SymbolTable {
   }
 
   private find(name: string): number {
-    const mask = this.slots.length - 1;
+    const slots = this.slots;
+    const mask = slots.length - 1;
     let h = nameHash(name) & mask;
     for (;;) {
-      const j = this.slots[h];
+      const j = slots[h];
       if (j === -1 || this.names[j] === name) return j;
       h = (h + 1) & mask;
     }

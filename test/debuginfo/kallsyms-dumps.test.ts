@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { decodeKallsyms, decodeKallsymsAt, kallsymsLocationFromVmcoreInfo } from '../../src/debuginfo/kallsyms.js';
 import { findKallsymsByShapeDetailed } from '../../src/debuginfo/kallsyms-scan.js';
 import { parseSystemMap } from '../../src/debuginfo/system-map.js';
-import type { ModuleSymbol } from '../../src/debuginfo/symbol-table.js';
+import { SortedSymbolTable, type ModuleSymbol } from '../../src/debuginfo/symbol-table.js';
+import type { SymbolTable } from '../../src/debuginfo/types.js';
 import { kernelOffset, symbolAddress } from '../../src/debuginfo/vmcoreinfo.js';
 import { dumpDirs, guestKallsyms, openFixture } from './kallsyms-dumps.js';
 
@@ -107,6 +108,31 @@ describe.skipIf(dirs.length === 0)('kallsyms found by shape in real dumps', () =
           if (core[i].name !== mine[i].name || core[i].address !== mine[i].address || core[i].type !== mine[i].type) differ++;
         }
         expect(differ).toBe(0);
+      } finally {
+        dump.close();
+      }
+    });
+  }
+});
+
+describe.skipIf(dirs.length === 0)('kallsyms names looked up without decoding them all', () => {
+  for (const dir of dirs) {
+    it(`${dir}: every name answers as the address-sorted table of every decoded symbol does`, () => {
+      const { dump, info, read } = openFixture(dir);
+      try {
+        const stext = symbolAddress(info, '_stext')!;
+        const open = () => (withKallsymsInVmcoreinfo.includes(dir) ? decodeKallsyms(read, info) : findKallsymsByShapeDetailed(read, stext, stext + SCAN, info).table);
+        const all = open().all();
+        const sorted = SortedSymbolTable.fromSymbols(all, 'decoded');
+        const lazy = open() as SymbolTable & { get(name: string): { type: string } | undefined };
+        const names = new Set(all.map((s) => s.name));
+        let differ = 0;
+        for (const name of names) {
+          if (lazy.lookup(name) !== sorted.lookup(name) || lazy.get(name)?.type !== sorted.get(name)?.type) differ++;
+        }
+        expect(differ).toBe(0);
+        expect(names.size).toBeLessThan(all.length); // static functions of one name in several files
+        for (const name of ['', 'no_such_symbol', 'init_ne', 'init_nett', '_stext ', 'tcp_v4_rcv\n']) expect(lazy.lookup(name), name).toBeUndefined();
       } finally {
         dump.close();
       }

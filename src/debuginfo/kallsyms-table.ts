@@ -1,0 +1,275 @@
+// kallsyms as a symbol table without decoding it up front. Opening a dump needs a handful of
+// names (__start_BTF, init_net, tcp_hashinfo …); expanding all ~100,000 compressed names into
+// strings, computing every address and hashing the strings cost more than reading the tables.
+// So one pass over kallsyms_names hashes each name token by token, straight from the
+// compressed bytes (no string, no expanded copy), and a lookup compares the name it is asked
+// for against the tokens of the few symbols with its hash. Addresses are computed for the
+// symbols looked up. The address-sorted table (nearest, all) is the full decode of before,
+// made on the first call that needs it.
+
+import type { KernelSymbol, SymbolTable } from './types.js';
+import { SortedSymbolTable } from './symbol-table.js';
+import { allAddresses, decodeNames, symbolAddressBy, type AddressScheme, type Tokens } from './kallsyms-decode.js';
+
+// Polynomial hash mod 2³²: H(a‖b) = H(a)·P^|b| + H(b), so a name's hash is folded from
+// per-token values instead of per character (a token is ~2 characters of a name).
+const P = 0x9e3779b1 | 0;
+
+function hashString(s: string): number {
+  let h = 0;
+  for (let i = 0; i < s.length; i++) h = (Math.imul(h, P) + s.charCodeAt(i)) | 0;
+  return h;
+}
+
+/** Spread a polynomial hash's bits before taking the low ones as a bucket (murmur3 fmix32). */
+function mix(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return h ^ (h >>> 16);
+}
+
+/** Upper case is global; w/v (weak) count as global too (as in symbol-table.ts). */
+function globalType(c: number): boolean {
+  return (c >= 65 && c <= 90) || c === 0x77 || c === 0x76;
+}
+
+/** kallsyms_names walked and hashed: where each symbol's tokens are, and a hash index of names. */
+export class KallsymsNames {
+  /** Byte offset of every 256th symbol (what kallsyms_markers holds). */
+  readonly markers: Uint32Array;
+  /** Bytes of `names` used. */
+  readonly end: number;
+  /** Some length byte has its top bit set (a 2-byte length, or a long name before 6.1). */
+  readonly sawLong: boolean;
+  private readonly first: Uint32Array; // offset of the first non-empty token (type letter first)
+  private readonly stop: Uint32Array; // offset after the last token
+  private readonly hashes: Int32Array;
+  private slotsCache: Int32Array | undefined;
+
+  private constructor(
+    readonly names: Uint8Array,
+    readonly count: number,
+    readonly tokens: Tokens,
+    readonly longLengths: boolean,
+    walk: { markers: Uint32Array; end: number; sawLong: boolean; first: Uint32Array; stop: Uint32Array; hashes: Int32Array },
+  ) {
+    this.markers = walk.markers;
+    this.end = walk.end;
+    this.sawLong = walk.sawLong;
+    this.first = walk.first;
+    this.stop = walk.stop;
+    this.hashes = walk.hashes;
+  }
+
+  /** Walk and hash `count` names (as walkNames walks them); undefined if they run off `names`. */
+  static index(names: Uint8Array, count: number, tokens: Tokens, longLengths: boolean): KallsymsNames | undefined {
+    const { table, start, end } = tokens;
+    // Per token: its hash and P^length; and its hash without its first character (the type
+    // letter, when the token starts a name: the first token's hash starts from 0, so its
+    // P^length is never needed).
+    const hv = new Int32Array(256), pw = new Int32Array(256), hv1 = new Int32Array(256);
+    const empty = new Uint8Array(256);
+    for (let t = 0; t < 256; t++) {
+      let h = 0, p = 1, h1 = 0;
+      for (let q = start[t]; q < end[t]; q++) {
+        h = (Math.imul(h, P) + table[q]) | 0;
+        p = Math.imul(p, P);
+        if (q > start[t]) h1 = (Math.imul(h1, P) + table[q]) | 0;
+      }
+      hv[t] = h;
+      pw[t] = p;
+      hv1[t] = h1;
+      empty[t] = start[t] === end[t] ? 1 : 0;
+    }
+    const n = names.length;
+    const markers = new Uint32Array((count + 255) >>> 8);
+    const first = new Uint32Array(count), stop = new Uint32Array(count);
+    const hashes = new Int32Array(count);
+    let off = 0;
+    let sawLong = false;
+    for (let i = 0; i < count; i++) {
+      if ((i & 0xff) === 0) markers[i >>> 8] = off;
+      if (off >= n) return undefined;
+      let len = names[off++];
+      if (len & 0x80) {
+        sawLong = true;
+        if (longLengths) {
+          if (off >= n) return undefined;
+          len = (len & 0x7f) | (names[off++] << 7);
+        }
+      }
+      if (len === 0) return undefined; // scripts/kallsyms.c: "There cannot be any symbol of length zero"
+      const s = off + len;
+      if (s > n) return undefined;
+      while (off < s && empty[names[off]]) off++;
+      first[i] = off;
+      let h = 0;
+      if (off < s) h = hv1[names[off++]];
+      for (; off < s; off++) {
+        const t = names[off];
+        h = (Math.imul(h, pw[t]) + hv[t]) | 0;
+      }
+      hashes[i] = h;
+      stop[i] = s;
+    }
+    return new KallsymsNames(names, count, tokens, longLengths, { markers, end: off, sawLong, first, stop, hashes });
+  }
+
+  /** Open addressing over every symbol, duplicates included (a lookup collects them all). */
+  private slots(): Int32Array {
+    if (this.slotsCache) return this.slotsCache;
+    let cap = 16;
+    while (cap < this.count * 2) cap <<= 1;
+    const slots = new Int32Array(cap).fill(-1);
+    const mask = cap - 1;
+    const hashes = this.hashes;
+    for (let i = 0; i < this.count; i++) {
+      let b = mix(hashes[i]) & mask;
+      while (slots[b] !== -1) b = (b + 1) & mask;
+      slots[b] = i;
+    }
+    return (this.slotsCache = slots);
+  }
+
+  /** Whether symbol `i` is named `name` (its tokens expanded against the string). */
+  private equals(i: number, name: string): boolean {
+    const { table, start, end } = this.tokens;
+    const names = this.names;
+    const L = name.length;
+    let p = 0;
+    let off = this.first[i];
+    const s = this.stop[i];
+    if (off >= s) return L === 0;
+    let t = names[off++];
+    for (let q = start[t] + 1; q < end[t]; q++) if (p >= L || name.charCodeAt(p++) !== table[q]) return false;
+    for (; off < s; off++) {
+      t = names[off];
+      for (let q = start[t]; q < end[t]; q++) if (p >= L || name.charCodeAt(p++) !== table[q]) return false;
+    }
+    return p === L;
+  }
+
+  /** Indices of every symbol named `name`, ascending. */
+  indicesOf(name: string): number[] {
+    const slots = this.slots();
+    const mask = slots.length - 1;
+    const h = hashString(name);
+    const out: number[] = [];
+    for (let b = mix(h) & mask; ; b = (b + 1) & mask) {
+      const j = slots[b];
+      if (j === -1) break;
+      if (this.hashes[j] === h && this.equals(j, name)) out.push(j);
+    }
+    return out.sort((a, b) => a - b);
+  }
+
+  /** nm type letter of symbol `i` as a char code (0 for an empty expansion, as decodeNames). */
+  typeOf(i: number): number {
+    const off = this.first[i];
+    return off < this.stop[i] ? this.tokens.table[this.tokens.start[this.names[off]]] : 0;
+  }
+
+  /** decodeNames refuses names with a newline: only a token holding one can put it there. */
+  checkNoNewline(): void {
+    const { table, start, end } = this.tokens;
+    for (let t = 0; t < 256; t++) {
+      if (table.subarray(start[t], end[t]).includes(0x0a)) {
+        decodeNames(this.names, this.count, this.tokens, this.longLengths); // throws with its message if one is used
+        return;
+      }
+    }
+  }
+}
+
+/** Raw address data of kallsyms and the scheme that reads it (see kallsyms-decode.ts). */
+export interface KallsymsAddressData {
+  scheme: AddressScheme;
+  offsets?: Uint8Array;
+  relativeBase?: bigint;
+  offsetsAddress?: bigint;
+  addresses?: Uint8Array;
+}
+
+/** The first symbol named _stext (what picks the address scheme), or -1. */
+export function stextIndex(names: KallsymsNames): number {
+  const at = names.indicesOf('_stext');
+  return at.length ? at[0] : -1;
+}
+
+export class KallsymsTable implements SymbolTable {
+  readonly size: number;
+  private sorted: SortedSymbolTable | undefined;
+
+  constructor(
+    private readonly names: KallsymsNames,
+    private readonly data: KallsymsAddressData,
+    readonly source: string,
+  ) {
+    this.size = names.count;
+  }
+
+  private addressOf(i: number): bigint {
+    const d = this.data;
+    return symbolAddressBy(d.scheme, i, d.offsets, d.relativeBase, d.offsetsAddress, d.addresses)!;
+  }
+
+  /** What SortedSymbolTable's name index picks among symbols of one name: a global over a
+   *  local, then the first in address order (equal addresses: kallsyms order). */
+  private pick(name: string): number {
+    const at = this.names.indicesOf(name);
+    if (at.length <= 1) return at.length ? at[0] : -1;
+    let best = -1, bestRank = 0, bestAddr = 0n;
+    for (const i of at) {
+      const rank = globalType(this.names.typeOf(i)) ? 2 : 1;
+      if (rank < bestRank) continue;
+      const a = this.addressOf(i);
+      if (rank > bestRank || a < bestAddr) {
+        best = i;
+        bestRank = rank;
+        bestAddr = a;
+      }
+    }
+    return best;
+  }
+
+  lookup(name: string): bigint | undefined {
+    const i = this.pick(name);
+    return i < 0 ? undefined : this.addressOf(i);
+  }
+
+  /** The symbol `lookup` would pick for `name`, with its type letter. */
+  get(name: string): KernelSymbol | undefined {
+    const i = this.pick(name);
+    return i < 0 ? undefined : { name, address: this.addressOf(i), type: String.fromCharCode(this.names.typeOf(i)) };
+  }
+
+  /** Every name and address decoded, sorted by address: made on the first call needing order. */
+  private full(): SortedSymbolTable {
+    if (!this.sorted) {
+      const n = this.names;
+      const decoded = decodeNames(n.names, n.count, n.tokens, n.longLengths);
+      const d = this.data;
+      const addresses = allAddresses(d.scheme, n.count, d.offsets, d.relativeBase, d.offsetsAddress, d.addresses);
+      this.sorted = new SortedSymbolTable({ names: decoded.names, types: decoded.types, addresses, hashes: decoded.hashes }, this.source);
+    }
+    return this.sorted;
+  }
+
+  nearest(address: bigint): { symbol: KernelSymbol; offset: bigint } | undefined {
+    return this.full().nearest(address);
+  }
+
+  nextAddress(address: bigint): bigint | undefined {
+    return this.full().nextAddress(address);
+  }
+
+  byStem(infix: string): Map<string, bigint> {
+    return this.full().byStem(infix);
+  }
+
+  all(): readonly KernelSymbol[] {
+    return this.full().all();
+  }
+}
