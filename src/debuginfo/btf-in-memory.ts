@@ -46,20 +46,23 @@ function plausibleHeader(hdr: Buffer): number | string {
   return total;
 }
 
-/** Read `length` bytes at `addr` in 1 MiB pieces; throws naming the address that failed. */
+/** Read `length` bytes at `addr`: in one read (each page copied once, into one buffer); when
+ *  that fails, again in 1 MiB pieces to name the address that failed. */
 function readBlob(read: VirtualReader, addr: bigint, length: number): Buffer {
-  const out = Buffer.alloc(length);
+  try {
+    return read(addr, length);
+  } catch {
+    // find the piece that fails, for the message
+  }
   for (let o = 0; o < length; o += CHUNK) {
     const n = Math.min(CHUNK, length - o);
-    let piece: Buffer;
     try {
-      piece = read(addr + BigInt(o), n);
+      read(addr + BigInt(o), n);
     } catch (e) {
       throw new Error(`BTF at ${hex(addr)} (${length} bytes): cannot read ${hex(addr + BigInt(o))}: ${(e as Error).message}`);
     }
-    piece.copy(out, o, 0, n);
   }
-  return out;
+  return read(addr, length); // every piece read: a failure of the whole read again is the reader's own
 }
 
 /** Header, string-section start and first type look right, and the whole blob parses. */

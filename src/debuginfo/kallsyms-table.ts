@@ -46,14 +46,17 @@ export class KallsymsNames {
   private readonly first: Uint32Array; // offset of the first non-empty token (type letter first)
   private readonly stop: Uint32Array; // offset after the last token
   private readonly hashes: Int32Array;
-  private slotsCache: Int32Array | undefined;
+  // Chained hash table: heads[bucket] = 1 + first symbol, next[i] = 1 + following symbol
+  // (0 ends a chain). Filled during the walk: no second pass, no probing.
+  private readonly heads: Int32Array;
+  private readonly next: Int32Array;
 
   private constructor(
     readonly names: Uint8Array,
     readonly count: number,
     readonly tokens: Tokens,
     readonly longLengths: boolean,
-    walk: { markers: Uint32Array; end: number; sawLong: boolean; first: Uint32Array; stop: Uint32Array; hashes: Int32Array },
+    walk: { markers: Uint32Array; end: number; sawLong: boolean; first: Uint32Array; stop: Uint32Array; hashes: Int32Array; heads: Int32Array; next: Int32Array },
   ) {
     this.markers = walk.markers;
     this.end = walk.end;
@@ -61,6 +64,8 @@ export class KallsymsNames {
     this.first = walk.first;
     this.stop = walk.stop;
     this.hashes = walk.hashes;
+    this.heads = walk.heads;
+    this.next = walk.next;
   }
 
   /** Walk and hash `count` names (as walkNames walks them); undefined if they run off `names`. */
@@ -87,6 +92,10 @@ export class KallsymsNames {
     const markers = new Uint32Array((count + 255) >>> 8);
     const first = new Uint32Array(count), stop = new Uint32Array(count);
     const hashes = new Int32Array(count);
+    let cap = 16;
+    while (cap < count) cap <<= 1;
+    const heads = new Int32Array(cap), next = new Int32Array(count);
+    const mask = cap - 1;
     let off = 0;
     let sawLong = false;
     for (let i = 0; i < count; i++) {
@@ -113,24 +122,11 @@ export class KallsymsNames {
       }
       hashes[i] = h;
       stop[i] = s;
+      const b = mix(h) & mask;
+      next[i] = heads[b];
+      heads[b] = i + 1;
     }
-    return new KallsymsNames(names, count, tokens, longLengths, { markers, end: off, sawLong, first, stop, hashes });
-  }
-
-  /** Open addressing over every symbol, duplicates included (a lookup collects them all). */
-  private slots(): Int32Array {
-    if (this.slotsCache) return this.slotsCache;
-    let cap = 16;
-    while (cap < this.count * 2) cap <<= 1;
-    const slots = new Int32Array(cap).fill(-1);
-    const mask = cap - 1;
-    const hashes = this.hashes;
-    for (let i = 0; i < this.count; i++) {
-      let b = mix(hashes[i]) & mask;
-      while (slots[b] !== -1) b = (b + 1) & mask;
-      slots[b] = i;
-    }
-    return (this.slotsCache = slots);
+    return new KallsymsNames(names, count, tokens, longLengths, { markers, end: off, sawLong, first, stop, hashes, heads, next });
   }
 
   /** Whether symbol `i` is named `name` (its tokens expanded against the string). */
@@ -153,16 +149,13 @@ export class KallsymsNames {
 
   /** Indices of every symbol named `name`, ascending. */
   indicesOf(name: string): number[] {
-    const slots = this.slots();
-    const mask = slots.length - 1;
     const h = hashString(name);
     const out: number[] = [];
-    for (let b = mix(h) & mask; ; b = (b + 1) & mask) {
-      const j = slots[b];
-      if (j === -1) break;
+    for (let e = this.heads[mix(h) & (this.heads.length - 1)]; e !== 0; e = this.next[e - 1]) {
+      const j = e - 1;
       if (this.hashes[j] === h && this.equals(j, name)) out.push(j);
     }
-    return out.sort((a, b) => a - b);
+    return out.reverse(); // chains run from the last symbol inserted
   }
 
   /** nm type letter of symbol `i` as a char code (0 for an empty expansion, as decodeNames). */
