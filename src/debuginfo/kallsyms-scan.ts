@@ -31,7 +31,7 @@ import {
   type AddressScheme,
   type Tokens,
 } from './kallsyms-decode.js';
-import { KallsymsNames, KallsymsTable, stextIndex } from './kallsyms-table.js';
+import { KallsymsNames, KallsymsTable, bufferAddresses, stextIndex } from './kallsyms-table.js';
 import { symbolAddress } from './vmcoreinfo.js';
 
 const PAGE = 4096;
@@ -353,7 +353,7 @@ function tablesAt(
         addresses: c.addresses,
       };
       const source = `kallsyms found in the dump by shape (${scheme}, ${n} symbols, kallsyms_names at 0x${nf.names.toString(16)})`;
-      return { table: new KallsymsTable(names, { scheme, ...data }, source), scheme, count: n, at, layout: c.layout };
+      return { table: new KallsymsTable(names, () => names, bufferAddresses({ scheme, ...data }, n), source), scheme, count: n, at, layout: c.layout };
     } catch (e) {
       tried.push((e as Error).message);
     }

@@ -9,7 +9,7 @@
 
 import type { KernelSymbol, SymbolTable } from './types.js';
 import { SortedSymbolTable } from './symbol-table.js';
-import { allAddresses, decodeNames, symbolAddressBy, type AddressScheme, type Tokens } from './kallsyms-decode.js';
+import { KallsymsError, allAddresses, decodeNames, symbolAddressBy, type AddressScheme, type Tokens } from './kallsyms-decode.js';
 
 // Polynomial hash mod 2³²: H(a‖b) = H(a)·P^|b| + H(b), so a name's hash is folded from
 // per-token values instead of per character (a token is ~2 characters of a name).
@@ -35,8 +35,17 @@ function globalType(c: number): boolean {
   return (c >= 65 && c <= 90) || c === 0x77 || c === 0x76;
 }
 
+/** Symbol indices by name, and type letters: what the table needs before it needs order. */
+export interface NameIndex {
+  readonly count: number;
+  /** Indices of every symbol named `name`, ascending. */
+  indicesOf(name: string): number[];
+  /** nm type letter of symbol `i` as a char code. */
+  typeOf(i: number): number;
+}
+
 /** kallsyms_names walked and hashed: where each symbol's tokens are, and a hash index of names. */
-export class KallsymsNames {
+export class KallsymsNames implements NameIndex {
   /** Byte offset of every 256th symbol (what kallsyms_markers holds). */
   readonly markers: Uint32Array;
   /** Bytes of `names` used. */
@@ -166,14 +175,15 @@ export class KallsymsNames {
 
   /** decodeNames refuses names with a newline: only a token holding one can put it there. */
   checkNoNewline(): void {
-    const { table, start, end } = this.tokens;
-    for (let t = 0; t < 256; t++) {
-      if (table.subarray(start[t], end[t]).includes(0x0a)) {
-        decodeNames(this.names, this.count, this.tokens, this.longLengths); // throws with its message if one is used
-        return;
-      }
-    }
+    if (tokensHold(this.tokens, 0x0a)) decodeNames(this.names, this.count, this.tokens, this.longLengths); // throws with its message if one is used
   }
+}
+
+/** Whether some token holds byte `c`. */
+export function tokensHold(tokens: Tokens, c: number): boolean {
+  const { table, start, end } = tokens;
+  for (let t = 0; t < 256; t++) if (table.subarray(start[t], end[t]).includes(c)) return true;
+  return false;
 }
 
 /** Raw address data of kallsyms and the scheme that reads it (see kallsyms-decode.ts). */
@@ -185,8 +195,23 @@ export interface KallsymsAddressData {
   addresses?: Uint8Array;
 }
 
+/** Addresses of kallsyms: symbol by symbol, or all at once (for the address-sorted table).
+ *  A source reading the dump lazily throws KallsymsError when it cannot. */
+export interface AddressSource {
+  at(i: number): bigint;
+  all(): BigUint64Array;
+}
+
+/** Addresses from tables already read. */
+export function bufferAddresses(d: KallsymsAddressData, count: number): AddressSource {
+  return {
+    at: (i) => symbolAddressBy(d.scheme, i, d.offsets, d.relativeBase, d.offsetsAddress, d.addresses)!,
+    all: () => allAddresses(d.scheme, count, d.offsets, d.relativeBase, d.offsetsAddress, d.addresses),
+  };
+}
+
 /** The first symbol named _stext (what picks the address scheme), or -1. */
-export function stextIndex(names: KallsymsNames): number {
+export function stextIndex(names: NameIndex): number {
   const at = names.indicesOf('_stext');
   return at.length ? at[0] : -1;
 }
@@ -195,17 +220,19 @@ export class KallsymsTable implements SymbolTable {
   readonly size: number;
   private sorted: SortedSymbolTable | undefined;
 
+  /** `allNames` gives the walk of every name (the index itself, when it is that walk) for the
+   *  full decode; throws when the names cannot be read. */
   constructor(
-    private readonly names: KallsymsNames,
-    private readonly data: KallsymsAddressData,
+    private readonly names: NameIndex,
+    private readonly allNames: () => KallsymsNames,
+    private readonly addresses: AddressSource,
     readonly source: string,
   ) {
     this.size = names.count;
   }
 
   private addressOf(i: number): bigint {
-    const d = this.data;
-    return symbolAddressBy(d.scheme, i, d.offsets, d.relativeBase, d.offsetsAddress, d.addresses)!;
+    return this.addresses.at(i);
   }
 
   /** What SortedSymbolTable's name index picks among symbols of one name: a global over a
@@ -228,23 +255,36 @@ export class KallsymsTable implements SymbolTable {
   }
 
   lookup(name: string): bigint | undefined {
-    const i = this.pick(name);
-    return i < 0 ? undefined : this.addressOf(i);
+    return this.get(name)?.address;
   }
 
   /** The symbol `lookup` would pick for `name`, with its type letter. */
   get(name: string): KernelSymbol | undefined {
-    const i = this.pick(name);
-    return i < 0 ? undefined : { name, address: this.addressOf(i), type: String.fromCharCode(this.names.typeOf(i)) };
+    try {
+      const i = this.pick(name);
+      return i < 0 ? undefined : { name, address: this.addressOf(i), type: String.fromCharCode(this.names.typeOf(i)) };
+    } catch (e) {
+      // An address a damaged dump no longer gives (only lazily read tables read it this late).
+      if (e instanceof KallsymsError) return undefined;
+      throw e;
+    }
   }
 
   /** Every name and address decoded, sorted by address: made on the first call needing order. */
   private full(): SortedSymbolTable {
     if (!this.sorted) {
-      const n = this.names;
+      let n: KallsymsNames;
+      let addresses: BigUint64Array;
+      try {
+        n = this.allNames();
+        addresses = this.addresses.all();
+      } catch (e) {
+        if (!(e instanceof KallsymsError)) throw e;
+        // Names or addresses a damaged dump no longer gives (only a table answering names by the
+        // seqs search reads them this late): no symbol to give by address.
+        return (this.sorted = SortedSymbolTable.fromSymbols([], this.source));
+      }
       const decoded = decodeNames(n.names, n.count, n.tokens, n.longLengths);
-      const d = this.data;
-      const addresses = allAddresses(d.scheme, n.count, d.offsets, d.relativeBase, d.offsetsAddress, d.addresses);
       this.sorted = new SortedSymbolTable({ names: decoded.names, types: decoded.types, addresses, hashes: decoded.hashes }, this.source);
     }
     return this.sorted;

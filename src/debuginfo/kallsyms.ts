@@ -11,17 +11,26 @@
 //   kallsyms_markers      u32 every 256 symbols: offset of symbol 256·k in kallsyms_names
 //   kallsyms_offsets      s32 per symbol, turned into an address by one of four schemes below
 //   kallsyms_relative_base, kallsyms_addresses (absolute u64 per symbol, old configs; gone by 6.12)
+//   kallsyms_seqs_of_names (6.2+, and Debian's 6.1): symbol indices in name order, 3 bytes each
+//
+// Opening needs a handful of names: with kallsyms_seqs_of_names they are found by binary search
+// (kallsyms-seqs.ts) and most of kallsyms_names is never read; without it every name is walked
+// and hashed once (kallsyms-table.ts). Either way names become strings, and all addresses are
+// computed, only when the address-sorted table is first needed (nearest, all).
 //
 // VMCOREINFO lists the tables' runtime addresses since 6.0 (commit 5fd8fea935a1 "vmcoreinfo:
 // include kallsyms symbols", f09bddbd8661 "vmcoreinfo: add kallsyms_num_syms symbol").
 
 import type { SymbolTable, VirtualReader, VmcoreInfo } from './types.js';
-import { KallsymsNames, KallsymsTable, stextIndex } from './kallsyms-table.js';
+import { KallsymsNames, KallsymsTable, bufferAddresses, stextIndex, tokensHold, type AddressSource, type NameIndex } from './kallsyms-table.js';
+import { SeqsIndex, findSeqs } from './kallsyms-seqs.js';
 import { symbolAddress } from './vmcoreinfo.js';
 import {
   KallsymsError,
+  allAddresses,
   chooseScheme,
   encodings,
+  symbolAddressBy,
   parseTokens,
   sameMarkers,
   tokenTableLength,
@@ -95,13 +104,9 @@ function readTokens(read: VirtualReader, loc: KallsymsLocation): Tokens {
   }
 }
 
-/** Decode kallsyms from tables at known addresses (from VMCOREINFO, or found by shape). */
-export function decodeKallsymsAt(read: VirtualReader, loc: KallsymsLocation, source: (r: Omit<KallsymsResult, 'table'>) => string): KallsymsResult {
-  const count = readAt(read, 'kallsyms_num_syms', loc.numSyms, 4).readUInt32LE(0);
-  if (count === 0 || count > MAX_SYMS) throw new KallsymsError(`kallsyms_num_syms at 0x${loc.numSyms.toString(16)} is ${count}: not a symbol count`);
-  const tokens = readTokens(read, loc);
+/** Read every name and index it: the length encoding whose walk agrees with kallsyms_markers. */
+function indexAllNames(read: VirtualReader, loc: KallsymsLocation, count: number, tokens: Tokens): { index: KallsymsNames; markersChecked: boolean } {
   const names = readNames(read, loc, count);
-
   // kallsyms_markers: given, or at the first 8-aligned spot after the names (every layout of
   // scripts/kallsyms.c puts them there). Each length encoding ends the names elsewhere: the
   // one whose own markers agree is the right one. The usual case (2-byte lengths, none of them
@@ -131,21 +136,86 @@ export function decodeKallsymsAt(read: VirtualReader, loc: KallsymsLocation, sou
   }
   const index = chosen.index ?? (chosen.longLengths && fast ? fast : KallsymsNames.index(names, count, tokens, chosen.longLengths)!);
   index.checkNoNewline();
-
-  let offsets: Buffer | undefined;
-  let addresses: Buffer | undefined;
-  let relativeBase: bigint | undefined;
-  if (loc.addresses !== undefined) addresses = readAt(read, 'kallsyms_addresses', loc.addresses, 8 * count);
-  else if (loc.offsets !== undefined) {
-    offsets = readAt(read, 'kallsyms_offsets', loc.offsets, 4 * count);
-    if (loc.relativeBase !== undefined) relativeBase = readAt(read, 'kallsyms_relative_base', loc.relativeBase, 8).readBigUInt64LE(0);
-  } else throw new KallsymsError('neither kallsyms_offsets nor kallsyms_addresses is known');
-
-  const data = { offsets, relativeBase, offsetsAddress: loc.offsets, addresses };
-  const scheme = chooseScheme(stextIndex(index), loc.stext, data);
-  const meta = { scheme, count, markersChecked };
-  return { table: new KallsymsTable(index, { scheme, ...data }, source(meta)), ...meta };
+  return { index, markersChecked };
 }
+
+/** Names by kallsyms_seqs_of_names (6.2+) when it is there and checks out: most of
+ *  kallsyms_names is then never read (kallsyms-seqs.ts). */
+function seqsIndex(read: VirtualReader, loc: KallsymsLocation, count: number, tokens: Tokens, allNames: () => KallsymsNames): SeqsIndex | undefined {
+  if (loc.markers !== undefined || tokensHold(tokens, 0x0a)) return undefined; // given markers, or names a newline may split: the full walk
+  const found = findSeqs(read, { names: loc.names, tokenTable: loc.tokenTable, offsets: loc.offsets, relativeBase: loc.relativeBase, count });
+  if (!found) return undefined;
+  return SeqsIndex.open(read, loc.names, Number(found.markersAt - loc.names), count, tokens, found.markers, found.seqsAt, allNames);
+}
+
+/** Decode kallsyms from tables at known addresses (from VMCOREINFO, or found by shape). */
+export function decodeKallsymsAt(read: VirtualReader, loc: KallsymsLocation, source: (r: Omit<KallsymsResult, 'table'>) => string): KallsymsResult {
+  const count = readAt(read, 'kallsyms_num_syms', loc.numSyms, 4).readUInt32LE(0);
+  if (count === 0 || count > MAX_SYMS) throw new KallsymsError(`kallsyms_num_syms at 0x${loc.numSyms.toString(16)} is ${count}: not a symbol count`);
+  const tokens = readTokens(read, loc);
+  let all: KallsymsNames | undefined;
+  const allNames = () => (all ??= indexAllNames(read, loc, count, tokens).index);
+  let index: NameIndex | undefined = seqsIndex(read, loc, count, tokens, allNames);
+  let markersChecked = index !== undefined; // the seqs search checks each chunk of names it reads against them
+  if (!index) ({ index, markersChecked } = indexAllNames(read, loc, count, tokens));
+  if (index instanceof KallsymsNames) all = index;
+
+  if (loc.addresses === undefined && loc.offsets === undefined) throw new KallsymsError('neither kallsyms_offsets nor kallsyms_addresses is known');
+  const readBase = () =>
+    loc.addresses === undefined && loc.relativeBase !== undefined
+      ? readAt(read, 'kallsyms_relative_base', loc.relativeBase, 8).readBigUInt64LE(0)
+      : undefined;
+  let scheme: AddressScheme;
+  let addresses: AddressSource;
+  if (index instanceof KallsymsNames) {
+    // Every name read: so are the addresses (a damaged table fails opening, as it always has).
+    const absolute = loc.addresses !== undefined;
+    const table = absolute ? readAt(read, 'kallsyms_addresses', loc.addresses!, 8 * count) : readAt(read, 'kallsyms_offsets', loc.offsets!, 4 * count);
+    const data = { offsets: absolute ? undefined : table, relativeBase: readBase(), offsetsAddress: loc.offsets, addresses: absolute ? table : undefined };
+    scheme = chooseScheme(stextIndex(index), loc.stext, data);
+    addresses = bufferAddresses({ scheme, ...data }, count);
+  } else {
+    ({ scheme, addresses } = lazyAddresses(read, loc, count, readBase(), stextIndex(index)));
+  }
+  const meta = { scheme, count, markersChecked };
+  return { table: new KallsymsTable(index, allNames, addresses, source(meta)), ...meta };
+}
+
+/** Addresses read symbol by symbol (4 or 8 bytes each) as names are looked up, all of them
+ *  only for the address-sorted table; the scheme from the entry of symbol `stext` (the
+ *  first _stext). */
+function lazyAddresses(
+  read: VirtualReader,
+  loc: KallsymsLocation,
+  count: number,
+  relativeBase: bigint | undefined,
+  stext: number,
+): { scheme: AddressScheme; addresses: AddressSource } {
+  const absolute = loc.addresses !== undefined;
+  const table = absolute ? loc.addresses! : loc.offsets!;
+  const width = absolute ? 8 : 4;
+  const what = absolute ? 'kallsyms_addresses' : 'kallsyms_offsets';
+  // The entry of symbol i alone, as the data of a one-symbol table whose offsets start at it.
+  const entry = (i: number) => {
+    const at = table + BigInt(width * i);
+    const buf = readAt(read, what, at, width);
+    return absolute ? { addresses: buf, relativeBase } : { offsets: buf, relativeBase, offsetsAddress: at };
+  };
+  const scheme = chooseScheme(stext < 0 ? -1 : 0, loc.stext, stext < 0 ? {} : entry(stext));
+  return {
+    scheme,
+    addresses: {
+      at: (i) => symbolAddressBy(scheme, 0, ...args(entry(i)))!,
+      all: () => {
+        const buf = readAt(read, what, table, width * count);
+        return absolute ? allAddresses(scheme, count, undefined, relativeBase, undefined, buf) : allAddresses(scheme, count, buf, relativeBase, loc.offsets, undefined);
+      },
+    },
+  };
+}
+
+const args = (d: { offsets?: Uint8Array; relativeBase?: bigint; offsetsAddress?: bigint; addresses?: Uint8Array }) =>
+  [d.offsets, d.relativeBase, d.offsetsAddress, d.addresses] as const;
 
 /** The kallsyms table locations VMCOREINFO gives (Linux 6.0+). Throws naming what is missing. */
 export function kallsymsLocationFromVmcoreInfo(info: VmcoreInfo): KallsymsLocation {

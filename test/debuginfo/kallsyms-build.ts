@@ -25,6 +25,22 @@ export interface BuildOptions {
   padding?: number;
   /** relative_base for the relative schemes (default: lowest non-per-CPU address). */
   relativeBase?: bigint;
+  /** kallsyms_seqs_of_names (6.2+): 'old' layout between markers and token table (6.2–6.3);
+   *  'new' layout after relative_base (6.4+), or 'packed' right after the offsets (7.x). */
+  seqs?: 'between' | 'after' | 'packed';
+  /** Sort the seqs by names cut at their first '.' (6.2–6.9 with CONFIG_LTO_CLANG). */
+  ltoSort?: boolean;
+  /** Seqs in this order instead of name order (a table that does not check out). */
+  seqsOrder?: (n: number) => number[];
+}
+
+/** Symbol indices in name order, as scripts/kallsyms.c sort_symbols_by_name leaves them. */
+export function nameOrder(symbols: FakeSymbol[], lto = false): number[] {
+  const key = (s: string) => (lto && s.includes('.') ? s.slice(0, s.indexOf('.')) : s);
+  const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  return symbols
+    .map((_, i) => i)
+    .sort((a, b) => cmp(key(symbols[a].name), key(symbols[b].name)) || (symbols[a].address < symbols[b].address ? -1 : symbols[a].address > symbols[b].address ? 1 : a - b));
 }
 
 export interface BuiltImage {
@@ -114,16 +130,20 @@ export function buildImage(input: FakeSymbol[], opts: BuildOptions): BuiltImage 
     markers: markerBuf.length,
     token_table: tokenTable.length,
     token_index: 512,
+    seqs: opts.seqs ? 3 * n : 0,
   };
   const order =
     layout === 'old'
       ? ['offsets', 'relative_base', 'num_syms', 'names', 'markers', 'token_table', 'token_index']
       : ['num_syms', 'names', 'markers', 'token_table', 'token_index', 'offsets', 'relative_base'];
+  if (opts.seqs === 'between') order.splice(order.indexOf('token_table'), 0, 'seqs');
+  else if (opts.seqs === 'after') order.splice(order.indexOf('relative_base') + 1, 0, 'seqs');
+  else if (opts.seqs === 'packed') order.splice(order.indexOf('offsets') + 1, 0, 'seqs');
   const pos: Record<string, number> = {};
   let p = align8(pad);
   for (const t of order) {
     if (sizes[t] === 0) continue;
-    p = align8(p);
+    if (!(t === 'seqs' && opts.seqs === 'packed')) p = align8(p);
     pos[t] = p;
     p += sizes[t];
   }
@@ -157,6 +177,10 @@ export function buildImage(input: FakeSymbol[], opts: BuildOptions): BuiltImage 
   markerBuf.copy(image, pos.markers);
   tokenTable.copy(image, pos.token_table);
   tokenIndex.copy(image, pos.token_index);
+  if (opts.seqs) {
+    const seq = opts.seqsOrder?.(n) ?? nameOrder(symbols, opts.ltoSort);
+    seq.forEach((v, i) => image.writeUIntBE(v, pos.seqs + 3 * i, 3));
+  }
 
   const addrs: Record<string, bigint> = {
     kallsyms_names: at('names'),
@@ -166,6 +190,7 @@ export function buildImage(input: FakeSymbol[], opts: BuildOptions): BuiltImage 
     kallsyms_markers: at('markers'),
     [tableAddr]: at('offsets'),
   };
+  if (opts.seqs) addrs.kallsyms_seqs_of_names = at('seqs');
   if (pos.relative_base !== undefined) addrs.kallsyms_relative_base = at('relative_base');
   const stext = symbols.find((s) => s.name === '_stext')?.address ?? 0n;
   const lines = [
@@ -173,7 +198,7 @@ export function buildImage(input: FakeSymbol[], opts: BuildOptions): BuiltImage 
     'PAGESIZE=4096',
     `SYMBOL(_stext)=${stext.toString(16)}`,
     ...Object.entries(addrs)
-      .filter(([k]) => k !== 'kallsyms_markers')
+      .filter(([k]) => k !== 'kallsyms_markers' && k !== 'kallsyms_seqs_of_names')
       .map(([k, v]) => `SYMBOL(${k})=${v.toString(16)}`),
   ];
   const read: VirtualReader = (address, length) => {

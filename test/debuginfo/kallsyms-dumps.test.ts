@@ -117,7 +117,7 @@ describe.skipIf(dirs.length === 0)('kallsyms found by shape in real dumps', () =
 
 describe.skipIf(dirs.length === 0)('kallsyms names looked up without decoding them all', () => {
   for (const dir of dirs) {
-    it(`${dir}: every name answers as the address-sorted table of every decoded symbol does`, () => {
+    it(`${dir}: names answer as the address-sorted table of every decoded symbol does`, () => {
       const { dump, info, read } = openFixture(dir);
       try {
         const stext = symbolAddress(info, '_stext')!;
@@ -126,8 +126,13 @@ describe.skipIf(dirs.length === 0)('kallsyms names looked up without decoding th
         const sorted = SortedSymbolTable.fromSymbols(all, 'decoded');
         const lazy = open() as SymbolTable & { get(name: string): { type: string } | undefined };
         const names = new Set(all.map((s) => s.name));
+        // Every name of several symbols or with a '.', and every 4th other name (the seqs search
+        // of 6.2+ expands ~18 names a lookup: all 160,000 names would take seconds).
+        const seen = new Map<string, number>();
+        for (const s of all) seen.set(s.name, (seen.get(s.name) ?? 0) + 1);
+        const asked = [...names].filter((n, i) => seen.get(n)! > 1 || n.includes('.') || i % 4 === 0);
         let differ = 0;
-        for (const name of names) {
+        for (const name of asked) {
           if (lazy.lookup(name) !== sorted.lookup(name) || lazy.get(name)?.type !== sorted.get(name)?.type) differ++;
         }
         expect(differ).toBe(0);

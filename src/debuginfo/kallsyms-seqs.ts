@@ -1,0 +1,250 @@
+// Name lookups through kallsyms_seqs_of_names (Linux 6.2+, commit 60443c88f3a8 "kallsyms:
+// Improve the performance of kallsyms_lookup_name()"): every symbol's index in name order, 3
+// bytes each, big-endian (kernel/kallsyms.c get_symbol_seq). A name is then found by a binary
+// search that expands ~18 names, as kallsyms_lookup_names() does, instead of reading and
+// hashing all of kallsyms_names (2 MiB and 170,000 names on 6.12).
+//
+// VMCOREINFO lists neither this table nor kallsyms_markers (which the search needs to find the
+// n-th name): both are looked for where scripts/kallsyms.c (write_src) puts them, and used only
+// when they check out: the markers increase from 0 and the last 256 names end where the
+// markers begin; the seqs are a permutation of 0..count-1. Anything that does not check out
+// later (a name chunk that does not end at the next marker, an unreadable page, a name not
+// found) hands over to the full index of every name (KallsymsNames), which is what answers
+// without a seqs table: the search only ever saves work, never changes an answer.
+//
+// Order: scripts/kallsyms.c sorts by strcmp of the names; from 6.2 to 6.9 with CONFIG_LTO_CLANG
+// it compared them cut at their first '.' (cleanup_symbol_name), so "x" and "x.llvm.123" sort
+// as equals, by address. The search compares names cut at the first '.', which orders both
+// kinds of table alike ('.' sorts below every character of an identifier), then takes every
+// symbol of that block whose whole name matches: all of a name's duplicates are in its block.
+
+import type { VirtualReader } from './types.js';
+import type { Tokens } from './kallsyms-decode.js';
+import type { NameIndex } from './kallsyms-table.js';
+
+const align8 = (a: bigint) => (a + 7n) & ~7n;
+
+/** Where the tables lie (runtime addresses) and what is known of them. */
+export interface SeqsLocation {
+  names: bigint;
+  tokenTable: bigint;
+  offsets?: bigint;
+  relativeBase?: bigint;
+  count: number;
+}
+
+/** kallsyms_markers and kallsyms_seqs_of_names, if they are where the layouts put them. */
+export function findSeqs(read: VirtualReader, loc: SeqsLocation): { markers: Uint32Array; markersAt: bigint; seqsAt: bigint } | undefined {
+  const { count } = loc;
+  const nMarkers = (count + 255) >>> 8;
+  const markerBytes = align8(BigInt(4 * nMarkers));
+  const seqBytes = 3 * count;
+  // 6.4+: names, markers, token_table, token_index, offsets, relative_base, seqs (7.x: seqs right
+  // after the offsets); 6.2–6.3: offsets, relative_base, num_syms, names, markers, seqs, token_table.
+  const seqsAt: bigint[] = [];
+  if (loc.relativeBase !== undefined) seqsAt.push(align8(loc.relativeBase + 8n));
+  if (loc.offsets !== undefined) seqsAt.push(loc.offsets + BigInt(4 * count), align8(loc.offsets + BigInt(4 * count)));
+  const oldSeqs = loc.tokenTable - align8(BigInt(seqBytes));
+  const layouts: { markersAt: bigint; seqsAt: bigint[] }[] = [
+    { markersAt: loc.tokenTable - markerBytes, seqsAt },
+    { markersAt: oldSeqs - markerBytes, seqsAt: [oldSeqs] },
+  ];
+  for (const l of layouts) {
+    if (l.markersAt <= loc.names) continue;
+    const markers = readMarkers(read, l.markersAt, nMarkers, Number(l.markersAt - loc.names));
+    if (!markers) continue;
+    for (const at of l.seqsAt) if (plausibleSeqs(read, at, count)) return { markers, markersAt: l.markersAt, seqsAt: at };
+  }
+  return undefined;
+}
+
+function tryRead(read: VirtualReader, addr: bigint, len: number): Buffer | undefined {
+  try {
+    return read(addr, len);
+  } catch {
+    return undefined;
+  }
+}
+
+/** nMarkers u32 from 0, increasing by at least 2 bytes a symbol, inside the names. */
+function readMarkers(read: VirtualReader, at: bigint, n: number, namesSpan: number): Uint32Array | undefined {
+  const buf = tryRead(read, at, 4 * n);
+  if (!buf) return undefined;
+  const m = new Uint32Array(n);
+  for (let k = 0; k < n; k++) {
+    m[k] = buf.readUInt32LE(4 * k);
+    if (k === 0 ? m[k] !== 0 : m[k] < m[k - 1] + 512) return undefined;
+  }
+  return m[n - 1] < namesSpan ? m : undefined;
+}
+
+/** The first 1,024 3-byte big-endian values (all of them, with fewer symbols) are symbol
+ *  indices, all different. Data that is not this table fails at once (a misplaced start reads
+ *  a low byte of one entry as the high byte of the next: rarely below the count); the rest of
+ *  the table is read entry by entry as the search needs it, each entry checked again. */
+function plausibleSeqs(read: VirtualReader, at: bigint, count: number): boolean {
+  const n = Math.min(count, 1024);
+  const head = tryRead(read, at, 3 * n);
+  if (!head) return false;
+  const seen = new Set<number>();
+  for (let o = 0; o < head.length; o += 3) {
+    const v = (head[o] << 16) | (head[o + 1] << 8) | head[o + 2];
+    if (v >= count || seen.has(v)) return false;
+    seen.add(v);
+  }
+  return true;
+}
+
+class Inconsistent extends Error {}
+
+/** Symbol names by binary search over kallsyms_seqs_of_names; the full index on any doubt. */
+export class SeqsIndex implements NameIndex {
+  private readonly chunks = new Map<number, { buf: Buffer; offs: Uint32Array }>();
+  private fallback: NameIndex | null | undefined; // null: the full index could not be read
+
+  constructor(
+    private readonly read: VirtualReader,
+    private readonly namesAt: bigint,
+    /** Bytes from kallsyms_names to kallsyms_markers: the names and their padding. */
+    private readonly namesSpan: number,
+    readonly count: number,
+    private readonly tokens: Tokens,
+    private readonly markers: Uint32Array,
+    private readonly seqsAt: bigint,
+    private readonly loadFull: () => NameIndex,
+  ) {
+    this.chunk(markers.length - 1); // the last names must end where the markers begin
+  }
+
+  /** A SeqsIndex if the last chunk of names checks out against the markers, else undefined. */
+  static open(...args: ConstructorParameters<typeof SeqsIndex>): SeqsIndex | undefined {
+    try {
+      return new SeqsIndex(...args);
+    } catch (e) {
+      if (e instanceof Inconsistent || isReadError(e)) return undefined;
+      throw e;
+    }
+  }
+
+  /** The index of every name; when even that cannot be read (a damaged dump), none: a name
+   *  the search did not find is then not found. */
+  private full(): NameIndex | undefined {
+    if (this.fallback === undefined) {
+      try {
+        this.fallback = this.loadFull();
+      } catch (e) {
+        if (!isReadError(e)) throw e;
+        this.fallback = null;
+      }
+    }
+    return this.fallback ?? undefined;
+  }
+
+  /** Names 256k..256k+255: each one's offset in the chunk (2-byte lengths, as since 6.1). */
+  private chunk(k: number): { buf: Buffer; offs: Uint32Array } {
+    let c = this.chunks.get(k);
+    if (c) return c;
+    const from = this.markers[k];
+    const last = k === this.markers.length - 1;
+    const to = last ? this.namesSpan : this.markers[k + 1];
+    const buf = this.read(this.namesAt + BigInt(from), to - from);
+    const n = last ? this.count - 256 * k : 256;
+    const offs = new Uint32Array(n);
+    let off = 0;
+    for (let j = 0; j < n; j++) {
+      if (off >= buf.length) throw new Inconsistent();
+      offs[j] = off;
+      let len = buf[off++];
+      if (len & 0x80) len = (len & 0x7f) | (buf[off++] << 7);
+      if (len === 0) throw new Inconsistent();
+      off += len;
+    }
+    // A chunk ends at the next marker; the last one within the 8 bytes of padding before the markers.
+    if (last ? off > buf.length || buf.length - off >= 8 : off !== buf.length) throw new Inconsistent();
+    c = { buf, offs };
+    this.chunks.set(k, c);
+    return c;
+  }
+
+  /** Symbol i's token bytes: buf[from, to), the first token starting with the type letter. */
+  private tokensOf(i: number): { buf: Buffer; from: number; to: number } {
+    const { buf, offs } = this.chunk(i >>> 8);
+    let off = offs[i & 0xff];
+    let len = buf[off++];
+    if (len & 0x80) len = (len & 0x7f) | (buf[off++] << 7);
+    const to = off + len;
+    const { start, end } = this.tokens;
+    while (off < to && start[buf[off]] === end[buf[off]]) off++; // empty tokens before the type letter
+    return { buf, from: off, to };
+  }
+
+  private nameOf(i: number): string {
+    const { buf, from, to } = this.tokensOf(i);
+    const { table, start, end } = this.tokens;
+    const codes: number[] = [];
+    for (let off = from, skip = 1; off < to; off++, skip = 0) {
+      const t = buf[off];
+      for (let q = start[t] + skip; q < end[t]; q++) codes.push(table[q]);
+    }
+    return String.fromCharCode(...codes);
+  }
+
+  /** The index of the p-th symbol in name order. */
+  private seq(p: number): number {
+    const s = this.read(this.seqsAt + BigInt(3 * p), 3);
+    const v = (s[0] << 16) | (s[1] << 8) | s[2];
+    if (v >= this.count) throw new Inconsistent();
+    return v;
+  }
+
+  indicesOf(name: string): number[] {
+    if (this.fallback !== undefined) return this.fallback?.indicesOf(name) ?? [];
+    let found: number[] | undefined;
+    try {
+      found = this.search(name);
+    } catch (e) {
+      if (!(e instanceof Inconsistent) && !isReadError(e)) throw e;
+    }
+    return found ?? this.full()?.indicesOf(name) ?? [];
+  }
+
+  /** Every index named `name`, or undefined when the search does not find it. */
+  private search(name: string): number[] | undefined {
+    const cut = (s: string) => {
+      const dot = s.indexOf('.');
+      return dot < 0 ? s : s.slice(0, dot);
+    };
+    const key = cut(name);
+    let lo = 0;
+    let hi = this.count;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (cut(this.nameOf(this.seq(mid))) < key) lo = mid + 1;
+      else hi = mid;
+    }
+    const out: number[] = [];
+    for (let p = lo; p < this.count; p++) {
+      const i = this.seq(p);
+      const n = this.nameOf(i);
+      if (cut(n) !== key) {
+        if (cut(n) < key) throw new Inconsistent(); // not in name order after all
+        break;
+      }
+      if (n === name) out.push(i);
+    }
+    if (out.length === 0) return undefined;
+    return out.sort((a, b) => a - b);
+  }
+
+  typeOf(i: number): number {
+    if (this.fallback) return this.fallback.typeOf(i);
+    const { buf, from, to } = this.tokensOf(i);
+    return from < to ? this.tokens.table[this.tokens.start[buf[from]]] : 0;
+  }
+}
+
+/** A page the reader could not give (kernel/memory.ts and the dump layer throw Errors with a
+ *  name; a bug is a TypeError or RangeError and must surface). */
+function isReadError(e: unknown): boolean {
+  return e instanceof Error && !(e instanceof TypeError) && !(e instanceof RangeError);
+}
