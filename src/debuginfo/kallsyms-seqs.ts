@@ -21,6 +21,7 @@
 import type { VirtualReader } from './types.js';
 import type { Tokens } from './kallsyms-decode.js';
 import type { NameIndex } from './kallsyms-table.js';
+import { isReadError } from './lazy-reads.js';
 
 const align8 = (a: bigint) => (a + 7n) & ~7n;
 
@@ -31,28 +32,32 @@ export interface SeqsLocation {
   offsets?: bigint;
   relativeBase?: bigint;
   count: number;
+  /** kallsyms_markers, when known (after a walk of the names): then only the seqs are looked for. */
+  markersAt?: bigint;
 }
 
-/** kallsyms_markers and kallsyms_seqs_of_names, if they are where the layouts put them. */
-export function findSeqs(read: VirtualReader, loc: SeqsLocation): { markers: Uint32Array; markersAt: bigint; seqsAt: bigint } | undefined {
+/** kallsyms_seqs_of_names, if it is where the layouts put it (and kallsyms_markers, read and
+ *  checked, when its place was not given). */
+export function findSeqs(read: VirtualReader, loc: SeqsLocation): { markers?: Uint32Array; markersAt: bigint; seqsAt: bigint } | undefined {
   const { count } = loc;
   const nMarkers = (count + 255) >>> 8;
   const markerBytes = align8(BigInt(4 * nMarkers));
-  const seqBytes = 3 * count;
   // 6.4+: names, markers, token_table, token_index, offsets, relative_base, seqs (7.x: seqs right
   // after the offsets); 6.2–6.3: offsets, relative_base, num_syms, names, markers, seqs, token_table.
-  const seqsAt: bigint[] = [];
-  if (loc.relativeBase !== undefined) seqsAt.push(align8(loc.relativeBase + 8n));
-  if (loc.offsets !== undefined) seqsAt.push(loc.offsets + BigInt(4 * count), align8(loc.offsets + BigInt(4 * count)));
-  const oldSeqs = loc.tokenTable - align8(BigInt(seqBytes));
-  const layouts: { markersAt: bigint; seqsAt: bigint[] }[] = [
-    { markersAt: loc.tokenTable - markerBytes, seqsAt },
-    { markersAt: oldSeqs - markerBytes, seqsAt: [oldSeqs] },
-  ];
+  const after: bigint[] = [];
+  if (loc.relativeBase !== undefined) after.push(align8(loc.relativeBase + 8n));
+  if (loc.offsets !== undefined) after.push(loc.offsets + BigInt(4 * count), align8(loc.offsets + BigInt(4 * count)));
+  const layouts: { markersAt: bigint; seqsAt: bigint[] }[] =
+    loc.markersAt !== undefined
+      ? [{ markersAt: loc.markersAt, seqsAt: [...after, loc.markersAt + markerBytes] }]
+      : [
+          { markersAt: loc.tokenTable - markerBytes, seqsAt: after },
+          { markersAt: loc.tokenTable - align8(BigInt(3 * count)) - markerBytes, seqsAt: [loc.tokenTable - align8(BigInt(3 * count))] },
+        ];
   for (const l of layouts) {
     if (l.markersAt <= loc.names) continue;
-    const markers = readMarkers(read, l.markersAt, nMarkers, Number(l.markersAt - loc.names));
-    if (!markers) continue;
+    const markers = loc.markersAt !== undefined ? undefined : readMarkers(read, l.markersAt, nMarkers, Number(l.markersAt - loc.names));
+    if (loc.markersAt === undefined && !markers) continue;
     for (const at of l.seqsAt) if (plausibleSeqs(read, at, count)) return { markers, markersAt: l.markersAt, seqsAt: at };
   }
   return undefined;
@@ -241,10 +246,4 @@ export class SeqsIndex implements NameIndex {
     const { buf, from, to } = this.tokensOf(i);
     return from < to ? this.tokens.table[this.tokens.start[buf[from]]] : 0;
   }
-}
-
-/** A page the reader could not give (kernel/memory.ts and the dump layer throw Errors with a
- *  name; a bug is a TypeError or RangeError and must surface). */
-function isReadError(e: unknown): boolean {
-  return e instanceof Error && !(e instanceof TypeError) && !(e instanceof RangeError);
 }

@@ -227,6 +227,8 @@ export class KallsymsTable implements SymbolTable {
     private readonly allNames: () => KallsymsNames,
     private readonly addresses: AddressSource,
     readonly source: string,
+    /** Runs what may read the dump after opening (KallsymsReadOptions.lazy). */
+    private readonly late: <T>(f: () => T) => T = (f) => f(),
   ) {
     this.size = names.count;
   }
@@ -261,8 +263,10 @@ export class KallsymsTable implements SymbolTable {
   /** The symbol `lookup` would pick for `name`, with its type letter. */
   get(name: string): KernelSymbol | undefined {
     try {
-      const i = this.pick(name);
-      return i < 0 ? undefined : { name, address: this.addressOf(i), type: String.fromCharCode(this.names.typeOf(i)) };
+      return this.late(() => {
+        const i = this.pick(name);
+        return i < 0 ? undefined : { name, address: this.addressOf(i), type: String.fromCharCode(this.names.typeOf(i)) };
+      });
     } catch (e) {
       // An address a damaged dump no longer gives (only lazily read tables read it this late).
       if (e instanceof KallsymsError) return undefined;
@@ -272,22 +276,25 @@ export class KallsymsTable implements SymbolTable {
 
   /** Every name and address decoded, sorted by address: made on the first call needing order. */
   private full(): SortedSymbolTable {
-    if (!this.sorted) {
-      let n: KallsymsNames;
-      let addresses: BigUint64Array;
-      try {
-        n = this.allNames();
-        addresses = this.addresses.all();
-      } catch (e) {
-        if (!(e instanceof KallsymsError)) throw e;
-        // Names or addresses a damaged dump no longer gives (only a table answering names by the
-        // seqs search reads them this late): no symbol to give by address.
-        return (this.sorted = SortedSymbolTable.fromSymbols([], this.source));
-      }
-      const decoded = decodeNames(n.names, n.count, n.tokens, n.longLengths);
-      this.sorted = new SortedSymbolTable({ names: decoded.names, types: decoded.types, addresses, hashes: decoded.hashes }, this.source);
+    if (!this.sorted) this.late(() => this.decodeAll());
+    return this.sorted!;
+  }
+
+  private decodeAll(): void {
+    let n: KallsymsNames;
+    let addresses: BigUint64Array;
+    try {
+      n = this.allNames();
+      addresses = this.addresses.all();
+    } catch (e) {
+      if (!(e instanceof KallsymsError)) throw e;
+      // Names or addresses a damaged dump no longer gives (only a table answering names by the
+      // seqs search reads them this late): no symbol to give by address.
+      this.sorted = SortedSymbolTable.fromSymbols([], this.source);
+      return;
     }
-    return this.sorted;
+    const decoded = decodeNames(n.names, n.count, n.tokens, n.longLengths);
+    this.sorted = new SortedSymbolTable({ names: decoded.names, types: decoded.types, addresses, hashes: decoded.hashes }, this.source);
   }
 
   nearest(address: bigint): { symbol: KernelSymbol; offset: bigint } | undefined {

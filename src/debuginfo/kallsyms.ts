@@ -24,6 +24,7 @@
 import type { SymbolTable, VirtualReader, VmcoreInfo } from './types.js';
 import { KallsymsNames, KallsymsTable, bufferAddresses, stextIndex, tokensHold, type AddressSource, type NameIndex } from './kallsyms-table.js';
 import { SeqsIndex, findSeqs } from './kallsyms-seqs.js';
+import { isReadError } from './lazy-reads.js';
 import { symbolAddress } from './vmcoreinfo.js';
 import {
   KallsymsError,
@@ -71,6 +72,7 @@ function readAt(read: VirtualReader, what: string, address: bigint, length: numb
   try {
     return read(address, length);
   } catch (e) {
+    if (!isReadError(e)) throw e; // a stop asked for (Ctrl-C during a lazy read), or a bug
     throw new KallsymsError(`cannot read ${what} (${length} bytes at 0x${address.toString(16)}): ${(e as Error).message}`);
   }
 }
@@ -104,14 +106,12 @@ function readTokens(read: VirtualReader, loc: KallsymsLocation): Tokens {
   }
 }
 
-/** Read every name and index it: the length encoding whose walk agrees with kallsyms_markers. */
-function indexAllNames(read: VirtualReader, loc: KallsymsLocation, count: number, tokens: Tokens): { index: KallsymsNames; markersChecked: boolean } {
-  const names = readNames(read, loc, count);
+/** Index every name of `names`: the length encoding whose walk agrees with kallsyms_markers. */
+function indexAllNames(read: VirtualReader, loc: KallsymsLocation, count: number, tokens: Tokens, names: Buffer): { index: KallsymsNames; markersChecked: boolean } {
   // kallsyms_markers: given, or at the first 8-aligned spot after the names (every layout of
   // scripts/kallsyms.c puts them there). Each length encoding ends the names elsewhere: the
   // one whose own markers agree is the right one. The usual case (2-byte lengths, none of them
   // long: then both encodings read alike) walks and hashes the names in one pass.
-  const nMarkers = (count + 255) >>> 8;
   const fast = KallsymsNames.index(names, count, tokens, true);
   const options: { longLengths: boolean; markers: Uint32Array; end: number; index?: KallsymsNames }[] =
     fast && !fast.sawLong
@@ -121,14 +121,7 @@ function indexAllNames(read: VirtualReader, loc: KallsymsLocation, count: number
   let chosen = options[0];
   let markersChecked = false;
   for (const o of options) {
-    const at = loc.markers ?? (loc.names + BigInt(o.end) + 7n) & ~7n;
-    let markers: Uint32Array | undefined;
-    try {
-      markers = u32Array(read(at, 4 * nMarkers), nMarkers);
-    } catch {
-      markers = undefined; // unreadable: leave unchecked
-    }
-    if (markers && sameMarkers(o.markers, markers)) {
+    if (markersAgree(read, loc, o.end, o.markers)) {
       chosen = o;
       markersChecked = true;
       break;
@@ -139,25 +132,98 @@ function indexAllNames(read: VirtualReader, loc: KallsymsLocation, count: number
   return { index, markersChecked };
 }
 
-/** Names by kallsyms_seqs_of_names (6.2+) when it is there and checks out: most of
- *  kallsyms_names is then never read (kallsyms-seqs.ts). */
-function seqsIndex(read: VirtualReader, loc: KallsymsLocation, count: number, tokens: Tokens, allNames: () => KallsymsNames): SeqsIndex | undefined {
+/** Whether kallsyms_markers (given, or 8-aligned after names ending at `end`) holds `markers`. */
+function markersAgree(read: VirtualReader, loc: KallsymsLocation, end: number, markers: Uint32Array): boolean {
+  const at = loc.markers ?? markersAfter(loc, end);
+  try {
+    return sameMarkers(markers, u32Array(read(at, 4 * markers.length), markers.length));
+  } catch {
+    return false; // unreadable: leave unchecked
+  }
+}
+
+const markersAfter = (loc: KallsymsLocation, end: number) => (loc.names + BigInt(end) + 7n) & ~7n;
+
+/** Every name read (as always), looked up by binary search over kallsyms_seqs_of_names (6.2+,
+ *  Debian's 6.1) instead of hashing them all, when the names walk plainly (2-byte lengths, none
+ *  long, as the full walk's usual case) and the seqs are found; else undefined. */
+function seqsOverNames(read: VirtualReader, loc: KallsymsLocation, count: number, tokens: Tokens, names: Buffer, allNames: () => KallsymsNames) {
+  if (tokensHold(tokens, 0x0a)) return undefined; // names a newline may split: the full walk refuses them
+  const walk = walkNames(names, count, true);
+  if (!walk || walk.sawLong) return undefined;
+  const markersChecked = markersAgree(read, loc, walk.end, walk.markers);
+  const seqsAt = findSeqs(read, { ...seqsPlaces(loc, count), markersAt: loc.markers ?? markersAfter(loc, walk.end) });
+  if (!seqsAt) return undefined;
+  let seqs: Buffer;
+  try {
+    seqs = read(seqsAt.seqsAt, 3 * count);
+  } catch {
+    return undefined;
+  }
+  // The search reads the names and seqs just read.
+  const inMemory: VirtualReader = (a, n) => {
+    const from = (base: bigint, buf: Buffer) => (a >= base && a + BigInt(n) <= base + BigInt(buf.length) ? buf.subarray(Number(a - base), Number(a - base) + n) : undefined);
+    const got = from(loc.names, names) ?? from(seqsAt.seqsAt, seqs);
+    if (!got) throw new KallsymsError(`0x${a.toString(16)} is not in the kallsyms tables read`);
+    return got;
+  };
+  const index = SeqsIndex.open(inMemory, loc.names, walk.end, count, tokens, walk.markers, seqsAt.seqsAt, allNames);
+  return index && { index, markersChecked };
+}
+
+const seqsPlaces = (loc: KallsymsLocation, count: number) => ({
+  names: loc.names,
+  tokenTable: loc.tokenTable,
+  offsets: loc.offsets,
+  relativeBase: loc.relativeBase,
+  count,
+});
+
+/** Names by kallsyms_seqs_of_names read lazily (kallsyms-seqs.ts): most of kallsyms_names is
+ *  then never read. */
+function lazySeqs(read: VirtualReader, loc: KallsymsLocation, count: number, tokens: Tokens, allNames: () => KallsymsNames): SeqsIndex | undefined {
   if (loc.markers !== undefined || tokensHold(tokens, 0x0a)) return undefined; // given markers, or names a newline may split: the full walk
-  const found = findSeqs(read, { names: loc.names, tokenTable: loc.tokenTable, offsets: loc.offsets, relativeBase: loc.relativeBase, count });
-  if (!found) return undefined;
+  const found = findSeqs(read, seqsPlaces(loc, count));
+  if (!found?.markers) return undefined;
   return SeqsIndex.open(read, loc.names, Number(found.markersAt - loc.names), count, tokens, found.markers, found.seqsAt, allNames);
 }
 
+/** How a table may read the dump after opening. */
+export interface KallsymsReadOptions {
+  /** Runs reads a table makes after opening (a lookup reaching pages of kallsyms not read yet)
+   *  so that nothing there can stop them, as nothing stopped them while opening (Ctrl-C:
+   *  src/dump/interrupt.ts). Given, kallsyms_names and kallsyms_offsets are read only where
+   *  lookups need them; without it, every table is read while opening. */
+  lazy?: <T>(f: () => T) => T;
+}
+
 /** Decode kallsyms from tables at known addresses (from VMCOREINFO, or found by shape). */
-export function decodeKallsymsAt(read: VirtualReader, loc: KallsymsLocation, source: (r: Omit<KallsymsResult, 'table'>) => string): KallsymsResult {
+export function decodeKallsymsAt(
+  read: VirtualReader,
+  loc: KallsymsLocation,
+  source: (r: Omit<KallsymsResult, 'table'>) => string,
+  opts: KallsymsReadOptions = {},
+): KallsymsResult {
   const count = readAt(read, 'kallsyms_num_syms', loc.numSyms, 4).readUInt32LE(0);
   if (count === 0 || count > MAX_SYMS) throw new KallsymsError(`kallsyms_num_syms at 0x${loc.numSyms.toString(16)} is ${count}: not a symbol count`);
   const tokens = readTokens(read, loc);
+  let names: Buffer | undefined;
   let all: KallsymsNames | undefined;
-  const allNames = () => (all ??= indexAllNames(read, loc, count, tokens).index);
-  let index: NameIndex | undefined = seqsIndex(read, loc, count, tokens, allNames);
-  let markersChecked = index !== undefined; // the seqs search checks each chunk of names it reads against them
-  if (!index) ({ index, markersChecked } = indexAllNames(read, loc, count, tokens));
+  // The walk of every name, for the address-sorted table (and names the seqs search misses).
+  let walkAll = () => indexAllNames(read, loc, count, tokens, (names ??= readNames(read, loc, count))).index;
+  const allNames = () => (all ??= walkAll());
+  let index: NameIndex | undefined = opts.lazy ? lazySeqs(read, loc, count, tokens, allNames) : undefined;
+  let markersChecked = index !== undefined; // the lazy search checks each chunk of names it reads against them
+  if (!index) {
+    const inMemory = (names = readNames(read, loc, count));
+    const bySeqs = seqsOverNames(read, loc, count, tokens, inMemory, allNames);
+    if (bySeqs) {
+      // Names that walked plainly: the full walk would pick 2-byte lengths whatever the markers
+      // say; it needs no more reading.
+      walkAll = () => KallsymsNames.index(inMemory, count, tokens, true)!;
+      ({ index, markersChecked } = bySeqs);
+    } else ({ index, markersChecked } = indexAllNames(read, loc, count, tokens, inMemory));
+  }
   if (index instanceof KallsymsNames) all = index;
 
   if (loc.addresses === undefined && loc.offsets === undefined) throw new KallsymsError('neither kallsyms_offsets nor kallsyms_addresses is known');
@@ -167,7 +233,7 @@ export function decodeKallsymsAt(read: VirtualReader, loc: KallsymsLocation, sou
       : undefined;
   let scheme: AddressScheme;
   let addresses: AddressSource;
-  if (index instanceof KallsymsNames) {
+  if (names) {
     // Every name read: so are the addresses (a damaged table fails opening, as it always has).
     const absolute = loc.addresses !== undefined;
     const table = absolute ? readAt(read, 'kallsyms_addresses', loc.addresses!, 8 * count) : readAt(read, 'kallsyms_offsets', loc.offsets!, 4 * count);
@@ -178,7 +244,7 @@ export function decodeKallsymsAt(read: VirtualReader, loc: KallsymsLocation, sou
     ({ scheme, addresses } = lazyAddresses(read, loc, count, readBase(), stextIndex(index)));
   }
   const meta = { scheme, count, markersChecked };
-  return { table: new KallsymsTable(index, allNames, addresses, source(meta)), ...meta };
+  return { table: new KallsymsTable(index, allNames, addresses, source(meta), opts.lazy), ...meta };
 }
 
 /** Addresses read symbol by symbol (4 or 8 bytes each) as names are looked up, all of them
@@ -247,7 +313,7 @@ export function kallsymsLocationFromVmcoreInfo(info: VmcoreInfo): KallsymsLocati
 
 /** The kernel's symbols from kallsyms in the dump, located through VMCOREINFO (Linux 6.0+).
  *  The address scheme is the one whose _stext equals VMCOREINFO SYMBOL(_stext). */
-export function decodeKallsyms(read: VirtualReader, info: VmcoreInfo): SymbolTable {
+export function decodeKallsyms(read: VirtualReader, info: VmcoreInfo, opts: KallsymsReadOptions = {}): SymbolTable {
   const loc = kallsymsLocationFromVmcoreInfo(info);
-  return decodeKallsymsAt(read, loc, (r) => `kallsyms in the dump (${r.scheme}, ${r.count} symbols)`).table;
+  return decodeKallsymsAt(read, loc, (r) => `kallsyms in the dump (${r.scheme}, ${r.count} symbols)`, opts).table;
 }

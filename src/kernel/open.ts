@@ -153,6 +153,10 @@ function loadSymbols(dump: PhysicalDump, info: VmcoreInfo, read: VirtualReader, 
       notes.push((e as Error).message);
     }
   }
+  // Read whole while opening: a lookup reading kallsyms later (KallsymsReadOptions.lazy, which
+  // reads a few pages instead of all) would need src/dump/interrupt.ts to suspend its Ctrl-C
+  // checks without dropping a stop already asked for; a view looks its symbols up outside the
+  // walks that catch a stop.
   if (symbolAddress(info, 'kallsyms_names') !== undefined) return decodeKallsyms(read, info);
   // Before 6.0 VMCOREINFO names no kallsyms tables: look for them in the image by their shape.
   const stext = symbolAddress(info, '_stext');

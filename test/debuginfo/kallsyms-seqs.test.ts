@@ -1,7 +1,8 @@
 // Names looked up through kallsyms_seqs_of_names (kallsyms-seqs.ts) on hand-built images: the
 // same answers as the walk of every name, while most of kallsyms_names stays unread.
-import { describe, expect, it } from 'vitest';
-import { decodeKallsyms } from '../../src/debuginfo/kallsyms.js';
+import { describe, expect, it, vi } from 'vitest';
+import { decodeKallsyms, KallsymsError } from '../../src/debuginfo/kallsyms.js';
+import { KallsymsNames } from '../../src/debuginfo/kallsyms-table.js';
 import { SortedSymbolTable } from '../../src/debuginfo/symbol-table.js';
 import type { VirtualReader } from '../../src/debuginfo/types.js';
 import { parseVmcoreInfo } from '../../src/debuginfo/vmcoreinfo.js';
@@ -31,8 +32,11 @@ function symbols(): FakeSymbol[] {
   return syms;
 }
 
-/** The table, and how many bytes of kallsyms_names it read. */
-function open(syms: FakeSymbol[], opts: BuildOptions) {
+/** Reads after opening run as they are (the CLI runs them with Ctrl-C checks suspended). */
+const LAZY = { lazy: <T>(f: () => T) => f() };
+
+/** The table (names read while opening, or `lazy`), and how many bytes of kallsyms_names it read. */
+function open(syms: FakeSymbol[], opts: BuildOptions, lazy = false) {
   const img = buildImage(syms, { tokens: TOKENS, ...opts });
   const names = img.at.kallsyms_names;
   const end = img.at.kallsyms_markers;
@@ -41,7 +45,7 @@ function open(syms: FakeSymbol[], opts: BuildOptions) {
     if (a < end && a + BigInt(n) > names) namesRead += Number((a + BigInt(n) < end ? a + BigInt(n) : end) - (a > names ? a : names));
     return img.read(a, n);
   };
-  const table = decodeKallsyms(read, parseVmcoreInfo(img.vmcoreinfo)) as ReturnType<typeof decodeKallsyms> & { get(n: string): FakeSymbol | undefined };
+  const table = decodeKallsyms(read, parseVmcoreInfo(img.vmcoreinfo), lazy ? LAZY : {}) as ReturnType<typeof decodeKallsyms> & { get(n: string): FakeSymbol | undefined };
   return { table, namesBytes: Number(end - names), namesRead: () => namesRead };
 }
 
@@ -62,14 +66,30 @@ describe('kallsyms_seqs_of_names', () => {
     ['7.x: right after kallsyms_offsets', { scheme: 'place-relative', layout: 'new', seqs: 'packed' }],
   ];
   for (const [what, opts] of cases) {
-    it(`${what}: a few names found reading a few chunks of kallsyms_names; every answer as the full walk's`, () => {
+    it(`${what}: names found by the search, not by hashing every name; every answer as the full walk's`, () => {
       const syms = symbols().filter((s) => opts.scheme !== 'place-relative' || s.address > 0xffff800000000000n);
-      const t = open(syms, opts);
+      const walks = vi.spyOn(KallsymsNames, 'index');
+      try {
+        const t = open(syms, opts);
+        expect(t.table.lookup('init_net')).toBe(0xffffffff9c3f1b40n);
+        expect(t.table.lookup('tcp_hashinfo')).toBe(0xffffffff9c9c0000n);
+        expect(walks).not.toHaveBeenCalled();
+        expectSameAnswers(t.table, syms); // a name not found is looked for in the walk of all names
+        // the address-sorted table decodes every name
+        expect(t.table.nearest(0xffffffff9a8a1230n + 3n)?.symbol.name).toBe('tcp_v4_rcv');
+        expect(t.table.all().length).toBe(syms.length);
+      } finally {
+        walks.mockRestore();
+      }
+    });
+
+    it(`${what}, read lazily: a few names found reading a few chunks of kallsyms_names; every answer as the full walk's`, () => {
+      const syms = symbols().filter((s) => opts.scheme !== 'place-relative' || s.address > 0xffff800000000000n);
+      const t = open(syms, opts, true);
       expect(t.table.lookup('init_net')).toBe(0xffffffff9c3f1b40n);
       expect(t.table.lookup('tcp_hashinfo')).toBe(0xffffffff9c9c0000n);
       expect(t.namesRead()).toBeLessThan(t.namesBytes / 2);
       expectSameAnswers(t.table, syms);
-      // the address-sorted table decodes every name
       expect(t.table.nearest(0xffffffff9a8a1230n + 3n)?.symbol.name).toBe('tcp_v4_rcv');
       expect(t.table.all().length).toBe(syms.length);
     });
@@ -90,15 +110,19 @@ describe('kallsyms_seqs_of_names', () => {
     expectSameAnswers(t.table, syms);
   });
 
-  it('a page of kallsyms_names the dump lost: names found without it answer, the others are not found (no throw)', () => {
+  it('a page of kallsyms_names the dump lost: read while opening, opening fails (as without seqs); read lazily, names found without it answer, the others are not found (no throw)', () => {
     const syms = symbols();
     const img = buildImage(syms, { tokens: TOKENS, scheme: 'absolute-percpu', layout: 'new', seqs: 'after' });
     // A page of the names that opening does not read (opening looks up _stext).
     const pages = new Set<bigint>();
-    decodeKallsyms((a, n) => {
-      for (let p = a & ~0xfffn; p < a + BigInt(n); p += 0x1000n) pages.add(p);
-      return img.read(a, n);
-    }, parseVmcoreInfo(img.vmcoreinfo));
+    decodeKallsyms(
+      (a, n) => {
+        for (let p = a & ~0xfffn; p < a + BigInt(n); p += 0x1000n) pages.add(p);
+        return img.read(a, n);
+      },
+      parseVmcoreInfo(img.vmcoreinfo),
+      LAZY,
+    );
     let lost = (img.at.kallsyms_names + 0x2000n) & ~0xfffn;
     while (pages.has(lost)) lost += 0x1000n;
     expect(lost + 0x1000n).toBeLessThan(img.at.kallsyms_markers);
@@ -106,7 +130,8 @@ describe('kallsyms_seqs_of_names', () => {
       if (a < lost + 0x1000n && a + BigInt(n) > lost) throw new Error(`page 0x${lost.toString(16)} missing from the dump`);
       return img.read(a, n);
     };
-    const table = decodeKallsyms(read, parseVmcoreInfo(img.vmcoreinfo));
+    expect(() => decodeKallsyms(read, parseVmcoreInfo(img.vmcoreinfo))).toThrow(KallsymsError);
+    const table = decodeKallsyms(read, parseVmcoreInfo(img.vmcoreinfo), LAZY);
     const ref = SortedSymbolTable.fromSymbols(syms, 'all');
     let found = 0;
     for (const name of new Set(syms.map((s) => s.name))) {
@@ -125,7 +150,9 @@ describe('kallsyms_seqs_of_names', () => {
     const syms = symbols().filter((s) => !s.name.startsWith('dup_') && s.name !== 'sock_op'); // names of one symbol each
     const shuffled = open(syms, { scheme: 'absolute-percpu', layout: 'new', seqs: 'after', seqsOrder: (n) => [...Array(n).keys()].map((i) => (i * 389) % n) });
     expectSameAnswers(shuffled.table, syms);
-    const garbage = open(syms, { scheme: 'absolute-percpu', layout: 'new', seqs: 'after', seqsOrder: (n) => [...Array(n).keys()].map((i) => 0xffffff - i) });
+    const shuffledLazily = open(syms, { scheme: 'absolute-percpu', layout: 'new', seqs: 'after', seqsOrder: (n) => [...Array(n).keys()].map((i) => (i * 389) % n) }, true);
+    expectSameAnswers(shuffledLazily.table, syms);
+    const garbage = open(syms, { scheme: 'absolute-percpu', layout: 'new', seqs: 'after', seqsOrder: (n) => [...Array(n).keys()].map((i) => 0xffffff - i) }, true);
     expectSameAnswers(garbage.table, syms);
     expect(garbage.namesRead()).toBeGreaterThanOrEqual(garbage.namesBytes); // not used: every name walked
   });

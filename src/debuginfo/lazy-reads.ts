@@ -1,0 +1,10 @@
+// Errors of the reads a kallsyms table makes after opening (kallsyms-seqs.ts, kallsyms.ts).
+
+import { InterruptedError } from '../dump/interrupt.js';
+
+/** A page that could not be read (missing from the dump, unmapped, cut short): the reader's
+ *  errors are plain Errors with a name. A stop asked for (Ctrl-C), or a bug (TypeError,
+ *  RangeError…), is not one. */
+export function isReadError(e: unknown): boolean {
+  return e instanceof Error && !(e instanceof InterruptedError) && !(e instanceof TypeError) && !(e instanceof RangeError) && !(e instanceof ReferenceError);
+}
