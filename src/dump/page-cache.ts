@@ -44,6 +44,12 @@ export class PageCache {
     return this.pages[slot];
   }
 
+  /** The page if cached, without counting a hit or marking it used. */
+  peek(pfn: number): Buffer | undefined {
+    const slot = this.map.get(pfn);
+    return slot === undefined ? undefined : this.pages[slot];
+  }
+
   set(pfn: number, page: Buffer): void {
     const old = this.map.get(pfn);
     if (old !== undefined) {

@@ -118,6 +118,7 @@ export function openFiles(k: Kernel, task: Task, problems: WalkProblem[] = []): 
   // The struct files are read in address order (a process with thousands of sockets has its
   // files spread over hundreds of slab pages, not in fd order), then listed in fd order.
   const order = Array.from(files.keys()).sort((x, y) => (files[x]! < files[y]! ? -1 : files[x]! > files[y]! ? 1 : 0));
+  if (order.length > 64) k.mem.prefetch(order.map((i) => files[i]!), span);
   const read: (OpenFile | WalkProblem)[] = new Array(files.length);
   for (const i of order) {
     const file = files[i]!;

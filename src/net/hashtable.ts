@@ -76,6 +76,9 @@ export function readBucketsInAddressOrder<R>(
   read: (entry: bigint) => R | undefined,
   problems: WalkProblem[],
   out: R[] = [],
+  /** Bytes of each entry `read` looks at (from the entry's start): their pages are decoded
+   *  ahead, sweep by sweep (KernelMemory.prefetch). */
+  span = Number(b.nodeOffset) + 16,
 ): R[] {
   const stride = Number(b.stride);
   // One record per visited link: its chain (bucket) and place in it, so rows and problems can
@@ -141,6 +144,7 @@ export function readBucketsInAddressOrder<R>(
   // runs from newer, higher addresses to older, lower ones, and one sweep takes it whole.
   for (let sweep = level; sweep.length > 0; ) {
     sweep.sort(byNode);
+    k.mem.prefetch(sweep.map((l) => l.node - b.nodeOffset), span);
     const ahead = new LinkHeap();
     const later: Link[] = [];
     for (let i = 0; i < sweep.length || ahead.size > 0; ) {

@@ -163,6 +163,10 @@ export class SockFields {
   resolveInodes(pending: PendingInode[], where: string, problems: WalkProblem[]): Set<PendingInode['row']> {
     const failed = new Set<PendingInode['row']>();
     pending.sort((x, y) => (x.socket < y.socket ? -1 : x.socket > y.socket ? 1 : 0));
+    this.k.mem.prefetch(
+      pending.map((p) => p.socket),
+      Number(this.inodeOfSocket) + this.iIno.offset + this.iIno.size,
+    );
     for (const p of pending) {
       try {
         p.row.inode = this.inodeOf(p.socket);

@@ -58,7 +58,7 @@ class TcpReader {
   private readonly twSubstate;
   private readonly rskListener;
   /** Bytes of a full socket the row reads (up to the last TCP field used). */
-  private readonly fullSpan: number;
+  readonly fullSpan: number;
 
   constructor(readonly k: Kernel) {
     this.s = sockFields(k);
@@ -200,7 +200,7 @@ function collect(k: Kernel, b: BucketArray, rows: SocketRow[], problems: WalkPro
   const r = reader(k);
   const pending: PendingInode[] = [];
   const mine: SocketRow[] = [];
-  readBucketsInAddressOrder(k, b, (sk) => r.row(sk, pending), problems, mine);
+  readBucketsInAddressOrder(k, b, (sk) => r.row(sk, pending), problems, mine, r.fullSpan);
   const failed = r.s.resolveInodes(pending, b.name, problems);
   for (const row of mine) if (!failed.has(row)) rows.push(row);
 }
