@@ -16,8 +16,9 @@ const slotTag = new Int32Array(shared.slotTag);
 const slots = Buffer.from(shared.slots);
 const ps = shared.pageSize;
 
-await prepareDecoders();
 const dump = openDump(shared.path, { cachePages: 1 }) as BaseDump;
+// zstd's WebAssembly decoder only where pages are zstd (it costs the worker memory and time)
+if (dump.header.compression === 'zstd') await prepareDecoders();
 
 let gen = -1;
 let t = 0;

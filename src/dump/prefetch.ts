@@ -90,7 +90,13 @@ export class Prefetcher {
     this.claim = new Int32Array(shared.claim);
     this.slotTag = new Int32Array(shared.slotTag);
     this.slots = Buffer.from(shared.slots);
-    this.worker = new Worker(workerScript(), { workerData: shared, stdout: false, stderr: false });
+    // A small heap: the worker only decodes pages (its garbage is page buffers).
+    this.worker = new Worker(workerScript(), {
+      workerData: shared,
+      stdout: false,
+      stderr: false,
+      resourceLimits: { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 32 },
+    });
     this.worker.unref(); // never keeps the process alive
     // A worker that fails to start or dies leaves every page to the caller, as without it.
     this.worker.on('error', () => {});
