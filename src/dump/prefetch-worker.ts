@@ -4,7 +4,7 @@
 
 import { workerData } from 'node:worker_threads';
 import { openDump } from './open.js';
-import { prepareDecoders } from './decompress.js';
+import { decodeInto, prepareDecoders } from './decompress.js';
 import type { BaseDump } from './base.js';
 import { COUNT, DONE, FREE, GEN, MAIN, PROGRESS, READY, SLOTS, STOP, WORKER, type PrefetchShared } from './prefetch.js';
 
@@ -47,11 +47,16 @@ while (Atomics.load(ctrl, STOP) === 0) {
   const slot = t % SLOTS;
   Atomics.store(slotTag, slot, 0);
   let ok = false;
+  const into = slots.subarray(slot * ps, (slot + 1) * ps);
   try {
-    dump.decodeFresh(pfns[t]!).copy(slots, slot * ps);
+    decodeInto(into); // zlib pages are inflated straight into the slot
+    const page = dump.decodeFresh(pfns[t]!);
+    if (page !== into) page.copy(into);
     ok = true;
   } catch {
     // a page the dump does not hold: the caller meets the error itself
+  } finally {
+    decodeInto(undefined);
   }
   if (ok) {
     Atomics.store(slotTag, slot, t + 1);
