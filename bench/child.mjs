@@ -6,7 +6,7 @@ const t0 = performance.now();
 const { Session, runLine, runParsedLine, parseLine, prepareDecoders } = await import('../dist/bundle/bench-entry.js');
 await prepareDecoders();
 const tImport = performance.now();
-const s = Session.open(process.argv[2]);
+const s = Session.open(process.argv[2], { prefetch: process.env.XPORTSHOW_PREFETCH !== '0' }); // as the CLI opens it
 const tOpen = performance.now();
 const sink = openSync('/dev/null', 'w');
 // as the one-shot CLI runs it (runParsedLine with wholeJson, where the bundle has it)

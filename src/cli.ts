@@ -144,6 +144,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     session = Session.open(dumpPath, {
       ...openOpts,
+      prefetch: true,
       onProgress: interactive && process.stderr.isTTY ? (m) => process.stderr.write(`\r\x1b[K${m}…`) : undefined,
     });
     if (interactive && process.stderr.isTTY) process.stderr.write('\r\x1b[K');

@@ -4,11 +4,18 @@
 import type { PositionalReader } from './file.js';
 import { PageCache, DEFAULT_CACHE_PAGES } from './page-cache.js';
 import { checkInterrupt } from './interrupt.js';
+import { newPage } from './decompress.js';
+import { Prefetcher } from './prefetch.js';
 import { PageMissingError, type DumpFormat, type DumpStats, type ElfNote, type PhysicalDump } from './types.js';
+
+/** The shortest list that starts the prefetch worker. */
+const PREFETCH_MIN = 512;
 
 export interface OpenOptions {
   /** Decoded pages kept in memory (default 4096 = 16 MiB of 4 KiB pages). */
   cachePages?: number;
+  /** Decode pages that walkers announce (prefetch()) on a worker thread (prefetch.ts). */
+  prefetch?: boolean;
 }
 
 export abstract class BaseDump implements PhysicalDump {
@@ -22,6 +29,8 @@ export abstract class BaseDump implements PhysicalDump {
 
   protected readonly cache: PageCache;
   protected pagesRead = 0;
+  private prefetcher: Prefetcher | undefined;
+  private readonly wantPrefetch: boolean;
 
   constructor(
     readonly path: string,
@@ -30,6 +39,34 @@ export abstract class BaseDump implements PhysicalDump {
     opts: OpenOptions = {},
   ) {
     this.cache = new PageCache(opts.cachePages ?? DEFAULT_CACHE_PAGES);
+    this.wantPrefetch = opts.prefetch === true;
+  }
+
+  /** Pages a walker will read next, in the order it will read them: decoded ahead on a worker
+   *  thread when the dump was opened with `prefetch` (else nothing happens). */
+  prefetch(pfns: readonly number[]): void {
+    if (!this.wantPrefetch) return;
+    // A worker costs a thread and ~20 MB: only for lists worth it (a large table's sweep).
+    if (!this.prefetcher && pfns.length < PREFETCH_MIN) return;
+    if (!this.prefetcher) {
+      try {
+        this.prefetcher = new Prefetcher(this.path, this.pageSize);
+      } catch {
+        return; // no worker threads here: pages are decoded as they are read
+      }
+    }
+    const todo: number[] = [];
+    let last = -1;
+    for (const pfn of pfns) {
+      if (pfn !== last && this.hasPage(pfn) && this.cache.peek(pfn) === undefined) todo.push(pfn);
+      last = pfn;
+    }
+    this.prefetcher.request(todo);
+  }
+
+  /** Page `pfn` decoded from the file, bypassing the cache (the prefetch worker's read). */
+  decodeFresh(pfn: number): Buffer {
+    return this.loadPage(pfn);
   }
 
   abstract pageCounts(): { present: number; excluded: number };
@@ -50,6 +87,12 @@ export abstract class BaseDump implements PhysicalDump {
     checkInterrupt();
     const hit = this.cache.get(pfn);
     if (hit !== undefined) return hit;
+    const ahead = this.prefetcher?.take(pfn, () => newPage(this.pageSize));
+    if (ahead !== undefined) {
+      this.pagesRead++;
+      this.cache.set(pfn, ahead);
+      return ahead;
+    }
     let page: Buffer;
     try {
       page = this.loadPage(pfn);
@@ -89,7 +132,15 @@ export abstract class BaseDump implements PhysicalDump {
     return out;
   }
 
+  /** Pages the prefetch worker decoded for us, and pages we claimed from its list. */
+  get prefetchStats(): { taken: number; claimed: number; decoded: number } | undefined {
+    const p = this.prefetcher;
+    return p ? { taken: p.taken, claimed: p.claimed, decoded: p.decoded } : undefined;
+  }
+
   close(): void {
+    this.prefetcher?.close();
+    this.prefetcher = undefined;
     this.cache.clear();
     this.reader.close();
   }

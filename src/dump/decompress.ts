@@ -27,7 +27,16 @@ export function inSlab(page: Buffer): boolean {
   return slabs.has(page.buffer);
 }
 
+/** Where decoded pages go instead of slabs, when set (the prefetch worker decodes straight
+ *  into its shared slot; this module's state is per thread). */
+let pageTarget: Buffer | undefined;
+
+export function decodeInto(target: Buffer | undefined): void {
+  pageTarget = target;
+}
+
 export function newPage(pageSize: number): Buffer {
+  if (pageTarget !== undefined && pageTarget.length === pageSize) return pageTarget;
   if (slab === undefined || slabAt + pageSize > slab.length) {
     slab = Buffer.allocUnsafeSlow(pageSize * SLAB_PAGES);
     slabs.add(slab.buffer);

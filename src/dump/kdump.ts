@@ -277,34 +277,37 @@ export class KdumpDump extends BaseDump {
     if (at + page_desc.size > chunk.length) {
       throw new PageMissingError(addr, 'truncated', `page descriptor ${idx} lies past the end of the file`);
     }
-    const pd = page_desc.read(chunk, at);
-    if (pd.offset === 0) throw new PageMissingError(addr, 'truncated', 'the dump was not finished (descriptor never written)');
-    if (pd.size === 0 || pd.size > 2 * ps + 1024) {
-      throw new PageMissingError(addr, 'corrupt', `page descriptor ${idx} says ${pd.size} bytes at offset ${pd.offset}`);
+    // struct page_desc (kdump-layout.ts), read field by field: no object per page.
+    const offset = chunk.readUInt32LE(at + 4) * 2 ** 32 + chunk.readUInt32LE(at);
+    const size = chunk.readUInt32LE(at + 8);
+    const flags = chunk.readUInt32LE(at + 12);
+    if (offset === 0) throw new PageMissingError(addr, 'truncated', 'the dump was not finished (descriptor never written)');
+    if (size === 0 || size > 2 * ps + 1024) {
+      throw new PageMissingError(addr, 'corrupt', `page descriptor ${idx} says ${size} bytes at offset ${offset}`);
     }
+    const compressed = (flags & DUMP_DH_COMPRESSED) !== 0;
     // makedumpfile stores the zero page once and points every zero page's descriptor at it.
-    if (pd.offset === this.zeroDataOffset && pd.size === ps && (pd.flags & DUMP_DH_COMPRESSED) === 0) return this.zeroPage;
+    if (offset === this.zeroDataOffset && size === ps && !compressed) return this.zeroPage;
     // Compressed bytes are consumed at once by the decoder: read them into one reused buffer.
-    const compressed = (pd.flags & DUMP_DH_COMPRESSED) !== 0;
-    if (compressed && this.scratch.length < pd.size) this.scratch = Buffer.allocUnsafe(Math.max(pd.size, 2 * ps + 1024));
-    const data = compressed ? this.scratch.subarray(0, pd.size) : Buffer.allocUnsafe(pd.size);
-    if (pd.offset < this.descEnd && pd.offset !== this.zeroDataOffset) {
-      throw new PageMissingError(addr, 'corrupt', `page descriptor ${idx} points into the headers (offset ${pd.offset})`);
+    if (compressed && this.scratch.length < size) this.scratch = Buffer.allocUnsafe(Math.max(size, 2 * ps + 1024));
+    const data = compressed ? this.scratch.subarray(0, size) : Buffer.allocUnsafe(size);
+    if (offset < this.descEnd && offset !== this.zeroDataOffset) {
+      throw new PageMissingError(addr, 'corrupt', `page descriptor ${idx} points into the headers (offset ${offset})`);
     }
-    const got = pd.offset + pd.size <= this.reader.size ? this.reader.readInto(data, 0, pd.size, pd.offset) : 0;
-    if (got < pd.size) {
+    const got = offset + size <= this.reader.size ? this.reader.readInto(data, 0, size, offset) : 0;
+    if (got < size) {
       // A file cut short loses its last pages; in a whole file the descriptor is damaged.
-      if (this.incomplete) throw new PageMissingError(addr, 'truncated', `page data at offset ${pd.offset} lies past the end of the file`);
-      throw new PageMissingError(addr, 'corrupt', `page descriptor ${idx} points outside the file (${pd.size} bytes at offset ${pd.offset})`);
+      if (this.incomplete) throw new PageMissingError(addr, 'truncated', `page data at offset ${offset} lies past the end of the file`);
+      throw new PageMissingError(addr, 'corrupt', `page descriptor ${idx} points outside the file (${size} bytes at offset ${offset})`);
     }
     let page: Buffer;
     try {
-      page = decodePage(pd.flags, data, ps);
+      page = decodePage(flags, data, ps);
     } catch (e) {
-      throw new PageMissingError(addr, 'corrupt', `${compressionName(pd.flags)} page at offset ${pd.offset}: ${(e as Error).message}`);
+      throw new PageMissingError(addr, 'corrupt', `${compressionName(flags)} page at offset ${offset}: ${(e as Error).message}`);
     }
-    if (this.zeroDataOffset < 0 && (pd.flags & DUMP_DH_COMPRESSED) === 0 && page.equals(this.zeroPage)) {
-      this.zeroDataOffset = pd.offset;
+    if (this.zeroDataOffset < 0 && !compressed && page.equals(this.zeroPage)) {
+      this.zeroDataOffset = offset;
       return this.zeroPage;
     }
     return page;

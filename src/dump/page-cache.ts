@@ -8,9 +8,15 @@
 
 import { inSlab, newPage } from './decompress.js';
 
-// 64 MiB of 4 KiB pages: the slab pages of ~25,000 TCP sockets, so a walk of a large
-// ehash decodes each page once (the walk visits sockets in hash order, not slab order).
-export const DEFAULT_CACHE_PAGES = 16384;
+// 16 MiB of 4 KiB pages. The socket tables are read in address order (src/net/hashtable.ts
+// readBucketsInAddressOrder), so a walk decodes each page about once with a cache far smaller
+// than the table: 20,000 TCP sockets decode 18,828 pages with 2,048 cached pages, 18,652 with
+// 16,384 (and 290 MB → 200 MB peak RSS). Walks still in hash order (conntrack, neighbours)
+// stay whole in it up to ~40,000 entries.
+export const DEFAULT_CACHE_PAGES = 4096;
+
+/** A slab with this many cached pages or fewer (of 64) gives up its survivors. */
+const SPARSE_SLAB = 16;
 
 export class PageCache {
   private readonly map = new Map<number, number>(); // pfn → slot
@@ -41,17 +47,37 @@ export class PageCache {
     return this.pages[slot];
   }
 
+  /** The page if cached, without counting a hit or marking it used. */
+  peek(pfn: number): Buffer | undefined {
+    const slot = this.map.get(pfn);
+    return slot === undefined ? undefined : this.pages[slot];
+  }
+
   set(pfn: number, page: Buffer): void {
     const old = this.map.get(pfn);
     if (old !== undefined) {
+      this.release(this.pages[old]!);
+      this.hold(page);
       this.pages[old] = page;
       return;
     }
     const slot = this.filled < this.capacity ? this.filled++ : this.victim();
     this.pfns[slot] = pfn;
+    this.hold(page);
     this.pages[slot] = page;
     this.used[slot] = 0;
     this.map.set(pfn, slot);
+  }
+
+  /** Cached pages per slab (decompress.ts newPage): a slab lives while any of them does. */
+  private readonly slabLive = new WeakMap<ArrayBufferLike, number>();
+
+  private hold(page: Buffer): void {
+    if (inSlab(page)) this.slabLive.set(page.buffer, (this.slabLive.get(page.buffer) ?? 0) + 1);
+  }
+
+  private release(page: Buffer): void {
+    if (inSlab(page)) this.slabLive.set(page.buffer, (this.slabLive.get(page.buffer) ?? 1) - 1);
   }
 
   /** Free a slot: the first unmarked one from the hand on (at most one lap clears every mark). */
@@ -64,19 +90,24 @@ export class PageCache {
       this.hand = slot + 1 === cap ? 0 : slot + 1;
       if (used[slot] === 0) {
         this.map.delete(this.pfns[slot]!);
+        this.release(pages[slot]!);
         return slot;
       }
       used[slot] = 0;
-      // A page cut from a shared slab (decompress.ts newPage) moves to the newest slab once it
-      // survives the hand (a copy into a slab, not an ArrayBuffer of its own per page: at
-      // 100,000 sockets the first lap moves ~16,000 pages): an old slab is then held only by
-      // pages the hand has not passed since they came in, so the memory held stays near the
-      // capacity (test/dump/page-memory.test.ts bounds it). Pages are never written: a
-      // caller still holding the old copy sees the same bytes.
+      // A page cut from a shared slab (decompress.ts newPage) that survives the hand while
+      // most of its slab is gone moves to the newest slab (a copy into a slab, not an
+      // ArrayBuffer of its own per page), so that a few survivors do not keep whole slabs
+      // alive: the memory held stays within a few times the capacity (test/dump/
+      // page-memory.test.ts bounds it). A page of a slab still mostly cached stays put: a walk
+      // in address order keeps whole slabs in use, and copying every page the hand passes
+      // once cost 112 ms of a 20,000-socket walk. Pages are never written: a caller still
+      // holding the old copy sees the same bytes.
       const p = pages[slot]!;
-      if (inSlab(p)) {
+      if (inSlab(p) && (this.slabLive.get(p.buffer) ?? 0) <= SPARSE_SLAB) {
         const own = newPage(p.length);
         p.copy(own);
+        this.release(p);
+        this.hold(own);
         pages[slot] = own;
       }
     }
@@ -100,6 +131,7 @@ export class PageCache {
   }
 
   clear(): void {
+    for (let i = 0; i < this.filled; i++) this.release(this.pages[i]!);
     this.map.clear();
     this.pfns.fill(-1);
     this.pages.fill(undefined);

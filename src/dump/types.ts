@@ -43,6 +43,8 @@ export interface PhysicalDump {
   /** Copy `len` bytes at physical address `paddr`; may cross pages. Throws PageMissingError. */
   read(paddr: number, len: number): Buffer;
   readonly stats: DumpStats;
+  /** Pages about to be read, in order: a hint (decoded ahead where the dump can). */
+  prefetch?(pfns: readonly number[]): void;
   close(): void;
 }
 

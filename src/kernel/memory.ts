@@ -44,6 +44,27 @@ export class KernelMemory {
     return this.mmu.translate(addr);
   }
 
+  /** Objects about to be read, in this order, `span` bytes each: their pages are decoded
+   *  ahead where the dump can (a hint: an address that does not translate is left out). */
+  prefetch(addrs: readonly bigint[], span: number): void {
+    if (!this.dump.prefetch || addrs.length === 0) return;
+    const pfns: number[] = [];
+    const last = BigInt(Math.max(1, span) - 1);
+    for (const a of addrs) {
+      let first: number;
+      let end: number;
+      try {
+        first = Math.floor(this.phys(a) / PAGE);
+        end = Math.floor(this.phys(a + last) / PAGE);
+      } catch {
+        continue;
+      }
+      pfns.push(first);
+      if (end !== first) pfns.push(end);
+    }
+    this.dump.prefetch(pfns);
+  }
+
   /** Copy `len` bytes at `addr` (may cross pages that map anywhere): one copy out of each
    *  cached page, no buffer per page (BTF and kallsyms are megabytes read this way). */
   read(addr: bigint, len: number): Buffer {

@@ -33,6 +33,8 @@ export interface OpenOptions {
   btf?: string;
   vmlinux?: string;
   cachePages?: number;
+  /** Decode pages ahead on a worker thread (src/dump/prefetch.ts): the CLI and the shell. */
+  prefetch?: boolean;
   /** Progress messages while opening ("reading kallsyms…"). */
   onProgress?: (what: string) => void;
 }
@@ -44,7 +46,7 @@ export function openKernel(path: string, opts: OpenOptions = {}): Kernel {
   const progress = opts.onProgress ?? (() => {});
   progress(`opening ${path}`);
   const t0 = performance.now();
-  const dump = openDump(path, { cachePages: opts.cachePages });
+  const dump = openDump(path, { cachePages: opts.cachePages, prefetch: opts.prefetch });
   const headersMs = performance.now() - t0;
   try {
     const k = openKernelFromDump(dump, opts);

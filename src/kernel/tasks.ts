@@ -96,6 +96,8 @@ export function openFiles(k: Kernel, task: Task, problems: WalkProblem[] = []): 
   const fop = k.field('struct file', 'f_op');
   const priv = k.field('struct file', 'private_data');
   const span = Math.max(fop.offset + 8, priv.offset + 8);
+  const fds: number[] = [];
+  const files: bigint[] = [];
   for (let base = 0; base < max; base += FD_CHUNK) {
     const n = Math.min(FD_CHUNK, max - base);
     let slots: Buffer;
@@ -107,14 +109,29 @@ export function openFiles(k: Kernel, task: Task, problems: WalkProblem[] = []): 
     }
     for (let i = 0; i < n; i++) {
       const file = slots.readBigUInt64LE(i * 8);
-      if (file === 0n) continue;
-      try {
-        const v = k.view(file, span);
-        out.push({ fd: base + i, file, fop: v.ptr(fop), privateData: v.ptr(priv) });
-      } catch (e) {
-        problems.push({ where: `${where}, fd ${base + i}`, address: file, kind: 'unreadable', detail: (e as Error).message });
+      if (file !== 0n) {
+        fds.push(base + i);
+        files.push(file);
       }
     }
+  }
+  // The struct files are read in address order (a process with thousands of sockets has its
+  // files spread over hundreds of slab pages, not in fd order), then listed in fd order.
+  const order = Array.from(files.keys()).sort((x, y) => (files[x]! < files[y]! ? -1 : files[x]! > files[y]! ? 1 : 0));
+  if (order.length > 64) k.mem.prefetch(order.map((i) => files[i]!), span);
+  const read: (OpenFile | WalkProblem)[] = new Array(files.length);
+  for (const i of order) {
+    const file = files[i]!;
+    try {
+      const v = k.view(file, span);
+      read[i] = { fd: fds[i]!, file, fop: v.ptr(fop), privateData: v.ptr(priv) };
+    } catch (e) {
+      read[i] = { where: `${where}, fd ${fds[i]}`, address: file, kind: 'unreadable', detail: (e as Error).message };
+    }
+  }
+  for (const r of read) {
+    if ('fd' in r) out.push(r);
+    else problems.push(r);
   }
   return out;
 }

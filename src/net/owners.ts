@@ -3,7 +3,8 @@
 
 import type { Kernel } from '../kernel/kernel.js';
 import { unreadable, type WalkProblem } from '../kernel/walk.js';
-import { tasks, openFiles, filesOfThreads, type Task } from '../kernel/tasks.js';
+import { sockFields } from './sock.js';
+import { tasks, openFiles, filesOfThreads, type OpenFile, type Task } from '../kernel/tasks.js';
 
 export interface Owner {
   pid: number;
@@ -29,28 +30,48 @@ export function ownerIndex(k: Kernel): OwnerIndex {
   const skF = k.field('struct socket', 'sk');
   const bySock = new Map<bigint, Owner[]>();
   const byPid = new Map<number, Owner[]>();
+  // Every socket file first; then their struct sockets read in address order (a large
+  // table's sockets fill thousands of slab pages, which fd order visits at random).
+  const found: { t: Task; f: OpenFile }[] = [];
   for (const t of all) {
     // A process whose leader has exited (files == NULL) still holds its threads' files.
     const files = t.files !== 0n || t.pid === 0 ? t : { ...t, files: filesOfThreads(k, t, problems) };
     for (const f of openFiles(k, files, problems)) {
-      if (f.fop !== sockFops || f.privateData === 0n) continue;
-      let sk: bigint;
-      try {
-        sk = k.ptr(f.privateData, skF);
-      } catch (e) {
-        problems.push(unreadable(`fd ${f.fd} of pid ${t.pid}`, f.privateData, e));
-        continue;
-      }
-      const o: Owner = { pid: t.pid, comm: t.comm, fd: f.fd, file: f.file, socket: f.privateData };
-      if (sk) {
-        const list = bySock.get(sk);
-        if (list) list.push(o);
-        else bySock.set(sk, [o]);
-      }
-      const pl = byPid.get(t.pid);
-      if (pl) pl.push(o);
-      else byPid.set(t.pid, [o]);
+      if (f.fop === sockFops && f.privateData !== 0n) found.push({ t, f });
     }
+  }
+  const sks: (bigint | undefined)[] = new Array(found.length);
+  const order = Array.from(found.keys()).sort((x, y) => {
+    const a = found[x]!.f.privateData;
+    const b = found[y]!.f.privateData;
+    return a < b ? -1 : a > b ? 1 : 0;
+  });
+  const lost: (WalkProblem | undefined)[] = new Array(found.length);
+  const known = sockFields(k).socketSk; // read with the sockets' inodes (sock.ts)
+  for (const i of order) {
+    const { t, f } = found[i]!;
+    try {
+      sks[i] = known.get(f.privateData) ?? k.ptr(f.privateData, skF);
+    } catch (e) {
+      lost[i] = unreadable(`fd ${f.fd} of pid ${t.pid}`, f.privateData, e);
+    }
+  }
+  for (let i = 0; i < found.length; i++) {
+    const { t, f } = found[i]!;
+    const sk = sks[i];
+    if (sk === undefined) {
+      problems.push(lost[i]!);
+      continue;
+    }
+    const o: Owner = { pid: t.pid, comm: t.comm, fd: f.fd, file: f.file, socket: f.privateData };
+    if (sk) {
+      const list = bySock.get(sk);
+      if (list) list.push(o);
+      else bySock.set(sk, [o]);
+    }
+    const pl = byPid.get(t.pid);
+    if (pl) pl.push(o);
+    else byPid.set(t.pid, [o]);
   }
   return { bySock, tasks: all, byPid, problems };
 }

@@ -9,8 +9,8 @@
 //   sockets linked by sk_node / sk_nulls_node (same place in sock_common)
 
 import type { Kernel } from '../kernel/kernel.js';
-import { readEach, type WalkProblem } from '../kernel/walk.js';
-import { hashBucketEntries } from './hashtable.js';
+import type { WalkProblem } from '../kernel/walk.js';
+import { readBucketsInAddressOrder } from './hashtable.js';
 import { dgramReader } from './inet-dgram.js';
 import type { SocketRow, SocketTable } from './socket-row.js';
 
@@ -24,10 +24,9 @@ export function rawSockets(k: Kernel): SocketTable {
     const h = k.trySymbol(name);
     if (h === undefined) continue; // IPv6 built as a module and not loaded
     const b = { name, first: h + ht.offsetN, count: nelems, stride: BigInt(k.btf.size(elemType)), nodeOffset: r.s.node.offsetN };
-    readEach(
-      hashBucketEntries(k, b, problems),
-      name,
-      (sk) => sk,
+    readBucketsInAddressOrder(
+      k,
+      b,
       (sk) => r.row(sk, 'raw', 'raw6', { udp: false, remotePort: false }), // raw_sock_seq_show: destp = 0
       problems,
       rows,
@@ -44,10 +43,9 @@ function pingSockets(k: Kernel, rows: SocketRow[], problems: WalkProblem[]): voi
   const hash = k.field('struct ping_table', 'hash');
   const { elemType, nelems } = k.btf.array(hash.typeId);
   const b = { name: 'ping_table', first: table + hash.offsetN, count: nelems, stride: BigInt(k.btf.size(elemType)), nodeOffset: r.s.node.offsetN };
-  readEach(
-    hashBucketEntries(k, b, problems),
-    'ping_table',
-    (sk) => sk,
+  readBucketsInAddressOrder(
+    k,
+    b,
     (sk) => r.row(sk, 'icmp', 'icmp6', { udp: false, remotePort: true }), // ping_v4_format_sock
     problems,
     rows,

@@ -8,9 +8,17 @@ import { ipv4FromLE, ipv6, ntohs } from './addr.js';
 
 import { TCP_STATES, AF_INET6 } from './constants.js';
 import { perKernel } from '../kernel/memo.js';
+import { unreadable, type WalkProblem } from '../kernel/walk.js';
 
 export function tcpStateName(n: number): string {
   return TCP_STATES[n] || `STATE_${n}`;
+}
+
+/** A row whose inode is read later, with the others (SockFields.resolveInodes). */
+export interface PendingInode {
+  row: { inode: number; sock: bigint };
+  /** struct sock.sk_socket (not NULL). */
+  socket: bigint;
 }
 
 /** The endpoint fields of a sock_common, decoded. */
@@ -50,6 +58,9 @@ export class SockFields {
   readonly inum: Field;
   /** sizeof(struct sock_common): the view every table row starts from. */
   readonly commonSize: number;
+  /** struct socket * → its sk, as read by resolveInodes (owners.ts uses it). */
+  readonly socketSk = new Map<bigint, bigint>();
+  private readonly socketSkField: Field;
   private readonly netnsCache = new Map<bigint, number>();
   private lastNet = -1n;
   private lastNetns = 0;
@@ -74,6 +85,7 @@ export class SockFields {
     this.iIno = k.field('struct inode', 'i_ino');
     this.inum = k.field('struct net', 'ns.inum');
     this.commonSize = k.sizeof(SC);
+    this.socketSkField = k.field('struct socket', 'sk');
   }
 
   /** Inode number of a netns, cached by `struct net *` (and the last one asked, since most
@@ -142,6 +154,31 @@ export class SockFields {
   /** sock_i_ino() from a view of the full sock. */
   inodeOfView(v: ObjView): number {
     return v.isNull(this.socket) ? 0 : this.inodeOf(v.ptr(this.socket));
+  }
+
+  /** sock_i_ino() for many sockets at once, read in address order of their struct socket
+   *  (the inodes of a large table sit in pages of their own, which a walk in socket order
+   *  would visit at random): fills each row's inode; a row whose inode cannot be read is one
+   *  problem and is returned, for the caller to drop, as a row that fails to read. */
+  resolveInodes(pending: PendingInode[], where: string, problems: WalkProblem[]): Set<PendingInode['row']> {
+    const failed = new Set<PendingInode['row']>();
+    pending.sort((x, y) => (x.socket < y.socket ? -1 : x.socket > y.socket ? 1 : 0));
+    this.k.mem.prefetch(
+      pending.map((p) => p.socket),
+      Number(this.inodeOfSocket) + this.iIno.offset + this.iIno.size,
+    );
+    for (const p of pending) {
+      try {
+        p.row.inode = this.inodeOf(p.socket);
+        // socket->sk from the same object while its page is at hand: the owner index
+        // (owners.ts) then need not come back to these pages.
+        this.socketSk.set(p.socket, this.k.ptr(p.socket, this.socketSkField));
+      } catch (e) {
+        problems.push(unreadable(where, p.row.sock, e));
+        failed.add(p.row);
+      }
+    }
+    return failed;
   }
 
   private inodeOf(sock: bigint): number {

@@ -15,10 +15,10 @@
 //   struct inet_timewait_sock { __tw_common; tw_substate }, struct request_sock { __req_common; rsk_listener }
 
 import type { Kernel } from '../kernel/kernel.js';
-import { readEach, unreadable, type WalkProblem } from '../kernel/walk.js';
-import { hashBucketEntries, type BucketArray } from './hashtable.js';
+import { unreadable, type WalkProblem } from '../kernel/walk.js';
+import { readBucketsInAddressOrder, type BucketArray } from './hashtable.js';
 import type { NetNs } from './netns.js';
-import { sockFields, tcpStateName, type SockFields } from './sock.js';
+import { sockFields, tcpStateName, type PendingInode, type SockFields } from './sock.js';
 import { TCP_LISTEN, TCP_NEW_SYN_RECV, TCP_TIME_WAIT, AF_INET6 } from './constants.js';
 import type { SocketRow, SocketTable } from './socket-row.js';
 import { perKernel } from '../kernel/memo.js';
@@ -58,7 +58,7 @@ class TcpReader {
   private readonly twSubstate;
   private readonly rskListener;
   /** Bytes of a full socket the row reads (up to the last TCP field used). */
-  private readonly fullSpan: number;
+  readonly fullSpan: number;
 
   constructor(readonly k: Kernel) {
     this.s = sockFields(k);
@@ -74,8 +74,9 @@ class TcpReader {
     this.fullSpan = Math.max(this.s.commonSize, ...used.map((f) => f.offset + f.size));
   }
 
-  /** A row for any entry of the TCP hashes, by what its skc_state says it is. */
-  row(sk: bigint): SocketRow {
+  /** A row for any entry of the TCP hashes, by what its skc_state says it is. With `pending`,
+   *  a full socket's inode is left for resolveInodes (read in address order) instead. */
+  row(sk: bigint, pending?: PendingInode[]): SocketRow {
     const k = this.k;
     const e = this.s.endpoints(sk); // TIME_WAIT and request socks are smaller than a full sock
     let kind: SocketRow['kind'] = 'sock';
@@ -84,6 +85,7 @@ class TcpReader {
     let rxQueue = 0;
     let txQueue = 0;
     let uid = 0;
+    let socket = 0n;
     if (e.state === TCP_TIME_WAIT) {
       kind = 'timewait';
       state = k.num(sk, this.twSubstate);
@@ -95,10 +97,11 @@ class TcpReader {
       const v = k.view(sk, this.fullSpan);
       txQueue = (v.num(this.writeSeq) - v.num(this.sndUna)) >>> 0;
       rxQueue = e.state === TCP_LISTEN ? v.num(this.ackBacklog) : Math.max((v.num(this.rcvNxt) - v.num(this.copiedSeq)) | 0, 0);
-      inode = this.s.inodeOfView(v);
+      if (!pending) inode = this.s.inodeOfView(v);
+      else if (!v.isNull(this.s.socket)) socket = v.ptr(this.s.socket);
       uid = v.num(this.uid);
     }
-    return {
+    const row: SocketRow = {
       proto: e.family === AF_INET6 ? 'tcp6' : 'tcp',
       sock: sk,
       kind,
@@ -116,6 +119,8 @@ class TcpReader {
       txQueue,
       uid,
     };
+    if (socket !== 0n) pending!.push({ row, socket });
+    return row;
   }
 }
 
@@ -193,7 +198,11 @@ function firstEntryListens(k: Kernel, b: BucketArray): boolean {
 
 function collect(k: Kernel, b: BucketArray, rows: SocketRow[], problems: WalkProblem[]): void {
   const r = reader(k);
-  readEach(hashBucketEntries(k, b, problems), b.name, (sk) => sk, (sk) => r.row(sk), problems, rows);
+  const pending: PendingInode[] = [];
+  const mine: SocketRow[] = [];
+  readBucketsInAddressOrder(k, b, (sk) => r.row(sk, pending), problems, mine, r.fullSpan);
+  const failed = r.s.resolveInodes(pending, b.name, problems);
+  for (const row of mine) if (!failed.has(row)) rows.push(row);
 }
 
 /** All TCP sockets of all namespaces: listeners first, then the established hash, as /proc does. */

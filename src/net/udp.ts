@@ -10,7 +10,7 @@
 import type { Kernel } from '../kernel/kernel.js';
 import { readEach, unreadable, type WalkProblem } from '../kernel/walk.js';
 import type { NetNs } from './netns.js';
-import { hashBucketEntries } from './hashtable.js';
+import { readBucketsInAddressOrder } from './hashtable.js';
 import { dgramReader } from './inet-dgram.js';
 import type { SocketRow, SocketTable } from './socket-row.js';
 
@@ -47,10 +47,9 @@ function walkUdpTable(k: Kernel, table: bigint, name: string, lite: boolean, row
     stride: BigInt(k.sizeof(H)),
     nodeOffset: r.s.node.offsetN,
   };
-  readEach(
-    hashBucketEntries(k, b, problems),
-    name,
-    (sk) => sk,
+  readBucketsInAddressOrder(
+    k,
+    b,
     (sk) => lite ? r.row(sk, 'udplite', 'udplite6', UDP) : r.row(sk, 'udp', 'udp6', UDP),
     problems,
     rows,

@@ -12,7 +12,7 @@
 import type { Kernel } from '../kernel/kernel.js';
 import { readEach, unreadable, listEntries, type WalkProblem } from '../kernel/walk.js';
 import type { NetNs } from './netns.js';
-import { hashBucketEntries } from './hashtable.js';
+import { readBucketsInAddressOrder } from './hashtable.js';
 import { sockFields, tcpStateName } from './sock.js';
 import { TCP_ESTABLISHED, TCP_LISTEN, AF_UNIX, SOCK_TYPES } from './constants.js';
 import type { SocketRow, SocketTable } from './socket-row.js';
@@ -45,7 +45,7 @@ export function unixSockets(k: Kernel, nets: NetNs[]): SocketTable {
   const reader = new UnixReader(k);
   for (const t of tables) {
     const b = { name: t.name, first: t.first, count: UNIX_BUCKETS, stride, nodeOffset: s.node.offsetN };
-    readEach(hashBucketEntries(k, b, problems), t.name, (sk) => sk, (sk) => reader.row(sk), problems, rows);
+    readBucketsInAddressOrder(k, b, (sk) => reader.row(sk), problems, rows);
   }
   return { rows, problems };
 }

@@ -1,8 +1,9 @@
 // A cached page must not keep a larger buffer alive: the cache is bounded in pages, so memory
 // is bounded only if each page holds at most its own bytes (zlib's default 16 KiB output
 // chunk once made every cached 4 KiB page cost 16 KiB). zlib pages are cut from 64-page
-// slabs; the cache copies a page out of its slab when it survives the clock hand, so the memory
-// held stays under twice the capacity plus two slabs, however the pages are revisited.
+// slabs; the cache copies a page out of its slab when it survives the clock hand while most of
+// its slab is gone, so the memory held stays under twice the capacity plus two slabs here,
+// with hot pages revisited among cold ones.
 
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';

@@ -1,0 +1,86 @@
+// Pages decoded ahead on a worker thread (src/dump/prefetch.ts) are the pages the file holds,
+// byte for byte, whichever side decodes each; and a list the caller reads in its own order,
+// or only in part, or replaces, never gives it a wrong page.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildSync } from 'esbuild';
+import { setPrefetchWorkerScript } from '../../src/dump/prefetch.js';
+import { openDump } from '../../src/dump/open.js';
+import type { BaseDump } from '../../src/dump/base.js';
+import { fixtureDir } from '../support/truth.js';
+
+const PATH = join(fixtureDir('bookworm-6.1'), 'vmcore.kdump');
+
+/** Present pages of the dump, `n` of them from `from` on. */
+function present(d: BaseDump, from: number, n: number): number[] {
+  const out: number[] = [];
+  for (let p = from; p < d.maxPfn && out.length < n; p++) if (d.hasPage(p)) out.push(p);
+  return out;
+}
+
+async function workerStarted(d: BaseDump): Promise<void> {
+  for (let i = 0; i < 400 && !(d.prefetchStats && d.prefetchStats.decoded > 0); i++) await new Promise((r) => setTimeout(r, 50));
+}
+
+// A worker thread of this (vitest) process cannot load TypeScript: run a build of it (inside
+// the project, so that its packages resolve).
+mkdirSync(join('node_modules', '.cache'), { recursive: true });
+const out = mkdtempSync(join(process.cwd(), 'node_modules', '.cache', 'xps-prefetch-'));
+beforeAll(() => {
+  const outfile = join(out, 'prefetch-worker.mjs');
+  buildSync({ entryPoints: ['src/dump/prefetch-worker.ts'], bundle: true, platform: 'node', format: 'esm', packages: 'external', outfile, logLevel: 'warning' });
+  setPrefetchWorkerScript(outfile);
+});
+afterAll(() => {
+  setPrefetchWorkerScript(undefined);
+  rmSync(out, { recursive: true, force: true });
+});
+
+describe('prefetch worker', () => {
+  const plain = openDump(PATH, { cachePages: 8 }) as BaseDump;
+
+  it('gives the same bytes as decoding in place, and takes pages from the worker', async () => {
+    const d = openDump(PATH, { cachePages: 4096, prefetch: true }) as BaseDump;
+    try {
+      const pfns = present(d, 4096, 3000);
+      d.prefetch(pfns);
+      await workerStarted(d);
+      for (const p of pfns) expect(d.page(p).equals(plain.page(p)), `pfn ${p}`).toBe(true);
+      const st = d.prefetchStats!;
+      expect(st.taken).toBeGreaterThan(0);
+      expect(st.taken + st.claimed).toBe(pfns.length);
+      expect(d.stats.pagesRead).toBe(pfns.length);
+    } finally {
+      d.close();
+    }
+  });
+
+  it('stays right when the caller reads backwards, skips, and replaces the list', async () => {
+    const d = openDump(PATH, { cachePages: 16, prefetch: true }) as BaseDump;
+    try {
+      const a = present(d, 8192, 2000);
+      d.prefetch(a);
+      await workerStarted(d);
+      for (const p of a.slice(0, 1500).reverse()) expect(d.page(p).equals(plain.page(p)), `pfn ${p}`).toBe(true);
+      const b = present(d, 20000, 1200);
+      d.prefetch(b);
+      for (let i = 0; i < b.length; i += 3) expect(d.page(b[i]!).equals(plain.page(b[i]!)), `pfn ${b[i]}`).toBe(true);
+      for (const p of a.slice(1500)) expect(d.page(p).equals(plain.page(p)), `pfn ${p}`).toBe(true);
+    } finally {
+      d.close();
+    }
+  });
+
+  it('is not started for a short list, nor without the option', () => {
+    const d = openDump(PATH, { prefetch: true }) as BaseDump;
+    d.prefetch(present(d, 4096, 100));
+    expect(d.prefetchStats).toBeUndefined();
+    d.close();
+    const e = openDump(PATH) as BaseDump;
+    e.prefetch(present(e, 4096, 3000));
+    expect(e.prefetchStats).toBeUndefined();
+    e.close();
+  });
+});
