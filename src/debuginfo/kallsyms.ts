@@ -145,13 +145,16 @@ function markersAgree(read: VirtualReader, loc: KallsymsLocation, end: number, m
 const markersAfter = (loc: KallsymsLocation, end: number) => (loc.names + BigInt(end) + 7n) & ~7n;
 
 /** Every name read (as always), looked up by binary search over kallsyms_seqs_of_names (6.2+,
- *  Debian's 6.1) instead of hashing them all, when the names walk plainly (2-byte lengths, none
- *  long, as the full walk's usual case) and the seqs are found; else undefined. */
+ *  Debian's 6.1) instead of hashing them all, when the names walk with 2-byte lengths as the
+ *  full walk would read them, and the seqs are found; else undefined. */
 function seqsOverNames(read: VirtualReader, loc: KallsymsLocation, count: number, tokens: Tokens, names: Buffer, allNames: () => KallsymsNames) {
   if (tokensHold(tokens, 0x0a)) return undefined; // names a newline may split: the full walk refuses them
   const walk = walkNames(names, count, true);
-  if (!walk || walk.sawLong) return undefined;
+  if (!walk) return undefined;
   const markersChecked = markersAgree(read, loc, walk.end, walk.markers);
+  // A long name (Rust's, 7.x) reads otherwise with 1-byte lengths: then the markers must say
+  // 2-byte, as they make the full walk pick it.
+  if (walk.sawLong && !markersChecked) return undefined;
   const seqsAt = findSeqs(read, { ...seqsPlaces(loc, count), markersAt: loc.markers ?? markersAfter(loc, walk.end) });
   if (!seqsAt) return undefined;
   let seqs: Buffer;
@@ -218,8 +221,8 @@ export function decodeKallsymsAt(
     const inMemory = (names = readNames(read, loc, count));
     const bySeqs = seqsOverNames(read, loc, count, tokens, inMemory, allNames);
     if (bySeqs) {
-      // Names that walked plainly: the full walk would pick 2-byte lengths whatever the markers
-      // say; it needs no more reading.
+      // Names that walk with 2-byte lengths, which the full walk picks too: it needs no more
+      // reading.
       walkAll = () => KallsymsNames.index(inMemory, count, tokens, true)!;
       ({ index, markersChecked } = bySeqs);
     } else ({ index, markersChecked } = indexAllNames(read, loc, count, tokens, inMemory));
