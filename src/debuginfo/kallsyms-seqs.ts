@@ -102,20 +102,38 @@ function plausibleSeqs(read: VirtualReader, at: bigint, count: number): boolean 
 
 class Inconsistent extends Error {}
 
+/** Where the search reads kallsyms_names and kallsyms_seqs_of_names: buffers read while
+ *  opening, or the dump itself (KallsymsReadOptions.lazy). */
+export interface SeqsSource {
+  /** Bytes [from, to) of kallsyms_names. */
+  names(from: number, to: number): Uint8Array;
+  /** Bytes [3p, 3p + 3) of kallsyms_seqs_of_names. */
+  seqBytes(p: number): Uint8Array;
+}
+
+/** A source over buffers already read: names from kallsyms_names on, seqs from the seqs on. */
+export function bufferSource(names: Uint8Array, seqs: Uint8Array): SeqsSource {
+  return { names: (from, to) => names.subarray(from, to), seqBytes: (p) => seqs.subarray(3 * p, 3 * p + 3) };
+}
+
+/** A source reading the dump, page by page as the search goes. */
+export function dumpSource(read: VirtualReader, namesAt: bigint, seqsAt: bigint): SeqsSource {
+  return { names: (from, to) => read(namesAt + BigInt(from), to - from), seqBytes: (p) => read(seqsAt + BigInt(3 * p), 3) };
+}
+
 /** Symbol names by binary search over kallsyms_seqs_of_names; the full index on any doubt. */
 export class SeqsIndex implements NameIndex {
-  private readonly chunks = new Map<number, { buf: Buffer; offs: Uint32Array }>();
+  private readonly chunks = new Map<number, { buf: Uint8Array; offs: Uint32Array }>();
   private fallback: NameIndex | null | undefined; // null: the full index could not be read
 
   constructor(
-    private readonly read: VirtualReader,
-    private readonly namesAt: bigint,
-    /** Bytes from kallsyms_names to kallsyms_markers: the names and their padding. */
+    private readonly source: SeqsSource,
+    /** Bytes from kallsyms_names to the end of the last name (or to kallsyms_markers, which
+     *  follow within 8 bytes of padding). */
     private readonly namesSpan: number,
     readonly count: number,
     private readonly tokens: Tokens,
     private readonly markers: Uint32Array,
-    private readonly seqsAt: bigint,
     private readonly loadFull: () => NameIndex,
   ) {
     this.chunk(markers.length - 1); // the last names must end where the markers begin
@@ -146,13 +164,13 @@ export class SeqsIndex implements NameIndex {
   }
 
   /** Names 256k..256k+255: each one's offset in the chunk (2-byte lengths, as since 6.1). */
-  private chunk(k: number): { buf: Buffer; offs: Uint32Array } {
+  private chunk(k: number): { buf: Uint8Array; offs: Uint32Array } {
     let c = this.chunks.get(k);
     if (c) return c;
     const from = this.markers[k];
     const last = k === this.markers.length - 1;
     const to = last ? this.namesSpan : this.markers[k + 1];
-    const buf = this.read(this.namesAt + BigInt(from), to - from);
+    const buf = this.source.names(from, to);
     const n = last ? this.count - 256 * k : 256;
     const offs = new Uint32Array(n);
     let off = 0;
@@ -172,7 +190,7 @@ export class SeqsIndex implements NameIndex {
   }
 
   /** Symbol i's token bytes: buf[from, to), the first token starting with the type letter. */
-  private tokensOf(i: number): { buf: Buffer; from: number; to: number } {
+  private tokensOf(i: number): { buf: Uint8Array; from: number; to: number } {
     const { buf, offs } = this.chunk(i >>> 8);
     let off = offs[i & 0xff];
     let len = buf[off++];
@@ -183,20 +201,29 @@ export class SeqsIndex implements NameIndex {
     return { buf, from: off, to };
   }
 
-  private nameOf(i: number): string {
+  /** Symbol i's name against `s`, as strcmp: cut at its first '.' (`cut`: `s` has none), or
+   *  whole (equality only: 0 when equal). */
+  private compare(i: number, s: string, cut: boolean): number {
     const { buf, from, to } = this.tokensOf(i);
     const { table, start, end } = this.tokens;
-    const codes: number[] = [];
+    const L = s.length;
+    let p = 0;
     for (let off = from, skip = 1; off < to; off++, skip = 0) {
       const t = buf[off];
-      for (let q = start[t] + skip; q < end[t]; q++) codes.push(table[q]);
+      for (let q = start[t] + skip; q < end[t]; q++) {
+        const c = table[q];
+        if (cut && c === 0x2e) return p < L ? -1 : 0; // the name ends here
+        if (p >= L) return 1;
+        const d = c - s.charCodeAt(p++);
+        if (d !== 0) return d;
+      }
     }
-    return String.fromCharCode(...codes);
+    return p < L ? -1 : 0;
   }
 
   /** The index of the p-th symbol in name order. */
   private seq(p: number): number {
-    const s = this.read(this.seqsAt + BigInt(3 * p), 3);
+    const s = this.source.seqBytes(p);
     const v = (s[0] << 16) | (s[1] << 8) | s[2];
     if (v >= this.count) throw new Inconsistent();
     return v;
@@ -215,27 +242,24 @@ export class SeqsIndex implements NameIndex {
 
   /** Every index named `name`, or undefined when the search does not find it. */
   private search(name: string): number[] | undefined {
-    const cut = (s: string) => {
-      const dot = s.indexOf('.');
-      return dot < 0 ? s : s.slice(0, dot);
-    };
-    const key = cut(name);
+    const dot = name.indexOf('.');
+    const key = dot < 0 ? name : name.slice(0, dot);
     let lo = 0;
     let hi = this.count;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (cut(this.nameOf(this.seq(mid))) < key) lo = mid + 1;
+      if (this.compare(this.seq(mid), key, true) < 0) lo = mid + 1;
       else hi = mid;
     }
     const out: number[] = [];
     for (let p = lo; p < this.count; p++) {
       const i = this.seq(p);
-      const n = this.nameOf(i);
-      if (cut(n) !== key) {
-        if (cut(n) < key) throw new Inconsistent(); // not in name order after all
+      const c = this.compare(i, key, true);
+      if (c !== 0) {
+        if (c < 0) throw new Inconsistent(); // not in name order after all
         break;
       }
-      if (n === name) out.push(i);
+      if (this.compare(i, name, false) === 0) out.push(i);
     }
     if (out.length === 0) return undefined;
     return out.sort((a, b) => a - b);

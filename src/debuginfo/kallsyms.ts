@@ -23,7 +23,7 @@
 
 import type { SymbolTable, VirtualReader, VmcoreInfo } from './types.js';
 import { KallsymsNames, KallsymsTable, bufferAddresses, stextIndex, tokensHold, type AddressSource, type NameIndex } from './kallsyms-table.js';
-import { SeqsIndex, findSeqs } from './kallsyms-seqs.js';
+import { SeqsIndex, bufferSource, dumpSource, findSeqs } from './kallsyms-seqs.js';
 import { isReadError } from './lazy-reads.js';
 import { symbolAddress } from './vmcoreinfo.js';
 import {
@@ -157,20 +157,18 @@ function seqsOverNames(read: VirtualReader, loc: KallsymsLocation, count: number
   if (walk.sawLong && !markersChecked) return undefined;
   const seqsAt = findSeqs(read, { ...seqsPlaces(loc, count), markersAt: loc.markers ?? markersAfter(loc, walk.end) });
   if (!seqsAt) return undefined;
-  let seqs: Buffer;
-  try {
-    seqs = read(seqsAt.seqsAt, 3 * count);
-  } catch {
-    return undefined;
+  let seqs: Uint8Array;
+  const inNames = seqsAt.seqsAt - loc.names; // 6.2–6.3 (and Debian's 6.1) keep them before the token table: read already
+  if (inNames > 0n && inNames + BigInt(3 * count) <= BigInt(names.length)) seqs = names.subarray(Number(inNames), Number(inNames) + 3 * count);
+  else {
+    try {
+      seqs = read(seqsAt.seqsAt, 3 * count);
+    } catch {
+      return undefined;
+    }
   }
   // The search reads the names and seqs just read.
-  const inMemory: VirtualReader = (a, n) => {
-    const from = (base: bigint, buf: Buffer) => (a >= base && a + BigInt(n) <= base + BigInt(buf.length) ? buf.subarray(Number(a - base), Number(a - base) + n) : undefined);
-    const got = from(loc.names, names) ?? from(seqsAt.seqsAt, seqs);
-    if (!got) throw new KallsymsError(`0x${a.toString(16)} is not in the kallsyms tables read`);
-    return got;
-  };
-  const index = SeqsIndex.open(inMemory, loc.names, walk.end, count, tokens, walk.markers, seqsAt.seqsAt, allNames);
+  const index = SeqsIndex.open(bufferSource(names, seqs), walk.end, count, tokens, walk.markers, allNames);
   return index && { index, markersChecked };
 }
 
@@ -188,7 +186,8 @@ function lazySeqs(read: VirtualReader, loc: KallsymsLocation, count: number, tok
   if (loc.markers !== undefined || tokensHold(tokens, 0x0a)) return undefined; // given markers, or names a newline may split: the full walk
   const found = findSeqs(read, seqsPlaces(loc, count));
   if (!found?.markers) return undefined;
-  return SeqsIndex.open(read, loc.names, Number(found.markersAt - loc.names), count, tokens, found.markers, found.seqsAt, allNames);
+  const source = dumpSource(read, loc.names, found.seqsAt);
+  return SeqsIndex.open(source, Number(found.markersAt - loc.names), count, tokens, found.markers, allNames);
 }
 
 /** How a table may read the dump after opening. */
