@@ -1,11 +1,12 @@
 // kallsyms as a symbol table without decoding it up front. Opening a dump needs a handful of
 // names (__start_BTF, init_net, tcp_hashinfo …); expanding all ~100,000 compressed names into
 // strings, computing every address and hashing the strings cost more than reading the tables.
-// So one pass over kallsyms_names hashes each name token by token, straight from the
-// compressed bytes (no string, no expanded copy), and a lookup compares the name it is asked
-// for against the tokens of the few symbols with its hash. Addresses are computed for the
-// symbols looked up. The address-sorted table (nearest, all) is the full decode of before,
-// made on the first call that needs it.
+// So a lookup finds a name either by binary search over kallsyms_seqs_of_names where the
+// kernel has it (kallsyms-seqs.ts), or in a hash index made by one pass over kallsyms_names
+// that hashes each name token by token, straight from the compressed bytes (KallsymsNames: no
+// string, no expanded copy); either compares the name asked for against a few symbols'
+// tokens. Addresses are computed for the symbols looked up. The address-sorted table
+// (nearest, all) is the full decode of before, made on the first call that needs it.
 
 import type { KernelSymbol, SymbolTable } from './types.js';
 import { SortedSymbolTable } from './symbol-table.js';
