@@ -21,7 +21,7 @@
 import type { VirtualReader } from './types.js';
 import type { Tokens } from './kallsyms-decode.js';
 import type { NameIndex } from './kallsyms-table.js';
-import { isReadError } from './lazy-reads.js';
+import { isReadError } from './read-errors.js';
 
 const align8 = (a: bigint) => (a + 7n) & ~7n;
 

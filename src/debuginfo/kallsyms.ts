@@ -24,7 +24,7 @@
 import type { SymbolTable, VirtualReader, VmcoreInfo } from './types.js';
 import { KallsymsNames, KallsymsTable, bufferAddresses, stextIndex, tokensHold, type AddressSource, type NameIndex } from './kallsyms-table.js';
 import { SeqsIndex, bufferSource, dumpSource, findSeqs } from './kallsyms-seqs.js';
-import { isReadError } from './lazy-reads.js';
+import { isReadError } from './read-errors.js';
 import { symbolAddress } from './vmcoreinfo.js';
 import {
   KallsymsError,

@@ -1,4 +1,4 @@
-// Errors of the reads a kallsyms table makes after opening (kallsyms-seqs.ts, kallsyms.ts).
+// Which errors of a read mean "this page cannot be read" (kallsyms.ts, kallsyms-seqs.ts).
 
 import { InterruptedError } from '../dump/interrupt.js';
 
