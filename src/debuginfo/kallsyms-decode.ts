@@ -2,7 +2,7 @@
 // address schemes of kernel/kallsyms.c. Used by decodeKallsyms (kallsyms.ts), the shape search
 // (kallsyms-scan.ts) and tests; reading the tables out of the dump is kallsyms.ts.
 
-import { HI_WORD as HI, LO_WORD as LO, type SymbolColumns } from './symbol-table.js';
+import { HI_WORD as HI, LO_WORD as LO } from './symbol-table.js';
 
 export class KallsymsError extends Error {
   constructor(message: string) {
@@ -169,25 +169,6 @@ export function encodings(names: Uint8Array, count: number): { longLengths: bool
   return out;
 }
 
-/** Decode names with the length encoding whose symbol offsets equal kallsyms_markers (2-byte
- *  lengths first: since 6.1 that is what scripts/kallsyms.c writes). */
-export function decodeNamesAuto(
-  names: Uint8Array,
-  count: number,
-  tokens: Tokens,
-  markers: Uint32Array | undefined,
-): DecodedNames & { longLengths: boolean; markersMatch: boolean | undefined } {
-  const options = encodings(names, count);
-  if (options.length === 0) throw new KallsymsError(`kallsyms_names does not hold ${count} symbols`);
-  const match = markers ? options.find((o) => sameMarkers(o.walk.markers, markers)) : undefined;
-  const chosen = match ?? options[0];
-  return {
-    ...decodeNames(names, count, tokens, chosen.longLengths),
-    longLengths: chosen.longLengths,
-    markersMatch: markers ? match !== undefined : undefined,
-  };
-}
-
 export function sameMarkers(a: Uint32Array, b: Uint32Array): boolean {
   if (b.length < a.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
@@ -313,19 +294,3 @@ export function chooseScheme(
     `no kallsyms address scheme puts _stext at 0x${stext.toString(16)} (VMCOREINFO): ${tried.join('; ')}`,
   );
 }
-
-/** Decoded names + raw address data → symbol columns, with the scheme that puts _stext where VMCOREINFO
- *  says. Throws, listing what each scheme gave, when none does. */
-export function buildSymbols(
-  decoded: DecodedNames,
-  stext: bigint,
-  data: { offsets?: Uint8Array; relativeBase?: bigint; offsetsAddress?: bigint; addresses?: Uint8Array },
-): { columns: SymbolColumns; scheme: AddressScheme } {
-  const count = decoded.names.length;
-  const scheme = chooseScheme(decoded.names.indexOf('_stext'), stext, data);
-  const addresses = allAddresses(scheme, count, data.offsets, data.relativeBase, data.offsetsAddress, data.addresses);
-  return { columns: { names: decoded.names, types: decoded.types, addresses, hashes: decoded.hashes }, scheme };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Reading the tables out of kernel memory.

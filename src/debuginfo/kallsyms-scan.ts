@@ -318,7 +318,8 @@ function tablesAt(
     return undefined;
   }
   const n = nf.count;
-  // The length encoding whose symbol offsets equal kallsyms_markers (as decodeNamesAuto picks).
+  // The length encoding whose symbol offsets equal kallsyms_markers (2-byte lengths first: since
+  // 6.1 that is what scripts/kallsyms.c writes).
   const options = encodings(nf.namesBuf, n);
   if (options.length === 0) throw new KallsymsError(`kallsyms_names does not hold ${n} symbols`);
   const chosen = options.find((o) => sameMarkers(o.walk.markers, nf.markerValues)) ?? options[0];
