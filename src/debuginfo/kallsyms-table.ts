@@ -275,6 +275,23 @@ export class KallsymsTable implements SymbolTable {
     }
   }
 
+  /** Every symbol named `name`, by address (equal addresses: kallsyms order), as `all()`
+   *  lists them. */
+  named(name: string): readonly KernelSymbol[] {
+    try {
+      return this.late(() =>
+        this.names
+          .indicesOf(name)
+          .map((i) => ({ i, address: this.addressOf(i) }))
+          .sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : a.i - b.i))
+          .map(({ i, address }) => ({ name, address, type: String.fromCharCode(this.names.typeOf(i)) })),
+      );
+    } catch (e) {
+      if (e instanceof KallsymsError) return [];
+      throw e;
+    }
+  }
+
   /** Every name and address decoded, sorted by address: made on the first call needing order. */
   private full(): SortedSymbolTable {
     if (!this.sorted) this.late(() => this.decodeAll());

@@ -17,6 +17,8 @@ export interface SymbolTable {
   nearest(address: bigint): { symbol: KernelSymbol; offset: bigint } | undefined;
   /** All symbols sorted by address (for completion and listing). */
   all(): readonly KernelSymbol[];
+  /** Every symbol named `name`, in the order `all()` lists them, without listing them all. */
+  named?(name: string): readonly KernelSymbol[];
   /** Symbols whose name holds `infix` after its first character, by the name before it (the
    *  first in address order wins), without making a KernelSymbol of each: `name.llvm.<hash>`. */
   byStem?(infix: string): Map<string, bigint>;

@@ -69,7 +69,11 @@ export function formatHit(h: SymbolHit): string {
 export function symbolsNamed(k: Kernel, name: string): SymbolHit[] {
   const out: SymbolHit[] = [];
   const colon = name.indexOf(':');
-  if (colon < 0) for (const s of k.symbols.all()) if (s.name === name) out.push(hit(s, s.address));
+  if (colon < 0) {
+    // kallsyms answers by name without decoding every symbol (the address-sorted list)
+    const named = k.symbols.named?.(name) ?? k.symbols.all().filter((s) => s.name === name);
+    for (const s of named) out.push(hit(s, s.address));
+  }
   const mod = colon > 0 ? name.slice(0, colon) : undefined;
   const bare = colon > 0 ? name.slice(colon + 1) : name;
   for (const s of k.moduleSymbols().table.all() as readonly ModuleSymbol[]) {

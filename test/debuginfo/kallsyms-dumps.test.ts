@@ -132,10 +132,16 @@ describe.skipIf(dirs.length === 0)('kallsyms names looked up without decoding th
         for (const s of all) seen.set(s.name, (seen.get(s.name) ?? 0) + 1);
         const asked = [...names].filter((n, i) => seen.get(n)! > 1 || n.includes('.') || i % 4 === 0);
         let differ = 0;
+        const byName = new Map<string, typeof all>();
+        for (const s of all) if (seen.get(s.name)! > 1) byName.set(s.name, [...(byName.get(s.name) ?? []), s]);
+        const fresh = open() as SymbolTable & { get(name: string): { type: string } | undefined };
         for (const name of asked) {
           if (lazy.lookup(name) !== sorted.lookup(name) || lazy.get(name)?.type !== sorted.get(name)?.type) differ++;
+          const many = byName.get(name);
+          if (many && JSON.stringify(fresh.named!(name), (_, v) => (typeof v === 'bigint' ? v.toString(16) : v)) !== JSON.stringify(many, (_, v) => (typeof v === 'bigint' ? v.toString(16) : v))) differ++;
         }
         expect(differ).toBe(0);
+        expect(byName.size).toBeGreaterThan(100);
         expect(names.size).toBeLessThan(all.length); // static functions of one name in several files
         for (const name of ['', 'no_such_symbol', 'init_ne', 'init_nett', '_stext ', 'tcp_v4_rcv\n']) expect(lazy.lookup(name), name).toBeUndefined();
       } finally {

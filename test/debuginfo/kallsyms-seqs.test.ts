@@ -102,6 +102,10 @@ describe('kallsyms_seqs_of_names', () => {
     expect(t.table.lookup('sock_op')).toBe(0xffffffff9b000000n + 10n * 0x40n);
     expect(t.table.lookup('sock_op.isra.0')).toBe(0xffffffff9b000000n + 12n * 0x40n);
     expect(t.table.lookup('__func__.12')).toBe(0xffffffff9b000000n + 16n * 0x40n);
+    // every one of a name, in address order, as all() lists them
+    const all = t.table.all();
+    for (const name of ['dup_global', 'dup_static', 'sock_op', 'init_net']) expect(t.table.named!(name)).toEqual(all.filter((s) => s.name === name));
+    expect(t.table.named!('no_such')).toEqual([]);
   });
 
   it('clang LTO order (6.2–6.9: names cut at the first "."): "x" and "x.llvm.N" sorted as one, every duplicate still found', () => {
