@@ -65,12 +65,15 @@ export function walkNames(
   names: Uint8Array,
   count: number,
   longLengths: boolean,
+  /** Filled with the offset of every symbol (its length byte), when given. */
+  starts?: Uint32Array,
 ): { markers: Uint32Array; end: number; sawLong: boolean } | undefined {
   const markers = new Uint32Array((count + 255) >>> 8);
   let off = 0;
   let sawLong = false;
   for (let i = 0; i < count; i++) {
     if ((i & 0xff) === 0) markers[i >>> 8] = off;
+    if (starts) starts[i] = off;
     if (off >= names.length) return undefined;
     let len = names[off++];
     if (len & 0x80 && longLengths) {

@@ -109,11 +109,14 @@ export interface SeqsSource {
   names(from: number, to: number): Uint8Array;
   /** Bytes [3p, 3p + 3) of kallsyms_seqs_of_names. */
   seqBytes(p: number): Uint8Array;
+  /** All of kallsyms_names and where each symbol starts, when every name was walked. */
+  walked?: { names: Uint8Array; starts: Uint32Array };
 }
 
-/** A source over buffers already read: names from kallsyms_names on, seqs from the seqs on. */
-export function bufferSource(names: Uint8Array, seqs: Uint8Array): SeqsSource {
-  return { names: (from, to) => names.subarray(from, to), seqBytes: (p) => seqs.subarray(3 * p, 3 * p + 3) };
+/** A source over buffers already read: names from kallsyms_names on (`starts`: each symbol's
+ *  offset there, from the walk), seqs from the seqs on. */
+export function bufferSource(names: Uint8Array, starts: Uint32Array, seqs: Uint8Array): SeqsSource {
+  return { names: (from, to) => names.subarray(from, to), seqBytes: (p) => seqs.subarray(3 * p, 3 * p + 3), walked: { names, starts } };
 }
 
 /** A source reading the dump, page by page as the search goes. */
@@ -136,7 +139,7 @@ export class SeqsIndex implements NameIndex {
     private readonly markers: Uint32Array,
     private readonly loadFull: () => NameIndex,
   ) {
-    this.chunk(markers.length - 1); // the last names must end where the markers begin
+    if (!source.walked) this.chunk(markers.length - 1); // the last names must end where the markers begin
   }
 
   /** A SeqsIndex if the last chunk of names checks out against the markers, else undefined. */
@@ -191,8 +194,17 @@ export class SeqsIndex implements NameIndex {
 
   /** Symbol i's token bytes: buf[from, to), the first token starting with the type letter. */
   private tokensOf(i: number): { buf: Uint8Array; from: number; to: number } {
-    const { buf, offs } = this.chunk(i >>> 8);
-    let off = offs[i & 0xff];
+    let buf: Uint8Array;
+    let off: number;
+    const walked = this.source.walked;
+    if (walked) {
+      buf = walked.names;
+      off = walked.starts[i];
+    } else {
+      const c = this.chunk(i >>> 8);
+      buf = c.buf;
+      off = c.offs[i & 0xff];
+    }
     let len = buf[off++];
     if (len & 0x80) len = (len & 0x7f) | (buf[off++] << 7);
     const to = off + len;

@@ -149,7 +149,8 @@ const markersAfter = (loc: KallsymsLocation, end: number) => (loc.names + BigInt
  *  full walk would read them, and the seqs are found; else undefined. */
 function seqsOverNames(read: VirtualReader, loc: KallsymsLocation, count: number, tokens: Tokens, names: Buffer, allNames: () => KallsymsNames) {
   if (tokensHold(tokens, 0x0a)) return undefined; // names a newline may split: the full walk refuses them
-  const walk = walkNames(names, count, true);
+  const starts = new Uint32Array(count);
+  const walk = walkNames(names, count, true, starts);
   if (!walk) return undefined;
   const markersChecked = markersAgree(read, loc, walk.end, walk.markers);
   // A long name (Rust's, 7.x) reads otherwise with 1-byte lengths: then the markers must say
@@ -168,7 +169,7 @@ function seqsOverNames(read: VirtualReader, loc: KallsymsLocation, count: number
     }
   }
   // The search reads the names and seqs just read.
-  const index = SeqsIndex.open(bufferSource(names, seqs), walk.end, count, tokens, walk.markers, allNames);
+  const index = SeqsIndex.open(bufferSource(names, starts, seqs), walk.end, count, tokens, walk.markers, allNames);
   return index && { index, markersChecked };
 }
 
