@@ -13,10 +13,12 @@
 import type { Kernel } from '../kernel/kernel.js';
 import { describe, isKernelPointer, unreadable, type WalkProblem } from '../kernel/walk.js';
 
-/** The first link of one chain (its ordinal: a bucket number, or any increasing index). */
+/** The first link of one chain (its ordinal: a bucket number, or any increasing index), or
+ *  the problem its head became when it could not be read. */
 export interface ChainStart {
   chain: number;
   first: bigint;
+  problem?: WalkProblem;
 }
 
 export interface ChainShape {
@@ -105,7 +107,10 @@ export function readChainsInAddressOrder<R>(
     return isEnd(next) ? undefined : { chain, node: next, depth: depth + 1 };
   };
   let sweep: Link[] = [];
-  for (const s of starts) if (!isEnd(s.first)) sweep.push({ chain: s.chain, node: s.first, depth: 0 });
+  for (const s of starts) {
+    if (s.problem) found.push({ chain: s.chain, depth: 0, key: s.chain * DEPTH_SPAN, problem: s.problem });
+    else if (!isEnd(s.first)) sweep.push({ chain: s.chain, node: s.first, depth: 0 });
+  }
   // Sweeps in descending address order: a link met during a sweep joins it when it lies ahead
   // (through a heap), else waits for the next sweep. Descending, because the kernel adds at the
   // head of a chain and slabs fill upwards: a chain mostly runs from newer, higher addresses to
