@@ -36,6 +36,9 @@ export interface ChainShape {
   /** Bytes of each entry the reader looks at (from the entry's start): their pages are
    *  decoded ahead, sweep by sweep (KernelMemory.prefetch). */
   span: number;
+  /** `next` pointers already read (by link address): a chain through them is followed without
+   *  coming back to their pages. */
+  next?: ReadonlyMap<bigint, bigint | { error: unknown }>;
 }
 
 /** One result: a row, or a problem, at a chain and place in it. */
@@ -92,10 +95,16 @@ export function readChainsInAddressOrder<R>(
     if (!firstVisit(chain, node)) return problem('cycle', `entry 0x${node.toString(16)} seen twice`);
     if (depth >= limit) return problem('limit', `stopped after ${limit} entries`);
     let next: bigint;
-    try {
-      next = k.mem.ptr(node + shape.nextOffset);
-    } catch (e) {
-      return problem('unreadable', describe(e));
+    const known = shape.next?.get(node);
+    if (known !== undefined) {
+      if (typeof known !== 'bigint') return problem('unreadable', describe(known.error));
+      next = known;
+    } else {
+      try {
+        next = k.mem.ptr(node + shape.nextOffset);
+      } catch (e) {
+        return problem('unreadable', describe(e));
+      }
     }
     const entry = node - shape.entryOffset;
     try {
@@ -117,7 +126,8 @@ export function readChainsInAddressOrder<R>(
   // older, lower ones, and one sweep takes it whole.
   while (sweep.length > 0) {
     sweep.sort(byNode);
-    k.mem.prefetch(sweep.map((l) => l.node - shape.entryOffset), shape.span);
+    const unread = shape.next ? sweep.filter((l) => !shape.next!.has(l.node)) : sweep;
+    k.mem.prefetch(unread.map((l) => l.node - shape.entryOffset), shape.span);
     const ahead = new LinkHeap();
     const later: Link[] = [];
     for (let i = 0; i < sweep.length || ahead.size > 0; ) {
