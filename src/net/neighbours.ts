@@ -18,7 +18,7 @@
 
 import type { Kernel, Field } from '../kernel/kernel.js';
 import { readEach, unreadable, chainEntries, type WalkProblem } from '../kernel/walk.js';
-import { readChainsInAddressOrder, type ChainStart } from './address-order.js';
+import { readChainsInAddressOrder, type ChainShape, type ChainStart, type EntryReader, type Step } from './address-order.js';
 import type { KernelClock } from '../kernel/time.js';
 import type { NetNs } from './netns.js';
 import { ipv6 } from './addr.js';
@@ -129,7 +129,7 @@ type NeighFields = ReturnType<typeof neighFields>;
 
 // net/core/neighbour.c: neigh_for_each, neigh_dump_table (RTM_GETNEIGH) and neigh_get_first/next + pneigh_get_first
 // (the /proc/net/arp iterator): every bucket of tbl->nht, then tbl->phash_buckets.
-export function walkNeighbours(k: Kernel, nets: NetNs[], clock: KernelClock): NeighbourWalk {
+export function walkNeighbours(k: Kernel, nets: NetNs[], clock: KernelClock, chains: ChainReader = readChainsInAddressOrder): NeighbourWalk {
   const problems: WalkProblem[] = [];
   const rows: NeighbourRow[] = [];
   const F = neighFields(k);
@@ -143,6 +143,7 @@ export function walkNeighbours(k: Kernel, nets: NetNs[], clock: KernelClock): Ne
     initNet: k.trySymbol('init_net') ?? 0n,
     unknownNets: new Set(),
     unknownNetNotes: new WeakSet(),
+    chains,
   };
   for (const t of neighbourTables(k, problems)) {
     walkHash(ctx, t, rows);
@@ -165,7 +166,11 @@ interface WalkContext {
   /** The notes `emit` was given for an unknown netns: only the first of each, in hash order,
    *  is kept. */
   unknownNetNotes: WeakSet<WalkProblem>;
+  /** How the hash's chains are read: in address order; the tests compare a walk in hash order. */
+  chains: ChainReader;
 }
+
+type ChainReader = <R>(k: Kernel, starts: readonly ChainStart[], shape: ChainShape, read: EntryReader<R>) => Step<R>[];
 
 function walkHash(c: WalkContext, t: NeighTable, rows: NeighbourRow[]): void {
   const { k, F, problems } = c;
@@ -205,7 +210,7 @@ function walkHash(c: WalkContext, t: NeighTable, rows: NeighbourRow[]): void {
   const shape = F.heads
     ? { where, nextOffset: 0n, entryOffset: F.link.offsetN, nulls: false, span: F.key.offset + t.keyLen }
     : { where, nextOffset: F.link.offsetN, entryOffset: 0n, nulls: false, span: F.key.offset + t.keyLen };
-  const steps = readChainsInAddressOrder(k, starts, shape, (n, _link, _i, emit) => {
+  const steps = c.chains(k, starts, shape, (n, _link, _i, emit) => {
     c.emit = emit;
     try {
       return neighbourRow(c, t, n);
