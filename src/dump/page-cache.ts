@@ -8,11 +8,10 @@
 
 import { inSlab, newPage } from './decompress.js';
 
-// 16 MiB of 4 KiB pages. The socket tables are read in address order (src/net/hashtable.ts
-// readBucketsInAddressOrder), so a walk decodes each page about once with a cache far smaller
-// than the table: 20,000 TCP sockets decode 18,828 pages with 2,048 cached pages, 18,652 with
-// 16,384 (and 290 MB → 200 MB peak RSS). Walks still in hash order (conntrack, neighbours)
-// stay whole in it up to ~40,000 entries.
+// 16 MiB of 4 KiB pages. The large kernel tables (sockets, conntrack, neighbours, bind, nft
+// sets) are read in address order (src/net/address-order.ts), so a walk decodes each page
+// about once with a cache far smaller than the table: 20,000 TCP sockets decode 18,828 pages
+// with 2,048 cached pages, 18,652 with 16,384 (and 290 MB → 200 MB peak RSS).
 export const DEFAULT_CACHE_PAGES = 4096;
 
 /** A slab with this many cached pages or fewer (of 64) gives up its survivors. */

@@ -17,7 +17,8 @@
 //       16 buckets (PNEIGH_HASHMASK 0xF, a #define not in BTF)
 
 import type { Kernel, Field } from '../kernel/kernel.js';
-import { readEach, unreadable, chainEntries, hlistEntries, type WalkProblem } from '../kernel/walk.js';
+import { readEach, unreadable, chainEntries, type WalkProblem } from '../kernel/walk.js';
+import { readChainsInAddressOrder, type ChainShape, type ChainStart, type EntryReader, type Step } from './address-order.js';
 import type { KernelClock } from '../kernel/time.js';
 import type { NetNs } from './netns.js';
 import { ipv6 } from './addr.js';
@@ -128,7 +129,7 @@ type NeighFields = ReturnType<typeof neighFields>;
 
 // net/core/neighbour.c: neigh_for_each, neigh_dump_table (RTM_GETNEIGH) and neigh_get_first/next + pneigh_get_first
 // (the /proc/net/arp iterator): every bucket of tbl->nht, then tbl->phash_buckets.
-export function walkNeighbours(k: Kernel, nets: NetNs[], clock: KernelClock): NeighbourWalk {
+export function walkNeighbours(k: Kernel, nets: NetNs[], clock: KernelClock, chains: ChainReader = readChainsInAddressOrder): NeighbourWalk {
   const problems: WalkProblem[] = [];
   const rows: NeighbourRow[] = [];
   const F = neighFields(k);
@@ -141,6 +142,8 @@ export function walkNeighbours(k: Kernel, nets: NetNs[], clock: KernelClock): Ne
     inodes: new Map(nets.map((n) => [n.address, n.inode])),
     initNet: k.trySymbol('init_net') ?? 0n,
     unknownNets: new Set(),
+    unknownNetNotes: new WeakSet(),
+    chains,
   };
   for (const t of neighbourTables(k, problems)) {
     walkHash(ctx, t, rows);
@@ -158,11 +161,19 @@ interface WalkContext {
   inodes: Map<bigint, number>;
   initNet: bigint;
   unknownNets: Set<bigint>;
+  /** While an entry is read in address order: where its problems go, kept at its place. */
+  emit?: (p: WalkProblem) => void;
+  /** The notes `emit` was given for an unknown netns: only the first of each, in hash order,
+   *  is kept. */
+  unknownNetNotes: WeakSet<WalkProblem>;
+  /** How the hash's chains are read: in address order; the tests compare a walk in hash order. */
+  chains: ChainReader;
 }
+
+type ChainReader = <R>(k: Kernel, starts: readonly ChainStart[], shape: ChainShape, read: EntryReader<R>) => Step<R>[];
 
 function walkHash(c: WalkContext, t: NeighTable, rows: NeighbourRow[]): void {
   const { k, F, problems } = c;
-  const onProblem = (p: WalkProblem) => problems.push(p);
   let nht: bigint, first: bigint, shift: number;
   try {
     nht = k.ptr(t.address, F.nht);
@@ -184,26 +195,38 @@ function walkHash(c: WalkContext, t: NeighTable, rows: NeighbourRow[]): void {
   } catch {
     // a page of the bucket array is missing: read bucket by bucket below to name the lost ones
   }
+  const where = (i: number) => `${t.name} bucket ${i}`;
+  const starts: ChainStart[] = [];
   for (let i = 0; i < count; i++) {
-    const where = `${t.name} bucket ${i}`;
-    let head: bigint;
     try {
-      head = heads ? heads.readBigUInt64LE(i * 8) : k.mem.ptr(first + BigInt(i) * 8n);
+      const head = heads ? heads.readBigUInt64LE(i * 8) : k.mem.ptr(first + BigInt(i) * 8n);
+      if (head !== 0n) starts.push({ chain: i, first: head });
     } catch (e) {
-      problems.push(unreadable(where, first + BigInt(i) * 8n, e));
-      continue;
+      starts.push({ chain: i, first: 0n, problem: unreadable(where(i), first + BigInt(i) * 8n, e) });
     }
-    if (head === 0n) continue;
-    // 6.13+: hlist of neighbour.hash links; before: neighbour pointers chained by neighbour.next
-    const entries = F.heads
-      ? mapLinks(hlistEntries(k.mem, head, { where, onProblem }), F.link.offsetN)
-      : chainEntries(k.mem, head, F.link.offsetN, { where, onProblem });
-    readEach(entries, where, (n) => n, (n) => neighbourRow(c, t, n), problems, rows);
   }
-}
-
-function* mapLinks(links: Iterable<bigint>, offset: bigint): Generator<bigint> {
-  for (const l of links) yield l - offset;
+  // 6.13+: hlist of neighbour.hash links; before: neighbour pointers chained by neighbour.next.
+  // Read in address order (a large table outgrows the page cache), listed in hash order.
+  const shape = F.heads
+    ? { where, nextOffset: 0n, entryOffset: F.link.offsetN, nulls: false, span: F.key.offset + t.keyLen }
+    : { where, nextOffset: F.link.offsetN, entryOffset: 0n, nulls: false, span: F.key.offset + t.keyLen };
+  const steps = c.chains(k, starts, shape, (n, _link, _i, emit) => {
+    c.emit = emit;
+    try {
+      return neighbourRow(c, t, n);
+    } finally {
+      c.emit = undefined;
+    }
+  });
+  for (const s of steps) {
+    if (s.row) rows.push(s.row);
+    else if (!c.unknownNetNotes.has(s.problem!)) problems.push(s.problem!);
+    else if (!c.unknownNets.has(s.problem!.address)) {
+      // the first entry of an unknown netns, in hash order, names it (as a walk bucket by bucket)
+      c.unknownNets.add(s.problem!.address);
+      problems.push(s.problem!);
+    }
+  }
 }
 
 // net/ipv4/arp.c: arp_format_neigh_entry; net/core/neighbour.c: neigh_fill_info
@@ -332,8 +355,14 @@ function netnsOf(c: WalkContext, net: bigint): number | null {
   const inode = c.inodes.get(net);
   if (inode !== undefined) return inode;
   if (!c.unknownNets.has(net)) {
-    c.unknownNets.add(net);
-    c.problems.push({ where: 'neighbour netns', address: net, kind: 'bad-pointer', detail: `struct net 0x${net.toString(16)} is not on net_namespace_list` });
+    const note: WalkProblem = { where: 'neighbour netns', address: net, kind: 'bad-pointer', detail: `struct net 0x${net.toString(16)} is not on net_namespace_list` };
+    if (c.emit) {
+      c.unknownNetNotes.add(note);
+      c.emit(note);
+    } else {
+      c.unknownNets.add(net);
+      c.problems.push(note);
+    }
   }
   return null;
 }

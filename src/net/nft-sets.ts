@@ -10,8 +10,9 @@
 
 import type { Kernel } from '../kernel/kernel.js';
 import { perKernel } from '../kernel/memo.js';
-import { unreadable, hlistEntries, listEntries, rbtreeNodes, type WalkProblem } from '../kernel/walk.js';
-import { rhashtableObjects } from './rhashtable.js';
+import { unreadable, listEntries, rbtreeNodes, type WalkProblem } from '../kernel/walk.js';
+import { readRhashtable } from './rhashtable.js';
+import { drainSteps, readChainsInAddressOrder, type ChainStart } from './address-order.js';
 import { datatypeIds, datatypeName } from './nft-names.js';
 import { formatInterval, formatValue, kindOfDatatype } from './nft-value.js';
 
@@ -81,46 +82,73 @@ function readElements(k: Kernel, s: bigint, set: NftSet, gen: number, problems: 
   const priv = s + F.data;
   const where = `elements of set ${set.name}`;
   const onProblem = (p: WalkProblem) => problems.push(p);
-  const exts: bigint[] = [];
+  // klen is read before the elements, which need it; what reading it throws is the set's
+  // problem only once the walk's own are in (the kernel's order of reads, kept).
+  let klen = 0;
+  let klenFailed: { error: unknown } | undefined;
+  try {
+    klen = k.num(s, F.klen);
+  } catch (e) {
+    klenFailed = { error: e };
+  }
+  // One element's key and flags, or null when it is not active in the current generation;
+  // what reading it threw, kept to be its problem after the walk's own.
+  const readItem = (ext: bigint): Read => {
+    try {
+      const hdr = k.mem.read(ext, 1 + 8);
+      if (hdr[0] & (1 << gen)) return { ext, item: null }; // not active in the current generation
+      const keyOff = hdr[F.extOffset + F.extKey];
+      const flagOff = hdr[F.extOffset + F.extFlags];
+      const key = k.mem.read(ext + BigInt(keyOff), klen);
+      const flags = flagOff ? k.mem.u8(ext + BigInt(flagOff)) : 0;
+      return { ext, item: { key, end: (flags & INTERVAL_END) !== 0 } };
+    } catch (e) {
+      return { ext, error: e };
+    }
+  };
+  // Bytes of an element read: its node, ext header, key and flags (a small allocation).
+  const span = 256;
+  let read: Read[];
   const b = set.backend;
   if (b.startsWith('bitmap')) {
     const o = elemOffsets(k, 'struct nft_bitmap_elem', 'head');
+    const exts: bigint[] = [];
     for (const l of listEntries(k.mem, priv + k.off('struct nft_bitmap', 'list'), { where, limit: MAX_ELEMS, onProblem })) exts.push(l - o.node + o.ext);
+    read = readInAddressOrder(k, exts, readItem, span);
   } else if (b.startsWith('rhash')) {
+    // A large set (a meter, a dynamic set) is read in address order, chain by chain as the
+    // kernel lists it; the elements are sorted by key below anyway.
     const o = elemOffsets(k, 'struct nft_rhash_elem', 'node');
-    for (const e of rhashtableObjects(k, priv + k.off('struct nft_rhash', 'ht'), o.node, where, problems)) exts.push(e + o.ext);
+    read = readRhashtable(k, priv + k.off('struct nft_rhash', 'ht'), o.node, where, problems, (e) => readItem(e + o.ext), span);
   } else if (b.startsWith('hash')) {
     const o = elemOffsets(k, 'struct nft_hash_elem', 'node');
     const n = k.mem.u32(priv + k.off('struct nft_hash', 'buckets'));
     if (n > 1 << 24) throw new Error(`${n} hash buckets`);
     const table = priv + k.off('struct nft_hash', 'table');
     const heads = k.mem.read(table, n * 8);
+    const starts: ChainStart[] = [];
     for (let i = 0; i < n; i++) {
       const first = heads.readBigUInt64LE(i * 8);
-      if (first) for (const e of hlistEntries(k.mem, first, { where: `${where} bucket ${i}`, limit: MAX_ELEMS, onProblem })) exts.push(e - o.node + o.ext);
+      if (first) starts.push({ chain: i, first });
     }
+    const shape = { where: (i: number) => `${where} bucket ${i}`, nextOffset: 0n, entryOffset: o.node, nulls: false, limit: MAX_ELEMS, span };
+    read = [];
+    drainSteps(readChainsInAddressOrder(k, starts, shape, (e) => readItem(e + o.ext)), read, problems);
   } else if (b.startsWith('rbtree')) {
     const o = elemOffsets(k, 'struct nft_rbtree_elem', 'node');
     const root = k.mem.ptr(priv + k.off('struct nft_rbtree', 'root'));
+    const exts: bigint[] = [];
     for (const node of rbtreeNodes(k.mem, root, { where, limit: MAX_ELEMS, onProblem })) exts.push(node - o.node + o.ext);
+    read = readInAddressOrder(k, exts, readItem, span);
   } else {
     problems.push({ where, address: s, kind: 'unreadable', detail: `elements of a ${b} set are not decoded` });
     return null;
   }
-  const klen = k.num(s, F.klen);
-  const items: { key: Buffer; end: boolean }[] = [];
-  for (const ext of exts) {
-    try {
-      const hdr = k.mem.read(ext, 1 + 8);
-      if (hdr[0] & (1 << gen)) continue; // not active in the current generation
-      const keyOff = hdr[F.extOffset + F.extKey];
-      const flagOff = hdr[F.extOffset + F.extFlags];
-      const key = k.mem.read(ext + BigInt(keyOff), klen);
-      const flags = flagOff ? k.mem.u8(ext + BigInt(flagOff)) : 0;
-      items.push({ key, end: (flags & INTERVAL_END) !== 0 });
-    } catch (e) {
-      problems.push(unreadable(where, ext, e));
-    }
+  if (klenFailed) throw klenFailed.error;
+  const items: Item[] = [];
+  for (const r of read) {
+    if ('error' in r) problems.push(unreadable(where, r.ext, r.error));
+    else if (r.item) items.push(r.item);
   }
   items.sort((x, y) => Buffer.compare(x.key, y.key) || (x.end ? -1 : 1));
   const ids = datatypeIds(set.ktype);
@@ -141,6 +169,21 @@ function readElements(k: Kernel, s: bigint, set: NftSet, gen: number, problems: 
     return out;
   }
   return items.map((i) => formatValue(kind, i.key));
+}
+
+interface Item {
+  key: Buffer;
+  end: boolean;
+}
+type Read = { ext: bigint; item: Item | null } | { ext: bigint; error: unknown };
+
+/** read(x) for each x, visited in address order; the results in the order of `xs`. */
+function readInAddressOrder<R>(k: Kernel, xs: bigint[], read: (x: bigint) => R, span: number): R[] {
+  const order = xs.map((_x, i) => i).sort((i, j) => (xs[i]! < xs[j]! ? -1 : xs[i]! > xs[j]! ? 1 : 0));
+  k.mem.prefetch(order.map((i) => xs[i]!), span);
+  const out = new Array<R>(xs.length);
+  for (const i of order) out[i] = read(xs[i]!);
+  return out;
 }
 
 function formatConcat(ids: number[], lens: number[], key: Buffer): string {

@@ -10,6 +10,7 @@
 
 import type { Kernel } from '../kernel/kernel.js';
 import { hlistNullsEntries, type WalkProblem } from '../kernel/walk.js';
+import { drainSteps, readChainsInAddressOrder, type ChainStart } from './address-order.js';
 
 /** Every object in the table at `ht` (a struct rhashtable), given where its rhash_head sits. */
 export function* rhashtableObjects(k: Kernel, ht: bigint, nodeOffset: bigint, name: string, problems: WalkProblem[]): Generator<bigint> {
@@ -38,4 +39,38 @@ export function* rhashtableObjects(k: Kernel, ht: bigint, nodeOffset: bigint, na
     }
     tbl = k.ptr(tbl, future);
   }
+}
+
+/** rhashtableObjects' objects, each table's chains read in address order (address-order.ts):
+ *  `read` each object (it should not throw: what it throws is an "unreadable" problem at the
+ *  object); the results in the order rhashtableObjects yields the objects, and the same
+ *  problems, pushed in the same order; throws where it throws. `span`: bytes `read` looks at. */
+export function readRhashtable<R>(k: Kernel, ht: bigint, nodeOffset: bigint, name: string, problems: WalkProblem[], read: (obj: bigint) => R, span: number): R[] {
+  const B = 'struct bucket_table';
+  const size = k.field(B, 'size');
+  const nest = k.field(B, 'nest');
+  const future = k.field(B, 'future_tbl');
+  const buckets = k.off(B, 'buckets');
+  const out: R[] = [];
+  const seen = new Set<bigint>();
+  const where = (i: number) => `${name} bucket ${i}`;
+  let tbl = k.ptr(ht, k.field('struct rhashtable', 'tbl'));
+  for (let depth = 0; tbl !== 0n && !seen.has(tbl) && depth < 4; depth++) {
+    seen.add(tbl);
+    const n = k.num(tbl, size);
+    if (k.num(tbl, nest) !== 0) {
+      problems.push({ where: name, address: tbl, kind: 'unreadable', detail: `nested bucket table (${n} buckets) not walked` });
+    } else if (n > 0 && n <= 1 << 26) {
+      const heads = k.mem.read(tbl + buckets, n * 8);
+      const starts: ChainStart[] = [];
+      for (let i = 0; i < n; i++) {
+        const first = heads.readBigUInt64LE(i * 8) & ~1n; // bit 0: the bucket lock
+        if (first !== 0n) starts.push({ chain: i, first });
+      }
+      const steps = readChainsInAddressOrder(k, starts, { where, nextOffset: 0n, entryOffset: nodeOffset, nulls: true, span }, (obj) => read(obj));
+      drainSteps(steps, out, problems);
+    }
+    tbl = k.ptr(tbl, future);
+  }
+  return out;
 }
