@@ -38,6 +38,18 @@ export function withInterrupt<T>(poll: (() => boolean) | undefined, f: () => T):
   }
 }
 
+/** Run `f` without stopping for Ctrl-C (a read that must finish, such as a symbol lookup
+ *  outside a walk); a stop asked before or during it still stops the next read after it. */
+export function withoutInterrupt<T>(f: () => T): T {
+  const saved = state.poll;
+  state.poll = undefined;
+  try {
+    return f();
+  } finally {
+    state.poll = saved;
+  }
+}
+
 /** Called on every page read: cheap unless a source is installed. */
 export function checkInterrupt(): void {
   if (state.poll === undefined) return;
