@@ -5,7 +5,7 @@
 // 100,000-row table printed as JSON never formats a cell, and one printed as text never builds
 // a JSON object.
 
-import { rowJson, type ColumnSpec, type Ref, type RowSpec } from '../views/table.js';
+import { rowJsonOf, type ColumnSpec, type Ref, type RowSpec } from '../views/table.js';
 import type { Row, TableOutput } from './model.js';
 
 export interface TableOptions {
@@ -16,40 +16,47 @@ export interface TableOptions {
   hide?: string[];
 }
 
+/** What the rows of one table share: the spec, the columns shown, how a row becomes JSON. */
+interface TableSpec<R> {
+  spec: RowSpec<R>;
+  columns: readonly ColumnSpec<R>[];
+  json: (r: R) => unknown;
+}
+
 /** One row of a declared table: the walker's row plus the spec that presents it. */
 class SpecRow<R> implements Row {
   private text: Record<string, string> | undefined;
   constructor(
-    private readonly spec: RowSpec<R>,
-    private readonly columns: readonly ColumnSpec<R>[],
+    private readonly t: TableSpec<R>,
     private readonly row: R,
   ) {}
 
   get cells(): Record<string, string> {
     if (!this.text) {
       this.text = {};
-      for (const c of this.columns) this.text[c.key] = c.text(this.row);
+      for (const c of this.t.columns) this.text[c.key] = c.text(this.row);
     }
     return this.text;
   }
 
   get data(): unknown {
-    return rowJson(this.spec, this.row);
+    return this.t.json(this.row);
   }
 
   get ref(): Ref | undefined {
-    return this.spec.ref?.(this.row);
+    return this.t.spec.ref?.(this.row);
   }
 }
 
 export function tableOutput<R>(spec: RowSpec<R>, rows: readonly R[], opts: TableOptions = {}): TableOutput {
   const columns = spec.columns.filter((c) => !opts.hide?.includes(c.key));
+  const t: TableSpec<R> = { spec, columns, json: rowJsonOf(spec) };
   return {
     kind: 'table',
     title: opts.title,
     headless: opts.headless,
     notes: opts.notes,
     columns: columns.map((c) => ({ key: c.key, title: c.title, align: c.align, ...(c.shrink ? { shrink: c.shrink } : {}) })),
-    rows: rows.map((r): Row => new SpecRow(spec, columns, r)),
+    rows: rows.map((r): Row => new SpecRow(t, r)),
   };
 }

@@ -1,6 +1,7 @@
 // Plain-text rendering: aligned columns like netstat, blocks separated by rules like the seed.
 
 import type { Output, TableOutput } from './model.js';
+import { ChunkedText, type TextSink } from './chunked.js';
 
 export const RULE = '-'.repeat(78);
 
@@ -26,6 +27,14 @@ export function renderLines(out: Output, width?: number): string[] {
       return lines;
     }
   }
+}
+
+/** Lines as a file holds them (each ended by a newline), given to `sink` in chunks of about
+ *  64 KiB: never the whole text as one string. No lines, nothing written. */
+export function writeLines(lines: readonly string[], sink: TextSink): void {
+  const w = new ChunkedText(sink);
+  for (const l of lines) w.push(l + '\n');
+  w.end();
 }
 
 const rendered = new WeakMap<TableOutput, Map<number, string[]>>();
