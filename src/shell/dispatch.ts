@@ -248,15 +248,20 @@ export function runShellStage(cmd: string, lines: string[]): { lines: string[]; 
   return { lines: out, warnings: err.map((l) => `| ${cmd}: ${l}`) };
 }
 
-/** Socket addresses the last output showed: `sock ADDR` completes from them. */
+/** Socket addresses the last output showed: `sock ADDR` completes from them (listed when asked). */
 function rememberSockets(s: Session, out: Output): void {
-  const found: string[] = [];
-  const walk = (o: Output): void => {
-    if (o.kind === 'group') o.parts.forEach(walk);
-    else if (o.kind === 'table' || o.kind === 'blocks') {
-      for (const r of o.kind === 'table' ? o.rows : o.blocks) if (r.ref?.kind === 'sock') found.push('0x' + r.ref.address.toString(16));
+  const each = (o: Output, f: (address: bigint) => boolean | void): boolean => {
+    if (o.kind === 'group') return o.parts.some((p) => each(p, f));
+    if (o.kind === 'table' || o.kind === 'blocks') {
+      for (const r of o.kind === 'table' ? o.rows : o.blocks) if (r.ref?.kind === 'sock' && f(r.ref.address)) return true;
     }
+    return false;
   };
-  walk(out);
-  if (found.length) s.recent.sockets = found;
+  // an output without sockets leaves the last ones (the search stops at the first socket)
+  if (!each(out, () => true)) return;
+  s.recent.socketsFrom(() => {
+    const found: string[] = [];
+    each(out, (a) => void found.push('0x' + a.toString(16)));
+    return found;
+  });
 }
