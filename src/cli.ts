@@ -156,12 +156,12 @@ export async function main(argv: string[]): Promise<number> {
   try {
     if (o.command !== undefined) return runBatch(session, String(o.command).split(';'));
     if (!interactive) {
-      const r = runParsedLine(session, parsed, undefined, { wholeJson: true, width: terminalWidth() });
+      // the output goes out as it is rendered, in chunks: never one string of it all
+      const r = runParsedLine(session, parsed, undefined, { write: toStdout, width: terminalWidth() });
       if (r.error) {
         process.stderr.write(`xportshow: ${r.error}\n`);
         return 1;
       }
-      if (r.lines.length) process.stdout.write(r.lines.join('\n') + '\n');
       for (const w of r.warnings ?? []) process.stderr.write(`xportshow: ${w}\n`);
       process.stderr.write(timing(performance.now() - t0, cpu0) + '\n');
       return 0;
@@ -178,6 +178,11 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+/** A chunk of output to stdout (synchronous for a file, a pipe and a terminal on Linux). */
+function toStdout(chunk: string): void {
+  process.stdout.write(chunk);
+}
+
 /** The terminal's width when stdout is one (tables then fit it); undefined for a pipe or file. */
 export function terminalWidth(): number | undefined {
   return process.stdout.isTTY && process.stdout.columns > 0 ? process.stdout.columns : undefined;
@@ -189,7 +194,7 @@ function runBatch(session: Session, lines: string[]): number {
     const line = raw.trim();
     if (!line || line.startsWith('#')) continue;
     const cpu0 = process.cpuUsage();
-    const r = runLine(session, line, { width: terminalWidth() });
+    const r = runLine(session, line, { write: toStdout, width: terminalWidth() });
     if (r.quit) break;
     if (r.error) {
       process.stderr.write(`xportshow: ${line}: ${r.error}\n`);

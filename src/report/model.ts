@@ -51,6 +51,10 @@ export interface GroupOutput {
   parts: Output[];
   /** The group as one JSON value (else the array of its parts'). */
   data?: unknown;
+  /** Its JSON is one flat array of the parts' rows: a table's rows (not its notes), a text
+   *  part's lines as `{"problem": …}` rows. Written row by row when asked for, never built
+   *  beforehand (a listing shown as text builds no JSON at all). */
+  flatRows?: boolean;
 }
 
 export type Output = TableOutput | TextOutput | BlocksOutput | GroupOutput;

@@ -1,11 +1,11 @@
 // Rows + declared columns → a table output. The text cells, the JSON object and the drill-down
 // reference all come from the one RowSpec, so no view writes its columns twice. Each row is one
-// small object over the walker's plain row: its cells are computed when first read (text,
-// grep, browse) and kept; its JSON is built each time it is asked for and never kept, so a
-// 100,000-row table printed as JSON never formats a cell, and one printed as text never builds
-// a JSON object.
+// small object over the walker's plain row: its cells and its JSON are built each time they are
+// asked for and never kept (the text renderer reads the cells once and keeps the lines it
+// makes), so a 100,000-row table printed as JSON never formats a cell, one printed as text
+// never builds a JSON object, and neither stays in memory beside the lines.
 
-import { rowJson, type ColumnSpec, type Ref, type RowSpec } from '../views/table.js';
+import { rowJsonOf, type ColumnSpec, type Ref, type RowSpec } from '../views/table.js';
 import type { Row, TableOutput } from './model.js';
 
 export interface TableOptions {
@@ -16,40 +16,44 @@ export interface TableOptions {
   hide?: string[];
 }
 
+/** What the rows of one table share: the spec, the columns shown, how a row becomes JSON. */
+interface TableSpec<R> {
+  spec: RowSpec<R>;
+  columns: readonly ColumnSpec<R>[];
+  json: (r: R) => unknown;
+}
+
 /** One row of a declared table: the walker's row plus the spec that presents it. */
 class SpecRow<R> implements Row {
-  private text: Record<string, string> | undefined;
   constructor(
-    private readonly spec: RowSpec<R>,
-    private readonly columns: readonly ColumnSpec<R>[],
+    private readonly t: TableSpec<R>,
     private readonly row: R,
   ) {}
 
   get cells(): Record<string, string> {
-    if (!this.text) {
-      this.text = {};
-      for (const c of this.columns) this.text[c.key] = c.text(this.row);
-    }
-    return this.text;
+    const cells: Record<string, string> = {};
+    for (const c of this.t.columns) cells[c.key] = c.text(this.row);
+    return cells;
   }
 
   get data(): unknown {
-    return rowJson(this.spec, this.row);
+    return this.t.json(this.row);
   }
 
   get ref(): Ref | undefined {
-    return this.spec.ref?.(this.row);
+    return this.t.spec.ref?.(this.row);
   }
 }
 
 export function tableOutput<R>(spec: RowSpec<R>, rows: readonly R[], opts: TableOptions = {}): TableOutput {
   const columns = spec.columns.filter((c) => !opts.hide?.includes(c.key));
+  const t: TableSpec<R> = { spec, columns, json: rowJsonOf(spec) };
   return {
     kind: 'table',
     title: opts.title,
     headless: opts.headless,
     notes: opts.notes,
     columns: columns.map((c) => ({ key: c.key, title: c.title, align: c.align, ...(c.shrink ? { shrink: c.shrink } : {}) })),
-    rows: rows.map((r): Row => new SpecRow(spec, columns, r)),
+    rows: rows.map((r): Row => new SpecRow(t, r)),
   };
 }

@@ -1,6 +1,7 @@
 // Plain-text rendering: aligned columns like netstat, blocks separated by rules like the seed.
 
 import type { Output, TableOutput } from './model.js';
+import { ChunkedText, type TextSink } from './chunked.js';
 
 export const RULE = '-'.repeat(78);
 
@@ -28,6 +29,14 @@ export function renderLines(out: Output, width?: number): string[] {
   }
 }
 
+/** Lines as a file holds them (each ended by a newline), given to `sink` in chunks of about
+ *  64 KiB: never the whole text as one string. No lines, nothing written. */
+export function writeLines(lines: readonly string[], sink: TextSink): void {
+  const w = new ChunkedText(sink);
+  for (const l of lines) w.push(l + '\n');
+  w.end();
+}
+
 const rendered = new WeakMap<TableOutput, Map<number, string[]>>();
 
 /** Table lines: the header (unless headless) and one line per row, columns padded to fit
@@ -45,24 +54,47 @@ export function renderTable(t: TableOutput, width?: number): string[] {
 }
 
 function renderTableLines(t: TableOutput, width?: number): string[] {
-  const widths = t.columns.map((c) => (t.headless ? 0 : c.title.length));
-  for (const r of t.rows) t.columns.forEach((c, i) => (widths[i] = Math.max(widths[i], (r.cells[c.key] ?? '').length)));
+  const cols = t.columns;
+  const n = cols.length;
+  const keys = cols.map((c) => c.key);
+  const widths = cols.map((c) => (t.headless ? 0 : c.title.length));
+  // Each row's cells read once (a declared row formats them on every read), kept column by
+  // column only while the lines are made.
+  const cells = cols.map(() => new Array<string>(t.rows.length));
+  t.rows.forEach((r, j) => {
+    const rc = r.cells;
+    for (let i = 0; i < n; i++) {
+      const v = rc[keys[i]] ?? '';
+      cells[i][j] = v;
+      if (v.length > widths[i]) widths[i] = v.length;
+    }
+  });
   if (width) fit(t, widths, width);
-  const line = (get: (key: string, i: number) => string, head = false) =>
-    t.columns
-      .map((c, i) => {
-        const raw = get(c.key, i);
-        const v = !c.shrink || raw.length <= widths[i] ? raw : head ? raw.slice(0, widths[i]) : cut(raw, widths[i]);
-        const last = i === t.columns.length - 1;
-        return c.align === 'right' ? v.padStart(widths[i]) : last ? v : v.padEnd(widths[i]);
-      })
-      .join(' ')
-      .trimEnd();
+  const pad = spaces(Math.max(0, ...widths));
+  // head: the titles, which keep their start when cut (cells keep their end)
+  const line = (j: number, head: boolean): string => {
+    let s = '';
+    for (let i = 0; i < n; i++) {
+      const c = cols[i];
+      const w = widths[i];
+      let v = head ? c.title : cells[i][j];
+      if (c.shrink && v.length > w) v = head ? v.slice(0, w) : cut(v, w);
+      if (i > 0) s += ' ';
+      if (c.align === 'right') s += v.length < w ? pad[w - v.length] + v : v;
+      else s += i === n - 1 || v.length >= w ? v : v + pad[w - v.length];
+    }
+    return s.trimEnd();
+  };
   const lines: string[] = [];
   if (t.title) lines.push(t.title);
-  if (!t.headless) lines.push(line((_k, i) => t.columns[i].title, true));
-  for (const r of t.rows) lines.push(line((k) => r.cells[k] ?? ''));
+  if (!t.headless) lines.push(line(0, true));
+  for (let j = 0; j < t.rows.length; j++) lines.push(line(j, false));
   return lines.concat(t.notes ?? []);
+}
+
+/** Runs of spaces by length, 0 to `max`: padding without a new string per cell. */
+function spaces(max: number): string[] {
+  return Array.from({ length: max + 1 }, (_, k) => ' '.repeat(k));
 }
 
 /** A cell longer than its column keeps its end ("…:8443"); titles keep their start (above). */

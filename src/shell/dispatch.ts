@@ -5,8 +5,8 @@ import { appendFileSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { text, type Output } from '../report/model.js';
 import { packageVersion } from './version.js';
-import { renderLines } from '../report/text.js';
-import { renderJson } from '../report/json.js';
+import { renderLines, writeLines } from '../report/text.js';
+import { renderJson, writeJson, type TextSink } from '../report/json.js';
 import { parseOptionWords, requestedViews, OPTIONS, GLOBAL_OPTIONS, type OptionSpec, type ParsedLine } from './options.js';
 import { parsePipeline, applyGreps, passesGreps, type Pipeline } from './line.js';
 import { grepOutput } from './browse.js';
@@ -41,11 +41,15 @@ export function userMessage(e: unknown): string {
 }
 
 /** How a line runs: `interrupt` is asked now and then whether the user pressed Ctrl-C;
- *  `wholeJson` gives JSON as one string in `lines[0]` (the one-shot CLI writes it whole; the
- *  shell pages lines). */
+ *  `write` takes the output as it is rendered (the one-shot CLI and batch runs; the shell
+ *  pages lines). */
 export interface RunOptions {
   interrupt?: () => boolean;
-  wholeJson?: boolean;
+  /** The output (text or JSON, each line ended by a newline) is given here in chunks of about
+   *  64 KiB as it is rendered, and `lines` is empty: a 100,000-socket JSON document is never
+   *  one string (as one it cost ~250 MB of peak memory split into lines, ~30 MB whole). Not
+   *  with a grep, a shell stage, a redirection or `interrupt` (their output is `lines`). */
+  write?: TextSink;
   /** The terminal's columns (stdout a TTY): tables cut their shrinkable columns to fit it.
    *  Not applied to output that goes to a file, a pipe or through grep. */
   width?: number;
@@ -108,9 +112,12 @@ function runParsedPlain(s: Session, parsed: ParsedLine, p: Pipeline, opts: RunOp
     if (p.greps.length) output = p.greps.some((g) => g.count) || parsed.options.json ? undefined : grepOutput(shown, (l) => passesGreps(l, p.greps));
     if (output) rememberSockets(s, output);
     const json = parsed.options.json === true;
-    // wholeJson: splitting a 100,000-socket document into 1.8 million lines for the CLI to
-    // join them again cost ~250 MB of peak memory.
-    let lines = json ? (opts.wholeJson && !p.greps.length ? [renderJson(shown)] : renderJson(shown).split('\n')) : renderLines(shown, p.greps.length || p.shell !== undefined || p.redirect ? undefined : opts.width);
+    if (opts.write && !opts.interrupt && !p.greps.length && p.shell === undefined && !p.redirect) {
+      if (json) writeJson(shown, opts.write, { newline: true });
+      else writeLines(renderLines(shown, opts.width), opts.write);
+      return done({ output, lines: [], ...(warnings.length ? { warnings } : {}) });
+    }
+    let lines = json ? renderJson(shown).split('\n') : renderLines(shown, p.greps.length || p.shell !== undefined || p.redirect ? undefined : opts.width);
     lines = applyGreps(lines, p.greps);
     if (p.shell !== undefined) {
       // crash's `CMD | sort | head`: the shell has the rows now; the shell cannot browse them
@@ -241,15 +248,20 @@ export function runShellStage(cmd: string, lines: string[]): { lines: string[]; 
   return { lines: out, warnings: err.map((l) => `| ${cmd}: ${l}`) };
 }
 
-/** Socket addresses the last output showed: `sock ADDR` completes from them. */
+/** Socket addresses the last output showed: `sock ADDR` completes from them (listed when asked). */
 function rememberSockets(s: Session, out: Output): void {
-  const found: string[] = [];
-  const walk = (o: Output): void => {
-    if (o.kind === 'group') o.parts.forEach(walk);
-    else if (o.kind === 'table' || o.kind === 'blocks') {
-      for (const r of o.kind === 'table' ? o.rows : o.blocks) if (r.ref?.kind === 'sock') found.push('0x' + r.ref.address.toString(16));
+  const each = (o: Output, f: (address: bigint) => boolean | void): boolean => {
+    if (o.kind === 'group') return o.parts.some((p) => each(p, f));
+    if (o.kind === 'table' || o.kind === 'blocks') {
+      for (const r of o.kind === 'table' ? o.rows : o.blocks) if (r.ref?.kind === 'sock' && f(r.ref.address)) return true;
     }
+    return false;
   };
-  walk(out);
-  if (found.length) s.recent.sockets = found;
+  // an output without sockets leaves the last ones (the search stops at the first socket)
+  if (!each(out, () => true)) return;
+  s.recent.socketsFrom(() => {
+    const found: string[] = [];
+    each(out, (a) => void found.push('0x' + a.toString(16)));
+    return found;
+  });
 }

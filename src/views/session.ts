@@ -13,7 +13,7 @@ export class Session {
   readonly tables: Tables;
   readonly inspect: Inspector;
   /** Things the last table showed (socket addresses), for completion. */
-  recent: { sockets: string[] } = { sockets: [] };
+  readonly recent = new Recent();
 
   constructor(
     /** For views and tests; the shell goes through `tables` and `inspect`. */
@@ -62,5 +62,31 @@ export class Session {
 
   close(): void {
     this.kernel.dump.close();
+  }
+}
+
+/** What the last listing showed, for completion: worked out when first asked (a 20,000-row
+ *  listing then costs no 20,000 hex strings unless `sock <Tab>` wants them). */
+export class Recent {
+  private list: string[] = [];
+  private from: (() => string[]) | undefined;
+
+  /** Socket addresses ("0x…") of the last listing that showed sockets. */
+  get sockets(): string[] {
+    if (this.from) {
+      this.list = this.from();
+      this.from = undefined;
+    }
+    return this.list;
+  }
+
+  set sockets(list: string[]) {
+    this.list = list;
+    this.from = undefined;
+  }
+
+  /** The socket addresses, when asked, are the ones `from` gives. */
+  socketsFrom(from: () => string[]): void {
+    this.from = from;
   }
 }

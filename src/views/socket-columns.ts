@@ -20,6 +20,9 @@ export interface SocketColumnsOptions {
 
 /** netstat's PID/Program column: "pid/comm", each process once, '-' for none. */
 export function ownerText(os: Owner[]): string {
+  // most sockets have no owner or one (no Set, no array for them)
+  if (os.length === 0) return '-';
+  if (os.length === 1) return `${os[0].pid}/${os[0].comm}`;
   const seen = new Set<string>();
   const parts: string[] = [];
   for (const o of os) {

@@ -67,13 +67,26 @@ export interface ColumnSpec<R> {
 /** How a view's rows are presented: columns, JSON-only fields, the object a row opens. */
 export interface RowSpec<R> {
   columns: ColumnSpec<R>[];
-  /** JSON fields beyond the columns' own. */
+  /** JSON fields beyond the columns' own: a new object each call (when no column has a JSON
+   *  value it is the row's JSON object itself, not copied). */
   extra?: (r: R) => Record<string, unknown>;
   ref?: (r: R) => Ref | undefined;
 }
 
 /** The JSON object of one row: every column's value under its key, then the extras. */
 export function rowJson<R>(spec: RowSpec<R>, r: R): Record<string, unknown> {
+  return rowJsonOf(spec)(r);
+}
+
+/** rowJson for every row of one spec: the columns looked at once, not per row. A spec whose
+ *  columns are all kept out of JSON (the socket tables') gives extra's object as it is. */
+export function rowJsonOf<R>(spec: RowSpec<R>): (r: R) => Record<string, unknown> {
+  const extra = spec.extra;
+  if (extra && spec.columns.every((c) => c.json === false)) return extra;
+  return (r) => columnsJson(spec, r);
+}
+
+function columnsJson<R>(spec: RowSpec<R>, r: R): Record<string, unknown> {
   const o: Record<string, unknown> = {};
   for (const c of spec.columns) {
     if (c.json === false) continue;

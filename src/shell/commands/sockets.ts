@@ -125,7 +125,7 @@ export function showSockets(s: Session, query: SocketQuery, verbose: number, o: 
   }
   if (problems.length) parts.push({ kind: 'text', lines: problems, data: { problems } });
   // JSON: one flat array of socket rows, each with its proto (the README's contract)
-  return parts.length === 1 ? parts[0] : { kind: 'group', parts, data: flatRows(parts) };
+  return parts.length === 1 ? parts[0] : { kind: 'group', parts, flatRows: true };
 }
 
 function sorted(views: SocketView[], field: string, info: boolean): SocketView[] {
@@ -149,12 +149,7 @@ function countOutput(rows: SocketRow[], by: string): Output {
 function withProblems(out: Output, problems: string[]): Output {
   if (!problems.length) return out;
   const parts: Output[] = [out, { kind: 'text', lines: problems, data: { problems } }];
-  return { kind: 'group', parts, data: flatRows(parts) };
-}
-
-function flatRows(parts: Output[]): unknown[] {
-  return parts.flatMap((p) =>
-    p.kind === 'table' ? p.rows.map((r) => r.data) : p.kind === 'text' ? p.lines.map((l) => ({ problem: l })) : []);
+  return { kind: 'group', parts, flatRows: true };
 }
 
 /** netstat's modifiers every socket table takes. */
