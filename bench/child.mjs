@@ -38,5 +38,7 @@ process.stdout.write(JSON.stringify({
   cachedCpuMs: round((cpu.user + cpu.system - cpuAt.user - cpuAt.system) / 1000),
   tcp: s.tables.sockets('tcp').rows.length,
   pagesRead: s.kernel.dump.stats.pagesRead,
+  // of which decoded ahead by the prefetch worker (src/dump/prefetch.ts)
+  workerPages: s.kernel.dump.prefetchStats?.taken ?? 0,
   rssMB: Math.round(process.resourceUsage().maxRSS / 1024),
 }));

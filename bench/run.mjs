@@ -90,6 +90,7 @@ for (const [dir, file] of fixtures) {
     'total ms': m('totalMs'),
     'cpu ms': m('cpuMs'),
     pages: runs[0].pagesRead,
+    'by worker': m('workerPages'),
     'RSS MB': m('rssMB'),
   };
   const vmlinux = file.endsWith('.kdump') ? drgnSetup(dir) : undefined;
