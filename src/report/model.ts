@@ -15,6 +15,9 @@ export type { Ref };
 export interface Row {
   /** Cell text by column key. */
   cells: Record<string, string>;
+  /** The cells of the columns `keys`, in that order ('' for a column the row does not have),
+   *  made without the keyed record `cells` builds: the text renderer's way (optional). */
+  cellsOf?(keys: readonly string[]): string[];
   /** The row as data for --json. */
   data: unknown;
   ref?: Ref;

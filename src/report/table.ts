@@ -21,6 +21,8 @@ interface TableSpec<R> {
   spec: RowSpec<R>;
   columns: readonly ColumnSpec<R>[];
   json: (r: R) => unknown;
+  /** The columns of the keys cellsOf was last asked for (a renderer asks with one array). */
+  asked?: { keys: readonly string[]; columns: (ColumnSpec<R> | undefined)[] };
 }
 
 /** One row of a declared table: the walker's row plus the spec that presents it. */
@@ -34,6 +36,15 @@ class SpecRow<R> implements Row {
     const cells: Record<string, string> = {};
     for (const c of this.t.columns) cells[c.key] = c.text(this.row);
     return cells;
+  }
+
+  cellsOf(keys: readonly string[]): string[] {
+    const t = this.t;
+    if (t.asked?.keys !== keys) t.asked = { keys, columns: keys.map((k) => t.columns.find((c) => c.key === k)) };
+    const cols = t.asked.columns;
+    const out = new Array<string>(cols.length);
+    for (let i = 0; i < cols.length; i++) out[i] = cols[i]?.text(this.row) ?? '';
+    return out;
   }
 
   get data(): unknown {

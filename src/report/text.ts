@@ -58,13 +58,14 @@ function renderTableLines(t: TableOutput, width?: number): string[] {
   const n = cols.length;
   const keys = cols.map((c) => c.key);
   const widths = cols.map((c) => (t.headless ? 0 : c.title.length));
-  // Each row's cells read once (a declared row formats them on every read), kept column by
-  // column only while the lines are made.
+  // Each row's cells made once (a declared row makes them without a keyed record), kept
+  // column by column only while the lines are made.
   const cells = cols.map(() => new Array<string>(t.rows.length));
   t.rows.forEach((r, j) => {
-    const rc = r.cells;
+    const list = r.cellsOf?.(keys);
+    const rc = list ? undefined : r.cells;
     for (let i = 0; i < n; i++) {
-      const v = rc[keys[i]] ?? '';
+      const v = list ? list[i] : (rc![keys[i]] ?? '');
       cells[i][j] = v;
       if (v.length > widths[i]) widths[i] = v.length;
     }
