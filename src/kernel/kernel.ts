@@ -110,7 +110,7 @@ export class Kernel {
     if (home === undefined) {
       const byName = (x: ModuleBtf) => defines(this.btf, x, name);
       this.moduleNames ??= nameIndex(this.moduleBtfCache);
-      const candidates = [...(this.moduleNames.get(name) ?? [])].sort((a, b) => b.blob.length - a.blob.length);
+      const candidates = [...(this.moduleNames.get(name) ?? [])].sort((a, b) => b.size - a.size);
       home = candidates.find(byName) ?? null;
       this.typeHomes.set(name, home);
     }
