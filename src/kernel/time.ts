@@ -42,7 +42,8 @@ export function kernelClock(k: Kernel): KernelClock {
 function timekeeperAddress(k: Kernel): bigint | undefined {
   const core = k.vmlinuxSymbol('tk_core') ?? k.vmlinuxSymbol('timekeeper_data');
   if (core !== undefined) {
-    const f = k.tryField('struct tk_data', 'timekeeper');
+    // A core type: asked of vmlinux only (before 6.13 a miss would walk every module's BTF)
+    const f = k.findType('struct tk_data') !== undefined ? k.tryField('struct tk_data', 'timekeeper') : undefined;
     if (f) return core + f.offsetN;
     const seq = k.findType('seqcount_raw_spinlock_t') ?? k.findType('seqcount_t');
     const size = seq !== undefined ? k.btf.size(seq) : 4;
