@@ -138,6 +138,13 @@ export class Kernel {
     return f;
   }
 
+  /** tryField on a type of vmlinux itself that some kernels lack (struct net_hotdata before
+   *  6.9, struct tk_data before 6.13): a miss is not looked for in every module's BTF, which
+   *  reads every module's BTF list entry and name (~180 pages on bookworm-6.1). */
+  tryCoreField(type: string, path: string): Field | undefined {
+    return this.findType(type) === undefined ? undefined : this.tryField(type, path);
+  }
+
   tryField(type: string, path: string): Field | undefined {
     const key = type + '\0' + path;
     let f = this.fields.get(key);

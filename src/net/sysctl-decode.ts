@@ -243,7 +243,7 @@ function special(k: Kernel, h: string, c: Ctl, e: SysctlEntry, hz: number): stri
     }
     case 'rps_sock_flow_sysctl': {
       // a global until 6.8, then in net_hotdata
-      const hot = k.tryField('struct net_hotdata', 'rps_sock_flow_table');
+      const hot = k.tryCoreField('struct net_hotdata', 'rps_sock_flow_table');
       const t = k.mem.ptr(hot ? k.symbol('net_hotdata') + hot.offsetN : k.symbol('rps_sock_flow_table'));
       return t === 0n ? '0' : String(k.mem.u32(t + k.off('struct rps_sock_flow_table', 'mask')) + 1);
     }
