@@ -110,7 +110,7 @@ export class Kernel {
     if (home === undefined) {
       const byName = (x: ModuleBtf) => defines(this.btf, x, name);
       this.moduleNames ??= nameIndex(this.moduleBtfCache);
-      const candidates = [...(this.moduleNames.get(name) ?? [])].sort((a, b) => b.blob.length - a.blob.length);
+      const candidates = [...(this.moduleNames.get(name) ?? [])].sort((a, b) => b.size - a.size);
       home = candidates.find(byName) ?? null;
       this.typeHomes.set(name, home);
     }
@@ -136,6 +136,13 @@ export class Kernel {
     const f = this.tryField(type, path);
     if (!f) throw new TypeNotFoundError(`${type}.${path}`, 'no such member in this kernel');
     return f;
+  }
+
+  /** tryField on a type of vmlinux itself that some kernels lack (struct net_hotdata before
+   *  6.9, struct tk_data before 6.13): a miss is not looked for in every module's BTF, which
+   *  reads every module's BTF list entry and name (~180 pages on bookworm-6.1). */
+  tryCoreField(type: string, path: string): Field | undefined {
+    return this.findType(type) === undefined ? undefined : this.tryField(type, path);
   }
 
   tryField(type: string, path: string): Field | undefined {

@@ -16,8 +16,14 @@ import { GAP } from './walk.js';
 
 export interface ModuleBtf {
   module: string;
-  /** The raw split BTF blob. */
-  blob: Buffer;
+  /** Bytes of the raw split BTF blob (btf->data_size). */
+  size: number;
+  /** The raw split BTF blob, read from the dump on first use (a merge). */
+  readonly blob: Buffer;
+  /** The blob's string section as latin1 text, read alone (the name index needs no types:
+   *  on 7.x the type sections are ~90% of the module BTF pages). Throws as reading the blob's
+   *  header would when the blob is shorter than one. */
+  strings(): string;
   /** vmlinux BTF with this module's types after it, built on first use. */
   merged?: Btf;
   /** The module's own named types (ids after vmlinux's): "struct x" / "union x" / "enum x" /
@@ -48,12 +54,35 @@ export function moduleBtfs(k: Kernel, problems: WalkProblem[] = []): ModuleBtf[]
       const mod = k.ptr(bm, modF);
       const n = k.num(btf, size);
       if (n <= 0 || n > MAX_BLOB) continue;
-      out.push({ module: mod ? k.str(mod, name) : GAP, blob: k.mem.read(k.ptr(btf, data), n) });
+      out.push(lazyBlob(k, mod ? k.str(mod, name) : GAP, k.ptr(btf, data), n));
     } catch (e) {
       problems.push({ where: 'btf_modules', address: bm, kind: 'unreadable', detail: (e as Error).message });
     }
   }
   return out;
+}
+
+/** A module's BTF whose bytes are read when asked for: the string section for the name index,
+ *  the whole blob for a merge. An unreadable blob then fails there (no index entry, a bad
+ *  merge) rather than here: no module it could have defined a type for is taken either way. */
+function lazyBlob(k: Kernel, module: string, addr: bigint, size: number): ModuleBtf {
+  let blob: Buffer | undefined;
+  return {
+    module,
+    size,
+    get blob() {
+      return (blob ??= k.mem.read(addr, size));
+    },
+    strings() {
+      // struct btf_header (include/uapi/linux/btf.h): u32 hdr_len at 4; str_off, str_len at 16, 20
+      if (size < 24) throw new RangeError(`module ${module}: BTF of ${size} bytes has no header`);
+      const b = blob ?? k.mem.read(addr, 24);
+      const start = b.readUInt32LE(4) + b.readUInt32LE(16);
+      const end = Math.min(start + b.readUInt32LE(20), size);
+      if (end <= start) return '';
+      return blob ? blob.toString('latin1', start, end) : k.mem.read(addr + BigInt(start), end - start).toString('latin1');
+    },
+  };
 }
 
 const KIND_PREFIX: Record<number, string> = { [BtfKind.Struct]: 'struct ', [BtfKind.Union]: 'union ', [BtfKind.Enum]: 'enum ', [BtfKind.Enum64]: 'enum ', [BtfKind.Typedef]: '' };
@@ -108,9 +137,7 @@ export function nameIndex(mods: ModuleBtf[]): Map<string, ModuleBtf[]> {
   for (const m of mods) {
     let text: string;
     try {
-      const hdrLen = m.blob.readUInt32LE(4);
-      const start = hdrLen + m.blob.readUInt32LE(16), len = m.blob.readUInt32LE(20);
-      text = m.blob.toString('latin1', start, Math.min(start + len, m.blob.length));
+      text = m.strings();
     } catch {
       continue;
     }

@@ -42,7 +42,7 @@ export function kernelClock(k: Kernel): KernelClock {
 function timekeeperAddress(k: Kernel): bigint | undefined {
   const core = k.vmlinuxSymbol('tk_core') ?? k.vmlinuxSymbol('timekeeper_data');
   if (core !== undefined) {
-    const f = k.tryField('struct tk_data', 'timekeeper');
+    const f = k.tryCoreField('struct tk_data', 'timekeeper');
     if (f) return core + f.offsetN;
     const seq = k.findType('seqcount_raw_spinlock_t') ?? k.findType('seqcount_t');
     const size = seq !== undefined ? k.btf.size(seq) : 4;

@@ -86,7 +86,7 @@ function globals(k: Kernel, problems: WalkProblem[]): GlobalDropCounters {
   };
   // 7.x moved it into net_aligned_data (include/net/aligned_data.h)
   attempt('tcp_memory_allocated', () => {
-    const f = k.tryField('struct net_aligned_data', 'tcp_memory_allocated');
+    const f = k.tryCoreField('struct net_aligned_data', 'tcp_memory_allocated');
     const a = f ? k.symbol('net_aligned_data') + f.offsetN : k.trySymbol('tcp_memory_allocated');
     if (a !== undefined) g.tcpMemPages = Number(k.mem.s64(a));
   });

@@ -102,7 +102,7 @@ export function netInterfaces(k: Kernel, nets: NetNs[], clock: KernelClock): Int
   return { rows, problems };
 }
 
-function fields(k: Kernel) {
+const fields = perKernel((k: Kernel) => {
   const f = (p: string) => k.field(D, p);
   const t = (p: string) => k.tryField(D, p);
   return {
@@ -112,12 +112,32 @@ function fields(k: Kernel) {
     txqlen: f('tx_queue_len'), promisc: f('promiscuity'), allmulti: f('allmulti'), tx: f('_tx'),
     numTx: f('num_tx_queues'), realNumTx: f('real_num_tx_queues'), upper: f('adj_list.upper'),
     rxHandlerData: f('rx_handler_data'), name: f('name'), ifindex: f('ifindex'), ndNet: t('nd_net.net'),
+    size: k.sizeof(D),
   };
+});
+
+/** A property computed on first read and kept: what only some views print (handler symbols,
+ *  counters, state names) is not made for the others. Only for values whose making can
+ *  neither throw nor report a problem: when it runs then changes nothing but the time. */
+function lazy<T extends object, K extends keyof T>(o: T, key: K, get: () => T[K]): void {
+  let v: T[K];
+  let done = false;
+  Object.defineProperty(o, key, {
+    enumerable: true,
+    configurable: true,
+    get: () => {
+      if (!done) {
+        v = get();
+        done = true;
+      }
+      return v;
+    },
+  });
 }
 
 function readInterface(k: Kernel, dev: bigint, netns: number, clock: KernelClock, problems: WalkProblem[]): NetInterface {
   const F = fields(k);
-  const v = k.view(dev, k.sizeof(D));
+  const v = k.view(dev, F.size);
   const rawFlags = v.num(F.flags);
   const operstate = v.num(F.operstate);
   const state = v.num(F.state);
@@ -144,9 +164,9 @@ function readInterface(k: Kernel, dev: bigint, netns: number, clock: KernelClock
     flags,
     flagNames: ipLinkFlagNames(flags),
     operstate: operstateName(operstate),
-    linkState: bitNames(k, 'enum netdev_state_t', '__LINK_STATE_', BigInt(state)),
+    linkState: [],
     features: featureNames(k, k.big(dev, F.features)),
-    privFlags: bitNames(k, 'enum netdev_priv_flags', 'IFF_', BigInt(privFlags)),
+    privFlags: [],
     master: master(k, dev + F.upper.offsetN, problems),
     link: ln.ref,
     ...(ln.gap ? { linkGap: ln.gap } : {}),
@@ -160,9 +180,13 @@ function readInterface(k: Kernel, dev: bigint, netns: number, clock: KernelClock
     realNumTxQueues: v.num(F.realNumTx),
     ipv4: ipv4Addresses(k, dev, problems),
     ipv6: ipv6Addresses(k, dev, problems),
-    stats: deviceStats(k, dev, handlers.stats64 ?? null, handlers.stats ?? null),
+    stats: undefined as unknown as DevStats,
     qdiscs: qdiscTree(k, dev, problems),
   };
+  lazy(row, 'linkState', () => bitNames(k, 'enum netdev_state_t', '__LINK_STATE_', BigInt(state)));
+  lazy(row, 'privFlags', () => bitNames(k, 'enum netdev_priv_flags', 'IFF_', BigInt(privFlags)));
+  // deviceStats catches what it cannot read (a gap, never a throw) and reports no problem
+  lazy(row, 'stats', () => deviceStats(k, dev, handlers.stats64 ?? null, handlers.stats ?? null));
   if (handlers.iflink?.startsWith('vlan_dev_get_iflink')) {
     const vl = vlanInfo(k, dev);
     if (vl) row.vlan = vl;
@@ -189,19 +213,19 @@ function getFlags(flags: number, gflags: number, state: number, operstate: numbe
   return out >>> 0;
 }
 
+const HANDLERS = [['open', 'ndo_open'], ['stop', 'ndo_stop'], ['xmit', 'ndo_start_xmit'], ['stats64', 'ndo_get_stats64'], ['stats', 'ndo_get_stats'], ['iflink', 'ndo_get_iflink']] as const;
+const opsFields = perKernel((k: Kernel) => HANDLERS.map(([, m]) => k.tryField('struct net_device_ops', m)));
+
+/** The pointers are read now (an unreadable ops table fails the device, as always); their
+ *  symbols when first asked for: symbolizing a module's handler decodes that module's kallsyms,
+ *  and only -iv, JSON and the counters use them (the link, ndo_get_iflink, is asked at once). */
 function opsHandlers(k: Kernel, ops: bigint): NetInterface['handlers'] {
-  const O = 'struct net_device_ops';
-  const h = (m: string): string | null => {
-    const f = k.tryField(O, m);
-    if (!f || !ops) return null;
-    const p = k.ptr(ops, f);
-    return p ? k.symbolize(p) : null;
-  };
-  return {
-    ops: ops ? k.symbolize(ops) : '0',
-    open: h('ndo_open'), stop: h('ndo_stop'), xmit: h('ndo_start_xmit'),
-    stats64: h('ndo_get_stats64'), stats: h('ndo_get_stats'), iflink: h('ndo_get_iflink'),
-  };
+  const fs = opsFields(k);
+  const ptrs = HANDLERS.map((_, i) => (fs[i] && ops ? k.ptr(ops, fs[i]!) : 0n));
+  const out = {} as NetInterface['handlers'];
+  lazy(out, 'ops', () => (ops ? k.symbolize(ops) : '0'));
+  HANDLERS.forEach(([key], i) => lazy(out, key, () => (ptrs[i] ? k.symbolize(ptrs[i]) : null)));
+  return out;
 }
 
 // rtnetlink.c rtnl_fill_link_ifmap/nla_put_iflink: IFLA_LINK = dev_get_iflink(dev) when it

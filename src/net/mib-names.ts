@@ -6,6 +6,7 @@
 // inside its MIB (whose length the BTF array `mibs[__X_MIB_MAX]` gives).
 
 import type { Kernel } from '../kernel/kernel.js';
+import { perKernel } from '../kernel/memo.js';
 
 export interface MibName {
   name: string;
@@ -64,10 +65,19 @@ export const ICMP6_TYPE_NAMES: readonly [number, string][] = [
   [135, 'NeighborSolicits'], [136, 'NeighborAdvertisements'], [137, 'Redirects'], [143, 'MLDv2Reports'],
 ];
 
+/** A symbol of net/ipv6/proc.c: vmlinux's with CONFIG_IPV6=y, else the `ipv6` module's only.
+ *  A bare name missing from vmlinux (7.x has no icmp6type2name) would decode the symbols of
+ *  every loaded module to find nothing. */
+export function ipv6Symbol(k: Kernel, name: string): bigint | undefined {
+  const a = k.vmlinuxSymbol(name);
+  if (a !== undefined || k.vmlinuxSymbol('ipv6_rcv') !== undefined) return a;
+  return k.trySymbol(`ipv6:${name}`);
+}
+
 /** The ICMPv6 types printed by name: the kernel's `icmp6type2name[256]` when it has one, else ours. */
-export function icmp6TypeNames(k: Kernel): [number, string][] {
-  const a = k.trySymbol('icmp6type2name');
-  if (a === undefined) return ICMP6_TYPE_NAMES.map(([t, n]) => [t, n]);
+export const icmp6TypeNames = perKernel((k: Kernel): readonly [number, string][] => {
+  const a = ipv6Symbol(k, 'icmp6type2name');
+  if (a === undefined) return ICMP6_TYPE_NAMES;
   const out: [number, string][] = [];
   const ptrs = k.mem.read(a, 256 * 8);
   for (let t = 0; t < 256; t++) {
@@ -75,7 +85,7 @@ export function icmp6TypeNames(k: Kernel): [number, string][] {
     if (p !== 0n) out.push([t, k.mem.cstring(p, 64)]);
   }
   return out;
-}
+});
 
 /** `icmpmibmap[]` (net/ipv4/proc.c): `{name, index}` pairs, NULL-terminated in every version. */
 export function icmpMibMap(k: Kernel): MibName[] {

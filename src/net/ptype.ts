@@ -87,7 +87,7 @@ export function packetHandlers(k: Kernel, nets: NetNs[], devices: NetDevice[]): 
   // The global lists, walked once.
   let globalAll: Raw[] = [];
   if (!netAll) {
-    const hot = k.tryField('struct net_hotdata', 'ptype_all');
+    const hot = k.tryCoreField('struct net_hotdata', 'ptype_all');
     const head = hot ? k.symbol('net_hotdata') + hot.offsetN : k.symbol('ptype_all');
     globalAll = walkList(head, 'ptype_all');
   }

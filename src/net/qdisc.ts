@@ -153,7 +153,7 @@ function readQdisc(k: Kernel, q: bigint, role: QdiscRow['role']): QdiscRow {
 function perCpuQdisc(k: Kernel, cpuB: bigint, cpuQ: bigint, row: QdiscRow): void {
   // 5.10: struct gnet_stats_basic_cpu { struct gnet_stats_basic_packed bstats; syncp };
   // 6.1+: struct gnet_stats_basic_sync { u64_stats_t bytes, packets; syncp }.
-  const B = k.has('struct gnet_stats_basic_cpu', 'bstats') ? ['struct gnet_stats_basic_cpu', 'bstats.'] : ['struct gnet_stats_basic_sync', ''];
+  const B = k.tryCoreField('struct gnet_stats_basic_cpu', 'bstats') ? ['struct gnet_stats_basic_cpu', 'bstats.'] : ['struct gnet_stats_basic_sync', ''];
   const bytes = k.field(B[0], B[1] + 'bytes');
   const packets = k.field(B[0], B[1] + 'packets');
   const GQ = 'struct gnet_stats_queue';

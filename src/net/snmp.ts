@@ -5,7 +5,8 @@
 import type { Kernel } from '../kernel/kernel.js';
 import type { NetNs } from './netns.js';
 import { unreadable, type WalkProblem } from '../kernel/walk.js';
-import { readMibNames, icmpMibMap, icmp6TypeNames, type MibName } from './mib-names.js';
+import { readMibNames, icmpMibMap, icmp6TypeNames, ipv6Symbol, type MibName } from './mib-names.js';
+import { perKernel } from '../kernel/memo.js';
 
 export interface MibCounter {
   /** As the kernel's table or literal names it, without the group prefix ("InReceives"). */
@@ -51,10 +52,12 @@ function enumValue(k: Kernel, name: string): number | undefined {
 
 const signed = (v: bigint) => (v >= 1n << 63n ? v - (1n << 64n) : v);
 
+/** The name tables are kernel data, the same for every netns: read once per kernel. */
+const mibNames = perKernel(() => new Map<string, MibName[]>());
+
 class MibReader {
   readonly groups: MibGroup[] = [];
   readonly problems: WalkProblem[] = [];
-  private readonly names = new Map<string, MibName[]>();
 
   constructor(
     private readonly k: Kernel,
@@ -68,8 +71,9 @@ class MibReader {
   }
 
   list(sym: string, struct: string): MibName[] {
-    let l = this.names.get(sym);
-    if (!l) this.names.set(sym, (l = readMibNames(this.k, sym, mibLen(this.k, struct))));
+    const names = mibNames(this.k);
+    let l = names.get(sym);
+    if (!l) names.set(sym, (l = readMibNames(this.k, sym, mibLen(this.k, struct))));
     return l;
   }
 
@@ -99,7 +103,8 @@ export function netnsStatistics(k: Kernel, ns: NetNs): NetnsStatistics {
   ipGroups(k, r, ns.address);
   r.group('TcpExt', () => r.perCpu('net_statistics', 'snmp4_net_list', 'struct linux_mib'));
   r.group('IpExt', () => r.perCpu('ip_statistics', 'snmp4_ipextstats_list', 'struct ipstats_mib'));
-  if (k.trySymbol('mptcp_snmp_list') !== undefined && k.has('struct net', 'mib.mptcp_statistics'))
+  // CONFIG_MPTCP is bool: its table is vmlinux's or absent (a miss must not decode every module's symbols)
+  if (k.vmlinuxSymbol('mptcp_snmp_list') !== undefined && k.has('struct net', 'mib.mptcp_statistics'))
     r.group('MPTcpExt', () => r.perCpu('mptcp_statistics', 'mptcp_snmp_list', 'struct mptcp_mib', true));
   ip6Groups(k, r);
   return { netns: ns.inode, groups: r.groups, problems: r.problems };
@@ -187,6 +192,6 @@ function ip6Groups(k: Kernel, r: MibReader): void {
     return c;
   });
   r.group('Udp6', () => r.perCpu('udp_stats_in6', 'snmp6_udp6_list', 'struct udp_mib', false, 'Udp6'));
-  if (k.has('struct net', 'mib.udplite_stats_in6') && k.trySymbol('snmp6_udplite6_list') !== undefined)
+  if (k.has('struct net', 'mib.udplite_stats_in6') && ipv6Symbol(k, 'snmp6_udplite6_list') !== undefined)
     r.group('UdpLite6', () => r.perCpu('udplite_stats_in6', 'snmp6_udplite6_list', 'struct udp_mib', false, 'UdpLite6'));
 }

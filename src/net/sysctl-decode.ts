@@ -13,6 +13,8 @@ export interface SysctlEntry {
   name: string;
   /** Address of the struct ctl_table entry. */
   entry: bigint;
+  /** The entry as the walk read it (else read here). */
+  ctl?: Ctl;
   /** The struct net whose set holds it (init_net for the global set). */
   net: bigint;
 }
@@ -52,7 +54,8 @@ const GENERIC: Record<string, Dec> = {
 
 const WIDTH: Record<Dec, number> = { int: 4, uint: 4, u8: 1, bool: 4, ulong: 8, long: 8, jiffies: 4, userhz: 4, ms: 4, ulong_ms: 8, string: 1 };
 
-interface Ctl {
+/** The members of one struct ctl_table entry that a value depends on. */
+export interface Ctl {
   procname: string;
   data: bigint;
   maxlen: number;
@@ -60,15 +63,25 @@ interface Ctl {
   handler: bigint;
 }
 
-function readCtl(k: Kernel, e: bigint): Ctl {
-  const T = 'struct ctl_table';
-  return {
-    procname: k.mem.cstring(k.ptr(e, k.field(T, 'procname')), 256),
-    data: k.ptr(e, k.field(T, 'data')),
-    maxlen: k.num(e, k.field(T, 'maxlen')),
-    mode: k.num(e, k.field(T, 'mode')),
-    handler: k.ptr(e, k.field(T, 'proc_handler')),
-  };
+const T = 'struct ctl_table';
+/** ctl_table's layout, resolved once per kernel: every entry is read through one view of it. */
+const ctlLayout = perKernel((k: Kernel) => {
+  const f = { procname: k.field(T, 'procname'), data: k.field(T, 'data'), maxlen: k.field(T, 'maxlen'), mode: k.field(T, 'mode'), handler: k.field(T, 'proc_handler') };
+  // Only the bytes these members span (not extra1/extra2 after them): the same pages as reading each.
+  return { ...f, span: Math.max(...Object.values(f).map((x) => x.offset + x.size)) };
+});
+
+/** One ctl_table entry: its members from one view, the procname string it points to. */
+export function readCtl(k: Kernel, e: bigint, names?: Map<bigint, string>): Ctl {
+  const L = ctlLayout(k);
+  const v = k.view(e, L.span);
+  const p = v.ptr(L.procname);
+  let procname = names?.get(p);
+  if (procname === undefined) {
+    procname = k.mem.cstring(p, 256);
+    names?.set(p, procname);
+  }
+  return { procname, data: v.ptr(L.data), maxlen: v.num(L.maxlen), mode: v.num(L.mode), handler: v.ptr(L.handler) };
 }
 
 /** The handler's symbol name ("proc_dointvec"), or its address in hex. */
@@ -230,7 +243,7 @@ function special(k: Kernel, h: string, c: Ctl, e: SysctlEntry, hz: number): stri
     }
     case 'rps_sock_flow_sysctl': {
       // a global until 6.8, then in net_hotdata
-      const hot = k.tryField('struct net_hotdata', 'rps_sock_flow_table');
+      const hot = k.tryCoreField('struct net_hotdata', 'rps_sock_flow_table');
       const t = k.mem.ptr(hot ? k.symbol('net_hotdata') + hot.offsetN : k.symbol('rps_sock_flow_table'));
       return t === 0n ? '0' : String(k.mem.u32(t + k.off('struct rps_sock_flow_table', 'mask')) + 1);
     }
@@ -259,6 +272,10 @@ function bitmapRanges(b: Buffer, bits: number): string {
   const on = (i: number) => (b[i >> 3] >> (i & 7)) & 1;
   const out: string[] = [];
   for (let i = 0; i < bits; i++) {
+    if (!b[i >> 3] && (i & 7) === 0) {
+      i += 7; // a zero byte: none of its 8 bits is set (65,536 bits for ip_local_reserved_ports)
+      continue;
+    }
     if (!on(i)) continue;
     let j = i;
     while (j + 1 < bits && on(j + 1)) j++;
@@ -272,7 +289,7 @@ function bitmapRanges(b: Buffer, bits: number): string {
 export function decodeSysctl(k: Kernel, e: SysctlEntry, hz: number): { value: SysctlValue; handler: string } {
   let c: Ctl;
   try {
-    c = readCtl(k, e.entry);
+    c = e.ctl ?? readCtl(k, e.entry);
   } catch (err) {
     return { value: { kind: 'gap', detail: describe(err) }, handler: '' };
   }

@@ -52,5 +52,11 @@ export function sysctlJsonValue(r: SysctlRow): unknown {
 }
 
 export function sysctlJson(s: NetnsSysctls): Record<string, unknown> {
-  return { netns: s.netns, problems: s.problems.map(problemJson), ...Object.fromEntries(s.rows.map((r) => [r.name, sysctlJsonValue(r)])) };
+  // One object filled in place: the same keys in the same order as spreading fromEntries into
+  // it (names always hold a dot, so none is an integer key or netns/problems). Started as a
+  // dictionary (a member deleted): adding 2,000 names to a fast-mode object makes 1,000 maps.
+  const out: Record<string, unknown> = { '': 0, netns: s.netns, problems: s.problems.map(problemJson) };
+  delete out[''];
+  for (const r of s.rows) out[r.name] = sysctlJsonValue(r);
+  return out;
 }

@@ -23,7 +23,7 @@ export const statisticsCommand: Command = {
       if (nets.length > 1) lines.push(`==== netns ${st.netns} ====`);
       lines.push(...statisticsLines(st.groups, inv.verbose > 0), ...problemLines(st.problems));
     }
-    const data = stats.map(statisticsJson);
-    return { kind: 'text', lines, data: nets.length > 1 ? data : data[0] };
+    // data when asked (--json, a view group): every counter again, zeros included
+    return { kind: 'text', lines, get data() { const data = stats.map(statisticsJson); return nets.length > 1 ? data : data[0]; } };
   },
 };
