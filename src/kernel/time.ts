@@ -40,7 +40,9 @@ export function kernelClock(k: Kernel): KernelClock {
 //   6.13+:    static struct tk_data tk_core;
 //   later:    static struct tk_data timekeeper_data[TIMEKEEPERS_MAX], tk_core = element 0.
 function timekeeperAddress(k: Kernel): bigint | undefined {
-  const core = k.vmlinuxSymbol('tk_core') ?? k.vmlinuxSymbol('timekeeper_data');
+  // timekeeper_data by its exact name first: on 7.x tk_core is no symbol, and a miss makes
+  // vmlinuxSymbol index every ThinLTO-renamed name (all of kallsyms decoded). No kernel has both.
+  const core = k.symbols.lookup('timekeeper_data') ?? k.vmlinuxSymbol('tk_core') ?? k.vmlinuxSymbol('timekeeper_data');
   if (core !== undefined) {
     const f = k.tryCoreField('struct tk_data', 'timekeeper');
     if (f) return core + f.offsetN;
