@@ -17,6 +17,7 @@
 import type { Kernel } from '../kernel/kernel.js';
 import { unreadable, type WalkProblem } from '../kernel/walk.js';
 import { readChainsInAddressOrder, type ChainStart, type Step } from './address-order.js';
+import { bucketStarts } from './hashtable.js';
 import { sockFields } from './sock.js';
 import { tcpRow } from './tcp.js';
 import type { SocketRow } from './socket-row.js';
@@ -32,8 +33,6 @@ export interface BindBucket {
 
 const BB = 'struct inet_bind_bucket';
 const B2 = 'struct inet_bind2_bucket';
-/** Bucket heads are read this many at a time (as hashtable.ts does). */
-const CHUNK = 512;
 
 /** A bind bucket read up to its owners: its list head, and the fields after them (or what
  *  reading them threw: the bucket is then a problem once its owners are walked). */
@@ -194,33 +193,4 @@ function bindLinks(k: Kernel, known: ReadonlyMap<bigint, SocketRow>, bindNode: b
     }
   }
   return next;
-}
-
-/** hashBucketEntries' heads: read CHUNK at a time; a bucket whose head cannot be read is a
- *  problem at its place. */
-function bucketStarts(k: Kernel, first: bigint, count: number, stride: bigint, where: (i: number) => string): ChainStart[] {
-  const starts: ChainStart[] = [];
-  const st = Number(stride);
-  for (let c = 0; c < count; c += CHUNK) {
-    const n = Math.min(CHUNK, count - c);
-    let heads: Buffer | undefined;
-    try {
-      heads = k.mem.read(first + BigInt(c) * stride, (n - 1) * st + 8);
-    } catch {
-      // a page of the array is missing: read bucket by bucket to name the ones lost
-    }
-    for (let j = 0; j < n; j++) {
-      const i = c + j;
-      const head = first + BigInt(i) * stride;
-      let p: bigint;
-      try {
-        p = heads ? heads.readBigUInt64LE(j * st) : k.mem.ptr(head);
-      } catch (e) {
-        starts.push({ chain: i, first: 0n, problem: unreadable(where(i), head, e) });
-        continue;
-      }
-      if (p !== 0n && (p & 1n) === 0n) starts.push({ chain: i, first: p });
-    }
-  }
-  return starts;
 }

@@ -21,38 +21,48 @@ export interface BucketArray {
 /** Bucket heads are read this many at a time: a large ehash has millions, mostly empty. */
 const CHUNK = 512;
 
-/** sk_for_each / sk_nulls_for_each (include/net/sock.h) over every bucket of a hash table:
- *  yield every entry (the container of the link: a sock, an inet_bind_bucket, ...); works for
- *  hlist and hlist_nulls heads. */
-export function* hashBucketEntries(k: Kernel, b: BucketArray, problems: WalkProblem[]): Generator<bigint> {
-  const onProblem = (p: WalkProblem) => problems.push(p);
-  const stride = Number(b.stride);
-  for (let c = 0; c < b.count; c += CHUNK) {
-    const n = Math.min(CHUNK, b.count - c);
+/** The first link of every non-empty bucket of `count` heads in a row, `stride` apart (read
+ *  CHUNK at a time); a bucket whose head cannot be read is a problem at its place. */
+export function bucketStarts(k: Kernel, first: bigint, count: number, stride: bigint, where: (i: number) => string): ChainStart[] {
+  const starts: ChainStart[] = [];
+  const st = Number(stride);
+  for (let c = 0; c < count; c += CHUNK) {
+    const n = Math.min(CHUNK, count - c);
     let heads: Buffer | undefined;
     try {
-      heads = k.mem.read(b.first + BigInt(c) * b.stride, (n - 1) * stride + 8);
+      heads = k.mem.read(first + BigInt(c) * stride, (n - 1) * st + 8);
     } catch {
       // a page of the array is missing: read bucket by bucket to name the ones lost
     }
     for (let j = 0; j < n; j++) {
       const i = c + j;
-      let first: bigint;
-      if (heads) first = heads.readBigUInt64LE(j * stride);
-      else {
-        const head = b.first + BigInt(i) * b.stride;
-        try {
-          first = k.mem.ptr(head);
-        } catch (e) {
-          problems.push(headProblem(`${b.name} bucket ${i}`, head, e));
-          continue;
-        }
+      const head = first + BigInt(i) * stride;
+      let p: bigint;
+      try {
+        p = heads ? heads.readBigUInt64LE(j * st) : k.mem.ptr(head);
+      } catch (e) {
+        starts.push({ chain: i, first: 0n, problem: headProblem(where(i), head, e) });
+        continue;
       }
-      if (first === 0n || first & 1n) continue;
-      for (const node of hlistNullsEntries(k.mem, first, { where: `${b.name} bucket ${i}`, onProblem })) {
-        yield node - b.nodeOffset;
-      }
+      if (p !== 0n && (p & 1n) === 0n) starts.push({ chain: i, first: p });
     }
+  }
+  return starts;
+}
+
+/** sk_for_each / sk_nulls_for_each (include/net/sock.h) over every bucket of a hash table, in
+ *  hash order (as /proc walks it; the tables read in address order are checked against it):
+ *  yield every entry (the container of the link: a sock, an inet_bind_bucket, ...); works for
+ *  hlist and hlist_nulls heads. */
+export function* hashBucketEntries(k: Kernel, b: BucketArray, problems: WalkProblem[]): Generator<bigint> {
+  const onProblem = (p: WalkProblem) => problems.push(p);
+  const where = (i: number) => `${b.name} bucket ${i}`;
+  for (const s of bucketStarts(k, b.first, b.count, b.stride, where)) {
+    if (s.problem) {
+      problems.push(s.problem);
+      continue;
+    }
+    for (const node of hlistNullsEntries(k.mem, s.first, { where: where(s.chain), onProblem })) yield node - b.nodeOffset;
   }
 }
 
@@ -78,32 +88,7 @@ export function readBucketsInAddressOrder<R>(
    *  ahead, sweep by sweep (KernelMemory.prefetch). */
   span = Number(b.nodeOffset) + 16,
 ): R[] {
-  const stride = Number(b.stride);
-  const starts: ChainStart[] = [];
-  for (let c = 0; c < b.count; c += CHUNK) {
-    const n = Math.min(CHUNK, b.count - c);
-    let heads: Buffer | undefined;
-    try {
-      heads = k.mem.read(b.first + BigInt(c) * b.stride, (n - 1) * stride + 8);
-    } catch {
-      // a page of the array is missing: read bucket by bucket to name the ones lost
-    }
-    for (let j = 0; j < n; j++) {
-      const i = c + j;
-      if (heads) {
-        const first = heads.readBigUInt64LE(j * stride);
-        if (first !== 0n && !(first & 1n)) starts.push({ chain: i, first });
-        continue;
-      }
-      const head = b.first + BigInt(i) * b.stride;
-      try {
-        const first = k.mem.ptr(head);
-        if (first !== 0n && !(first & 1n)) starts.push({ chain: i, first });
-      } catch (e) {
-        starts.push({ chain: i, first: 0n, problem: headProblem(`${b.name} bucket ${i}`, head, e) });
-      }
-    }
-  }
+  const starts = bucketStarts(k, b.first, b.count, b.stride, (i) => `${b.name} bucket ${i}`);
   const steps = readChainsInAddressOrder(
     k,
     starts,
