@@ -2,7 +2,7 @@
 // (a word, or the view the options ask for), and render its output as text or JSON.
 
 import { appendFileSync, writeFileSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { text, type Output } from '../report/model.js';
 import { packageVersion } from './version.js';
 import { renderLines, writeLines } from '../report/text.js';
@@ -234,6 +234,9 @@ const SHELL_TIMEOUT_MS = 60_000;
 
 /** Run the shell part of a pipeline on the rendered lines; a failure is one clear line. */
 export function runShellStage(cmd: string, lines: string[]): { lines: string[]; warnings: string[] } {
+  // loaded here, not at start: node:child_process costs every run ~5 ms to load, and only a
+  // `| shell` stage needs it
+  const { spawnSync } = createRequire(import.meta.url)('node:child_process') as typeof import('node:child_process');
   const r = spawnSync('/bin/sh', ['-c', cmd], { input: lines.length ? lines.join('\n') + '\n' : '', encoding: 'utf8', timeout: SHELL_TIMEOUT_MS, maxBuffer: 256 * 1024 * 1024 });
   const err = (r.stderr ?? '').split('\n').filter(Boolean);
   // a reader that stops early (`| head`) closes its input: that is not a failure
