@@ -73,7 +73,8 @@ for (const [dir, file] of fixtures) {
   }
   const runs = [];
   for (let i = 0; i < runsPer; i++) {
-    const r = spawnSync(process.execPath, [child, path], { encoding: 'utf8', maxBuffer: 1 << 20 });
+    // with the flag bin/xportshow.js starts node with (its shebang)
+    const r = spawnSync(process.execPath, ['--max-semi-space-size=4', child, path], { encoding: 'utf8', maxBuffer: 1 << 20 });
     if (r.status !== 0) throw new Error(`${path}: ${r.stderr}`);
     runs.push(JSON.parse(r.stdout));
   }

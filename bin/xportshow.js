@@ -1,4 +1,6 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=4
+// (A 4 MiB young generation: the walks' garbage dies young; peak RSS on 10,000 sockets
+// 151 → 133 MB, 20,000: 191 → 173 MB, at no measurable CPU cost. V8 reads it only at start.)
 // Runs the bundled CLI (npm install builds dist/bundle through the "prepare" script: one file
 // loads in a third of the time of ~70 modules).
 // exitCode, not exit(): a pipe may still be draining stdout.

@@ -5,6 +5,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Session } from './views/session.js';
 import { prepareDecoders } from './dump/decompress.js';
+import { mayHoldZstd } from './dump/open.js';
 import { runLine, runParsedLine, parseLine, userMessage } from './shell/dispatch.js';
 import { VIEW_COMMANDS, commandWords as knownCommandWords } from './shell/registry.js';
 import { OPTIONS, optionHelp, requestedViews, type ParsedLine } from './shell/options.js';
@@ -139,7 +140,8 @@ export async function main(argv: string[]): Promise<number> {
 
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
-  await prepareDecoders();
+  // zstd's WebAssembly decoder (~10 ms to load) only for a dump that may hold zstd pages
+  if (mayHoldZstd(dumpPath)) await prepareDecoders();
   let session: Session;
   try {
     session = Session.open(dumpPath, {
