@@ -3,8 +3,9 @@
 // drivers whose handler only sums memory are redone here, by the handler's symbol name, and
 // every other driver is a marked gap (never zeros).
 
-import type { Kernel } from '../kernel/kernel.js';
+import type { Kernel, Field } from '../kernel/kernel.js';
 import { netdevPriv } from './dev-priv.js';
+import { perKernel } from '../kernel/memo.js';
 
 /** struct rtnl_link_stats64 (include/uapi/linux/if_link.h), in its order. */
 export const LINK_STATS = [
@@ -59,12 +60,11 @@ function cpuRows(cpus: Record<string, number>[], map: (c: Record<string, number>
 }
 
 // net/core/dev.c netdev_stats_to_stats64: every member of dev->stats (struct net_device_stats).
+const devStatsFields = perKernel((k: Kernel) => LINK_STATS.map((n) => [n, k.tryField('struct net_device_stats', n)] as const).filter(([, f]) => f !== undefined) as [LinkStatName, Field][]);
+
 function devStats(k: Kernel, dev: bigint, into: LinkStats): void {
   const base = dev + k.off(D, 'stats');
-  for (const n of LINK_STATS) {
-    const f = k.tryField('struct net_device_stats', n);
-    if (f) into[n] = k.num(base, f);
-  }
+  for (const [n, f] of devStatsFields(k)) into[n] = k.num(base, f);
 }
 
 function statUnion(k: Kernel, dev: bigint, member: 'lstats' | 'tstats' | 'dstats'): bigint {

@@ -4,6 +4,7 @@ import type { Kernel } from '../kernel/kernel.js';
 import { unreadable, listEntries, isKernelPointer, type WalkProblem } from '../kernel/walk.js';
 import { ipv4FromLE, ipv6 } from './addr.js';
 import { ifaFlagNames, ipv6RtScope, rtScopeName, IFA_F_SECONDARY } from './if-names.js';
+import { perKernel } from '../kernel/memo.js';
 
 export interface IfAddr4 {
   /** ifa_local: the interface's own address ("10.0.2.15") */
@@ -38,18 +39,30 @@ export interface IfAddr6 {
 
 const LIMIT = 10_000;
 
+// Members resolved once per kernel (a missing one throws where it did: at the device's first address).
+const ifa4 = perKernel((k: Kernel) => {
+  const IA = 'struct in_ifaddr';
+  return {
+    next: k.field(IA, 'ifa_next'), local: k.field(IA, 'ifa_local'), address: k.field(IA, 'ifa_address'),
+    prefix: k.field(IA, 'ifa_prefixlen'), brd: k.field(IA, 'ifa_broadcast'), scope: k.field(IA, 'ifa_scope'),
+    flags: k.field(IA, 'ifa_flags'), label: k.field(IA, 'ifa_label'), size: k.sizeof(IA),
+  };
+});
+const ifa6 = perKernel((k: Kernel) => {
+  const I6 = 'struct inet6_ifaddr';
+  return {
+    link: k.field(I6, 'if_list'), addr: k.field(I6, 'addr'), prefix: k.field(I6, 'prefix_len'),
+    scope: k.field(I6, 'scope'), flags: k.field(I6, 'flags'), size: k.sizeof(I6), head: k.off('struct inet6_dev', 'addr_list'),
+  };
+});
+
 // net/ipv4/devinet.c: in_dev_for_each_ifa_rcu — dev->ip_ptr (struct in_device) → ifa_list →
 // in_ifaddr.ifa_next. inet_fill_ifaddr gives the values `ip addr` prints.
 export function ipv4Addresses(k: Kernel, dev: bigint, problems: WalkProblem[]): IfAddr4[] {
-  const IA = 'struct in_ifaddr';
   const inDev = k.ptr(dev, k.field('struct net_device', 'ip_ptr'));
   if (!inDev) return [];
   const out: IfAddr4[] = [];
-  const f = {
-    next: k.field(IA, 'ifa_next'), local: k.field(IA, 'ifa_local'), address: k.field(IA, 'ifa_address'),
-    prefix: k.field(IA, 'ifa_prefixlen'), brd: k.field(IA, 'ifa_broadcast'), scope: k.field(IA, 'ifa_scope'),
-    flags: k.field(IA, 'ifa_flags'), label: k.field(IA, 'ifa_label'),
-  };
+  const f = ifa4(k);
   const where = `in_device 0x${inDev.toString(16)} ifa_list`;
   const seen = new Set<bigint>();
   let ifa: bigint;
@@ -67,7 +80,7 @@ export function ipv4Addresses(k: Kernel, dev: bigint, problems: WalkProblem[]): 
     }
     seen.add(ifa);
     try {
-      const v = k.view(ifa, k.sizeof(IA));
+      const v = k.view(ifa, f.size);
       const flags = v.num(f.flags);
       const brd = v.num(f.brd);
       const scope = v.num(f.scope);
@@ -95,20 +108,16 @@ export function ipv4Addresses(k: Kernel, dev: bigint, problems: WalkProblem[]): 
 // net/ipv6/addrconf.c: in6_dump_addrs — dev->ip6_ptr (struct inet6_dev) → addr_list of
 // inet6_ifaddr linked by if_list; if6_seq_show for the /proc/net/if_inet6 values.
 export function ipv6Addresses(k: Kernel, dev: bigint, problems: WalkProblem[]): IfAddr6[] {
-  const I6 = 'struct inet6_ifaddr';
   const idev = k.ptr(dev, k.field('struct net_device', 'ip6_ptr'));
   if (!idev) return [];
-  const f = {
-    link: k.field(I6, 'if_list'), addr: k.field(I6, 'addr'), prefix: k.field(I6, 'prefix_len'),
-    scope: k.field(I6, 'scope'), flags: k.field(I6, 'flags'),
-  };
+  const f = ifa6(k);
   const out: IfAddr6[] = [];
   const where = `inet6_dev 0x${idev.toString(16)} addr_list`;
-  const head = idev + k.off('struct inet6_dev', 'addr_list');
+  const head = idev + f.head;
   for (const l of listEntries(k.mem, head, { where, limit: LIMIT, onProblem: (p) => problems.push(p) })) {
     const ifp = l - f.link.offsetN;
     try {
-      const v = k.view(ifp, k.sizeof(I6));
+      const v = k.view(ifp, f.size);
       const scope = v.num(f.scope);
       const flags = v.num(f.flags);
       const rt = ipv6RtScope(scope);

@@ -5,6 +5,7 @@
 
 import type { Kernel } from '../kernel/kernel.js';
 import { unreadable, hlistEntries, type WalkProblem } from '../kernel/walk.js';
+import { perKernel } from '../kernel/memo.js';
 
 export interface QdiscRow {
   address: bigint;
@@ -110,37 +111,47 @@ function sumChildren(root: QdiscRow, children: QdiscRow[]): void {
 
 // net/sched/sch_api.c tc_fill_qdisc: qdisc_qlen_sum, gnet_stats_copy_basic/_queue (per-CPU
 // cpu_bstats/cpu_qstats when TCQ_F_CPUSTATS, else the Qdisc's own bstats/qstats).
-function readQdisc(k: Kernel, q: bigint, role: QdiscRow['role']): QdiscRow {
+// struct Qdisc's members, resolved once per kernel in the order each qdisc read them (a member
+// this kernel lacks throws from the same one as before).
+const qdiscFields = perKernel((k: Kernel) => {
   const f = (p: string) => k.field(Q, p);
-  const v = k.view(q, k.sizeof(Q));
-  const flags = v.num(f('flags'));
-  const ops = v.ptr(f('ops'));
+  const size = k.sizeof(Q);
+  const flags = f('flags'), ops = f('ops');
+  const bytes = k.tryField(Q, 'bstats.bytes')!, packets = k.tryField(Q, 'bstats.packets')!;
+  const handle = f('handle'), parent = f('parent'), limit = f('limit'), refcnt = k.tryField(Q, 'refcnt');
+  const qs = (n: string) => f(`qstats.${n}`);
+  const qlen = qs('qlen'), backlog = qs('backlog'), drops = qs('drops'), requeues = qs('requeues'), overlimits = qs('overlimits');
+  return { size, flags, ops, bytes, packets, handle, parent, limit, refcnt, qlen, backlog, drops, requeues, overlimits, cpuB: f('cpu_bstats'), cpuQ: f('cpu_qstats') };
+});
+
+function readQdisc(k: Kernel, q: bigint, role: QdiscRow['role']): QdiscRow {
+  const F = qdiscFields(k);
+  const v = k.view(q, F.size);
+  const flags = v.num(F.flags);
+  const ops = v.ptr(F.ops);
   const kind = ops ? k.str(ops, k.field('struct Qdisc_ops', 'id')) : '?';
-  const bstatsBytes = k.tryField(Q, 'bstats.bytes')!;
-  const bstatsPackets = k.tryField(Q, 'bstats.packets')!;
-  const qs = (n: string) => k.field(Q, `qstats.${n}`);
   const row: QdiscRow = {
     address: q,
     kind,
-    handle: tcHandle(v.num(f('handle'))),
-    parent: parentText(v.num(f('parent'))),
+    handle: tcHandle(v.num(F.handle)),
+    parent: parentText(v.num(F.parent)),
     role,
     flags,
     tcHidden: (flags & (TCQ_F_BUILTIN | TCQ_F_INVISIBLE)) !== 0,
-    limit: v.num(f('limit')),
-    refcnt: k.tryField(Q, 'refcnt') ? v.num(k.field(Q, 'refcnt')) : null,
-    qlen: v.num(qs('qlen')),
-    backlog: v.num(qs('backlog')),
-    drops: v.num(qs('drops')),
-    requeues: v.num(qs('requeues')),
-    overlimits: v.num(qs('overlimits')),
-    bytes: v.num(bstatsBytes),
-    packets: v.num(bstatsPackets),
+    limit: v.num(F.limit),
+    refcnt: F.refcnt ? v.num(F.refcnt) : null,
+    qlen: v.num(F.qlen),
+    backlog: v.num(F.backlog),
+    drops: v.num(F.drops),
+    requeues: v.num(F.requeues),
+    overlimits: v.num(F.overlimits),
+    bytes: v.num(F.bytes),
+    packets: v.num(F.packets),
     perCpu: false,
     summedFromChildren: kind === 'mq' || kind === 'mqprio',
   };
-  const cpuB = v.ptr(f('cpu_bstats'));
-  const cpuQ = v.ptr(f('cpu_qstats'));
+  const cpuB = v.ptr(F.cpuB);
+  const cpuQ = v.ptr(F.cpuQ);
   if (flags & TCQ_F_CPUSTATS && cpuB && cpuQ) {
     row.perCpu = true;
     perCpuQdisc(k, cpuB, cpuQ, row);
