@@ -12,14 +12,14 @@ import type { Kernel } from '../kernel/kernel.js';
 import { hlistNullsEntries, type WalkProblem } from '../kernel/walk.js';
 import { drainSteps, readChainsInAddressOrder, type ChainStart } from './address-order.js';
 
-/** Every object in the table at `ht` (a struct rhashtable), given where its rhash_head sits. */
-export function* rhashtableObjects(k: Kernel, ht: bigint, nodeOffset: bigint, name: string, problems: WalkProblem[]): Generator<bigint> {
+/** The bucket tables of the rhashtable at `ht` (struct rhashtable): tbl, then any future_tbl
+ *  of a resize in progress; each with its first links (bit 0, the bucket lock, cleared). */
+function* bucketTables(k: Kernel, ht: bigint, name: string, problems: WalkProblem[]): Generator<ChainStart[]> {
   const B = 'struct bucket_table';
   const size = k.field(B, 'size');
   const nest = k.field(B, 'nest');
   const future = k.field(B, 'future_tbl');
   const buckets = k.off(B, 'buckets');
-  const onProblem = (p: WalkProblem) => problems.push(p);
   const seen = new Set<bigint>();
   let tbl = k.ptr(ht, k.field('struct rhashtable', 'tbl'));
   for (let depth = 0; tbl !== 0n && !seen.has(tbl) && depth < 4; depth++) {
@@ -31,13 +31,24 @@ export function* rhashtableObjects(k: Kernel, ht: bigint, nodeOffset: bigint, na
       problems.push({ where: name, address: tbl, kind: 'unreadable', detail: `nested bucket table (${n} buckets) not walked` });
     } else if (n > 0 && n <= 1 << 26) {
       const heads = k.mem.read(tbl + buckets, n * 8);
+      const starts: ChainStart[] = [];
       for (let i = 0; i < n; i++) {
         const first = heads.readBigUInt64LE(i * 8) & ~1n; // bit 0: the bucket lock
-        if (first === 0n) continue;
-        for (const node of hlistNullsEntries(k.mem, first, { where: `${name} bucket ${i}`, onProblem })) yield node - nodeOffset;
+        if (first !== 0n) starts.push({ chain: i, first });
       }
+      yield starts;
     }
     tbl = k.ptr(tbl, future);
+  }
+}
+
+/** Every object in the table at `ht` (a struct rhashtable), given where its rhash_head sits. */
+export function* rhashtableObjects(k: Kernel, ht: bigint, nodeOffset: bigint, name: string, problems: WalkProblem[]): Generator<bigint> {
+  const onProblem = (p: WalkProblem) => problems.push(p);
+  for (const starts of bucketTables(k, ht, name, problems)) {
+    for (const { chain, first } of starts) {
+      for (const node of hlistNullsEntries(k.mem, first, { where: `${name} bucket ${chain}`, onProblem })) yield node - nodeOffset;
+    }
   }
 }
 
@@ -46,31 +57,11 @@ export function* rhashtableObjects(k: Kernel, ht: bigint, nodeOffset: bigint, na
  *  object); the results in the order rhashtableObjects yields the objects, and the same
  *  problems, pushed in the same order; throws where it throws. `span`: bytes `read` looks at. */
 export function readRhashtable<R>(k: Kernel, ht: bigint, nodeOffset: bigint, name: string, problems: WalkProblem[], read: (obj: bigint) => R, span: number): R[] {
-  const B = 'struct bucket_table';
-  const size = k.field(B, 'size');
-  const nest = k.field(B, 'nest');
-  const future = k.field(B, 'future_tbl');
-  const buckets = k.off(B, 'buckets');
   const out: R[] = [];
-  const seen = new Set<bigint>();
   const where = (i: number) => `${name} bucket ${i}`;
-  let tbl = k.ptr(ht, k.field('struct rhashtable', 'tbl'));
-  for (let depth = 0; tbl !== 0n && !seen.has(tbl) && depth < 4; depth++) {
-    seen.add(tbl);
-    const n = k.num(tbl, size);
-    if (k.num(tbl, nest) !== 0) {
-      problems.push({ where: name, address: tbl, kind: 'unreadable', detail: `nested bucket table (${n} buckets) not walked` });
-    } else if (n > 0 && n <= 1 << 26) {
-      const heads = k.mem.read(tbl + buckets, n * 8);
-      const starts: ChainStart[] = [];
-      for (let i = 0; i < n; i++) {
-        const first = heads.readBigUInt64LE(i * 8) & ~1n; // bit 0: the bucket lock
-        if (first !== 0n) starts.push({ chain: i, first });
-      }
-      const steps = readChainsInAddressOrder(k, starts, { where, nextOffset: 0n, entryOffset: nodeOffset, nulls: true, span }, (obj) => read(obj));
-      drainSteps(steps, out, problems);
-    }
-    tbl = k.ptr(tbl, future);
+  for (const starts of bucketTables(k, ht, name, problems)) {
+    const steps = readChainsInAddressOrder(k, starts, { where, nextOffset: 0n, entryOffset: nodeOffset, nulls: true, span }, (obj) => read(obj));
+    drainSteps(steps, out, problems);
   }
   return out;
 }
