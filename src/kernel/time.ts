@@ -40,9 +40,12 @@ export function kernelClock(k: Kernel): KernelClock {
 //   6.13+:    static struct tk_data tk_core;
 //   later:    static struct tk_data timekeeper_data[TIMEKEEPERS_MAX], tk_core = element 0.
 function timekeeperAddress(k: Kernel): bigint | undefined {
-  // timekeeper_data by its exact name first: on 7.x tk_core is no symbol, and a miss makes
-  // vmlinuxSymbol index every ThinLTO-renamed name (all of kallsyms decoded). No kernel has both.
-  const core = k.symbols.lookup('timekeeper_data') ?? k.vmlinuxSymbol('tk_core') ?? k.vmlinuxSymbol('timekeeper_data');
+  // The name that exists asked first: a missed name reads every kallsyms name (the lookup's
+  // index), and in vmlinuxSymbol decodes them all (ThinLTO renames). Without struct tk_data
+  // (before 6.13) it is tk_core; with it, timekeeper_data (7.x) or tk_core (6.13+). No kernel has both.
+  const core = k.findType('struct tk_data') === undefined
+    ? k.vmlinuxSymbol('tk_core') ?? k.vmlinuxSymbol('timekeeper_data')
+    : k.symbols.lookup('timekeeper_data') ?? k.vmlinuxSymbol('tk_core') ?? k.vmlinuxSymbol('timekeeper_data');
   if (core !== undefined) {
     const f = k.tryCoreField('struct tk_data', 'timekeeper');
     if (f) return core + f.offsetN;
