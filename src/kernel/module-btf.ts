@@ -37,9 +37,12 @@ export interface ModuleBtf {
 const MAX_BLOB = 64 << 20;
 
 export function moduleBtfs(k: Kernel, problems: WalkProblem[] = []): ModuleBtf[] {
-  const head = k.vmlinuxSymbol('btf_modules');
   const M = 'struct btf_module';
-  if (head === undefined || k.findType(M) === undefined) return [];
+  // The type first: before 5.11 there is neither, and a missed symbol name costs a decode of
+  // every kallsyms name (vmlinuxSymbol's ThinLTO index).
+  if (k.findType(M) === undefined) return [];
+  const head = k.vmlinuxSymbol('btf_modules');
+  if (head === undefined) return [];
   const list = k.field(M, 'list');
   const btfF = k.field(M, 'btf');
   const modF = k.field(M, 'module');
