@@ -103,8 +103,9 @@ export function netnsStatistics(k: Kernel, ns: NetNs): NetnsStatistics {
   ipGroups(k, r, ns.address);
   r.group('TcpExt', () => r.perCpu('net_statistics', 'snmp4_net_list', 'struct linux_mib'));
   r.group('IpExt', () => r.perCpu('ip_statistics', 'snmp4_ipextstats_list', 'struct ipstats_mib'));
-  // CONFIG_MPTCP is bool: its table is vmlinux's or absent (a miss must not decode every module's symbols)
-  if (k.vmlinuxSymbol('mptcp_snmp_list') !== undefined && k.has('struct net', 'mib.mptcp_statistics'))
+  // CONFIG_MPTCP is bool: its table is vmlinux's or absent. BTF asked first: a missed name costs a
+  // read of every kallsyms name (and, through trySymbol, a decode of every module's symbols).
+  if (k.has('struct net', 'mib.mptcp_statistics') && k.vmlinuxSymbol('mptcp_snmp_list') !== undefined)
     r.group('MPTcpExt', () => r.perCpu('mptcp_statistics', 'mptcp_snmp_list', 'struct mptcp_mib', true));
   ip6Groups(k, r);
   return { netns: ns.inode, groups: r.groups, problems: r.problems };
