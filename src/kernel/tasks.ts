@@ -8,7 +8,7 @@
 //   struct file { const struct file_operations *f_op; void *private_data; }
 
 import type { Kernel } from './kernel.js';
-import { listEntries, type WalkProblem } from './walk.js';
+import { listEntries, readInAddressOrder, type WalkProblem } from './walk.js';
 
 export interface Task {
   address: bigint;
@@ -117,18 +117,14 @@ export function openFiles(k: Kernel, task: Task, problems: WalkProblem[] = []): 
   }
   // The struct files are read in address order (a process with thousands of sockets has its
   // files spread over hundreds of slab pages, not in fd order), then listed in fd order.
-  const order = Array.from(files.keys()).sort((x, y) => (files[x]! < files[y]! ? -1 : files[x]! > files[y]! ? 1 : 0));
-  if (order.length > 64) k.mem.prefetch(order.map((i) => files[i]!), span);
-  const read: (OpenFile | WalkProblem)[] = new Array(files.length);
-  for (const i of order) {
-    const file = files[i]!;
+  const read = readInAddressOrder(k.mem, files, (file, i): OpenFile | WalkProblem => {
     try {
       const v = k.view(file, span);
-      read[i] = { fd: fds[i]!, file, fop: v.ptr(fop), privateData: v.ptr(priv) };
+      return { fd: fds[i]!, file, fop: v.ptr(fop), privateData: v.ptr(priv) };
     } catch (e) {
-      read[i] = { where: `${where}, fd ${fds[i]}`, address: file, kind: 'unreadable', detail: (e as Error).message };
+      return { where: `${where}, fd ${fds[i]}`, address: file, kind: 'unreadable', detail: (e as Error).message };
     }
-  }
+  }, span);
   for (const r of read) {
     if ('fd' in r) out.push(r);
     else problems.push(r);

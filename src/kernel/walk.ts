@@ -155,6 +155,22 @@ export function readEach<T, R>(
   return out;
 }
 
+/** Ascending kernel address (sort comparator). */
+export function compareAddress(a: bigint, b: bigint): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** read(x) for each x, visited in ascending address order (its pages announced to the dump's
+ *  prefetch, `span` bytes each), the results in the order of `xs`: a large table's objects
+ *  fill slab pages that the table's own order visits at random. */
+export function readInAddressOrder<R>(mem: KernelMemory, xs: readonly bigint[], read: (x: bigint, i: number) => R, span: number): R[] {
+  const order = Array.from(xs.keys()).sort((i, j) => compareAddress(xs[i]!, xs[j]!));
+  mem.prefetch(order.map((i) => xs[i]!), span);
+  const out = new Array<R>(xs.length);
+  for (const i of order) out[i] = read(xs[i]!, i);
+  return out;
+}
+
 /** The problem an object that could not be read becomes: where, at which address, and why. */
 export function unreadable(where: string, address: bigint, e: unknown): WalkProblem {
   return { where, address, kind: 'unreadable', detail: describe(e) };

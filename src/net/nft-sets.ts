@@ -10,7 +10,7 @@
 
 import type { Kernel } from '../kernel/kernel.js';
 import { perKernel } from '../kernel/memo.js';
-import { unreadable, listEntries, rbtreeNodes, type WalkProblem } from '../kernel/walk.js';
+import { unreadable, listEntries, rbtreeNodes, readInAddressOrder, type WalkProblem } from '../kernel/walk.js';
 import { readRhashtable } from './rhashtable.js';
 import { drainSteps, readChainsInAddressOrder, type ChainStart } from './address-order.js';
 import { datatypeIds, datatypeName } from './nft-names.js';
@@ -114,7 +114,7 @@ function readElements(k: Kernel, s: bigint, set: NftSet, gen: number, problems: 
     const o = elemOffsets(k, 'struct nft_bitmap_elem', 'head');
     const exts: bigint[] = [];
     for (const l of listEntries(k.mem, priv + k.off('struct nft_bitmap', 'list'), { where, limit: MAX_ELEMS, onProblem })) exts.push(l - o.node + o.ext);
-    read = readInAddressOrder(k, exts, readItem, span);
+    read = readInAddressOrder(k.mem, exts, readItem, span);
   } else if (b.startsWith('rhash')) {
     // A large set (a meter, a dynamic set) is read in address order, chain by chain as the
     // kernel lists it; the elements are sorted by key below anyway.
@@ -139,7 +139,7 @@ function readElements(k: Kernel, s: bigint, set: NftSet, gen: number, problems: 
     const root = k.mem.ptr(priv + k.off('struct nft_rbtree', 'root'));
     const exts: bigint[] = [];
     for (const node of rbtreeNodes(k.mem, root, { where, limit: MAX_ELEMS, onProblem })) exts.push(node - o.node + o.ext);
-    read = readInAddressOrder(k, exts, readItem, span);
+    read = readInAddressOrder(k.mem, exts, readItem, span);
   } else {
     problems.push({ where, address: s, kind: 'unreadable', detail: `elements of a ${b} set are not decoded` });
     return null;
@@ -177,14 +177,6 @@ interface Item {
 }
 type Read = { ext: bigint; item: Item | null } | { ext: bigint; error: unknown };
 
-/** read(x) for each x, visited in address order; the results in the order of `xs`. */
-function readInAddressOrder<R>(k: Kernel, xs: bigint[], read: (x: bigint) => R, span: number): R[] {
-  const order = xs.map((_x, i) => i).sort((i, j) => (xs[i]! < xs[j]! ? -1 : xs[i]! > xs[j]! ? 1 : 0));
-  k.mem.prefetch(order.map((i) => xs[i]!), span);
-  const out = new Array<R>(xs.length);
-  for (const i of order) out[i] = read(xs[i]!);
-  return out;
-}
 
 function formatConcat(ids: number[], lens: number[], key: Buffer): string {
   const parts: string[] = [];

@@ -2,7 +2,7 @@
 // in private_data (net/socket.c: sock_from_file), and socket->sk is the sock the tables list.
 
 import type { Kernel } from '../kernel/kernel.js';
-import { unreadable, type WalkProblem } from '../kernel/walk.js';
+import { readInAddressOrder, unreadable, type WalkProblem } from '../kernel/walk.js';
 import { sockFields } from './sock.js';
 import { tasks, openFiles, filesOfThreads, type OpenFile, type Task } from '../kernel/tasks.js';
 
@@ -40,27 +40,19 @@ export function ownerIndex(k: Kernel): OwnerIndex {
       if (f.fop === sockFops && f.privateData !== 0n) found.push({ t, f });
     }
   }
-  const sks: (bigint | undefined)[] = new Array(found.length);
-  const order = Array.from(found.keys()).sort((x, y) => {
-    const a = found[x]!.f.privateData;
-    const b = found[y]!.f.privateData;
-    return a < b ? -1 : a > b ? 1 : 0;
-  });
-  const lost: (WalkProblem | undefined)[] = new Array(found.length);
   const known = sockFields(k).socketSk; // read with the sockets' inodes (sock.ts)
-  for (const i of order) {
-    const { t, f } = found[i]!;
+  const sks = readInAddressOrder(k.mem, found.map((x) => x.f.privateData), (socket, i): bigint | WalkProblem => {
     try {
-      sks[i] = known.get(f.privateData) ?? k.ptr(f.privateData, skF);
+      return known.get(socket) ?? k.ptr(socket, skF);
     } catch (e) {
-      lost[i] = unreadable(`fd ${f.fd} of pid ${t.pid}`, f.privateData, e);
+      return unreadable(`fd ${found[i]!.f.fd} of pid ${found[i]!.t.pid}`, socket, e);
     }
-  }
+  }, skF.offset + 8);
   for (let i = 0; i < found.length; i++) {
     const { t, f } = found[i]!;
-    const sk = sks[i];
-    if (sk === undefined) {
-      problems.push(lost[i]!);
+    const sk = sks[i]!;
+    if (typeof sk !== 'bigint') {
+      problems.push(sk);
       continue;
     }
     const o: Owner = { pid: t.pid, comm: t.comm, fd: f.fd, file: f.file, socket: f.privateData };

@@ -8,7 +8,7 @@ import { ipv4FromLE, ipv6, ntohs } from './addr.js';
 
 import { TCP_STATES, AF_INET6 } from './constants.js';
 import { perKernel } from '../kernel/memo.js';
-import { unreadable, type WalkProblem } from '../kernel/walk.js';
+import { compareAddress, unreadable, type WalkProblem } from '../kernel/walk.js';
 
 export function tcpStateName(n: number): string {
   return TCP_STATES[n] || `STATE_${n}`;
@@ -162,7 +162,7 @@ export class SockFields {
    *  problem and is returned, for the caller to drop, as a row that fails to read. */
   resolveInodes(pending: PendingInode[], where: string, problems: WalkProblem[]): Set<PendingInode['row']> {
     const failed = new Set<PendingInode['row']>();
-    pending.sort((x, y) => (x.socket < y.socket ? -1 : x.socket > y.socket ? 1 : 0));
+    pending.sort((x, y) => compareAddress(x.socket, y.socket));
     this.k.mem.prefetch(
       pending.map((p) => p.socket),
       Number(this.inodeOfSocket) + this.iIno.offset + this.iIno.size,
