@@ -32,6 +32,8 @@ export const FREE = 0;
 export const WORKER = 1;
 export const MAIN = 2;
 export const READY = 3;
+/** How long the caller waits for a page the worker is decoding (about one page's decode). */
+const WAIT_MS = 0.02;
 
 /** What the worker is started with. */
 export interface PrefetchShared {
@@ -142,11 +144,16 @@ export class Prefetcher {
       this.claimed++;
       return undefined;
     }
-    // Being decoded: it will not be long (one page).
-    for (let spins = 0; Atomics.load(this.claim, t) === base + WORKER && spins < 100; spins++) {
-      Atomics.wait(this.claim, t, base + WORKER, 5);
+    // Being decoded: a page takes the worker ~10 µs, so wait about that long, no more. A worker
+    // the scheduler has put aside (the other core busy: GC threads, other processes) may not
+    // run again for milliseconds; decoding the page here costs no more than the wait would.
+    // (Waiting up to 100 × 5 ms once cost the 10,000-socket `-at` 3-100 ms of wall time on a
+    // busy 2-core machine, 5-13 waits a run.)
+    if (Atomics.load(this.claim, t) === base + WORKER) Atomics.wait(this.claim, t, base + WORKER, WAIT_MS);
+    if (Atomics.load(this.claim, t) !== base + READY) {
+      this.claimed++;
+      return undefined;
     }
-    if (Atomics.load(this.claim, t) !== base + READY) return undefined;
     const slot = t % SLOTS;
     if (Atomics.load(this.slotTag, slot) !== t + 1) return undefined;
     const page = into();

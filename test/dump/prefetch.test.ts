@@ -3,10 +3,10 @@
 // or only in part, or replaces, never gives it a wrong page.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildSync } from 'esbuild';
-import { setPrefetchWorkerScript } from '../../src/dump/prefetch.js';
+import { COUNT, DONE, FREE, GEN, STOP, WORKER, setPrefetchWorkerScript } from '../../src/dump/prefetch.js';
 import { openDump } from '../../src/dump/open.js';
 import type { BaseDump } from '../../src/dump/base.js';
 import { fixtureDir } from '../support/truth.js';
@@ -70,6 +70,42 @@ describe('prefetch worker', () => {
       for (const p of a.slice(1500)) expect(d.page(p).equals(plain.page(p)), `pfn ${p}`).toBe(true);
     } finally {
       d.close();
+    }
+  });
+
+  it('does not wait for a worker that stalls in the middle of pages: the caller decodes them', async () => {
+    // A stand-in worker that claims every entry of the list as being decoded, then never
+    // finishes one (as a worker put aside by the scheduler): each page must come from the
+    // caller's own decoding at once (with the old 100 × 5 ms wait, 40 pages took 20 s).
+    const stall = join(out, 'stalled-worker.mjs');
+    writeFileSync(
+      stall,
+      `import { workerData } from 'node:worker_threads';
+      const ctrl = new Int32Array(workerData.ctrl);
+      const claim = new Int32Array(workerData.claim);
+      for (;;) {
+        const n = Atomics.load(ctrl, ${COUNT});
+        if (n > 0) {
+          const base = Atomics.load(ctrl, ${GEN}) * 4;
+          for (let t = 0; t < n; t++) Atomics.compareExchange(claim, t, base + ${FREE}, base + ${WORKER});
+          Atomics.add(ctrl, ${DONE}, 1);
+          Atomics.wait(ctrl, ${STOP}, 0);
+          break;
+        }
+        Atomics.wait(ctrl, ${COUNT}, 0, 50);
+      }`,
+    );
+    setPrefetchWorkerScript(stall);
+    const d = openDump(PATH, { prefetch: true }) as BaseDump;
+    try {
+      const pfns = present(d, 4096, 600);
+      d.prefetch(pfns);
+      await workerStarted(d);
+      for (const p of pfns.slice(0, 40)) expect(d.page(p).equals(plain.page(p)), `pfn ${p}`).toBe(true);
+      expect(d.prefetchStats).toMatchObject({ taken: 0, claimed: 40 });
+    } finally {
+      d.close();
+      setPrefetchWorkerScript(join(out, 'prefetch-worker.mjs'));
     }
   });
 
