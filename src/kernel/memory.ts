@@ -49,15 +49,27 @@ export class KernelMemory {
   prefetch(addrs: readonly bigint[], span: number): void {
     if (!this.dump.prefetch || addrs.length === 0) return;
     const pfns: number[] = [];
-    const last = BigInt(Math.max(1, span) - 1);
+    const lastN = Math.max(1, span) - 1;
+    const last = BigInt(lastN);
+    // Slab objects (the lists' usual addresses) lie in the direct map: one subtraction and
+    // one conversion each, the object's last byte by number arithmetic (the list is read once,
+    // by code not yet optimized: each bigint operation saved counts).
+    const base = this.directBase;
+    const directLast = this.directEnd - last; // a + last < directEnd
     for (const a of addrs) {
       let first: number;
       let end: number;
-      try {
-        first = Math.floor(this.phys(a) / PAGE);
-        end = Math.floor(this.phys(a + last) / PAGE);
-      } catch {
-        continue;
+      if (a >= base && a < directLast) {
+        const p = Number(a - base);
+        first = Math.floor(p / PAGE);
+        end = Math.floor((p + lastN) / PAGE);
+      } else {
+        try {
+          first = Math.floor(this.phys(a) / PAGE);
+          end = Math.floor(this.phys(a + last) / PAGE);
+        } catch {
+          continue;
+        }
       }
       pfns.push(first);
       if (end !== first) pfns.push(end);
