@@ -6,7 +6,9 @@ const t0 = performance.now();
 const { Session, runLine, runParsedLine, parseLine, prepareDecoders } = await import('../dist/bundle/bench-entry.js');
 await prepareDecoders();
 const tImport = performance.now();
-const s = Session.open(process.argv[2], { prefetch: process.env.XPORTSHOW_PREFETCH !== '0' }); // as the CLI opens it
+// XPORTSHOW_PREFETCH=0: no worker; =eager: the worker starts at opening (src/dump/base.ts)
+const pf = process.env.XPORTSHOW_PREFETCH;
+const s = Session.open(process.argv[2], { prefetch: pf === 'eager' ? 'eager' : pf !== '0' }); // as the CLI opens it
 const tOpen = performance.now();
 const sink = openSync('/dev/null', 'w');
 // as the one-shot CLI runs it: runParsedLine writing the output as it is rendered, in chunks

@@ -14,8 +14,14 @@ const PREFETCH_MIN = 512;
 export interface OpenOptions {
   /** Decoded pages kept in memory (default 4096 = 16 MiB of 4 KiB pages). */
   cachePages?: number;
-  /** Decode pages that walkers announce (prefetch()) on a worker thread (prefetch.ts). */
-  prefetch?: boolean;
+  /** Decode pages that walkers announce (prefetch()) on a worker thread (prefetch.ts): from
+   *  the first long list on (true), or from opening on ('eager'). A worker takes 45-100 ms to
+   *  start (Node's own start of a thread, ~35 ms, then the dump code): started by the first
+   *  long list, the caller decodes that list alone meanwhile (about 2,500 of the 8,400 pages
+   *  of the 10,000-socket dump's first sweep); started at opening, it is up before the first
+   *  sweep, for ~10 MB and ~50 ms of CPU on the other core that a session without a long
+   *  table never gets back. */
+  prefetch?: boolean | 'eager';
 }
 
 export abstract class BaseDump implements PhysicalDump {
@@ -39,7 +45,20 @@ export abstract class BaseDump implements PhysicalDump {
     opts: OpenOptions = {},
   ) {
     this.cache = new PageCache(opts.cachePages ?? DEFAULT_CACHE_PAGES);
-    this.wantPrefetch = opts.prefetch === true;
+    this.wantPrefetch = opts.prefetch === true || opts.prefetch === 'eager';
+    if (opts.prefetch === 'eager') this.startPrefetcher();
+  }
+
+  /** The worker, started if not yet (undefined where worker threads cannot start). */
+  private startPrefetcher(): Prefetcher | undefined {
+    if (!this.prefetcher) {
+      try {
+        this.prefetcher = new Prefetcher(this.path, this.pageSize);
+      } catch {
+        // no worker threads here: pages are decoded as they are read
+      }
+    }
+    return this.prefetcher;
   }
 
   /** Pages a walker will read next, in the order it will read them: decoded ahead on a worker
@@ -48,20 +67,15 @@ export abstract class BaseDump implements PhysicalDump {
     if (!this.wantPrefetch) return;
     // A worker costs a thread and ~20 MB: only for lists worth it (a large table's sweep).
     if (!this.prefetcher && pfns.length < PREFETCH_MIN) return;
-    if (!this.prefetcher) {
-      try {
-        this.prefetcher = new Prefetcher(this.path, this.pageSize);
-      } catch {
-        return; // no worker threads here: pages are decoded as they are read
-      }
-    }
+    const prefetcher = this.startPrefetcher();
+    if (!prefetcher) return;
     const todo: number[] = [];
     let last = -1;
     for (const pfn of pfns) {
       if (pfn !== last && this.hasPage(pfn) && this.cache.peek(pfn) === undefined) todo.push(pfn);
       last = pfn;
     }
-    this.prefetcher.request(todo);
+    prefetcher.request(todo);
   }
 
   /** Page `pfn` decoded from the file, bypassing the cache (the prefetch worker's read). */

@@ -34,8 +34,9 @@ export interface OpenOptions {
   btf?: string;
   vmlinux?: string;
   cachePages?: number;
-  /** Decode pages ahead on a worker thread (src/dump/prefetch.ts): the CLI and the shell. */
-  prefetch?: boolean;
+  /** Decode pages ahead on a worker thread (src/dump/prefetch.ts): the CLI and the shell.
+   *  'eager': the worker starts at opening (src/dump/base.ts OpenOptions says when it pays). */
+  prefetch?: boolean | 'eager';
   /** Progress messages while opening ("reading kallsyms…"). */
   onProgress?: (what: string) => void;
 }

@@ -109,6 +109,22 @@ describe('prefetch worker', () => {
     }
   });
 
+  it("'eager' starts the worker at opening, and then short lists go to it too", async () => {
+    const d = openDump(PATH, { prefetch: 'eager' }) as BaseDump;
+    try {
+      expect(d.prefetchStats).toEqual({ taken: 0, claimed: 0, decoded: 0 });
+      const pfns = present(d, 4096, 100);
+      d.prefetch(pfns);
+      await workerStarted(d);
+      for (const p of pfns) expect(d.page(p).equals(plain.page(p)), `pfn ${p}`).toBe(true);
+      const st = d.prefetchStats!;
+      expect(st.taken).toBeGreaterThan(0);
+      expect(st.taken + st.claimed).toBe(pfns.length);
+    } finally {
+      d.close();
+    }
+  });
+
   it('is not started for a short list, nor without the option', () => {
     const d = openDump(PATH, { prefetch: true }) as BaseDump;
     d.prefetch(present(d, 4096, 100));
