@@ -13,16 +13,23 @@ import {
 import { lzo1xDecompress } from './lzo1x.js';
 import { inflatePageInto } from './inflate.js';
 
-/** Decoded pages are cut from 256 KiB slabs: one ArrayBuffer per 64 pages instead of one per
+/** Decoded pages are cut from 512 KiB slabs: one ArrayBuffer per 128 pages instead of one per
  *  page (fewer native allocations, and far less external memory for the GC to track). A slab
  *  lives while any of its pages is cached; the cache drops pages in about the order it took
- *  them, so whole slabs go together. */
-const SLAB_PAGES = 64;
+ *  them, so whole slabs go together.
+ *
+ *  Why 512 KiB and not 256: glibc serves an allocation from its own mmap() only above its mmap
+ *  threshold, which starts at 128 KiB and rises to the size of the largest mapped chunk freed
+ *  (Node frees its ~380 KiB bundle chunk sources early on). 256 KiB slabs then came from the
+ *  brk heap, whose freed middle is never given back, so every slab the GC freed stayed in the
+ *  RSS: the 20,000-socket `-at` peaked at 165-178 MB; 512 KiB slabs are mapped and unmapped
+ *  each, 160-163 MB (the same run with MALLOC_MMAP_THRESHOLD_=262144 and 256 KiB: 162). */
+export const SLAB_PAGES = 128;
 let slab: Buffer | undefined;
 let slabAt = 0;
 const slabs = new WeakSet<ArrayBufferLike>();
 
-/** Whether a page was cut from a slab (and so keeps 63 other pages' memory alive). */
+/** Whether a page was cut from a slab (and so keeps the other pages' memory alive). */
 export function inSlab(page: Buffer): boolean {
   return slabs.has(page.buffer);
 }

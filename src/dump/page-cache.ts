@@ -6,7 +6,7 @@
 // Map's first entry is found by skipping the deleted ones, which cost 4.4 s of a 100,000-
 // socket walk.)
 
-import { inSlab, newPage } from './decompress.js';
+import { SLAB_PAGES, inSlab, newPage } from './decompress.js';
 
 // 16 MiB of 4 KiB pages. The large kernel tables (sockets, conntrack, neighbours, bind, nft
 // sets) are read in address order (src/net/address-order.ts), so a walk decodes each page
@@ -14,8 +14,8 @@ import { inSlab, newPage } from './decompress.js';
 // with 2,048 cached pages, 18,652 with 16,384 (and 290 MB → 200 MB peak RSS).
 export const DEFAULT_CACHE_PAGES = 4096;
 
-/** A slab with this many cached pages or fewer (of 64) gives up its survivors. */
-const SPARSE_SLAB = 16;
+/** A slab with this many cached pages or fewer (a quarter) gives up its survivors. */
+const SPARSE_SLAB = SLAB_PAGES / 4;
 
 export class PageCache {
   private readonly map = new Map<number, number>(); // pfn → slot

@@ -1,6 +1,6 @@
 // A cached page must not keep a larger buffer alive: the cache is bounded in pages, so memory
 // is bounded only if each page holds at most its own bytes (zlib's default 16 KiB output
-// chunk once made every cached 4 KiB page cost 16 KiB). zlib pages are cut from 64-page
+// chunk once made every cached 4 KiB page cost 16 KiB). zlib pages are cut from 128-page
 // slabs; the cache copies a page out of its slab when it survives the clock hand while most of
 // its slab is gone, so the memory held stays under twice the capacity plus two slabs here,
 // with hot pages revisited among cold ones.
@@ -8,6 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { openDump } from '../../src/dump/open.js';
+import { SLAB_PAGES } from '../../src/dump/decompress.js';
 import { fixtureDir } from '../support/truth.js';
 
 const files: [string, string][] = [
@@ -19,14 +20,14 @@ const files: [string, string][] = [
 ];
 
 describe.each(files)('%s/%s', (dir, file) => {
-  it('every decoded page is one page, from at most a 64-page slab', () => {
+  it(`every decoded page is one page, from at most a ${SLAB_PAGES}-page slab`, () => {
     const d = openDump(join(fixtureDir(dir), file));
     let n = 0;
     for (let pfn = 0; pfn < d.maxPfn && n < 300; pfn += 17) {
       if (!d.hasPage(pfn)) continue;
       const p = d.page(pfn);
       expect(p.length).toBe(d.pageSize);
-      expect(p.buffer.byteLength, `pfn ${pfn}`).toBeLessThanOrEqual(64 * d.pageSize);
+      expect(p.buffer.byteLength, `pfn ${pfn}`).toBeLessThanOrEqual(SLAB_PAGES * d.pageSize);
       n++;
     }
     expect(n).toBe(300);
@@ -52,7 +53,7 @@ describe.each(files)('%s/%s', (dir, file) => {
       for (let h = 0; h < i; h += 64) d.page(present[h]!);
       worst = Math.max(worst, d.retainedBytes());
     }
-    expect(worst).toBeLessThanOrEqual((2 * capacity + 2 * 64) * d.pageSize);
+    expect(worst).toBeLessThanOrEqual((2 * capacity + 2 * SLAB_PAGES) * d.pageSize);
     d.close();
   });
 });
