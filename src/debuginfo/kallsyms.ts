@@ -15,14 +15,16 @@
 //
 // Opening needs a handful of names: with kallsyms_seqs_of_names they are found by binary search
 // (kallsyms-seqs.ts) and most of kallsyms_names is never read; without it every name is walked
-// and hashed once (kallsyms-table.ts). Either way names become strings, and all addresses are
-// computed, only when the address-sorted table is first needed (nearest, all).
+// and hashed once (kallsyms-names.ts). Either way a name becomes a string, and an address is
+// computed, for the symbols asked for: by name, or by address (a binary search of the
+// address-sorted kallsyms, kallsyms-table.ts); all of them only to list every symbol (all).
 //
 // VMCOREINFO lists the tables' runtime addresses since 6.0 (commit 5fd8fea935a1 "vmcoreinfo:
 // include kallsyms symbols", f09bddbd8661 "vmcoreinfo: add kallsyms_num_syms symbol").
 
 import type { SymbolTable, VirtualReader, VmcoreInfo } from './types.js';
-import { KallsymsNames, KallsymsTable, bufferAddresses, stextIndex, tokensHold, type AddressSource, type NameIndex } from './kallsyms-table.js';
+import { KallsymsTable, bufferAddresses, stextIndex, type AddressSource } from './kallsyms-table.js';
+import { KallsymsNames, tokensHold, type NameIndex } from './kallsyms-names.js';
 import { SeqsIndex, bufferSource, dumpSource, findSeqs } from './kallsyms-seqs.js';
 import { isReadError } from './read-errors.js';
 import { symbolAddress } from './vmcoreinfo.js';
