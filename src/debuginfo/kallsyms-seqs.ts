@@ -25,6 +25,7 @@ import type { VirtualReader } from './types.js';
 import { KallsymsError, expandName, type Tokens } from './kallsyms-decode.js';
 import type { NameIndex } from './kallsyms-names.js';
 import { isReadError } from './read-errors.js';
+import { pagedReader } from './paged-read.js';
 
 const align8 = (a: bigint) => (a + 7n) & ~7n;
 
@@ -122,9 +123,10 @@ export function bufferSource(names: Uint8Array, starts: Uint32Array, seqs: Uint8
   return { names: (from, to) => names.subarray(from, to), seqBytes: (p) => seqs.subarray(3 * p, 3 * p + 3), walked: { names, starts } };
 }
 
-/** A source reading the dump, page by page as the search goes. */
-export function dumpSource(read: VirtualReader, namesAt: bigint, seqsAt: bigint): SeqsSource {
-  return { names: (from, to) => read(namesAt + BigInt(from), to - from), seqBytes: (p) => read(seqsAt + BigInt(3 * p), 3) };
+/** A source reading the dump, page by page as the search goes (the seqs' pages read once). */
+export function dumpSource(read: VirtualReader, namesAt: bigint, seqsAt: bigint, count: number): SeqsSource {
+  const seqs = pagedReader(read, seqsAt, 3 * count);
+  return { names: (from, to) => read(namesAt + BigInt(from), to - from), seqBytes: (p) => seqs(3 * p, 3) };
 }
 
 /** Symbol names by binary search over kallsyms_seqs_of_names; the full index on any doubt. */

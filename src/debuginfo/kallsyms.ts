@@ -27,6 +27,7 @@ import { KallsymsTable, bufferAddresses, stextIndex, type AddressSource } from '
 import { KallsymsNames, tokensHold, type NameIndex } from './kallsyms-names.js';
 import { SeqsIndex, bufferSource, dumpSource, findSeqs } from './kallsyms-seqs.js';
 import { isReadError } from './read-errors.js';
+import { pagedReader } from './paged-read.js';
 import { symbolAddress } from './vmcoreinfo.js';
 import {
   KallsymsError,
@@ -189,7 +190,7 @@ function lazySeqs(read: VirtualReader, loc: KallsymsLocation, count: number, tok
   if (loc.markers !== undefined || tokensHold(tokens, 0x0a)) return undefined; // given markers, or names a newline may split: the full walk
   const found = findSeqs(read, seqsPlaces(loc, count));
   if (!found?.markers) return undefined;
-  const source = dumpSource(read, loc.names, found.seqsAt);
+  const source = dumpSource(read, loc.names, found.seqsAt, count);
   return SeqsIndex.open(source, Number(found.markersAt - loc.names), count, tokens, found.markers, allNames);
 }
 
@@ -266,11 +267,18 @@ function lazyAddresses(
   const table = absolute ? loc.addresses! : loc.offsets!;
   const width = absolute ? 8 : 4;
   const what = absolute ? 'kallsyms_addresses' : 'kallsyms_offsets';
-  // The entry of symbol i alone, as the data of a one-symbol table whose offsets start at it.
+  // The entry of symbol i alone, as the data of a one-symbol table whose offsets start at it
+  // (from the table's pages, each read once: a binary search by address probes ~17 entries).
+  const paged = pagedReader(read, table, width * count);
   const entry = (i: number) => {
-    const at = table + BigInt(width * i);
-    const buf = readAt(read, what, at, width);
-    return absolute ? { addresses: buf, relativeBase } : { offsets: buf, relativeBase, offsetsAddress: at };
+    let buf: Uint8Array;
+    try {
+      buf = paged(width * i, width);
+    } catch (e) {
+      if (!isReadError(e)) throw e;
+      throw new KallsymsError(`cannot read ${what} entry ${i}: ${(e as Error).message}`);
+    }
+    return absolute ? { addresses: buf, relativeBase } : { offsets: buf, relativeBase, offsetsAddress: table + BigInt(width * i) };
   };
   const scheme = chooseScheme(stext < 0 ? -1 : 0, loc.stext, stext < 0 ? {} : entry(stext));
   return {
