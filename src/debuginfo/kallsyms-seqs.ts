@@ -176,6 +176,7 @@ export class SeqsIndex implements NameIndex {
   private chunk(k: number): { buf: Uint8Array; offs: Uint32Array } {
     let c = this.chunks.get(k);
     if (c) return c;
+    // kernel/kallsyms.c get_symbol_offset: "Use the closest marker we have", then skip [<len>][<len> bytes] per symbol
     const from = this.markers[k];
     const last = k === this.markers.length - 1;
     const to = last ? this.namesSpan : this.markers[k + 1];
