@@ -160,6 +160,19 @@ export function decodeNames(names: Uint8Array, count: number, tokens: Tokens, lo
   return { names: list, types, markers, end: off, hashes };
 }
 
+/** One name: the tokens buf[from, to), the first of them non-empty and starting with the type
+ *  letter, which is left out (kernel/kallsyms.c kallsyms_expand_symbol skips it the same way). */
+export function expandName(buf: Uint8Array, from: number, to: number, tokens: Tokens): string {
+  // kernel/kallsyms.c kallsyms_expand_symbol: each token's string from kallsyms_token_table, "skipped_first" the type
+  const { table, start, end } = tokens;
+  const codes: number[] = [];
+  for (let off = from, skip = 1; off < to; off++, skip = 0) {
+    const t = buf[off];
+    for (let q = start[t] + skip; q < end[t]; q++) codes.push(table[q]);
+  }
+  return String.fromCharCode(...codes);
+}
+
 /** The ways `names` can be read as `count` symbols: with 2-byte lengths (6.1+) and with plain
  *  length bytes. They differ only when some length byte has its top bit set. */
 export function encodings(names: Uint8Array, count: number): { longLengths: boolean; walk: NonNullable<ReturnType<typeof walkNames>> }[] {

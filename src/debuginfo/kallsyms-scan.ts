@@ -31,7 +31,8 @@ import {
   type AddressScheme,
   type Tokens,
 } from './kallsyms-decode.js';
-import { KallsymsNames, KallsymsTable, bufferAddresses, stextIndex } from './kallsyms-table.js';
+import { KallsymsTable, bufferAddresses, stextIndex } from './kallsyms-table.js';
+import { KallsymsNames } from './kallsyms-names.js';
 import { symbolAddress } from './vmcoreinfo.js';
 
 const PAGE = 4096;

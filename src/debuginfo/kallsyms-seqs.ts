@@ -8,20 +8,24 @@
 // n-th name): both are looked for where scripts/kallsyms.c (write_src) puts them, and used only
 // when they check out: the markers increase from 0 and the last 256 names end where the
 // markers begin; the seqs are a permutation of 0..count-1. Anything that does not check out
-// later (a name chunk that does not end at the next marker, an unreadable page, a name not
-// found) hands over to the full index of every name (KallsymsNames), which is what answers
-// without a seqs table: the search only ever saves work, never changes an answer.
+// later (a name chunk that does not end at the next marker, an unreadable page, a name out of
+// order) hands over to the full index of every name (KallsymsNames), which is what answers
+// without a seqs table. A name not found is not there, as kallsyms_lookup_name() answers, once
+// the search has found a name (_stext, while opening): a table the search cannot find names in
+// hands every name to the full index before any miss is believed.
 //
 // Order: scripts/kallsyms.c sorts by strcmp of the names; from 6.2 to 6.9 with CONFIG_LTO_CLANG
 // it compared them cut at their first '.' (cleanup_symbol_name), so "x" and "x.llvm.123" sort
 // as equals, by address. The search compares names cut at the first '.', which orders both
 // kinds of table alike ('.' sorts below every character of an identifier), then takes every
-// symbol of that block whose whole name matches: all of a name's duplicates are in its block.
+// symbol of that block whose whole name matches: all of a name's duplicates are in its block,
+// and so is every `name.llvm.<hash>` of clang's ThinLTO (withPrefix).
 
 import type { VirtualReader } from './types.js';
-import type { Tokens } from './kallsyms-decode.js';
-import type { NameIndex } from './kallsyms-table.js';
+import { KallsymsError, expandName, type Tokens } from './kallsyms-decode.js';
+import type { NameIndex } from './kallsyms-names.js';
 import { isReadError } from './read-errors.js';
+import { pagedReader } from './paged-read.js';
 
 const align8 = (a: bigint) => (a + 7n) & ~7n;
 
@@ -119,15 +123,17 @@ export function bufferSource(names: Uint8Array, starts: Uint32Array, seqs: Uint8
   return { names: (from, to) => names.subarray(from, to), seqBytes: (p) => seqs.subarray(3 * p, 3 * p + 3), walked: { names, starts } };
 }
 
-/** A source reading the dump, page by page as the search goes. */
-export function dumpSource(read: VirtualReader, namesAt: bigint, seqsAt: bigint): SeqsSource {
-  return { names: (from, to) => read(namesAt + BigInt(from), to - from), seqBytes: (p) => read(seqsAt + BigInt(3 * p), 3) };
+/** A source reading the dump, page by page as the search goes (the seqs' pages read once). */
+export function dumpSource(read: VirtualReader, namesAt: bigint, seqsAt: bigint, count: number): SeqsSource {
+  const seqs = pagedReader(read, seqsAt, 3 * count);
+  return { names: (from, to) => read(namesAt + BigInt(from), to - from), seqBytes: (p) => seqs(3 * p, 3) };
 }
 
 /** Symbol names by binary search over kallsyms_seqs_of_names; the full index on any doubt. */
 export class SeqsIndex implements NameIndex {
   private readonly chunks = new Map<number, { buf: Uint8Array; offs: Uint32Array }>();
   private fallback: NameIndex | null | undefined; // null: the full index could not be read
+  private proven = false; // a name was found by the search: the table is in the order compared
 
   constructor(
     private readonly source: SeqsSource,
@@ -170,6 +176,7 @@ export class SeqsIndex implements NameIndex {
   private chunk(k: number): { buf: Uint8Array; offs: Uint32Array } {
     let c = this.chunks.get(k);
     if (c) return c;
+    // kernel/kallsyms.c get_symbol_offset: "Use the closest marker we have", then skip [<len>][<len> bytes] per symbol
     const from = this.markers[k];
     const last = k === this.markers.length - 1;
     const to = last ? this.namesSpan : this.markers[k + 1];
@@ -213,9 +220,10 @@ export class SeqsIndex implements NameIndex {
     return { buf, from: off, to };
   }
 
-  /** Symbol i's name against `s`, as strcmp: cut at its first '.' (`cut`: `s` has none), or
-   *  whole (equality only: 0 when equal). */
-  private compare(i: number, s: string, cut: boolean): number {
+  /** Symbol i's name against `s`, as strcmp: cut at its first '.' ('cut': `s` has none), whole
+   *  ('whole': equality only, 0 when equal), or whether it starts with `s` ('prefix': 0 when it
+   *  does). */
+  private compare(i: number, s: string, mode: 'cut' | 'whole' | 'prefix'): number {
     const { buf, from, to } = this.tokensOf(i);
     const { table, start, end } = this.tokens;
     const L = s.length;
@@ -224,8 +232,8 @@ export class SeqsIndex implements NameIndex {
       const t = buf[off];
       for (let q = start[t] + skip; q < end[t]; q++) {
         const c = table[q];
-        if (cut && c === 0x2e) return p < L ? -1 : 0; // the name ends here
-        if (p >= L) return 1;
+        if (mode === 'cut' && c === 0x2e) return p < L ? -1 : 0; // the name ends here
+        if (p >= L) return mode === 'prefix' ? 0 : 1;
         const d = c - s.charCodeAt(p++);
         if (d !== 0) return d;
       }
@@ -243,43 +251,83 @@ export class SeqsIndex implements NameIndex {
 
   indicesOf(name: string): number[] {
     if (this.fallback !== undefined) return this.fallback?.indicesOf(name) ?? [];
-    let found: number[] | undefined;
+    let found: number[];
     try {
-      found = this.search(name);
+      found = this.search(name, 'whole');
     } catch (e) {
       if (!(e instanceof Inconsistent) && !isReadError(e)) throw e;
+      return this.full()?.indicesOf(name) ?? [];
     }
-    return found ?? this.full()?.indicesOf(name) ?? [];
+    if (found.length > 0) this.proven = true;
+    else if (!this.proven) return this.full()?.indicesOf(name) ?? [];
+    return found;
   }
 
-  /** Every index named `name`, or undefined when the search does not find it. */
-  private search(name: string): number[] | undefined {
+  /** Every index whose name starts with `prefix` (holding a '.': they are all in the block of
+   *  the name before it), once the search has proven itself; else undefined. */
+  withPrefix(prefix: string): number[] | undefined {
+    if (this.fallback !== undefined || !this.proven || !prefix.includes('.')) return undefined;
+    try {
+      return this.search(prefix, 'prefix');
+    } catch (e) {
+      if (!(e instanceof Inconsistent) && !isReadError(e)) throw e;
+      return undefined;
+    }
+  }
+
+  /** Every index whose name is `name` ('whole') or starts with it ('prefix'), ascending. */
+  private search(name: string, mode: 'whole' | 'prefix'): number[] {
+    // kernel/kallsyms.c kallsyms_lookup_names: binary search of the names in kallsyms_seqs_of_names order
     const dot = name.indexOf('.');
     const key = dot < 0 ? name : name.slice(0, dot);
     let lo = 0;
     let hi = this.count;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (this.compare(this.seq(mid), key, true) < 0) lo = mid + 1;
+      if (this.compare(this.seq(mid), key, 'cut') < 0) lo = mid + 1;
       else hi = mid;
     }
     const out: number[] = [];
     for (let p = lo; p < this.count; p++) {
       const i = this.seq(p);
-      const c = this.compare(i, key, true);
+      const c = this.compare(i, key, 'cut');
       if (c !== 0) {
         if (c < 0) throw new Inconsistent(); // not in name order after all
         break;
       }
-      if (this.compare(i, name, false) === 0) out.push(i);
+      if (this.compare(i, name, mode) === 0) out.push(i);
     }
-    if (out.length === 0) return undefined;
     return out.sort((a, b) => a - b);
   }
 
+  /** `own` of symbol i's tokens; `full` of the index of every name when the search's own
+   *  reading fails (KallsymsError when that cannot be read either). */
+  private ofSymbol<T>(i: number, own: (buf: Uint8Array, from: number, to: number) => T, full: (n: NameIndex) => T): T {
+    if (!this.fallback) {
+      try {
+        const { buf, from, to } = this.tokensOf(i);
+        return own(buf, from, to);
+      } catch (e) {
+        if (!(e instanceof Inconsistent) && !isReadError(e)) throw e;
+      }
+    }
+    const n = this.full();
+    if (!n) throw new KallsymsError(`kallsyms_names: the name of symbol ${i} cannot be read`);
+    return full(n);
+  }
+
   typeOf(i: number): number {
-    if (this.fallback) return this.fallback.typeOf(i);
-    const { buf, from, to } = this.tokensOf(i);
-    return from < to ? this.tokens.table[this.tokens.start[buf[from]]] : 0;
+    return this.ofSymbol(i, (buf, from, to) => (from < to ? this.tokens.table[this.tokens.start[buf[from]]] : 0), (n) => n.typeOf(i));
+  }
+
+  nameOf(i: number): string {
+    return this.ofSymbol(i, (buf, from, to) => expandName(buf, from, to, this.tokens), (n) => n.nameOf(i));
+  }
+
+  /** Every name is read: the full index's scan. */
+  containing(infix: string): number[] {
+    const n = this.full();
+    if (!n) throw new KallsymsError('kallsyms_names cannot be read');
+    return n.containing(infix);
   }
 }

@@ -15,16 +15,19 @@
 //
 // Opening needs a handful of names: with kallsyms_seqs_of_names they are found by binary search
 // (kallsyms-seqs.ts) and most of kallsyms_names is never read; without it every name is walked
-// and hashed once (kallsyms-table.ts). Either way names become strings, and all addresses are
-// computed, only when the address-sorted table is first needed (nearest, all).
+// and hashed once (kallsyms-names.ts). Either way a name becomes a string, and an address is
+// computed, for the symbols asked for: by name, or by address (a binary search of the
+// address-sorted kallsyms, kallsyms-table.ts); all of them only to list every symbol (all).
 //
 // VMCOREINFO lists the tables' runtime addresses since 6.0 (commit 5fd8fea935a1 "vmcoreinfo:
 // include kallsyms symbols", f09bddbd8661 "vmcoreinfo: add kallsyms_num_syms symbol").
 
 import type { SymbolTable, VirtualReader, VmcoreInfo } from './types.js';
-import { KallsymsNames, KallsymsTable, bufferAddresses, stextIndex, tokensHold, type AddressSource, type NameIndex } from './kallsyms-table.js';
+import { KallsymsTable, bufferAddresses, stextIndex, type AddressSource } from './kallsyms-table.js';
+import { KallsymsNames, tokensHold, type NameIndex } from './kallsyms-names.js';
 import { SeqsIndex, bufferSource, dumpSource, findSeqs } from './kallsyms-seqs.js';
 import { isReadError } from './read-errors.js';
+import { pagedReader } from './paged-read.js';
 import { symbolAddress } from './vmcoreinfo.js';
 import {
   KallsymsError,
@@ -187,7 +190,7 @@ function lazySeqs(read: VirtualReader, loc: KallsymsLocation, count: number, tok
   if (loc.markers !== undefined || tokensHold(tokens, 0x0a)) return undefined; // given markers, or names a newline may split: the full walk
   const found = findSeqs(read, seqsPlaces(loc, count));
   if (!found?.markers) return undefined;
-  const source = dumpSource(read, loc.names, found.seqsAt);
+  const source = dumpSource(read, loc.names, found.seqsAt, count);
   return SeqsIndex.open(source, Number(found.markersAt - loc.names), count, tokens, found.markers, allNames);
 }
 
@@ -264,11 +267,18 @@ function lazyAddresses(
   const table = absolute ? loc.addresses! : loc.offsets!;
   const width = absolute ? 8 : 4;
   const what = absolute ? 'kallsyms_addresses' : 'kallsyms_offsets';
-  // The entry of symbol i alone, as the data of a one-symbol table whose offsets start at it.
+  // The entry of symbol i alone, as the data of a one-symbol table whose offsets start at it
+  // (from the table's pages, each read once: a binary search by address probes ~17 entries).
+  const paged = pagedReader(read, table, width * count);
   const entry = (i: number) => {
-    const at = table + BigInt(width * i);
-    const buf = readAt(read, what, at, width);
-    return absolute ? { addresses: buf, relativeBase } : { offsets: buf, relativeBase, offsetsAddress: at };
+    let buf: Uint8Array;
+    try {
+      buf = paged(width * i, width);
+    } catch (e) {
+      if (!isReadError(e)) throw e;
+      throw new KallsymsError(`cannot read ${what} entry ${i}: ${(e as Error).message}`);
+    }
+    return absolute ? { addresses: buf, relativeBase } : { offsets: buf, relativeBase, offsetsAddress: table + BigInt(width * i) };
   };
   const scheme = chooseScheme(stext < 0 ? -1 : 0, loc.stext, stext < 0 ? {} : entry(stext));
   return {

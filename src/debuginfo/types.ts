@@ -22,6 +22,8 @@ export interface SymbolTable {
   /** Symbols whose name holds `infix` after its first character, by the name before it (the
    *  first in address order wins), without making a KernelSymbol of each: `name.llvm.<hash>`. */
   byStem?(infix: string): Map<string, bigint>;
+  /** What byStem(infix).get(stem) gives, without finding every name that holds `infix`. */
+  withStem?(stem: string, infix: string): bigint | undefined;
   /** The address of the first symbol above `address`, without making symbol objects. */
   nextAddress?(address: bigint): bigint | undefined;
 }

@@ -247,8 +247,10 @@ export class Kernel {
   }
 
   /** Clang ThinLTO kernels rename promoted statics `name.llvm.<hash>` (tk_core, ping_table …):
-   *  find them by the name they had. Built once, on the first miss. */
+   *  find them by the name they had. kallsyms finds them itself (withStem); for other tables
+   *  the index is built once, on the first miss. */
   private ltoSymbol(name: string): bigint | undefined {
+    if (this.symbols.withStem) return this.symbols.withStem(name, '.llvm.'); // kallsyms: `name.llvm.*` sorts right after `name`
     if (!this.ltoNames && this.symbols.byStem) this.ltoNames = this.symbols.byStem('.llvm.');
     if (!this.ltoNames) {
       this.ltoNames = new Map();

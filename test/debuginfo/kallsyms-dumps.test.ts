@@ -6,7 +6,9 @@ import { parseSystemMap } from '../../src/debuginfo/system-map.js';
 import { SortedSymbolTable, type ModuleSymbol } from '../../src/debuginfo/symbol-table.js';
 import type { SymbolTable } from '../../src/debuginfo/types.js';
 import { kernelOffset, symbolAddress } from '../../src/debuginfo/vmcoreinfo.js';
-import { dumpDirs, guestKallsyms, openFixture } from './kallsyms-dumps.js';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { DUMPS, dumpDirs, guestKallsyms, openFixture } from './kallsyms-dumps.js';
 
 const dirs = dumpDirs();
 const withKallsymsInVmcoreinfo = dirs.filter((d) => {
@@ -144,6 +146,78 @@ describe.skipIf(dirs.length === 0)('kallsyms names looked up without decoding th
         expect(byName.size).toBeGreaterThan(100);
         expect(names.size).toBeLessThan(all.length); // static functions of one name in several files
         for (const name of ['', 'no_such_symbol', 'init_ne', 'init_nett', '_stext ', 'tcp_v4_rcv\n']) expect(lazy.lookup(name), name).toBeUndefined();
+      } finally {
+        dump.close();
+      }
+    });
+  }
+});
+
+/** Every fixture with kallsyms, the 7.2 one too (only a -host scenario of it exists). */
+const byAddressDirs = [...dirs, ...(existsSync(join(DUMPS, 'sid-7.2-host', 'vmcore.kdump')) ? ['sid-7.2-host'] : [])];
+/** Reads after opening run as they are (the CLI runs them with Ctrl-C checks suspended). */
+const LAZY = { lazy: <T>(f: () => T) => f() };
+const hex = (v: unknown) => JSON.stringify(v, (_, x) => (typeof x === 'bigint' ? x.toString(16) : x));
+
+describe.skipIf(byAddressDirs.length === 0)('kallsyms by address, and names not there, without decoding every name', () => {
+  for (const dir of byAddressDirs) {
+    it(`${dir}: nearest, nextAddress, names not there and ThinLTO stems answer as the full decode, reading a few pages`, () => {
+      const { dump, info, read } = openFixture(dir);
+      try {
+        const stext = symbolAddress(info, '_stext')!;
+        const inVmcoreinfo = info.has('SYMBOL(kallsyms_names)');
+        const loc = inVmcoreinfo ? kallsymsLocationFromVmcoreInfo(info) : undefined;
+        let namesRead = 0;
+        const counting: typeof read = (a, n) => {
+          if (loc && a < loc.tokenTable && a + BigInt(n) > loc.names) namesRead += n;
+          return read(a, n);
+        };
+        const open = (r: typeof read) => (inVmcoreinfo ? decodeKallsyms(r, info, LAZY) : findKallsymsByShapeDetailed(r, stext, stext + SCAN, info).table);
+        const all = open(read).all();
+        const ref = SortedSymbolTable.fromSymbols(all, 'decoded');
+        const table = open(counting);
+        const opened = namesRead;
+
+        // What a first `sym ADDR`, `-s` or `--sysctl` asks: a name not there, a ThinLTO stem,
+        // the symbol an address falls in and where the next one starts.
+        const tcp = ref.lookup('tcp_v4_rcv')!;
+        expect(table.lookup(tcp.toString(16))).toBeUndefined();
+        expect(table.withStem!('tcp_v4_rcv', '.llvm.')).toBe(ref.byStem('.llvm.').get('tcp_v4_rcv'));
+        expect(hex(table.nearest(tcp + 0x10n))).toBe(hex(ref.nearest(tcp + 0x10n)));
+        expect(table.nextAddress!(tcp)).toBe(ref.nextAddress(tcp));
+        // kallsyms_names is 250–600 pages: these read a few chunks of 256 names (a binary search
+        // of the names, one of the addresses)
+        if (loc) expect(namesRead - opened).toBeLessThan(Number(loc.tokenTable - loc.names) / 10);
+
+        // Every address with several symbols (the pick among aliases), every 8th other symbol,
+        // each one byte below, at and above; the ends of the address space.
+        const addrs: bigint[] = [0n, 0xffffffffffffffffn];
+        for (let i = 0; i < all.length; i++) {
+          if (i > 0 && all[i - 1].address === all[i].address) continue;
+          const alias = i + 1 < all.length && all[i + 1].address === all[i].address;
+          if (alias || i % 8 === 0) addrs.push(all[i].address, all[i].address + 1n, ...(all[i].address > 0n ? [all[i].address - 1n] : []));
+        }
+        let differ = 0;
+        for (const a of addrs) {
+          if (hex(table.nearest(a)) !== hex(ref.nearest(a)) || table.nextAddress!(a) !== ref.nextAddress(a)) differ++;
+        }
+        expect(differ).toBe(0);
+
+        // Names that are not there (cut short, run on, suffixed) and stems: as the full decode.
+        const asked: string[] = [];
+        for (let i = 0; i < all.length; i += 37) {
+          const n = all[i].name;
+          asked.push(n.slice(0, -1), n + '_', n + '.llvm.123', n + '.', n.toUpperCase(), n + ' ');
+        }
+        for (const name of asked) if (table.lookup(name) !== ref.lookup(name)) differ++;
+        expect(differ).toBe(0);
+        for (const infix of ['.llvm.', '.isra.', '.constprop.', '.cold']) {
+          const stems = ref.byStem(infix);
+          for (const [stem, address] of stems) if (table.withStem!(stem, infix) !== address) differ++;
+          for (let i = 0; i < all.length; i += 101) if (table.withStem!(all[i].name, infix) !== stems.get(all[i].name)) differ++;
+          expect(hex([...open(read).byStem!(infix)])).toBe(hex([...stems]));
+        }
+        expect(differ).toBe(0);
       } finally {
         dump.close();
       }

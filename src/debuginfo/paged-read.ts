@@ -1,0 +1,26 @@
+// A kallsyms table in the dump read a page at a time, each page once: a binary search probes
+// ~17 entries of kallsyms_offsets or kallsyms_seqs_of_names, the first ones the same for every
+// search, and a read through the dump per probe (address translation, a page lookup, a copy)
+// cost more than the search itself.
+
+import type { VirtualReader } from './types.js';
+
+const PAGE = 4096;
+
+/** Bytes [off, off + len) of the table at `at` (`size` bytes long), from pages read once. A
+ *  read error is the reader's, thrown for the entry asked for (as reading it alone would). */
+export function pagedReader(read: VirtualReader, at: bigint, size: number): (off: number, len: number) => Uint8Array {
+  const pages = new Map<number, Uint8Array>();
+  const lead = Number(at & BigInt(PAGE - 1)); // the table's offset into its first page
+  return (off, len) => {
+    const k = Math.floor((lead + off) / PAGE);
+    if (Math.floor((lead + off + len - 1) / PAGE) !== k) return read(at + BigInt(off), len); // across pages: as it is
+    let buf = pages.get(k);
+    const from = Math.max(0, k * PAGE - lead);
+    if (!buf) {
+      buf = read(at + BigInt(from), Math.min(size, (k + 1) * PAGE - lead) - from);
+      pages.set(k, buf);
+    }
+    return buf.subarray(off - from, off - from + len);
+  };
+}
