@@ -3,7 +3,8 @@
 import { openSync, writeSync } from 'node:fs';
 
 const t0 = performance.now();
-const { Session, runLine, runParsedLine, parseLine, prepareDecoders } = await import('../dist/bundle/bench-entry.js');
+// as bin/xportshow.js loads it: with the bundle's code cache, unless XPORTSHOW_CODE_CACHE=0
+const { Session, runLine, runParsedLine, parseLine, prepareDecoders, codeCache } = await import('../dist/bundle/bench-entry.js');
 await prepareDecoders();
 const tImport = performance.now();
 const s = Session.open(process.argv[2], { prefetch: process.env.XPORTSHOW_PREFETCH !== '0' }); // as the CLI opens it
@@ -24,6 +25,8 @@ const cpu = process.cpuUsage();
 const round = (x) => Math.round(x * 10) / 10;
 process.stdout.write(JSON.stringify({
   importMs: round(tImport - t0),
+  // 'used', 'off' (XPORTSHOW_CODE_CACHE=0, or no cache file) or 'rejected' (other V8 flags)
+  codeCache: codeCache ?? 'none',
   openMs: round(tOpen - tImport),
   headersMs: round(s.kernel.openTimings.headersMs),
   symbolsMs: round(s.kernel.openTimings.symbolsMs),
