@@ -145,7 +145,9 @@ function rewriteImports(r) {
   return text;
 }
 
-const worker = await build({ ...common, entryPoints: ['src/dump/prefetch-worker.ts'], format: 'esm', packages: 'external', outfile: `${out}/prefetch-worker.js` });
+// The worker's packages inside its file too: importing CommonJS packages from an ES module
+// starts Node's CommonJS loader and lexer in the worker (its first page ~15 ms sooner without).
+const worker = await build({ ...common, entryPoints: ['src/dump/prefetch-worker.ts'], format: 'esm', external: ['@bokuweb/zstd-wasm'], outfile: `${out}/prefetch-worker.js` });
 writeFileSync(`${out}/prefetch-worker.js`, worker.outputFiles[0].text);
 
 writeFileSync(
