@@ -4,8 +4,9 @@ import { openSync, writeSync } from 'node:fs';
 
 const t0 = performance.now();
 // as bin/xportshow.js loads it: with the bundle's code cache, unless XPORTSHOW_CODE_CACHE=0
-const { Session, runLine, runParsedLine, parseLine, prepareDecoders, codeCache } = await import('../dist/bundle/bench-entry.js');
-await prepareDecoders();
+const { Session, runLine, runParsedLine, parseLine, prepareDecoders, mayHoldZstd, codeCache } = await import('../dist/bundle/bench-entry.js');
+// as the CLI: zstd's WebAssembly decoder (~15 ms) only for a dump that may hold zstd pages
+if (!mayHoldZstd || mayHoldZstd(process.argv[2])) await prepareDecoders();
 const tImport = performance.now();
 const s = Session.open(process.argv[2], { prefetch: process.env.XPORTSHOW_PREFETCH !== '0' }); // as the CLI opens it
 const tOpen = performance.now();

@@ -162,7 +162,7 @@ writeFileSync(
     '// The program bundle as ES module exports, loaded as bin/xportshow.js loads it (scripts/bundle.mjs).',
     "import { createRequire } from 'node:module';",
     "const loader = createRequire(import.meta.url)('../../bin/load-bundle.cjs');",
-    'export const { Session, runLine, runParsedLine, parseLine, prepareDecoders, main } = loader.loadBundle();',
+    'export const { Session, runLine, runParsedLine, parseLine, prepareDecoders, mayHoldZstd, main } = loader.loadBundle();',
     '/** How the bundle was loaded (bin/load-bundle.cjs): used, off or rejected. */',
     'export const codeCache = loader.codeCache;',
     '',
