@@ -85,6 +85,7 @@ for (const [dir, file] of fixtures) {
       list.push(JSON.parse(r.stdout));
     }
   }
+  if (runs.some((x) => x.codeCache && x.codeCache !== 'used')) console.error(`${dir}/${file}: the bundle's code cache was not used (${runs[0].codeCache}): npm run build makes it`);
   const m = (key) => med(runs.map((x) => x[key]));
   const row = {
     dump: `${dir}/${file}`,
