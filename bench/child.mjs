@@ -3,8 +3,10 @@
 import { openSync, writeSync } from 'node:fs';
 
 const t0 = performance.now();
-const { Session, runLine, runParsedLine, parseLine, prepareDecoders } = await import('../dist/bundle/bench-entry.js');
-await prepareDecoders();
+// as bin/xportshow.js loads it: with the bundle's code cache, unless XPORTSHOW_CODE_CACHE=0
+const { Session, runLine, runParsedLine, parseLine, prepareDecoders, mayHoldZstd, codeCache } = await import('../dist/bundle/bench-entry.js');
+// as the CLI: zstd's WebAssembly decoder (~15 ms) only for a dump that may hold zstd pages
+if (!mayHoldZstd || mayHoldZstd(process.argv[2])) await prepareDecoders();
 const tImport = performance.now();
 // XPORTSHOW_PREFETCH=0: no worker; =eager: the worker starts at opening (src/dump/base.ts)
 const pf = process.env.XPORTSHOW_PREFETCH;
@@ -26,6 +28,8 @@ const cpu = process.cpuUsage();
 const round = (x) => Math.round(x * 10) / 10;
 process.stdout.write(JSON.stringify({
   importMs: round(tImport - t0),
+  // 'used', 'off' (XPORTSHOW_CODE_CACHE=0, or no cache file) or 'rejected' (other V8 flags)
+  codeCache: codeCache ?? 'none',
   openMs: round(tOpen - tImport),
   headersMs: round(s.kernel.openTimings.headersMs),
   symbolsMs: round(s.kernel.openTimings.symbolsMs),

@@ -9,6 +9,9 @@
 // linux-image-6.1.0-56-amd64-dbg), runs ../shared/anchors/drgn_sockets.py's walk on the same
 // .kdump in the same run: "drgn ms" and the ratio xportshow / drgn (wall and CPU). The bench
 // runs without drgn. XPORTSHOW_BENCH_RUNS=N sets the runs per dump (default 3; median shown).
+// 'import ms' and 'process ms' (node start to the first -at written) load the bundle with its
+// code cache, as the CLI does; 'no cache' and 'no cache ms' are the same runs without it
+// (XPORTSHOW_CODE_CACHE=0: nothing of ours made ahead of the run).
 
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -72,15 +75,22 @@ for (const [dir, file] of fixtures) {
     continue;
   }
   const runs = [];
+  const uncached = []; // cold in the strict sense: without the bundle's code cache (bin/load-bundle.cjs)
   for (let i = 0; i < runsPer; i++) {
-    // with the flag bin/xportshow.js starts node with (its shebang)
-    const r = spawnSync(process.execPath, ['--max-semi-space-size=4', child, path], { encoding: 'utf8', maxBuffer: 1 << 20 });
-    if (r.status !== 0) throw new Error(`${path}: ${r.stderr}`);
-    runs.push(JSON.parse(r.stdout));
+    for (const [list, cache] of [[runs, '1'], [uncached, '0']]) {
+      // with the flag bin/xportshow.js starts node with (its shebang)
+      const env = { ...process.env, XPORTSHOW_CODE_CACHE: cache };
+      const r = spawnSync(process.execPath, ['--max-semi-space-size=4', child, path], { encoding: 'utf8', maxBuffer: 1 << 20, env });
+      if (r.status !== 0) throw new Error(`${path}: ${r.stderr}`);
+      list.push(JSON.parse(r.stdout));
+    }
   }
+  if (runs.some((x) => x.codeCache && x.codeCache !== 'used')) console.error(`${dir}/${file}: the bundle's code cache was not used (${runs[0].codeCache}): npm run build makes it`);
   const m = (key) => med(runs.map((x) => x[key]));
   const row = {
     dump: `${dir}/${file}`,
+    'import ms': m('importMs'),
+    'no cache': med(uncached.map((x) => x.importMs)),
     'open ms': m('openMs'),
     'syms ms': m('symbolsMs'),
     'btf ms': m('typesMs'),
@@ -89,6 +99,8 @@ for (const [dir, file] of fixtures) {
     'µs/sock': Math.round((m('atMs') * 1000) / Math.max(1, runs[0].tcp)),
     'cached -at ms': m('cachedMs'),
     'total ms': m('totalMs'),
+    'process ms': m('processMs'),
+    'no cache ms': med(uncached.map((x) => x.processMs)),
     'cpu ms': m('cpuMs'),
     pages: runs[0].pagesRead,
     'by worker': m('workerPages'),

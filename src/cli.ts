@@ -172,12 +172,19 @@ export async function main(argv: string[]): Promise<number> {
       const input = readFileSync(0, 'utf8');
       return runBatch(session, input.split('\n'));
     }
-    const { runShell } = await import('./shell/app.js');
+    const { runShell } = await loadShell();
     await runShell(session);
     return 0;
   } finally {
     session.close();
   }
+}
+
+/** The interactive shell's module. Its ES-only package (ink) is imported first: in the CommonJS
+ *  bundle (scripts/bundle.mjs) the shell's modules take it from that import. */
+async function loadShell(): Promise<typeof import('./shell/app.js')> {
+  await import('ink');
+  return import('./shell/app.js');
 }
 
 /** A chunk of output to stdout (synchronous for a file, a pipe and a terminal on Linux). */

@@ -1,0 +1,182 @@
+// `npm run bundle`: dist/bundle/ from src/.
+//   xportshow.cjs        the program without the interactive shell (src/bench-entry.ts: main() and
+//                        what the bench loads): one CommonJS file, so that bin/load-bundle.cjs can
+//                        hand V8 its code cache
+//   xportshow.cjs.*.cache  that cache, made here under the V8 flags of bin/xportshow.js's #! line
+//                        and under none (bin/load-bundle.cjs takes the one of its command line)
+//   shell.cjs            the interactive shell's own modules (src/shell/app.tsx, its components and
+//                        hooks), loaded when the shell starts; the modules it shares with the
+//                        program are the program's (one copy: one session, one Ctrl-C flag)
+//   prefetch-worker.js   the prefetch worker thread's script (src/dump/prefetch-worker.ts)
+//   bench-entry.js       the program's exports as an ES module, for bench/*.mjs
+// Why the shell is apart: a CommonJS bundle with an import() of its own modules wraps every module
+// that import() reaches in a lazy initialiser (esbuild's __esm): here ~150 of them, the whole
+// program, run through closures and with its constants made variables (and a few MB more peak
+// RSS on the 10k dump). `node scripts/bundle.mjs --cache` (run by the build, under each command
+// line's flags) writes the cache only; `--check` says whether it is used.
+import { build } from 'esbuild';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const out = `${root}dist/bundle`;
+
+if (process.argv[2] === '--cache' || process.argv[2] === '--check') {
+  const loader = createRequire(import.meta.url)('../bin/load-bundle.cjs');
+  if (process.argv[2] === '--cache') writeFileSync(loader.CACHE, loader.loadBundle({ produce: true }).cache);
+  else {
+    loader.loadBundle();
+    process.stdout.write(loader.codeCache);
+  }
+  process.exit(0);
+}
+
+const ENTRY = 'src/bench-entry.ts';
+const SHELL = 'src/shell/app.tsx';
+const SHELL_IMPORT = /^\.\/shell\/app\.js$/; // src/cli.ts: import('./shell/app.js')
+
+// ES-only packages the shell imports statically (ink): a CommonJS bundle cannot require() them on
+// Node 20, so each becomes a module of the names it exports, taken from what bin/load-bundle.cjs
+// import()ed — src/cli.ts imports them before the shell's modules run.
+const ESM_ONLY = /^ink$/;
+const esmShim = {
+  name: 'esm-shim',
+  setup(b) {
+    b.onResolve({ filter: ESM_ONLY }, (a) => (a.kind === 'dynamic-import' ? { path: a.path, external: true } : { path: a.path, namespace: 'esm-shim' }));
+    b.onLoad({ filter: /.*/, namespace: 'esm-shim' }, async (a) => {
+      const names = Object.keys(await import(a.path));
+      const lines = names.map((n) => (n === 'default' ? 'export default ns.default;' : `export const ${n} = ns.${n};`));
+      return { contents: `const ns = __xpsEsm(${JSON.stringify(a.path)});\n${lines.join('\n')}\n`, loader: 'js' };
+    });
+  },
+};
+// The program: src/cli.ts's import of the shell becomes a call into dist/bundle/shell.cjs.
+const shellStub = {
+  name: 'shell-stub',
+  setup(b) {
+    b.onResolve({ filter: SHELL_IMPORT }, (a) => ({ path: 'shell', namespace: 'shell-stub' }));
+    b.onLoad({ filter: /.*/, namespace: 'shell-stub' }, () => ({
+      contents: 'export function runShell(...args) { return __xpsShell().runShell(...args); }\n',
+      loader: 'js',
+    }));
+  },
+};
+// The shell: an import of a module the program holds is the program's (bin/load-bundle.cjs).
+const fromProgram = (shared) => ({
+  name: 'from-program',
+  setup(b) {
+    b.onResolve({ filter: /^\./ }, (a) => {
+      const key = sourceKey(join(dirname(a.importer), a.path));
+      return key && shared.has(key) ? { path: key, namespace: 'from-program' } : undefined;
+    });
+    b.onLoad({ filter: /.*/, namespace: 'from-program' }, (a) => ({ contents: `module.exports = __xpsProgram(${JSON.stringify(a.path)});\n`, loader: 'js' }));
+  },
+});
+/** src/x/y.ts for an import of .../src/x/y.js (the .ts or .tsx the bundler would take). */
+function sourceKey(abs) {
+  const rel = relative(root, abs).replace(/\.js$/, '');
+  for (const ext of ['.ts', '.tsx']) {
+    try {
+      readFileSync(join(root, rel + ext));
+      return rel + ext;
+    } catch {
+      // not this one
+    }
+  }
+  return undefined;
+}
+
+rmSync(out, { recursive: true, force: true }); // old files would pile up
+mkdirSync(out, { recursive: true });
+const common = { bundle: true, platform: 'node', target: 'node20', logLevel: 'warning', write: false, absWorkingDir: root, metafile: true };
+const cjs = {
+  ...common,
+  format: 'cjs',
+  // fzstd and snappyjs go into the bundle (and its code cache); these stay packages: react (the
+  // same copy ink uses), zstd's WebAssembly decoder (loads its .wasm beside itself), the shell's.
+  external: ['react', 'react/*', 'fuzzysort', '@bokuweb/zstd-wasm', 'ink-text-input'],
+  define: { 'import.meta.url': '__xpsUrl' },
+  banner: { js: 'var __xpsUrl = require("node:url").pathToFileURL(__filename).href;' },
+};
+
+// Which modules are the shell's own, and which of the program's it imports.
+const program0 = await build({ ...cjs, entryPoints: [ENTRY], outfile: `${out}/xportshow.cjs`, plugins: [esmShim, shellStub] });
+const shell0 = await build({ ...cjs, entryPoints: [SHELL], outfile: `${out}/shell.cjs`, plugins: [esmShim] });
+const inProgram = new Set(Object.keys(program0.metafile.inputs));
+const shared = new Set();
+for (const [file, input] of Object.entries(shell0.metafile.inputs)) {
+  if (inProgram.has(file)) continue;
+  for (const i of input.imports) if (inProgram.has(i.path)) shared.add(i.path);
+}
+if (inProgram.has(SHELL)) throw new Error(`bundle: ${SHELL} is in the program (imported statically?)`);
+
+// The program, with the shared modules' namespaces for the shell.
+const keys = [...shared].sort();
+const entry = [
+  `export * from './${ENTRY}';`,
+  ...keys.map((k, i) => `import * as m${i} from './${k}';`),
+  `export const shellModules = { ${keys.map((k, i) => `${JSON.stringify(k)}: m${i}`).join(', ')} };`,
+].join('\n');
+const program = await build({
+  ...cjs,
+  stdin: { contents: entry, resolveDir: root, sourcefile: 'bundle-entry.js', loader: 'ts' },
+  outfile: `${out}/xportshow.cjs`,
+  plugins: [esmShim, shellStub],
+});
+const shell = await build({ ...cjs, entryPoints: [SHELL], outfile: `${out}/shell.cjs`, plugins: [esmShim, fromProgram(shared)] });
+for (const [name, r] of [['xportshow.cjs', program], ['shell.cjs', shell]]) {
+  const text = rewriteImports(r);
+  // (the shell's stub alone is lazy in the program)
+  if (name === 'xportshow.cjs' && (text.match(/= __esm\(\{/g) ?? []).length > 1) throw new Error('bundle: a lazily initialised module in the program (an import() of our own?)');
+  writeFileSync(`${out}/${name}`, text);
+}
+
+/** import() of a package goes through bin/load-bundle.cjs (a vm.Script cannot import() on Node 20
+ *  without an experimental flag). */
+function rewriteImports(r) {
+  const dynamic = new Set();
+  for (const input of Object.values(r.metafile.inputs)) {
+    for (const i of input.imports) if (i.kind === 'dynamic-import' && i.external) dynamic.add(i.path);
+  }
+  let text = r.outputFiles[0].text;
+  for (const spec of dynamic) {
+    const call = `import(${JSON.stringify(spec)})`;
+    if (!text.includes(call)) throw new Error(`bundle: no ${call} in the output to rewrite`);
+    text = text.split(call).join(`__xpsImport(${JSON.stringify(spec)})`);
+  }
+  if (/\bimport\(/.test(text.replace(/__xpsImport\(/g, ''))) throw new Error('bundle: an import() is left that the bundle cannot run');
+  return text;
+}
+
+// The worker's packages inside its file too: importing CommonJS packages from an ES module
+// starts Node's CommonJS loader and lexer in the worker (its first page ~15 ms sooner without).
+const worker = await build({ ...common, entryPoints: ['src/dump/prefetch-worker.ts'], format: 'esm', external: ['@bokuweb/zstd-wasm'], outfile: `${out}/prefetch-worker.js` });
+writeFileSync(`${out}/prefetch-worker.js`, worker.outputFiles[0].text);
+
+writeFileSync(
+  `${out}/bench-entry.js`,
+  [
+    '// The program bundle as ES module exports, loaded as bin/xportshow.js loads it (scripts/bundle.mjs).',
+    "import { createRequire } from 'node:module';",
+    "const loader = createRequire(import.meta.url)('../../bin/load-bundle.cjs');",
+    'export const { Session, runLine, runParsedLine, parseLine, prepareDecoders, mayHoldZstd, main } = loader.loadBundle();',
+    '/** How the bundle was loaded (bin/load-bundle.cjs): used, off or rejected. */',
+    'export const codeCache = loader.codeCache;',
+    '',
+  ].join('\n'),
+);
+
+// The code caches, made under the V8 flags the CLI runs with (V8 refuses a cache made under
+// others): bin/xportshow.js's #! line, and none (`node bin/xportshow.js`).
+const shebang = readFileSync(`${root}bin/xportshow.js`, 'utf8').split('\n')[0];
+const flags = (/^#!.*\bnode\b(.*)$/.exec(shebang)?.[1] ?? '').trim().split(/\s+/).filter(Boolean);
+for (const f of [flags, []]) {
+  const r = spawnSync(process.execPath, [...f, fileURLToPath(import.meta.url), '--cache'], { stdio: 'inherit' });
+  if (r.status !== 0) throw new Error('bundle: making the code cache failed');
+  // A cache V8 refuses only costs time: say so, and build on.
+  const used = spawnSync(process.execPath, [...f, fileURLToPath(import.meta.url), '--check'], { encoding: 'utf8' }).stdout;
+  if (used !== 'used') console.error(`bundle: warning: the code cache made under '${f.join(' ')}' is not used (${used || 'load failed'})`);
+}
