@@ -32,9 +32,11 @@ function run(s: Session, line: string): string {
 describe.each(dumps)('%s', (name) => {
   const path = join(fixtureDir(name), 'vmcore.kdump');
 
-  it('every view, and single sockets and their skbs, print the same with held pages poisoned', () => {
+  it('every view, and single sockets and their skbs, print the same with held pages poisoned, and with a 64-page cache', () => {
     const plain = Session.open(path);
     const poisoned = Session.open(path, { poisonPages: true });
+    // the cache evicts and reuses pages all the time (the size that showed the first holder)
+    const small = Session.open(path, { cachePages: 64 });
     const lines = [...COMMANDS];
     // single sockets in full (-vv lists their queued skbs), some with data queued, and those skbs
     for (const proto of ['tcp', 'udp', 'unix']) {
@@ -47,8 +49,13 @@ describe.each(dumps)('%s', (name) => {
     }
     expect(skbs.size).toBeGreaterThan(0);
     for (const skb of [...skbs].slice(0, 6)) lines.push(`skb ${skb}`);
-    for (const line of lines) expect(run(poisoned, line), line).toBe(run(plain, line));
+    for (const line of lines) {
+      const want = run(plain, line);
+      expect(run(poisoned, line), line).toBe(want);
+      expect(run(small, line), `${line} (64-page cache)`).toBe(want);
+    }
     plain.close();
     poisoned.close();
+    small.close();
   });
 });
