@@ -6,6 +6,7 @@ import { PageCache, DEFAULT_CACHE_PAGES } from './page-cache.js';
 import { checkInterrupt } from './interrupt.js';
 import { newPage } from './decompress.js';
 import { Prefetcher } from './prefetch.js';
+import { PagePoison, poisonFromEnv } from './page-poison.js';
 import { PageMissingError, type DumpFormat, type DumpStats, type ElfNote, type PhysicalDump } from './types.js';
 
 /** The shortest list that starts the prefetch worker. */
@@ -22,6 +23,10 @@ export interface OpenOptions {
    *  sweep, for ~10 MB and ~50 ms of CPU on the other core that a session without a long
    *  table never gets back. */
   prefetch?: boolean | 'eager';
+  /** Test mode (page-poison.ts): a page handed out by page() is overwritten at the next
+   *  page() of another page, so a caller that holds one across reads shows wrong output.
+   *  Default: XPORTSHOW_POISON_PAGES in the environment. */
+  poisonPages?: boolean;
 }
 
 export abstract class BaseDump implements PhysicalDump {
@@ -37,6 +42,7 @@ export abstract class BaseDump implements PhysicalDump {
   protected pagesRead = 0;
   private prefetcher: Prefetcher | undefined;
   private readonly wantPrefetch: boolean;
+  private readonly poison: PagePoison | undefined;
 
   constructor(
     readonly path: string,
@@ -46,6 +52,7 @@ export abstract class BaseDump implements PhysicalDump {
   ) {
     this.cache = new PageCache(opts.cachePages ?? DEFAULT_CACHE_PAGES);
     this.wantPrefetch = opts.prefetch === true || opts.prefetch === 'eager';
+    if (opts.poisonPages ?? poisonFromEnv()) this.poison = new PagePoison();
     if (opts.prefetch === 'eager') this.startPrefetcher();
   }
 
@@ -97,7 +104,14 @@ export abstract class BaseDump implements PhysicalDump {
     return this.cache.retainedBytes();
   }
 
+  /** Page `pfn`: the cache's own memory, valid until the caller's next read of another page
+   *  (the cache may then reuse it for another page: copy what must outlive that). */
   page(pfn: number): Buffer {
+    const page = this.cachedPage(pfn);
+    return this.poison === undefined ? page : this.poison.lease(pfn, page);
+  }
+
+  private cachedPage(pfn: number): Buffer {
     checkInterrupt();
     const hit = this.cache.get(pfn);
     if (hit !== undefined) return hit;

@@ -6,7 +6,7 @@
 // Map's first entry is found by skipping the deleted ones, which cost 4.4 s of a 100,000-
 // socket walk.)
 
-import { SLAB_PAGES, inSlab, newPage } from './decompress.js';
+import { recyclePage } from './decompress.js';
 
 // 16 MiB of 4 KiB pages. The large kernel tables (sockets, conntrack, neighbours, bind, nft
 // sets) are read in address order (src/net/address-order.ts), so a walk decodes each page
@@ -14,8 +14,12 @@ import { SLAB_PAGES, inSlab, newPage } from './decompress.js';
 // with 2,048 cached pages, 18,652 with 16,384 (and 290 MB → 200 MB peak RSS).
 export const DEFAULT_CACHE_PAGES = 4096;
 
-/** A slab with this many cached pages or fewer (a quarter) gives up its survivors. */
-const SPARSE_SLAB = SLAB_PAGES / 4;
+/** Evicted slab pages wait this many further evictions before newPage() may overwrite them
+ *  (decompress.ts recyclePage). Callers hold a page (KernelMemory.view, ObjView) only until
+ *  their next read of another page (test/dump/page-poison.test.ts runs the views with every
+ *  such page overwritten at once); the wait is a margin for a holder no dump here exercises:
+ *  a page stays intact for at least this many page loads after the one that evicted it. */
+export const QUARANTINE_PAGES = 64;
 
 export class PageCache {
   private readonly map = new Map<number, number>(); // pfn → slot
@@ -55,60 +59,43 @@ export class PageCache {
   set(pfn: number, page: Buffer): void {
     const old = this.map.get(pfn);
     if (old !== undefined) {
-      this.release(this.pages[old]!);
-      this.hold(page);
+      if (this.pages[old] !== page) this.retire(this.pages[old]!);
       this.pages[old] = page;
       return;
     }
     const slot = this.filled < this.capacity ? this.filled++ : this.victim();
     this.pfns[slot] = pfn;
-    this.hold(page);
     this.pages[slot] = page;
     this.used[slot] = 0;
     this.map.set(pfn, slot);
   }
 
-  /** Cached pages per slab (decompress.ts newPage): a slab lives while any of them does. */
-  private readonly slabLive = new WeakMap<ArrayBufferLike, number>();
+  /** Evicted pages, oldest first, in a ring: they go back to newPage() QUARANTINE_PAGES
+   *  evictions later. Reusing their memory, rather than cutting new slabs and leaving the
+   *  old ones to the GC, keeps a long walk's decoded pages in the same few MB. */
+  private readonly retired: (Buffer | undefined)[] = new Array<Buffer | undefined>(QUARANTINE_PAGES).fill(undefined);
+  private retiredAt = 0;
 
-  private hold(page: Buffer): void {
-    if (inSlab(page)) this.slabLive.set(page.buffer, (this.slabLive.get(page.buffer) ?? 0) + 1);
-  }
-
-  private release(page: Buffer): void {
-    if (inSlab(page)) this.slabLive.set(page.buffer, (this.slabLive.get(page.buffer) ?? 1) - 1);
+  private retire(page: Buffer): void {
+    const due = this.retired[this.retiredAt];
+    this.retired[this.retiredAt] = page;
+    this.retiredAt = this.retiredAt + 1 === QUARANTINE_PAGES ? 0 : this.retiredAt + 1;
+    if (due !== undefined) recyclePage(due);
   }
 
   /** Free a slot: the first unmarked one from the hand on (at most one lap clears every mark). */
   private victim(): number {
     const cap = this.capacity;
     const used = this.used;
-    const pages = this.pages;
     for (;;) {
       const slot = this.hand;
       this.hand = slot + 1 === cap ? 0 : slot + 1;
       if (used[slot] === 0) {
         this.map.delete(this.pfns[slot]!);
-        this.release(pages[slot]!);
+        this.retire(this.pages[slot]!);
         return slot;
       }
       used[slot] = 0;
-      // A page cut from a shared slab (decompress.ts newPage) that survives the hand while
-      // most of its slab is gone moves to the newest slab (a copy into a slab, not an
-      // ArrayBuffer of its own per page), so that a few survivors do not keep whole slabs
-      // alive: the memory held stays within a few times the capacity (test/dump/
-      // page-memory.test.ts bounds it). A page of a slab still mostly cached stays put: a walk
-      // in address order keeps whole slabs in use, and copying every page the hand passes
-      // once cost 112 ms of a 20,000-socket walk. Pages are never written: a caller still
-      // holding the old copy sees the same bytes.
-      const p = pages[slot]!;
-      if (inSlab(p) && (this.slabLive.get(p.buffer) ?? 0) <= SPARSE_SLAB) {
-        const own = newPage(p.length);
-        p.copy(own);
-        this.release(p);
-        this.hold(own);
-        pages[slot] = own;
-      }
     }
   }
 
@@ -129,8 +116,9 @@ export class PageCache {
     return this.map.size;
   }
 
+  /** Drops every page without recycling any: a caller may still hold the last ones read. */
   clear(): void {
-    for (let i = 0; i < this.filled; i++) this.release(this.pages[i]!);
+    this.retired.fill(undefined);
     this.map.clear();
     this.pfns.fill(-1);
     this.pages.fill(undefined);

@@ -18,6 +18,7 @@
 
 import { Worker } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
+import { recyclePage } from './decompress.js';
 
 export const SLOTS = 256;
 /** Longest list one prefetch() takes (the rest is read as before). */
@@ -159,7 +160,10 @@ export class Prefetcher {
     const page = into();
     this.slots.copy(page, 0, slot * this.pageSize, (slot + 1) * this.pageSize);
     // Still the same entry after the copy (the worker did not reuse the slot meanwhile)?
-    if (Atomics.load(this.slotTag, slot) !== t + 1 || Atomics.load(this.claim, t) !== base + READY) return undefined;
+    if (Atomics.load(this.slotTag, slot) !== t + 1 || Atomics.load(this.claim, t) !== base + READY) {
+      recyclePage(page);
+      return undefined;
+    }
     this.taken++;
     return page;
   }

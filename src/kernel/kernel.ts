@@ -194,9 +194,16 @@ export class Kernel {
     return decodeNum(v.buf, v.off, f);
   }
 
-  /** One translation for a whole object: read many members of it with plain offsets. */
+  /** One translation for a whole object: read many members of it with plain offsets. The
+   *  view is into the page cache's memory: valid until the next read of another page (the
+   *  cache may then reuse that memory; XPORTSHOW_POISON_PAGES=1 shows who holds one longer). */
   view(addr: bigint, size: number): ObjView {
     return new ObjView(this.mem.view(addr, size), addr);
+  }
+
+  /** A view of a copy of the object: for a caller that reads other memory while it keeps it. */
+  viewCopy(addr: bigint, size: number): ObjView {
+    return new ObjView({ buf: this.mem.read(addr, size), off: 0 }, addr);
   }
 
   /** A 64-bit member as bigint (pointers, u64 counters, addresses). */

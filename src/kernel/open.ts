@@ -37,6 +37,9 @@ export interface OpenOptions {
   /** Decode pages ahead on a worker thread (src/dump/prefetch.ts): the CLI and the shell.
    *  'eager': the worker starts at opening (src/dump/base.ts OpenOptions says when it pays). */
   prefetch?: boolean | 'eager';
+  /** Test mode: pages handed out are overwritten at the next read of another page
+   *  (src/dump/page-poison.ts). */
+  poisonPages?: boolean;
   /** Progress messages while opening ("reading kallsyms…"). */
   onProgress?: (what: string) => void;
 }
@@ -48,7 +51,7 @@ export function openKernel(path: string, opts: OpenOptions = {}): Kernel {
   const progress = opts.onProgress ?? (() => {});
   progress(`opening ${path}`);
   const t0 = performance.now();
-  const dump = openDump(path, { cachePages: opts.cachePages, prefetch: opts.prefetch });
+  const dump = openDump(path, { cachePages: opts.cachePages, prefetch: opts.prefetch, poisonPages: opts.poisonPages });
   const headersMs = performance.now() - t0;
   try {
     const k = openKernelFromDump(dump, opts);

@@ -169,7 +169,8 @@ function fields(k: Kernel) {
 }
 
 function aliasRow(k: Kernel, F: Fields, nhr: NexthopReader, fa: bigint, key: number, tbId: number, netns: number): RouteRow | undefined {
-  const v = k.view(fa, F.faTbId.offset + 4);
+  // Copies: the metrics and next hops are read between the members.
+  const v = k.viewCopy(fa, F.faTbId.offset + 4);
   if (v.num(F.faTbId) !== tbId) return undefined; // an alias of the other table sharing this trie
   const fi = v.ptr(F.faInfo);
   let type = v.num(F.faType);
@@ -181,7 +182,7 @@ function aliasRow(k: Kernel, F: Fields, nhr: NexthopReader, fa: bigint, key: num
   let gwWord = false;
   let metrics: RouteMetric[] = [];
   if (fi !== 0n) {
-    const iv = k.view(fi, Number(F.fibNh));
+    const iv = k.viewCopy(fi, Number(F.fibNh));
     protocol = iv.num(F.protocol);
     scope = iv.num(F.scope);
     prefsrc = iv.buf.readUInt32LE(iv.off + F.prefsrc.offset);

@@ -191,7 +191,8 @@ function fields(k: Kernel) {
 }
 
 function routeRow(k: Kernel, F: Fields, nhr: NexthopReader, rt: bigint, tbId: number, netns: number, jiffies: bigint): RouteRow {
-  const v = k.view(rt, Number(F.fib6Nh));
+  // A copy: the next hops are read between the members.
+  const v = k.viewCopy(rt, Number(F.fib6Nh));
   let nexthops: RouteNexthop[];
   let nhid: number | null = null;
   let type = v.num(F.type);

@@ -84,6 +84,7 @@ export function ipv4Addresses(k: Kernel, dev: bigint, problems: WalkProblem[]): 
       const flags = v.num(f.flags);
       const brd = v.num(f.brd);
       const scope = v.num(f.scope);
+      const next = v.ptr(f.next); // before the label, which may lie on the next page
       out.push({
         local: ipv4FromLE(v.num(f.local)),
         address: ipv4FromLE(v.num(f.address)),
@@ -96,7 +97,7 @@ export function ipv4Addresses(k: Kernel, dev: bigint, problems: WalkProblem[]): 
         secondary: (flags & IFA_F_SECONDARY) !== 0,
         label: k.mem.cstring(ifa + f.label.offsetN, f.label.size),
       });
-      ifa = v.ptr(f.next);
+      ifa = next;
     } catch (e) {
       problems.push(unreadable(where, ifa, e));
       break;

@@ -31,9 +31,14 @@ export class DgramReader {
    *  prints 0). */
   row(sk: bigint, proto4: Proto, proto6: Proto, kind: { udp: boolean; remotePort: boolean }): SocketRow {
     const k = this.k;
+    // The view's members before any other read: the view is into a cached page, which other
+    // reads (the netns, the inode, forward_deficit) may evict and the cache reuse. The inode
+    // reads sk_socket again, from the cache.
     const v = k.view(sk, this.span);
-    const e = this.s.endpointsOf(v);
     let rx = v.num(this.rmem);
+    const tx = v.num(this.wmem) - 1;
+    const uid = v.num(this.uid);
+    const e = this.s.endpointsOf(v);
     if (kind.udp && this.forwardDeficit) rx -= k.num(sk, this.forwardDeficit);
     return {
       proto: e.family === AF_INET6 ? proto6 : proto4,
@@ -47,10 +52,10 @@ export class DgramReader {
       remoteAddr: e.remoteAddr,
       remotePort: kind.remotePort ? e.remotePort : 0,
       netns: e.netns,
-      inode: this.s.inodeOfView(v),
+      inode: this.s.inode(sk),
       rxQueue: rx,
-      txQueue: v.num(this.wmem) - 1,
-      uid: v.num(this.uid),
+      txQueue: tx,
+      uid,
     };
   }
 }

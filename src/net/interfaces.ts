@@ -137,7 +137,8 @@ function lazy<T extends object, K extends keyof T>(o: T, key: K, get: () => T[K]
 
 function readInterface(k: Kernel, dev: bigint, netns: number, clock: KernelClock, problems: WalkProblem[]): NetInterface {
   const F = fields(k);
-  const v = k.view(dev, F.size);
+  // A copy: the members are read between walks of the device's addresses, queues and links.
+  const v = k.viewCopy(dev, F.size);
   const rawFlags = v.num(F.flags);
   const operstate = v.num(F.operstate);
   const state = v.num(F.state);

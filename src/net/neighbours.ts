@@ -232,9 +232,10 @@ function walkHash(c: WalkContext, t: NeighTable, rows: NeighbourRow[]): void {
 // net/ipv4/arp.c: arp_format_neigh_entry; net/core/neighbour.c: neigh_fill_info
 function neighbourRow(c: WalkContext, t: NeighTable, n: bigint): NeighbourRow {
   const { k, F } = c;
-  const v = k.view(n, F.key.offset + t.keyLen);
-  const devAddr = v.ptr(F.dev);
-  const dev = device(c, devAddr);
+  const span = F.key.offset + t.keyLen;
+  const dev = device(c, k.view(n, span).ptr(F.dev));
+  // The view again: the device's first read (other pages) may have reused this one's page.
+  const v = k.view(n, span);
   const nud = v.num(F.nud);
   const flags = v.num(F.flags);
   const age = (f: Field) => jiffiesAge(c.clock, v.num(f));
@@ -303,9 +304,10 @@ function walkProxies(c: WalkContext, t: NeighTable, rows: NeighbourRow[]): void 
 
 function proxyRow(c: WalkContext, t: NeighTable, pn: bigint): NeighbourRow {
   const { k, F } = c;
-  const v = k.view(pn, F.pKey.offset + t.keyLen);
-  const devAddr = v.ptr(F.pDev);
+  const span = F.pKey.offset + t.keyLen;
+  const devAddr = k.view(pn, span).ptr(F.pDev);
   const dev = devAddr ? device(c, devAddr) : undefined;
+  const v = k.view(pn, span); // again, after the device's reads
   const net = F.pNet ? v.ptr(F.pNet) : c.initNet;
   return {
     netns: netnsOf(c, net),

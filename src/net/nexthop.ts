@@ -62,13 +62,17 @@ export class NexthopReader {
     if (fam === 2) gateway = ipv4FromLE(v.buf.readUInt32LE(v.off + F.gw.offset));
     else if (fam === 10) gateway = ipv6(v.buf, v.off + F.gw.offset);
     const dev = v.ptr(F.dev);
+    const ifindex = v.num(F.oif);
+    const w = weight ?? Math.max(1, v.num(F.weight));
+    const flags = v.num(F.flags);
+    // the view's members all read: the device's name is on another page
     return {
       gateway,
       gatewayFamily: fam === 2 ? 'inet' : fam === 10 ? 'inet6' : null,
       iface: this.devName(dev),
-      ifindex: v.num(F.oif),
-      weight: weight ?? Math.max(1, v.num(F.weight)),
-      flags: nexthopFlagNames(v.num(F.flags)),
+      ifindex,
+      weight: w,
+      flags: nexthopFlagNames(flags),
       address: nhc,
     };
   }

@@ -86,7 +86,8 @@ export function readExpr(k: Kernel, addr: bigint): ExprRead {
   const privLen = Math.max(0, size - Number(F.data));
   const raw = () => ({ type: 'other' as const, name, raw: k.mem.read(priv, Math.min(privLen, 256)).toString('hex') });
   const need = (...fs: (F | undefined)[]): F[] | undefined => (fs.every(Boolean) ? (fs as F[]) : undefined);
-  const v = k.view(priv, Math.max(privLen, 1));
+  // A copy: the ops' symbol is looked up between the members.
+  const v = k.viewCopy(priv, Math.max(privLen, 1));
   const sym = opsSymbol(k, ops);
   let expr: NftExpr | undefined;
   switch (name) {

@@ -126,7 +126,8 @@ const qdiscFields = perKernel((k: Kernel) => {
 
 function readQdisc(k: Kernel, q: bigint, role: QdiscRow['role']): QdiscRow {
   const F = qdiscFields(k);
-  const v = k.view(q, F.size);
+  // A copy: the ops' name is read between the members.
+  const v = k.viewCopy(q, F.size);
   const flags = v.num(F.flags);
   const ops = v.ptr(F.ops);
   const kind = ops ? k.str(ops, k.field('struct Qdisc_ops', 'id')) : '?';

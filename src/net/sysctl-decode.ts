@@ -76,12 +76,15 @@ export function readCtl(k: Kernel, e: bigint, names?: Map<bigint, string>): Ctl 
   const L = ctlLayout(k);
   const v = k.view(e, L.span);
   const p = v.ptr(L.procname);
+  // the members before the name, which is on another page
+  const ctl = { procname: '', data: v.ptr(L.data), maxlen: v.num(L.maxlen), mode: v.num(L.mode), handler: v.ptr(L.handler) };
   let procname = names?.get(p);
   if (procname === undefined) {
     procname = k.mem.cstring(p, 256);
     names?.set(p, procname);
   }
-  return { procname, data: v.ptr(L.data), maxlen: v.num(L.maxlen), mode: v.num(L.mode), handler: v.ptr(L.handler) };
+  ctl.procname = procname;
+  return ctl;
 }
 
 /** The handler's symbol name ("proc_dointvec"), or its address in hex. */

@@ -1,9 +1,9 @@
 // A cached page must not keep a larger buffer alive: the cache is bounded in pages, so memory
 // is bounded only if each page holds at most its own bytes (zlib's default 16 KiB output
 // chunk once made every cached 4 KiB page cost 16 KiB). zlib pages are cut from 128-page
-// slabs; the cache copies a page out of its slab when it survives the clock hand while most of
-// its slab is gone, so the memory held stays under twice the capacity plus two slabs here,
-// with hot pages revisited among cold ones.
+// slabs, and an evicted page's memory is decoded into again (page-cache.ts), so the slabs stay
+// the few that the capacity and the evicted pages waiting for reuse fill: the memory held
+// stays under twice the capacity plus two slabs here, with hot pages revisited among cold ones.
 
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
