@@ -10,7 +10,6 @@
 'use strict';
 const vm = require('node:vm');
 const { readFileSync } = require('node:fs');
-const { createRequire } = require('node:module');
 const { join } = require('node:path');
 // zlib.crc32 (Node >= 20.15; zlib is loaded by the bundle anyway): 1 MB in ~0.5 ms.
 const { crc32 } = require('node:zlib');
@@ -19,7 +18,11 @@ const DIR = join(__dirname, '../dist/bundle');
 const BUNDLE = join(DIR, 'xportshow.cjs');
 // V8 takes a cache only under the V8 flags it was made with: one per command line the build
 // knows (`node bin/xportshow.js`, and bin/xportshow.js's #! line), named for this process's.
-const CACHE = `${BUNDLE}.${(crc32 ?? fnv)(Buffer.from(process.execArgv.join(' '))).toString(16)}.cache`;
+const FLAGS = (crc32 ?? fnv)(Buffer.from(process.execArgv.join(' '))).toString(16);
+const CACHE = `${BUNDLE}.${FLAGS}.cache`;
+// The prefetch worker's script (src/dump/prefetch-worker.ts), and its cache
+const WORKER = join(DIR, 'prefetch-worker-body.cjs');
+const WORKER_CACHE = `${WORKER}.${FLAGS}.cache`;
 /** How the bundle was loaded: 'used' (its code cache), 'off' (none, or turned off), 'rejected' (V8's). */
 let codeCache = 'off';
 // The cache file starts with a header: the bundle's length and checksum, then the cache's. V8
@@ -54,35 +57,24 @@ const requireEsm = (spec) => {
 
 /** Run one CommonJS file of dist/bundle with the names scripts/bundle.mjs compiles it against. */
 function run(file, source, cachedData, extra) {
-  const params = ['exports', 'require', 'module', '__filename', '__dirname', '__xpsImport', '__xpsEsm', ...Object.keys(extra)];
-  const wrapped = `(function (${params.join(', ')}) {${source.toString('utf8')}\n})`;
-  const script = new vm.Script(wrapped, { filename: file, cachedData });
+  const script = compile(file, source, cachedData, Object.keys(extra));
   const mod = { exports: {} };
-  script.runInThisContext()(mod.exports, createRequire(file), mod, file, DIR, importEsm, requireEsm, ...Object.values(extra));
+  // (node:module only here: the worker's script requires nothing but Node's built-ins)
+  const req = file === WORKER ? require : require('node:module').createRequire(file);
+  script.runInThisContext()(mod.exports, req, mod, file, DIR, importEsm, requireEsm, ...Object.values(extra));
   return { script, exports: mod.exports };
+}
+
+function compile(file, source, cachedData, extra = []) {
+  const params = ['exports', 'require', 'module', '__filename', '__dirname', '__xpsImport', '__xpsEsm', ...extra];
+  const wrapped = `(function (${params.join(', ')}) {${source.toString('utf8')}\n})`;
+  return new vm.Script(wrapped, { filename: file, cachedData });
 }
 
 /** The program's exports (main(), Session...). `produce`: also its code cache (the build). */
 function loadBundle({ useCache = process.env.XPORTSHOW_CODE_CACHE !== '0', produce = false } = {}) {
   const source = readFileSync(BUNDLE);
-  let cachedData;
-  if (useCache && !produce) {
-    try {
-      const file = readFileSync(CACHE);
-      const data = file.subarray(HEADER);
-      if (
-        file.length > HEADER &&
-        file.readUInt32LE(0) === source.length &&
-        file.readUInt32LE(8) === data.length &&
-        file.readUInt32LE(4) === checksum(source) &&
-        file.readUInt32LE(12) === checksum(data)
-      ) {
-        cachedData = data;
-      }
-    } catch {
-      // no cache: compile from source
-    }
-  }
+  const cachedData = useCache && !produce ? validCache(CACHE, source) : undefined;
   let shell;
   const program = run(BUNDLE, source, cachedData, {
     // the interactive shell's own modules (dist/bundle/shell.cjs), on its first use; the modules
@@ -90,16 +82,48 @@ function loadBundle({ useCache = process.env.XPORTSHOW_CODE_CACHE !== '0', produ
     __xpsShell: () => (shell ??= loadShell(program.exports.shellModules)),
   });
   codeCache = cachedData === undefined ? 'off' : program.script.cachedDataRejected ? 'rejected' : 'used';
-  if (produce) {
-    const data = program.script.createCachedData();
-    const header = Buffer.alloc(HEADER);
-    header.writeUInt32LE(source.length, 0);
-    header.writeUInt32LE(checksum(source), 4);
-    header.writeUInt32LE(data.length, 8);
-    header.writeUInt32LE(checksum(data), 12);
-    return { exports: program.exports, cache: Buffer.concat([header, data]) };
+  return produce ? { exports: program.exports, cache: withHeader(source, program.script.createCachedData()) } : program.exports;
+}
+
+/** The cache in `file` if it was made for `source` and is whole; else undefined. */
+function validCache(file, source) {
+  try {
+    const cache = readFileSync(file);
+    const data = cache.subarray(HEADER);
+    if (
+      cache.length > HEADER &&
+      cache.readUInt32LE(0) === source.length &&
+      cache.readUInt32LE(8) === data.length &&
+      cache.readUInt32LE(4) === checksum(source) &&
+      cache.readUInt32LE(12) === checksum(data)
+    ) {
+      return data;
+    }
+  } catch {
+    // no cache: compile from source
   }
-  return program.exports;
+  return undefined;
+}
+
+function withHeader(source, data) {
+  const header = Buffer.alloc(HEADER);
+  header.writeUInt32LE(source.length, 0);
+  header.writeUInt32LE(checksum(source), 4);
+  header.writeUInt32LE(data.length, 8);
+  header.writeUInt32LE(checksum(data), 12);
+  return Buffer.concat([header, data]);
+}
+
+/** The prefetch worker thread (dist/bundle/prefetch-worker.cjs starts it here): its script
+ *  with its code cache, as the program's. The worker inherits the program's V8 flags, so the
+ *  cache named for process.execArgv is the one. `produce`: compile only and return the cache
+ *  (the build: the script runs only in a worker thread of a dump). */
+function loadWorker({ useCache = process.env.XPORTSHOW_CODE_CACHE !== '0', produce = false } = {}) {
+  const source = readFileSync(WORKER);
+  if (produce) return withHeader(source, compile(WORKER, source, undefined).createCachedData());
+  const cachedData = useCache ? validCache(WORKER_CACHE, source) : undefined;
+  const worker = run(WORKER, source, cachedData, {});
+  codeCache = cachedData === undefined ? 'off' : worker.script.cachedDataRejected ? 'rejected' : 'used';
 }
 
 function loadShell(shared) {
@@ -112,9 +136,20 @@ function loadShell(shared) {
   return run(file, readFileSync(file), undefined, { __xpsProgram: fromProgram }).exports;
 }
 
+/** Whether V8 takes the worker's code cache ('used', 'off', 'rejected'): the build's check. */
+function checkWorkerCache() {
+  const source = readFileSync(WORKER);
+  const cachedData = validCache(WORKER_CACHE, source);
+  if (cachedData === undefined) return 'off';
+  return compile(WORKER, source, cachedData).cachedDataRejected ? 'rejected' : 'used';
+}
+
 module.exports = {
   loadBundle,
+  loadWorker,
+  checkWorkerCache,
   CACHE,
+  WORKER_CACHE,
   get codeCache() {
     return codeCache;
   },

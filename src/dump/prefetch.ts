@@ -55,12 +55,13 @@ export function setPrefetchWorkerScript(file: string | undefined): void {
   scriptOverride = file;
 }
 
-/** The worker's script beside this module: .js in the bundle; under tsx (`node --import tsx`,
+/** The worker's script beside this module: in the bundle its start, prefetch-worker.cjs (which
+ *  loads the script with its code cache, scripts/bundle.mjs); under tsx (`node --import tsx`,
  *  inherited by the worker) the .ts. */
 function workerScript(): string {
   if (scriptOverride) return scriptOverride;
   const here = import.meta.url;
-  return fileURLToPath(new URL(here.endsWith('.ts') ? './prefetch-worker.ts' : './prefetch-worker.js', here));
+  return fileURLToPath(new URL(here.endsWith('.ts') ? './prefetch-worker.ts' : './prefetch-worker.cjs', here));
 }
 
 export class Prefetcher {
