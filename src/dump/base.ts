@@ -16,12 +16,15 @@ export interface OpenOptions {
   /** Decoded pages kept in memory (default 4096 = 16 MiB of 4 KiB pages). */
   cachePages?: number;
   /** Decode pages that walkers announce (prefetch()) on a worker thread (prefetch.ts): from
-   *  the first long list on (true), or from opening on ('eager'). A worker takes 45-100 ms to
-   *  start (Node's own start of a thread, ~35 ms, then the dump code): started by the first
+   *  the first long list on (true), or from opening on ('eager'). A worker takes ~44 ms of its
+   *  CPU to its first page (~37 of them Node's own start of a thread, as for an empty script),
+   *  45-100 ms of wall time, and `new Worker` holds the caller ~4 ms: started by the first
    *  long list, the caller decodes that list alone meanwhile (about 2,500 of the 8,400 pages
    *  of the 10,000-socket dump's first sweep); started at opening, it is up before the first
    *  sweep, for ~10 MB and ~50 ms of CPU on the other core that a session without a long
-   *  table never gets back. */
+   *  table never gets back. The CLI does not start it early for big dumps: neither the file's
+   *  size nor its page count tells many sockets (the sid-7.2-host fixture, 57 TCP
+   *  sockets: 30 MB, 49,152 pages; the 10,000-socket dump: 26 MB, 36,786 pages). */
   prefetch?: boolean | 'eager';
   /** Test mode (page-poison.ts): a page handed out by page() is overwritten at the next
    *  page() of another page, so a caller that holds one across reads shows wrong output.

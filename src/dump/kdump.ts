@@ -39,12 +39,18 @@ function popcount32(v: number): number {
   return (Math.imul((v + (v >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24) & 0xff;
 }
 
+/** Whether this machine stores a Uint32Array's words little-endian, as the bitmaps are. */
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
 /** A page bitmap as words, restricted to pfns [lo, hi); bits outside read as clear. */
 function bitmapWords(buf: Buffer, lo: number, hi: number): Uint32Array {
   const n = Math.ceil(hi / 32);
   const w = new Uint32Array(n);
   const full = Math.min(n, buf.length >>> 2);
-  for (let i = 0; i < full; i++) w[i] = buf.readUInt32LE(i * 4);
+  // One copy where the words are the bytes (a readUInt32LE a word cost the prefetch worker,
+  // whose code is cold, ~1.5 ms of its start on a 768 MiB machine's dump)
+  if (LITTLE_ENDIAN) new Uint8Array(w.buffer, 0, full * 4).set(buf.subarray(0, full * 4));
+  else for (let i = 0; i < full; i++) w[i] = buf.readUInt32LE(i * 4);
   if (full < n) {
     // A tail of fewer than 4 bytes.
     let v = 0;
