@@ -1,7 +1,7 @@
 // Every view on one dump, as users run them: each alone in a fresh process (cold: open + that
 // view, as `xportshow DUMP <opts>` runs it) and all of them one after another in one session
 // (as `-c 'cmd1; cmd2; …'` runs them). Per view: wall ms, CPU ms, pages decoded, peak RSS (cold
-// only: a session's RSS is the whole session's). Not run by the tests; after `npm run build`:
+// in a session: the peak so far, after that view). Not run by the tests; after `npm run build`:
 //   node bench/views.mjs [--reps=N] [--only=REGEX] [--cold|--session] DUMP...
 // prints one table per dump. `sock {sock}`, `pid {pid}`, `files {pid}` take a TCP socket and the
 // process holding the most sockets, found by a probe process first.
@@ -74,7 +74,7 @@ async function session(path, lines) {
     const r = runLine(s, line, { write });
     if (r.error) throw new Error(`${line}: ${r.error}`);
     if (r.lines.length) write(r.lines.join('\n') + '\n');
-    out[line] = { ms: round(performance.now() - t0), cpuMs: Math.round(cpuMs(process.cpuUsage(c0))), pages: s.kernel.dump.stats.pagesRead - p0 };
+    out[line] = { ms: round(performance.now() - t0), cpuMs: Math.round(cpuMs(process.cpuUsage(c0))), pages: s.kernel.dump.stats.pagesRead - p0, peakMB: Math.round(process.resourceUsage().maxRSS / 1024) };
   }
   out['(session)'] = { rssMB: Math.round(process.resourceUsage().maxRSS / 1024), pages: s.kernel.dump.stats.pagesRead };
   s.close();
@@ -123,7 +123,7 @@ function main(argv) {
     }
     if (modes.includes('session')) {
       const runs = Array.from({ length: reps }, () => child(['--session', path, JSON.stringify(lines)]));
-      for (const l of lines) for (const k of ['ms', 'cpuMs', 'pages']) rows[l][`sess ${k}`] = median(runs.map((r) => r[l][k]));
+      for (const l of lines) for (const k of ['ms', 'cpuMs', 'pages', 'peakMB']) rows[l][`sess ${k}`] = median(runs.map((r) => r[l][k]));
       console.log(`${path}: session peak RSS ${median(runs.map((r) => r['(session)'].rssMB))} MB, pages ${median(runs.map((r) => r['(session)'].pages))}`);
     }
     console.log(`${path} (median of ${reps}; cold = fresh process, ms from module start; sess = in one session, in this order)`);
