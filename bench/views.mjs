@@ -113,19 +113,23 @@ function main(argv) {
   const modes = argv.includes('--cold') ? ['cold'] : argv.includes('--session') ? ['session'] : ['cold', 'session'];
   for (const path of argv.filter((a) => !a.startsWith('--'))) {
     const p = child(['--probe', path]);
-    const lines = VIEWS.flatMap(withJson).filter((l) => only.test(l)).map((l) => l.replace('{pid}', p.pid).replace('{sock}', p.sock));
-    const rows = Object.fromEntries(lines.map((l) => [l, {}]));
+    // rows are labelled with the template ("pid {pid}"): tables of different dumps line up
+    const labels = VIEWS.flatMap(withJson).filter((l) => only.test(l));
+    const lines = labels.map((l) => l.replace('{pid}', p.pid).replace('{sock}', p.sock));
+    const label = Object.fromEntries(lines.map((l, i) => [l, labels[i]]));
+    const rows = Object.fromEntries(labels.map((l) => [l, {}]));
     if (modes.includes('cold')) {
       for (const l of lines) {
         const runs = Array.from({ length: reps }, () => child(['--cold', path, l]));
-        for (const k of ['ms', 'viewMs', 'cpuMs', 'viewPages', 'rssMB']) rows[l][`cold ${k}`] = median(runs.map((r) => r[k]));
+        for (const k of ['ms', 'viewMs', 'cpuMs', 'viewPages', 'rssMB']) rows[label[l]][`cold ${k}`] = median(runs.map((r) => r[k]));
       }
     }
     if (modes.includes('session')) {
       const runs = Array.from({ length: reps }, () => child(['--session', path, JSON.stringify(lines)]));
-      for (const l of lines) for (const k of ['ms', 'cpuMs', 'pages', 'peakMB']) rows[l][`sess ${k}`] = median(runs.map((r) => r[l][k]));
+      for (const l of lines) for (const k of ['ms', 'cpuMs', 'pages', 'peakMB']) rows[label[l]][`sess ${k}`] = median(runs.map((r) => r[l][k]));
       console.log(`${path}: session peak RSS ${median(runs.map((r) => r['(session)'].rssMB))} MB, pages ${median(runs.map((r) => r['(session)'].pages))}`);
     }
+    console.log(`${path}: pid {pid} = ${p.pid}, sock {sock} = ${p.sock}`);
     console.log(`${path} (median of ${reps}; cold = fresh process, ms from module start; sess = in one session, in this order)`);
     console.table(rows);
   }
