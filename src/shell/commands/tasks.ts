@@ -9,18 +9,11 @@ import { hex, type Output, type Row } from '../../report/model.js';
 import { UsageError, type Command } from '../command.js';
 
 export function processView(s: Session, t: Task): Output {
-  // Each row's JSON made when first asked (--json), then kept: a process holding 100,000
-  // sockets made them all for the text too (cold text `pid`: peak RSS 435 → 410 MB).
-  const rows: Row[] = processFds(s, t).map(({ owner: o, sk, row: r, other }) => {
-    let data: unknown;
-    return {
-      cells: { fd: String(o.fd), file: hex(o.file), socket: hex(o.socket), what: r ? `${familyName(r.family)} ${socketLine(r)}` : other ?? '' },
-      get data() {
-        return (data ??= { fd: o.fd, file: hex(o.file), socket: hex(o.socket), sock: hex(sk), row: r ? socketJson(r, s.tables.ownersOf(r.sock)) : null });
-      },
-      ref: sk && r ? { kind: 'sock' as const, address: sk } : undefined,
-    };
-  });
+  const rows: Row[] = processFds(s, t).map(({ owner: o, sk, row: r, other }) => ({
+    cells: { fd: String(o.fd), file: hex(o.file), socket: hex(o.socket), what: r ? `${familyName(r.family)} ${socketLine(r)}` : other ?? '' },
+    data: { fd: o.fd, file: hex(o.file), socket: hex(o.socket), sock: hex(sk), row: r ? socketJson(r, s.tables.ownersOf(r.sock)) : null },
+    ref: sk && r ? { kind: 'sock' as const, address: sk } : undefined,
+  }));
   let cmd: string;
   let argv: string[] | null = null;
   try {
