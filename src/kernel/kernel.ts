@@ -12,6 +12,9 @@ import { moduleBtfs, nameIndex, defines, splitType, type ModuleBtf } from './mod
 import { symbolAt, formatHit } from './symbolize.js';
 import type { OpenProblem } from './open-stages.js';
 
+/** Addresses Kernel.symbolize remembers at most (then it starts over). */
+const SYMBOLIZED_MAX = 4096;
+
 /** A struct member resolved to its place and how to read it. */
 export interface Field {
   readonly type: string;
@@ -277,10 +280,18 @@ export class Kernel {
   /** "tcp_v4_rcv+0x1a" for a code or data address, "dummy_xmit+0x4 [dummy]" in a module, or hex. */
   symbolize(addr: bigint): string {
     if (addr === 0n) return '0';
+    let name = this.symbolized.get(addr);
+    if (name !== undefined) return name;
     const h = symbolAt(this, addr);
-    if (h) return formatHit(h);
-    return (addr >= this.mem.modulesStart && this.moduleSymbols().symbolize(addr)) || '0x' + addr.toString(16);
+    name = h ? formatHit(h) : (addr >= this.mem.modulesStart && this.moduleSymbols().symbolize(addr)) || '0x' + addr.toString(16);
+    if (this.symbolized.size >= SYMBOLIZED_MAX) this.symbolized.clear();
+    this.symbolized.set(addr, name);
+    return name;
   }
+
+  /** Addresses symbolized so far: a view names the same few handlers over and over (`files
+   *  PID`: each fd's f_op and d_dname, 2 × 20,000 binary searches of kallsyms, 0.5 s of 1 s). */
+  private readonly symbolized = new Map<bigint, string>();
 
   // ---- per-CPU -----------------------------------------------------------------------------
 
