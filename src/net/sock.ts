@@ -58,8 +58,8 @@ export class SockFields {
   readonly inum: Field;
   /** sizeof(struct sock_common): the view every table row starts from. */
   readonly commonSize: number;
-  /** struct socket * → its sk, as read by resolveInodes (owners.ts uses it). */
-  readonly socketSk = new Map<bigint, bigint>();
+  /** struct socket * → its sk, as read by resolveInodes, until the owner index takes it. */
+  private socketSk = new Map<bigint, bigint>();
   private readonly socketSkField: Field;
   private readonly netnsCache = new Map<bigint, number>();
   private lastNet = -1n;
@@ -171,14 +171,24 @@ export class SockFields {
       try {
         p.row.inode = this.inodeOf(p.socket);
         // socket->sk from the same object while its page is at hand: the owner index
-        // (owners.ts) then need not come back to these pages.
-        this.socketSk.set(p.socket, this.k.ptr(p.socket, this.socketSkField));
+        // (owners.ts) then need not come back to these pages. (The row's own bigint when
+        // they agree, as they do but for a socket caught mid-change: one object, not two.)
+        const sk = this.k.ptr(p.socket, this.socketSkField);
+        this.socketSk.set(p.socket, sk === p.row.sock ? p.row.sock : sk);
       } catch (e) {
         problems.push(unreadable(where, p.row.sock, e));
         failed.add(p.row);
       }
     }
     return failed;
+  }
+
+  /** The struct socket → sk pairs read so far, handed over once (ownerIndex): a 100,000-socket
+   *  table's map is ~9 MB, held no longer than the index is being built. */
+  takeSocketSk(): Map<bigint, bigint> {
+    const m = this.socketSk;
+    this.socketSk = new Map();
+    return m;
   }
 
   private inodeOf(sock: bigint): number {

@@ -4,7 +4,7 @@
 import type { Session } from './session.js';
 import type { SocketRow } from '../net/socket-row.js';
 export type { SocketRow };
-import type { Owner } from '../net/owners.js';
+import type { Owner, OwnerLookup } from '../net/owners.js';
 import { TCP_CLOSE } from '../net/constants.js';
 import type { Tables } from './tables.js';
 import { socketFamily, type Family } from './families.js';
@@ -25,11 +25,10 @@ export interface SocketQuery {
   filter?: SocketFilter;
 }
 
-/** A socket row with its owners, looked up once per row (a Map keyed by bigint is slow to ask
- *  20,000 times, and the net layer's rows stay as the walker made them). */
+/** A socket row with its owners (the net layer's rows stay as the walker made them). */
 export interface SocketView {
   row: SocketRow;
-  owners: Owner[];
+  readonly owners: Owner[];
   /** The TCP timer pending at the crash (-o); null when it could not be read. */
   timer?: TcpTimer | null;
   /** --info: the TCP internals (undefined: not asked; null: could not be read or none). */
@@ -77,9 +76,29 @@ export function withTimers(s: Session, views: SocketView[]): SocketView[] {
   return views;
 }
 
+/** The owners of none (shared: nothing changes an owner list). */
+const NO_OWNERS: Owner[] = [];
+
+/** A row whose owners are looked up when a column asks for them: a view a session keeps (its
+ *  cached output) holds the row and the index, not an owner list per row. A table is rendered
+ *  once as text (its lines kept) and each JSON rendering asks once per row, as a lookup made
+ *  here up front would. */
+class OwnedRow implements SocketView {
+  declare timer?: TcpTimer | null;
+  declare info?: TcpInternals | null;
+  constructor(
+    readonly row: SocketRow,
+    private readonly idx: OwnerLookup<bigint>,
+  ) {}
+
+  get owners(): Owner[] {
+    return this.idx.get(this.row.sock) ?? NO_OWNERS;
+  }
+}
+
 export function withOwners(t: Tables, rows: SocketRow[]): SocketView[] {
   const idx = t.owners().bySock;
-  return rows.map((row) => ({ row, owners: idx.get(row.sock) ?? [] }));
+  return rows.map((row) => new OwnedRow(row, idx));
 }
 
 export { TCP_STATE_NAMES } from '../net/constants.js';
