@@ -36,6 +36,9 @@ export interface Endpoints {
 
 const SC = 'struct sock_common';
 
+/** Distinct address texts kept for sharing (SockFields.v4Text). */
+const ADDR_TEXTS = 4096;
+
 /** Resolved once per kernel: offsets of the sock_common/sock members walkers read. */
 export class SockFields {
   readonly family: Field;
@@ -64,6 +67,10 @@ export class SockFields {
   private readonly netnsCache = new Map<bigint, number>();
   private lastNet = -1n;
   private lastNetns = 0;
+  /** Address texts made so far (a large table has few distinct addresses, and each row keeps
+   *  two: shared, not 200,000 strings). Bounded: cleared when it grows past ADDR_TEXTS. */
+  private readonly v4Texts = new Map<number, string>();
+  private readonly v6Texts = new Map<string, string>();
 
   constructor(readonly k: Kernel) {
     this.family = k.field(SC, 'skc_family');
@@ -128,11 +135,11 @@ export class SockFields {
     let localAddr: string;
     let remoteAddr: string;
     if (family === AF_INET6 && this.v6rcvSaddr && this.v6daddr) {
-      localAddr = ipv6(v.buf, v.off + this.v6rcvSaddr.offset);
-      remoteAddr = ipv6(v.buf, v.off + this.v6daddr.offset);
+      localAddr = this.v6Text(ipv6(v.buf, v.off + this.v6rcvSaddr.offset));
+      remoteAddr = this.v6Text(ipv6(v.buf, v.off + this.v6daddr.offset));
     } else {
-      localAddr = ipv4FromLE(v.num(this.rcvSaddr));
-      remoteAddr = ipv4FromLE(v.num(this.daddr));
+      localAddr = this.v4Text(v.num(this.rcvSaddr));
+      remoteAddr = this.v4Text(v.num(this.daddr));
     }
     return {
       family,
@@ -144,6 +151,24 @@ export class SockFields {
       net,
       netns: this.netnsOf(net),
     };
+  }
+
+  private v4Text(le: number): string {
+    let t = this.v4Texts.get(le);
+    if (t === undefined) {
+      if (this.v4Texts.size >= ADDR_TEXTS) this.v4Texts.clear();
+      t = ipv4FromLE(le);
+      this.v4Texts.set(le, t);
+    }
+    return t;
+  }
+
+  private v6Text(made: string): string {
+    const t = this.v6Texts.get(made);
+    if (t !== undefined) return t;
+    if (this.v6Texts.size >= ADDR_TEXTS) this.v6Texts.clear();
+    this.v6Texts.set(made, made);
+    return made;
   }
 
   /** sock_i_ino(): the inode of the socket's file, 0 for sockets without one. */
@@ -193,7 +218,10 @@ export class SockFields {
 
   private inodeOf(sock: bigint): number {
     if (sock === 0n) return 0;
-    return this.k.num(sock + this.inodeOfSocket, this.iIno);
+    // i_ino is an unsigned long, decoded with a multiply: a small one is made a small integer
+    // again, so that a row stores it inline rather than in a number box of its own
+    const n = this.k.num(sock + this.inodeOfSocket, this.iIno);
+    return n < 0x4000_0000 ? n | 0 : n;
   }
 }
 
