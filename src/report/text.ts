@@ -1,6 +1,6 @@
 // Plain-text rendering: aligned columns like netstat, blocks separated by rules like the seed.
 
-import type { Output, TableOutput } from './model.js';
+import type { Output, Row, TableOutput } from './model.js';
 import { ChunkedText, type TextSink } from './chunked.js';
 
 export const RULE = '-'.repeat(78);
@@ -58,38 +58,39 @@ function renderTableLines(t: TableOutput, width?: number): string[] {
   const n = cols.length;
   const keys = cols.map((c) => c.key);
   const widths = cols.map((c) => (t.headless ? 0 : c.title.length));
-  // Each row's cells made once (a declared row makes them without a keyed record), kept
-  // column by column only while the lines are made.
-  const cells = cols.map(() => new Array<string>(t.rows.length));
-  t.rows.forEach((r, j) => {
+  // Each row's cells are made twice, once for the widths and once for its line, rather than
+  // kept between the two: 100,000 rows × 9 columns would be 900,000 strings held at once.
+  const cellsOf = (r: Row): string[] => {
     const list = r.cellsOf?.(keys);
-    const rc = list ? undefined : r.cells;
-    for (let i = 0; i < n; i++) {
-      const v = list ? list[i] : (rc![keys[i]] ?? '');
-      cells[i][j] = v;
-      if (v.length > widths[i]) widths[i] = v.length;
-    }
-  });
+    if (list) return list;
+    const rc = r.cells;
+    return keys.map((k) => rc[k] ?? '');
+  };
+  for (const r of t.rows) {
+    const cells = cellsOf(r);
+    for (let i = 0; i < n; i++) if (cells[i].length > widths[i]) widths[i] = cells[i].length;
+  }
   if (width) fit(t, widths, width);
   const pad = spaces(Math.max(0, ...widths));
   // head: the titles, which keep their start when cut (cells keep their end)
-  const line = (j: number, head: boolean): string => {
-    let s = '';
+  // a line's pieces joined once (one flat string), not a chain of `+=` per column
+  const parts = new Array<string>(3 * n - 1).fill(' ');
+  const line = (cells: readonly string[] | undefined): string => {
     for (let i = 0; i < n; i++) {
       const c = cols[i];
       const w = widths[i];
-      let v = head ? c.title : cells[i][j];
-      if (c.shrink && v.length > w) v = head ? v.slice(0, w) : cut(v, w);
-      if (i > 0) s += ' ';
-      if (c.align === 'right') s += v.length < w ? pad[w - v.length] + v : v;
-      else s += i === n - 1 || v.length >= w ? v : v + pad[w - v.length];
+      let v = cells ? cells[i] : c.title;
+      if (c.shrink && v.length > w) v = cells ? cut(v, w) : v.slice(0, w);
+      const fill = v.length < w && (c.align === 'right' || i < n - 1) ? pad[w - v.length] : '';
+      parts[3 * i] = c.align === 'right' ? fill : v;
+      parts[3 * i + 1] = c.align === 'right' ? v : fill;
     }
-    return s.trimEnd();
+    return parts.join('').trimEnd();
   };
   const lines: string[] = [];
   if (t.title) lines.push(t.title);
-  if (!t.headless) lines.push(line(0, true));
-  for (let j = 0; j < t.rows.length; j++) lines.push(line(j, false));
+  if (!t.headless) lines.push(line(undefined));
+  for (const r of t.rows) lines.push(line(cellsOf(r)));
   return lines.concat(t.notes ?? []);
 }
 
