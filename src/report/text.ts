@@ -53,27 +53,39 @@ export function renderTable(t: TableOutput, width?: number): string[] {
   return lines.slice();
 }
 
+/** Rows whose cells a table keeps between its two passes (widths, then lines). */
+const KEPT_ROWS = 16_384;
+
 function renderTableLines(t: TableOutput, width?: number): string[] {
   const cols = t.columns;
   const n = cols.length;
   const keys = cols.map((c) => c.key);
   const widths = cols.map((c) => (t.headless ? 0 : c.title.length));
-  // Each row's cells are made twice, once for the widths and once for its line, rather than
-  // kept between the two: 100,000 rows × 9 columns would be 900,000 strings held at once.
+  // Each row's cells are made once and kept for its line, for the first KEPT_ROWS rows; the
+  // rest are made again for their lines rather than kept: 100,000 rows × 9 columns would be
+  // 900,000 strings held at once.
   const cellsOf = (r: Row): string[] => {
     const list = r.cellsOf?.(keys);
     if (list) return list;
     const rc = r.cells;
     return keys.map((k) => rc[k] ?? '');
   };
-  for (const r of t.rows) {
+  // (kept in one flat array: a row's own array kept would teach V8 to allocate every row's
+  // array in the old generation, as it does for an allocation site whose objects survive)
+  const keptRows = Math.min(t.rows.length, KEPT_ROWS);
+  const kept = new Array<string>(keptRows * n);
+  t.rows.forEach((r, j) => {
     const cells = cellsOf(r);
-    for (let i = 0; i < n; i++) if (cells[i].length > widths[i]) widths[i] = cells[i].length;
-  }
+    for (let i = 0; i < n; i++) {
+      if (j < keptRows) kept[j * n + i] = cells[i];
+      if (cells[i].length > widths[i]) widths[i] = cells[i].length;
+    }
+  });
   if (width) fit(t, widths, width);
   const pad = spaces(Math.max(0, ...widths));
-  // head: the titles, which keep their start when cut (cells keep their end)
-  // a line's pieces joined once (one flat string), not a chain of `+=` per column
+  // A line's pieces joined once (one flat string), not a chain of `+=` per column (whose
+  // pieces, at 100,000 lines, were promoted to the old generation). The head: the titles,
+  // which keep their start when cut (cells keep their end).
   const parts = new Array<string>(3 * n - 1).fill(' ');
   const line = (cells: readonly string[] | undefined): string => {
     for (let i = 0; i < n; i++) {
@@ -90,7 +102,12 @@ function renderTableLines(t: TableOutput, width?: number): string[] {
   const lines: string[] = [];
   if (t.title) lines.push(t.title);
   if (!t.headless) lines.push(line(undefined));
-  for (const r of t.rows) lines.push(line(cellsOf(r)));
+  const row = new Array<string>(n);
+  t.rows.forEach((r, j) => {
+    if (j >= keptRows) return lines.push(line(cellsOf(r)));
+    for (let i = 0; i < n; i++) row[i] = kept[j * n + i];
+    return lines.push(line(row));
+  });
   return lines.concat(t.notes ?? []);
 }
 
