@@ -20,7 +20,14 @@ export interface OwnerLookup<K> {
   has(key: K): boolean;
   /** How many owners `key` has (get(key)?.length, without making them). */
   count(key: K): number;
+  /** Where the owners of `key` are: a small handle a row can keep instead of its owner list
+   *  (`at` makes the list), so that the map is asked once per row, not at every rendering. */
+  ref(key: K): OwnerRef;
+  at(ref: OwnerRef): Owner[] | undefined;
 }
+
+/** An owner number, several, or none (undefined). */
+export type OwnerRef = number | readonly number[] | undefined;
 
 export interface OwnerIndex {
   /** struct sock * → the (pid, fd) pairs that reach it. */
@@ -96,10 +103,17 @@ class OwnersBy<K> implements OwnerLookup<K> {
   }
 
   get(key: K): Owner[] | undefined {
-    const had = this.m.get(key);
-    if (had === undefined) return undefined;
-    if (typeof had === 'number') return [this.c.owner(had)];
-    return had.map((i) => this.c.owner(i));
+    return this.at(this.m.get(key));
+  }
+
+  ref(key: K): OwnerRef {
+    return this.m.get(key);
+  }
+
+  at(ref: OwnerRef): Owner[] | undefined {
+    if (ref === undefined) return undefined;
+    if (typeof ref === 'number') return [this.c.owner(ref)];
+    return ref.map((i) => this.c.owner(i));
   }
 
   has(key: K): boolean {

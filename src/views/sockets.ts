@@ -4,7 +4,7 @@
 import type { Session } from './session.js';
 import type { SocketRow } from '../net/socket-row.js';
 export type { SocketRow };
-import type { Owner, OwnerLookup } from '../net/owners.js';
+import type { Owner, OwnerLookup, OwnerRef } from '../net/owners.js';
 import { TCP_CLOSE } from '../net/constants.js';
 import type { Tables } from './tables.js';
 import { socketFamily, type Family } from './families.js';
@@ -79,20 +79,23 @@ export function withTimers(s: Session, views: SocketView[]): SocketView[] {
 /** The owners of none (shared: nothing changes an owner list). */
 const NO_OWNERS: Owner[] = [];
 
-/** A row whose owners are looked up when a column asks for them: a view a session keeps (its
- *  cached output) holds the row and the index, not an owner list per row. A table is rendered
- *  once as text (its lines kept) and each JSON rendering asks once per row, as a lookup made
- *  here up front would. */
+/** A row whose owners are made when a column asks for them: a view a session keeps (its
+ *  cached output) holds the row and where its owners are in the index (looked up once, here:
+ *  a Map keyed by bigint is slow to ask 100,000 times at every rendering), not an owner list
+ *  per row. */
 class OwnedRow implements SocketView {
   declare timer?: TcpTimer | null;
   declare info?: TcpInternals | null;
+  private readonly ref: OwnerRef;
   constructor(
     readonly row: SocketRow,
     private readonly idx: OwnerLookup<bigint>,
-  ) {}
+  ) {
+    this.ref = idx.ref(row.sock);
+  }
 
   get owners(): Owner[] {
-    return this.idx.get(this.row.sock) ?? NO_OWNERS;
+    return this.ref === undefined ? NO_OWNERS : this.idx.at(this.ref)!;
   }
 }
 
