@@ -83,21 +83,19 @@ function renderTableLines(t: TableOutput, width?: number): string[] {
   });
   if (width) fit(t, widths, width);
   const pad = spaces(Math.max(0, ...widths));
-  // A line's pieces joined once (one flat string), not a chain of `+=` per column (whose
-  // pieces, at 100,000 lines, were promoted to the old generation). The head: the titles,
-  // which keep their start when cut (cells keep their end).
-  const parts = new Array<string>(3 * n - 1).fill(' ');
+  // head: the titles, which keep their start when cut (cells keep their end)
   const line = (cells: readonly string[] | undefined): string => {
+    let s = '';
     for (let i = 0; i < n; i++) {
       const c = cols[i];
       const w = widths[i];
       let v = cells ? cells[i] : c.title;
       if (c.shrink && v.length > w) v = cells ? cut(v, w) : v.slice(0, w);
-      const fill = v.length < w && (c.align === 'right' || i < n - 1) ? pad[w - v.length] : '';
-      parts[3 * i] = c.align === 'right' ? fill : v;
-      parts[3 * i + 1] = c.align === 'right' ? v : fill;
+      if (i > 0) s += ' ';
+      if (c.align === 'right') s += v.length < w ? pad[w - v.length] + v : v;
+      else s += i === n - 1 || v.length >= w ? v : v + pad[w - v.length];
     }
-    return parts.join('').trimEnd();
+    return s.trimEnd();
   };
   const lines: string[] = [];
   if (t.title) lines.push(t.title);
