@@ -70,8 +70,7 @@ function renderTableLines(t: TableOutput, width?: number): string[] {
     const rc = r.cells;
     return keys.map((k) => rc[k] ?? '');
   };
-  // (kept in one flat array: a row's own array kept would teach V8 to allocate every row's
-  // array in the old generation, as it does for an allocation site whose objects survive)
+  // (kept in one flat array, row after row)
   const keptRows = Math.min(t.rows.length, KEPT_ROWS);
   const kept = new Array<string>(keptRows * n);
   t.rows.forEach((r, j) => {
