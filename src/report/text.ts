@@ -1,6 +1,6 @@
 // Plain-text rendering: aligned columns like netstat, blocks separated by rules like the seed.
 
-import type { Output, Row, TableOutput } from './model.js';
+import type { Output, TableOutput } from './model.js';
 import { ChunkedText, type TextSink } from './chunked.js';
 
 export const RULE = '-'.repeat(78);
@@ -53,43 +53,33 @@ export function renderTable(t: TableOutput, width?: number): string[] {
   return lines.slice();
 }
 
-/** Rows whose cells a table keeps between its two passes (widths, then lines). */
-const KEPT_ROWS = 16_384;
-
 function renderTableLines(t: TableOutput, width?: number): string[] {
   const cols = t.columns;
   const n = cols.length;
   const keys = cols.map((c) => c.key);
   const widths = cols.map((c) => (t.headless ? 0 : c.title.length));
-  // Each row's cells are made once and kept for its line, for the first KEPT_ROWS rows; the
-  // rest are made again for their lines rather than kept: 100,000 rows × 9 columns would be
-  // 900,000 strings held at once.
-  const cellsOf = (r: Row): string[] => {
-    const list = r.cellsOf?.(keys);
-    if (list) return list;
-    const rc = r.cells;
-    return keys.map((k) => rc[k] ?? '');
-  };
-  // (kept in one flat array, row after row)
-  const keptRows = Math.min(t.rows.length, KEPT_ROWS);
-  const kept = new Array<string>(keptRows * n);
+  // Each row's cells made once (a declared row makes them without a keyed record), kept
+  // column by column only while the lines are made.
+  const cells = cols.map(() => new Array<string>(t.rows.length));
   t.rows.forEach((r, j) => {
-    const cells = cellsOf(r);
+    const list = r.cellsOf?.(keys);
+    const rc = list ? undefined : r.cells;
     for (let i = 0; i < n; i++) {
-      if (j < keptRows) kept[j * n + i] = cells[i];
-      if (cells[i].length > widths[i]) widths[i] = cells[i].length;
+      const v = list ? list[i] : (rc![keys[i]] ?? '');
+      cells[i][j] = v;
+      if (v.length > widths[i]) widths[i] = v.length;
     }
   });
   if (width) fit(t, widths, width);
   const pad = spaces(Math.max(0, ...widths));
   // head: the titles, which keep their start when cut (cells keep their end)
-  const line = (cells: readonly string[] | undefined): string => {
+  const line = (j: number, head: boolean): string => {
     let s = '';
     for (let i = 0; i < n; i++) {
       const c = cols[i];
       const w = widths[i];
-      let v = cells ? cells[i] : c.title;
-      if (c.shrink && v.length > w) v = cells ? cut(v, w) : v.slice(0, w);
+      let v = head ? c.title : cells[i][j];
+      if (c.shrink && v.length > w) v = head ? v.slice(0, w) : cut(v, w);
       if (i > 0) s += ' ';
       if (c.align === 'right') s += v.length < w ? pad[w - v.length] + v : v;
       else s += i === n - 1 || v.length >= w ? v : v + pad[w - v.length];
@@ -98,13 +88,8 @@ function renderTableLines(t: TableOutput, width?: number): string[] {
   };
   const lines: string[] = [];
   if (t.title) lines.push(t.title);
-  if (!t.headless) lines.push(line(undefined));
-  const row = new Array<string>(n);
-  t.rows.forEach((r, j) => {
-    if (j >= keptRows) return lines.push(line(cellsOf(r)));
-    for (let i = 0; i < n; i++) row[i] = kept[j * n + i];
-    return lines.push(line(row));
-  });
+  if (!t.headless) lines.push(line(0, true));
+  for (let j = 0; j < t.rows.length; j++) lines.push(line(j, false));
   return lines.concat(t.notes ?? []);
 }
 
