@@ -80,7 +80,7 @@ function nested(text: string, indent: string): string {
 }
 
 /** Rows per JSON.stringify call: a few hundred kilobytes of text at most. */
-const BATCH = 64;
+const BATCH = 256;
 
 /** An array written element by element, as JSON.stringify(…, 2) lays it out nested at
  *  `indent`: the elements are stringified BATCH at a time as one array, whose brackets are cut
