@@ -4,7 +4,7 @@
 import type { Kernel } from '../kernel/kernel.js';
 import { readInAddressOrder, unreadable, type WalkProblem } from '../kernel/walk.js';
 import { sockFields } from './sock.js';
-import { tasks, openFiles, filesOfThreads, type OpenFile, type Task } from '../kernel/tasks.js';
+import { tasks, openFiles, filesOfThreads, type Task } from '../kernel/tasks.js';
 
 export interface Owner {
   pid: number;
@@ -14,13 +14,122 @@ export interface Owner {
   socket: bigint;
 }
 
+/** The owners of one key, asked as a Map is (get/has). */
+export interface OwnerLookup<K> {
+  get(key: K): Owner[] | undefined;
+  has(key: K): boolean;
+  /** How many owners `key` has (get(key)?.length, without making them). */
+  count(key: K): number;
+  /** Where the owners of `key` are: a small handle a row can keep instead of its owner list
+   *  (`at` makes the list), so that the map is asked once per row, not at every rendering. */
+  ref(key: K): OwnerRef;
+  at(ref: OwnerRef): Owner[] | undefined;
+}
+
+/** An owner number, several, or none (undefined). */
+export type OwnerRef = number | readonly number[] | undefined;
+
 export interface OwnerIndex {
   /** struct sock * → the (pid, fd) pairs that reach it. */
-  bySock: Map<bigint, Owner[]>;
+  bySock: OwnerLookup<bigint>;
   tasks: Task[];
   /** pid → its socket-holding fds. */
-  byPid: Map<number, Owner[]>;
+  byPid: OwnerLookup<number>;
   problems: WalkProblem[];
+}
+
+/** Every owner of the index in columns: a table of 100,000 sockets is four typed arrays, not
+ *  100,000 objects with two bigints each; an Owner is made when one is asked for. */
+class OwnerColumns {
+  readonly task: Int32Array;
+  readonly fd: Int32Array;
+  readonly file: BigUint64Array;
+  readonly socket: BigUint64Array;
+  length = 0;
+
+  constructor(readonly tasks: Task[], capacity: number) {
+    this.task = new Int32Array(capacity);
+    this.fd = new Int32Array(capacity);
+    this.file = new BigUint64Array(capacity);
+    this.socket = new BigUint64Array(capacity);
+  }
+
+  add(task: number, fd: number, file: bigint, socket: bigint): number {
+    const i = this.length++;
+    this.task[i] = task;
+    this.fd[i] = fd;
+    this.file[i] = file;
+    this.socket[i] = socket;
+    return i;
+  }
+
+  owner(i: number): Owner {
+    return new IndexedOwner(this, i);
+  }
+}
+
+/** An owner read from the columns: pid, comm and fd at hand (what the tables print), the file
+ *  and socket addresses read when asked (drill-down). */
+class IndexedOwner implements Owner {
+  readonly pid: number;
+  readonly comm: string;
+  readonly fd: number;
+  constructor(private readonly c: OwnerColumns, private readonly i: number) {
+    const t = c.tasks[c.task[i]!]!;
+    this.pid = t.pid;
+    this.comm = t.comm;
+    this.fd = c.fd[i]!;
+  }
+
+  get file(): bigint {
+    return this.c.file[this.i]!;
+  }
+
+  get socket(): bigint {
+    return this.c.socket[this.i]!;
+  }
+}
+
+/** key → owner numbers: one number for the usual one owner, an array for more. */
+class OwnersBy<K> implements OwnerLookup<K> {
+  private readonly m = new Map<K, number | number[]>();
+  constructor(private readonly c: OwnerColumns) {}
+
+  add(key: K, i: number): void {
+    const had = this.m.get(key);
+    if (had === undefined) this.m.set(key, i);
+    else if (typeof had === 'number') this.m.set(key, [had, i]);
+    else had.push(i);
+  }
+
+  get(key: K): Owner[] | undefined {
+    return this.at(this.m.get(key));
+  }
+
+  ref(key: K): OwnerRef {
+    return this.m.get(key);
+  }
+
+  at(ref: OwnerRef): Owner[] | undefined {
+    if (ref === undefined) return undefined;
+    if (typeof ref === 'number') return [this.c.owner(ref)];
+    return ref.map((i) => this.c.owner(i));
+  }
+
+  has(key: K): boolean {
+    return this.m.has(key);
+  }
+
+  count(key: K): number {
+    const had = this.m.get(key);
+    return had === undefined ? 0 : typeof had === 'number' ? 1 : had.length;
+  }
+}
+
+/** The index of a dump whose task list cannot be read: no owners, one problem. */
+export function emptyOwnerIndex(problems: WalkProblem[]): OwnerIndex {
+  const c = new OwnerColumns([], 0);
+  return { bySock: new OwnersBy(c), byPid: new OwnersBy(c), tasks: [], problems };
 }
 
 export function ownerIndex(k: Kernel): OwnerIndex {
@@ -28,42 +137,45 @@ export function ownerIndex(k: Kernel): OwnerIndex {
   const all = tasks(k, problems);
   const sockFops = k.symbol('socket_file_ops');
   const skF = k.field('struct socket', 'sk');
-  const bySock = new Map<bigint, Owner[]>();
-  const byPid = new Map<number, Owner[]>();
   // Every socket file first; then their struct sockets read in address order (a large
-  // table's sockets fill thousands of slab pages, which fd order visits at random).
-  const found: { t: Task; f: OpenFile }[] = [];
-  for (const t of all) {
+  // table's sockets fill thousands of slab pages, which fd order visits at random). Kept as
+  // columns, not one object per fd: 100,000 of them live through the whole read.
+  const taskOf: number[] = [];
+  const fds: number[] = [];
+  const files: bigint[] = [];
+  const sockets: bigint[] = [];
+  all.forEach((t, ti) => {
     // A process whose leader has exited (files == NULL) still holds its threads' files.
-    const files = t.files !== 0n || t.pid === 0 ? t : { ...t, files: filesOfThreads(k, t, problems) };
-    for (const f of openFiles(k, files, problems)) {
-      if (f.fop === sockFops && f.privateData !== 0n) found.push({ t, f });
+    const fl = t.files !== 0n || t.pid === 0 ? t : { ...t, files: filesOfThreads(k, t, problems) };
+    for (const f of openFiles(k, fl, problems)) {
+      if (f.fop !== sockFops || f.privateData === 0n) continue;
+      taskOf.push(ti);
+      fds.push(f.fd);
+      files.push(f.file);
+      sockets.push(f.privateData);
     }
-  }
-  const known = sockFields(k).socketSk; // read with the sockets' inodes (sock.ts)
-  const sks = readInAddressOrder(k.mem, found.map((x) => x.f.privateData), (socket, i): bigint | WalkProblem => {
+  });
+  // read with the sockets' inodes (sock.ts), and needed no more once this index holds them
+  const known = sockFields(k).takeSocketSk();
+  const sks = readInAddressOrder(k.mem, sockets, (socket, i): bigint | WalkProblem => {
     try {
       return known.get(socket) ?? k.ptr(socket, skF);
     } catch (e) {
-      return unreadable(`fd ${found[i]!.f.fd} of pid ${found[i]!.t.pid}`, socket, e);
+      return unreadable(`fd ${fds[i]!} of pid ${all[taskOf[i]!]!.pid}`, socket, e);
     }
   }, skF.offset + 8);
-  for (let i = 0; i < found.length; i++) {
-    const { t, f } = found[i]!;
+  const c = new OwnerColumns(all, sockets.length);
+  const bySock = new OwnersBy<bigint>(c);
+  const byPid = new OwnersBy<number>(c);
+  for (let i = 0; i < sockets.length; i++) {
     const sk = sks[i]!;
     if (typeof sk !== 'bigint') {
       problems.push(sk);
       continue;
     }
-    const o: Owner = { pid: t.pid, comm: t.comm, fd: f.fd, file: f.file, socket: f.privateData };
-    if (sk) {
-      const list = bySock.get(sk);
-      if (list) list.push(o);
-      else bySock.set(sk, [o]);
-    }
-    const pl = byPid.get(t.pid);
-    if (pl) pl.push(o);
-    else byPid.set(t.pid, [o]);
+    const o = c.add(taskOf[i]!, fds[i]!, files[i]!, sockets[i]!);
+    if (sk) bySock.add(sk, o);
+    byPid.add(all[taskOf[i]!]!.pid, o);
   }
   return { bySock, tasks: all, byPid, problems };
 }

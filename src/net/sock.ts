@@ -36,6 +36,9 @@ export interface Endpoints {
 
 const SC = 'struct sock_common';
 
+/** Distinct address texts kept for sharing (SockFields.v4Text). */
+const ADDR_TEXTS = 4096;
+
 /** Resolved once per kernel: offsets of the sock_common/sock members walkers read. */
 export class SockFields {
   readonly family: Field;
@@ -58,12 +61,16 @@ export class SockFields {
   readonly inum: Field;
   /** sizeof(struct sock_common): the view every table row starts from. */
   readonly commonSize: number;
-  /** struct socket * → its sk, as read by resolveInodes (owners.ts uses it). */
-  readonly socketSk = new Map<bigint, bigint>();
+  /** struct socket * → its sk, as read by resolveInodes, until the owner index takes it. */
+  private socketSk = new Map<bigint, bigint>();
   private readonly socketSkField: Field;
   private readonly netnsCache = new Map<bigint, number>();
   private lastNet = -1n;
   private lastNetns = 0;
+  /** Address texts made so far (a large table has few distinct addresses, and each row keeps
+   *  two: shared, not 200,000 strings). Bounded: cleared when it grows past ADDR_TEXTS. */
+  private readonly v4Texts = new Map<number, string>();
+  private readonly v6Texts = new Map<string, string>();
 
   constructor(readonly k: Kernel) {
     this.family = k.field(SC, 'skc_family');
@@ -128,11 +135,11 @@ export class SockFields {
     let localAddr: string;
     let remoteAddr: string;
     if (family === AF_INET6 && this.v6rcvSaddr && this.v6daddr) {
-      localAddr = ipv6(v.buf, v.off + this.v6rcvSaddr.offset);
-      remoteAddr = ipv6(v.buf, v.off + this.v6daddr.offset);
+      localAddr = this.v6Text(ipv6(v.buf, v.off + this.v6rcvSaddr.offset));
+      remoteAddr = this.v6Text(ipv6(v.buf, v.off + this.v6daddr.offset));
     } else {
-      localAddr = ipv4FromLE(v.num(this.rcvSaddr));
-      remoteAddr = ipv4FromLE(v.num(this.daddr));
+      localAddr = this.v4Text(v.num(this.rcvSaddr));
+      remoteAddr = this.v4Text(v.num(this.daddr));
     }
     return {
       family,
@@ -144,6 +151,24 @@ export class SockFields {
       net,
       netns: this.netnsOf(net),
     };
+  }
+
+  private v4Text(le: number): string {
+    let t = this.v4Texts.get(le);
+    if (t === undefined) {
+      if (this.v4Texts.size >= ADDR_TEXTS) this.v4Texts.clear();
+      t = ipv4FromLE(le);
+      this.v4Texts.set(le, t);
+    }
+    return t;
+  }
+
+  private v6Text(made: string): string {
+    const t = this.v6Texts.get(made);
+    if (t !== undefined) return t;
+    if (this.v6Texts.size >= ADDR_TEXTS) this.v6Texts.clear();
+    this.v6Texts.set(made, made);
+    return made;
   }
 
   /** sock_i_ino(): the inode of the socket's file, 0 for sockets without one. */
@@ -171,8 +196,10 @@ export class SockFields {
       try {
         p.row.inode = this.inodeOf(p.socket);
         // socket->sk from the same object while its page is at hand: the owner index
-        // (owners.ts) then need not come back to these pages.
-        this.socketSk.set(p.socket, this.k.ptr(p.socket, this.socketSkField));
+        // (owners.ts) then need not come back to these pages. (The row's own bigint when
+        // they agree, as they do but for a socket caught mid-change: one object, not two.)
+        const sk = this.k.ptr(p.socket, this.socketSkField);
+        this.socketSk.set(p.socket, sk === p.row.sock ? p.row.sock : sk);
       } catch (e) {
         problems.push(unreadable(where, p.row.sock, e));
         failed.add(p.row);
@@ -181,9 +208,20 @@ export class SockFields {
     return failed;
   }
 
+  /** The struct socket → sk pairs read so far, handed over once (ownerIndex): a 100,000-socket
+   *  table's map is ~9 MB, held no longer than the index is being built. */
+  takeSocketSk(): Map<bigint, bigint> {
+    const m = this.socketSk;
+    this.socketSk = new Map();
+    return m;
+  }
+
   private inodeOf(sock: bigint): number {
     if (sock === 0n) return 0;
-    return this.k.num(sock + this.inodeOfSocket, this.iIno);
+    // i_ino is an unsigned long, decoded with a multiply: a small one is made a small integer
+    // again, so that a row stores it inline rather than in a number box of its own
+    const n = this.k.num(sock + this.inodeOfSocket, this.iIno);
+    return n < 0x4000_0000 ? n | 0 : n;
   }
 }
 

@@ -4,7 +4,7 @@
 import type { Session } from './session.js';
 import type { SocketRow } from '../net/socket-row.js';
 export type { SocketRow };
-import type { Owner } from '../net/owners.js';
+import type { Owner, OwnerLookup, OwnerRef } from '../net/owners.js';
 import { TCP_CLOSE } from '../net/constants.js';
 import type { Tables } from './tables.js';
 import { socketFamily, type Family } from './families.js';
@@ -25,11 +25,10 @@ export interface SocketQuery {
   filter?: SocketFilter;
 }
 
-/** A socket row with its owners, looked up once per row (a Map keyed by bigint is slow to ask
- *  20,000 times, and the net layer's rows stay as the walker made them). */
+/** A socket row with its owners (the net layer's rows stay as the walker made them). */
 export interface SocketView {
   row: SocketRow;
-  owners: Owner[];
+  readonly owners: Owner[];
   /** The TCP timer pending at the crash (-o); null when it could not be read. */
   timer?: TcpTimer | null;
   /** --info: the TCP internals (undefined: not asked; null: could not be read or none). */
@@ -77,9 +76,32 @@ export function withTimers(s: Session, views: SocketView[]): SocketView[] {
   return views;
 }
 
+/** The owners of none (shared: nothing changes an owner list). */
+const NO_OWNERS: Owner[] = [];
+
+/** A row whose owners are made when a column asks for them: a view a session keeps (its
+ *  cached output) holds the row and where its owners are in the index (looked up once, here:
+ *  a Map keyed by bigint is slow to ask 100,000 times at every rendering), not an owner list
+ *  per row. */
+class OwnedRow implements SocketView {
+  declare timer?: TcpTimer | null;
+  declare info?: TcpInternals | null;
+  private readonly ref: OwnerRef;
+  constructor(
+    readonly row: SocketRow,
+    private readonly idx: OwnerLookup<bigint>,
+  ) {
+    this.ref = idx.ref(row.sock);
+  }
+
+  get owners(): Owner[] {
+    return this.ref === undefined ? NO_OWNERS : this.idx.at(this.ref)!;
+  }
+}
+
 export function withOwners(t: Tables, rows: SocketRow[]): SocketView[] {
   const idx = t.owners().bySock;
-  return rows.map((row) => ({ row, owners: idx.get(row.sock) ?? [] }));
+  return rows.map((row) => new OwnedRow(row, idx));
 }
 
 export { TCP_STATE_NAMES } from '../net/constants.js';

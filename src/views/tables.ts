@@ -5,7 +5,7 @@ import type { Kernel } from '../kernel/kernel.js';
 import { kernelClock, type KernelClock } from '../kernel/time.js';
 import { netNamespaces, type NetNs } from '../net/netns.js';
 import { netDevices, type NetDevice } from '../net/devices.js';
-import { ownerIndex, type OwnerIndex, type Owner } from '../net/owners.js';
+import { emptyOwnerIndex, ownerIndex, type OwnerIndex, type Owner } from '../net/owners.js';
 import type { SocketRow } from '../net/socket-row.js';
 import { tcpHashinfos } from '../net/tcp.js';
 import { bindBuckets, type BindBucket } from '../net/bind.js';
@@ -149,7 +149,7 @@ export class Tables {
         return ownerIndex(this.k);
       } catch (e) {
         const problems: WalkProblem[] = [{ where: 'tasks', address: 0n, kind: 'unreadable', detail: (e as Error).message }];
-        return { bySock: new Map(), byPid: new Map(), tasks: [], problems };
+        return emptyOwnerIndex(problems);
       }
     })());
   }

@@ -101,8 +101,8 @@ export const psCommand: Command = {
         { key: 'task', title: 'TASK' },
       ],
       rows: list.map((t) => ({
-        cells: { pid: String(t.pid), ppid: String(t.ppid), comm: t.comm, socks: String(idx.byPid.get(t.pid)?.length ?? 0), task: hex(t.address) },
-        data: { pid: t.pid, ppid: t.ppid, comm: t.comm, sockets: idx.byPid.get(t.pid)?.length ?? 0, task: hex(t.address) },
+        cells: { pid: String(t.pid), ppid: String(t.ppid), comm: t.comm, socks: String(idx.byPid.count(t.pid)), task: hex(t.address) },
+        data: { pid: t.pid, ppid: t.ppid, comm: t.comm, sockets: idx.byPid.count(t.pid), task: hex(t.address) },
         ref: { kind: 'task', pid: t.pid },
       })),
     };
