@@ -12,6 +12,8 @@ export interface Owner {
   fd: number;
   file: bigint;
   socket: bigint;
+  /** socket->sk as the index read it (0n: NULL); absent where the owner was not indexed. */
+  readonly sk?: bigint;
 }
 
 /** The owners of one key, asked as a Map is (get/has). */
@@ -45,6 +47,7 @@ class OwnerColumns {
   readonly fd: Int32Array;
   readonly file: BigUint64Array;
   readonly socket: BigUint64Array;
+  readonly sk: BigUint64Array;
   length = 0;
 
   constructor(readonly tasks: Task[], capacity: number) {
@@ -52,14 +55,16 @@ class OwnerColumns {
     this.fd = new Int32Array(capacity);
     this.file = new BigUint64Array(capacity);
     this.socket = new BigUint64Array(capacity);
+    this.sk = new BigUint64Array(capacity);
   }
 
-  add(task: number, fd: number, file: bigint, socket: bigint): number {
+  add(task: number, fd: number, file: bigint, socket: bigint, sk: bigint): number {
     const i = this.length++;
     this.task[i] = task;
     this.fd[i] = fd;
     this.file[i] = file;
     this.socket[i] = socket;
+    this.sk[i] = sk;
     return i;
   }
 
@@ -87,6 +92,10 @@ class IndexedOwner implements Owner {
 
   get socket(): bigint {
     return this.c.socket[this.i]!;
+  }
+
+  get sk(): bigint {
+    return this.c.sk[this.i]!;
   }
 }
 
@@ -173,7 +182,7 @@ export function ownerIndex(k: Kernel): OwnerIndex {
       problems.push(sk);
       continue;
     }
-    const o = c.add(taskOf[i]!, fds[i]!, files[i]!, sockets[i]!);
+    const o = c.add(taskOf[i]!, fds[i]!, files[i]!, sockets[i]!, sk);
     if (sk) bySock.add(sk, o);
     byPid.add(all[taskOf[i]!]!.pid, o);
   }

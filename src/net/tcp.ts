@@ -105,13 +105,16 @@ class TcpReader {
       const listener = k.ptr(sk, this.rskListener);
       uid = listener ? k.num(listener, this.uid) : 0;
     } else {
+      // a page view holds until the next read of another page: each part's fields are read
+      // before the next part (or the inode) is
       const v = this.part(sk, this.parts[0]!);
-      const t = this.part(sk, this.parts[1]!);
-      txQueue = (t.num(this.writeSeq) - t.num(this.sndUna)) >>> 0;
-      rxQueue = e.state === TCP_LISTEN ? v.num(this.ackBacklog) : Math.max((t.num(this.rcvNxt) - t.num(this.copiedSeq)) | 0, 0);
+      const backlog = e.state === TCP_LISTEN ? v.num(this.ackBacklog) : 0;
+      uid = v.num(this.uid);
       if (!pending) inode = this.s.inodeOfView(v);
       else if (!v.isNull(this.s.socket)) socket = v.ptr(this.s.socket);
-      uid = v.num(this.uid);
+      const t = this.part(sk, this.parts[1]!);
+      txQueue = (t.num(this.writeSeq) - t.num(this.sndUna)) >>> 0;
+      rxQueue = e.state === TCP_LISTEN ? backlog : Math.max((t.num(this.rcvNxt) - t.num(this.copiedSeq)) | 0, 0);
     }
     const row: SocketRow = {
       proto: e.family === AF_INET6 ? 'tcp6' : 'tcp',

@@ -41,28 +41,17 @@ function otherSocket(s: Session, sk: bigint): string {
 export function processFds(s: Session, t: Task): ProcessFd[] {
   const k = s.kernel;
   const skF = k.field('struct socket', 'sk');
-  const skOf = ownerSocks(s);
   return (s.tables.owners().byPid.get(t.pid) ?? []).map((o) => {
-    let sk = skOf.get(o) ?? 0n;
+    // ownerIndex read socket->sk of every owner (reading it again, fd by fd, decoded the pages
+    // of every struct socket a second time: 21,064 decodes per `pid` of a 100,000-socket process)
+    let sk = o.sk ?? 0n;
     try {
-      // ownerIndex read socket->sk of every owner: an owner in no bySock list had a NULL sk
-      if (!skOf.has(o)) sk = k.ptr(o.socket, skF);
+      if (o.sk === undefined) sk = k.ptr(o.socket, skF);
     } catch (e) {
       return { owner: o, sk, other: `(unreadable struct socket ${hex(o.socket)}: ${(e as Error).message})` };
     }
     const row = sk ? s.tables.findSocket(sk) : undefined;
     return row ? { owner: o, sk, row } : { owner: o, sk, other: otherSocket(s, sk) };
-  });
-}
-
-/** The sock of each owner, as ownerIndex read it (bySock turned around): reading socket->sk
- *  again, fd by fd, decoded the pages of every struct socket a second time (a process holding
- *  100,000 sockets: 21,064 page decodes per `pid`). */
-function ownerSocks(s: Session): Map<Owner, bigint> {
-  return s.tables.memo('ownerSocks', () => {
-    const m = new Map<Owner, bigint>();
-    for (const [sk, os] of s.tables.owners().bySock) for (const o of os) m.set(o, sk);
-    return m;
   });
 }
 
