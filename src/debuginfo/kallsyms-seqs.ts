@@ -126,7 +126,7 @@ export function bufferSource(names: Uint8Array, starts: Uint32Array, seqs: Uint8
 /** A source reading the dump, page by page as the search goes (the seqs' pages read once). */
 export function dumpSource(read: VirtualReader, namesAt: bigint, seqsAt: bigint, count: number): SeqsSource {
   const seqs = pagedReader(read, seqsAt, 3 * count);
-  return { names: (from, to) => read(namesAt + BigInt(from), to - from), seqBytes: (p) => seqs(3 * p, 3) };
+  return { names: (from, to) => read(namesAt + BigInt(from), to - from), seqBytes: (p) => seqs(seqsAt + BigInt(3 * p), 3) };
 }
 
 /** Symbol names by binary search over kallsyms_seqs_of_names; the full index on any doubt. */
