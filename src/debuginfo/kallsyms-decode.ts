@@ -160,10 +160,10 @@ export function decodeNames(names: Uint8Array, count: number, tokens: Tokens, lo
   return { names: list, types, markers, end: off, hashes };
 }
 
+// kernel/kallsyms.c kallsyms_expand_symbol: each token's string from kallsyms_token_table, "skipped_first" the type
 /** One name: the tokens buf[from, to), the first of them non-empty and starting with the type
- *  letter, which is left out (kernel/kallsyms.c kallsyms_expand_symbol skips it the same way). */
+ *  letter, which is left out. */
 export function expandName(buf: Uint8Array, from: number, to: number, tokens: Tokens): string {
-  // kernel/kallsyms.c kallsyms_expand_symbol: each token's string from kallsyms_token_table, "skipped_first" the type
   const { table, start, end } = tokens;
   const codes: number[] = [];
   for (let off = from, skip = 1; off < to; off++, skip = 0) {

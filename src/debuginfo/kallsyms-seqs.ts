@@ -172,11 +172,11 @@ export class SeqsIndex implements NameIndex {
     return this.fallback ?? undefined;
   }
 
+  // kernel/kallsyms.c get_symbol_offset: "Use the closest marker we have", then skip [<len>][<len> bytes] per symbol
   /** Names 256k..256k+255: each one's offset in the chunk (2-byte lengths, as since 6.1). */
   private chunk(k: number): { buf: Uint8Array; offs: Uint32Array } {
     let c = this.chunks.get(k);
     if (c) return c;
-    // kernel/kallsyms.c get_symbol_offset: "Use the closest marker we have", then skip [<len>][<len> bytes] per symbol
     const from = this.markers[k];
     const last = k === this.markers.length - 1;
     const to = last ? this.namesSpan : this.markers[k + 1];
@@ -275,9 +275,9 @@ export class SeqsIndex implements NameIndex {
     }
   }
 
+  // kernel/kallsyms.c kallsyms_lookup_names: binary search of the names in kallsyms_seqs_of_names order
   /** Every index whose name is `name` ('whole') or starts with it ('prefix'), ascending. */
   private search(name: string, mode: 'whole' | 'prefix'): number[] {
-    // kernel/kallsyms.c kallsyms_lookup_names: binary search of the names in kallsyms_seqs_of_names order
     const dot = name.indexOf('.');
     const key = dot < 0 ? name : name.slice(0, dot);
     let lo = 0;
