@@ -173,6 +173,12 @@ export function expandName(buf: Uint8Array, from: number, to: number, tokens: To
   return String.fromCharCode(...codes);
 }
 
+/** The type letter of the name in tokens buf[from, to), as expandName takes them, as a char
+ *  code (0 for an empty expansion, as decodeNames). */
+export function typeLetter(buf: Uint8Array, from: number, to: number, tokens: Tokens): number {
+  return from < to ? tokens.table[tokens.start[buf[from]]] : 0;
+}
+
 /** The ways `names` can be read as `count` symbols: with 2-byte lengths (6.1+) and with plain
  *  length bytes. They differ only when some length byte has its top bit set. */
 export function encodings(names: Uint8Array, count: number): { longLengths: boolean; walk: NonNullable<ReturnType<typeof walkNames>> }[] {

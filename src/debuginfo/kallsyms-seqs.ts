@@ -22,7 +22,7 @@
 // and so is every `name.llvm.<hash>` of clang's ThinLTO (withPrefix).
 
 import type { VirtualReader } from './types.js';
-import { KallsymsError, expandName, type Tokens } from './kallsyms-decode.js';
+import { KallsymsError, expandName, typeLetter, type Tokens } from './kallsyms-decode.js';
 import type { NameIndex } from './kallsyms-names.js';
 import { isReadError } from './read-errors.js';
 import { pagedReader } from './paged-read.js';
@@ -317,7 +317,7 @@ export class SeqsIndex implements NameIndex {
   }
 
   typeOf(i: number): number {
-    return this.ofSymbol(i, (buf, from, to) => (from < to ? this.tokens.table[this.tokens.start[buf[from]]] : 0), (n) => n.typeOf(i));
+    return this.ofSymbol(i, (buf, from, to) => typeLetter(buf, from, to, this.tokens), (n) => n.typeOf(i));
   }
 
   nameOf(i: number): string {
