@@ -81,6 +81,11 @@ export class KallsymsTable implements SymbolTable {
     }
   }
 
+  /** Symbols `indices` with their addresses, by address (equal addresses: kallsyms order). */
+  private byAddress(indices: number[]): { i: number; address: bigint }[] {
+    return indices.map((i) => ({ i, address: this.addressOf(i) })).sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : a.i - b.i));
+  }
+
   /** What SortedSymbolTable's name index picks among symbols of one name: a global over a
    *  local, then the first in address order (equal addresses: kallsyms order). */
   private pick(name: string): number {
@@ -116,12 +121,7 @@ export class KallsymsTable implements SymbolTable {
    *  lists them. */
   named(name: string): readonly KernelSymbol[] {
     return this.answer(
-      () =>
-        this.names
-          .indicesOf(name)
-          .map((i) => ({ i, address: this.addressOf(i) }))
-          .sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : a.i - b.i))
-          .map(({ i, address }) => ({ name, address, type: String.fromCharCode(this.names.typeOf(i)) })),
+      () => this.byAddress(this.names.indicesOf(name)).map(({ i, address }) => ({ name, address, type: String.fromCharCode(this.names.typeOf(i)) })),
       [],
     );
   }
@@ -200,10 +200,8 @@ export class KallsymsTable implements SymbolTable {
   byStem(infix: string): Map<string, bigint> {
     if (this.sorted) return this.sorted.byStem(infix);
     return this.answer(() => {
-      const hits = this.names.containing(infix).map((i) => ({ i, address: this.addressOf(i) }));
-      hits.sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : a.i - b.i));
       const out = new Map<string, bigint>();
-      for (const { i, address } of hits) {
+      for (const { i, address } of this.byAddress(this.names.containing(infix))) {
         const name = this.names.nameOf(i);
         const k = name.indexOf(infix);
         if (k > 0 && !out.has(name.slice(0, k))) out.set(name.slice(0, k), address);
