@@ -18,7 +18,7 @@ const DIR = join(__dirname, '../dist/bundle');
 const BUNDLE = join(DIR, 'xportshow.cjs');
 // V8 takes a cache only under the V8 flags it was made with: one per command line the build
 // knows (`node bin/xportshow.js`, and bin/xportshow.js's #! line), named for this process's.
-const FLAGS = (crc32 ?? fnv)(Buffer.from(process.execArgv.join(' '))).toString(16);
+const FLAGS = checksum(Buffer.from(process.execArgv.join(' '))).toString(16);
 const CACHE = `${BUNDLE}.${FLAGS}.cache`;
 // The prefetch worker's script (src/dump/prefetch-worker.ts), and its cache
 const WORKER = join(DIR, 'prefetch-worker-body.cjs');
@@ -55,12 +55,12 @@ const requireEsm = (spec) => {
   return ns;
 };
 
-/** Run one CommonJS file of dist/bundle with the names scripts/bundle.mjs compiles it against. */
-function run(file, source, cachedData, extra) {
+/** Run one CommonJS file of dist/bundle with the names scripts/bundle.mjs compiles it against;
+ *  `req` resolves from the file (node:module only then: the worker's script requires nothing
+ *  but Node's built-ins and is given this file's require). */
+function run(file, source, cachedData, extra, req = require('node:module').createRequire(file)) {
   const script = compile(file, source, cachedData, Object.keys(extra));
   const mod = { exports: {} };
-  // (node:module only here: the worker's script requires nothing but Node's built-ins)
-  const req = file === WORKER ? require : require('node:module').createRequire(file);
   script.runInThisContext()(mod.exports, req, mod, file, DIR, importEsm, requireEsm, ...Object.values(extra));
   return { script, exports: mod.exports };
 }
@@ -69,6 +69,11 @@ function compile(file, source, cachedData, extra = []) {
   const params = ['exports', 'require', 'module', '__filename', '__dirname', '__xpsImport', '__xpsEsm', ...extra];
   const wrapped = `(function (${params.join(', ')}) {${source.toString('utf8')}\n})`;
   return new vm.Script(wrapped, { filename: file, cachedData });
+}
+
+/** Whether V8 took the code cache given for `script` ('used', 'off': none given, 'rejected'). */
+function cacheState(script, cachedData) {
+  return cachedData === undefined ? 'off' : script.cachedDataRejected ? 'rejected' : 'used';
 }
 
 /** The program's exports (main(), Session...). `produce`: also its code cache (the build). */
@@ -81,7 +86,7 @@ function loadBundle({ useCache = process.env.XPORTSHOW_CODE_CACHE !== '0', produ
     // it shares with the program are the program's
     __xpsShell: () => (shell ??= loadShell(program.exports.shellModules)),
   });
-  codeCache = cachedData === undefined ? 'off' : program.script.cachedDataRejected ? 'rejected' : 'used';
+  codeCache = cacheState(program.script, cachedData);
   return produce ? { exports: program.exports, cache: withHeader(source, program.script.createCachedData()) } : program.exports;
 }
 
@@ -122,8 +127,7 @@ function loadWorker({ useCache = process.env.XPORTSHOW_CODE_CACHE !== '0', produ
   const source = readFileSync(WORKER);
   if (produce) return withHeader(source, compile(WORKER, source, undefined).createCachedData());
   const cachedData = useCache ? validCache(WORKER_CACHE, source) : undefined;
-  const worker = run(WORKER, source, cachedData, {});
-  codeCache = cachedData === undefined ? 'off' : worker.script.cachedDataRejected ? 'rejected' : 'used';
+  codeCache = cacheState(run(WORKER, source, cachedData, {}, require).script, cachedData);
 }
 
 function loadShell(shared) {
@@ -140,8 +144,7 @@ function loadShell(shared) {
 function checkWorkerCache() {
   const source = readFileSync(WORKER);
   const cachedData = validCache(WORKER_CACHE, source);
-  if (cachedData === undefined) return 'off';
-  return compile(WORKER, source, cachedData).cachedDataRejected ? 'rejected' : 'used';
+  return cachedData === undefined ? 'off' : cacheState(compile(WORKER, source, cachedData), cachedData);
 }
 
 module.exports = {

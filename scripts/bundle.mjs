@@ -20,7 +20,7 @@
 // RSS on the 10k dump). `node scripts/bundle.mjs --cache` (run by the build, under each command
 // line's flags) writes the cache only; `--check` says whether it is used.
 import { build } from 'esbuild';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
@@ -86,14 +86,7 @@ const fromProgram = (shared) => ({
 /** src/x/y.ts for an import of .../src/x/y.js (the .ts or .tsx the bundler would take). */
 function sourceKey(abs) {
   const rel = relative(root, abs).replace(/\.js$/, '');
-  for (const ext of ['.ts', '.tsx']) {
-    try {
-      readFileSync(join(root, rel + ext));
-      return rel + ext;
-    } catch {
-      // not this one
-    }
-  }
+  for (const ext of ['.ts', '.tsx']) if (existsSync(join(root, rel + ext))) return rel + ext;
   return undefined;
 }
 

@@ -160,10 +160,10 @@ export function decodeNames(names: Uint8Array, count: number, tokens: Tokens, lo
   return { names: list, types, markers, end: off, hashes };
 }
 
+// kernel/kallsyms.c kallsyms_expand_symbol: each token's string from kallsyms_token_table, "skipped_first" the type
 /** One name: the tokens buf[from, to), the first of them non-empty and starting with the type
- *  letter, which is left out (kernel/kallsyms.c kallsyms_expand_symbol skips it the same way). */
+ *  letter, which is left out. */
 export function expandName(buf: Uint8Array, from: number, to: number, tokens: Tokens): string {
-  // kernel/kallsyms.c kallsyms_expand_symbol: each token's string from kallsyms_token_table, "skipped_first" the type
   const { table, start, end } = tokens;
   const codes: number[] = [];
   for (let off = from, skip = 1; off < to; off++, skip = 0) {
@@ -171,6 +171,12 @@ export function expandName(buf: Uint8Array, from: number, to: number, tokens: To
     for (let q = start[t] + skip; q < end[t]; q++) codes.push(table[q]);
   }
   return String.fromCharCode(...codes);
+}
+
+/** The type letter of the name in tokens buf[from, to), as expandName takes them, as a char
+ *  code (0 for an empty expansion, as decodeNames). */
+export function typeLetter(buf: Uint8Array, from: number, to: number, tokens: Tokens): number {
+  return from < to ? tokens.table[tokens.start[buf[from]]] : 0;
 }
 
 /** The ways `names` can be read as `count` symbols: with 2-byte lengths (6.1+) and with plain

@@ -5,7 +5,7 @@
 // when asked for (nameOf: the symbol an address falls in), or when it may hold a given infix
 // (containing: `name.llvm.<hash>`).
 
-import { decodeNames, expandName, type Tokens } from './kallsyms-decode.js';
+import { decodeNames, expandName, typeLetter, type Tokens } from './kallsyms-decode.js';
 
 /** Symbol indices by name, and type letters: what the table needs before it needs order. */
 export interface NameIndex {
@@ -168,8 +168,7 @@ export class KallsymsNames implements NameIndex {
 
   /** nm type letter of symbol `i` as a char code (0 for an empty expansion, as decodeNames). */
   typeOf(i: number): number {
-    const off = this.first[i];
-    return off < this.stop[i] ? this.tokens.table[this.tokens.start[this.names[off]]] : 0;
+    return typeLetter(this.names, this.first[i], this.stop[i], this.tokens);
   }
 
   /** Name of symbol `i` without its type letter (as decodeNames expands it). */

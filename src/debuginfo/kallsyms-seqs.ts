@@ -22,7 +22,7 @@
 // and so is every `name.llvm.<hash>` of clang's ThinLTO (withPrefix).
 
 import type { VirtualReader } from './types.js';
-import { KallsymsError, expandName, type Tokens } from './kallsyms-decode.js';
+import { KallsymsError, expandName, typeLetter, type Tokens } from './kallsyms-decode.js';
 import type { NameIndex } from './kallsyms-names.js';
 import { isReadError } from './read-errors.js';
 import { pagedReader } from './paged-read.js';
@@ -126,7 +126,7 @@ export function bufferSource(names: Uint8Array, starts: Uint32Array, seqs: Uint8
 /** A source reading the dump, page by page as the search goes (the seqs' pages read once). */
 export function dumpSource(read: VirtualReader, namesAt: bigint, seqsAt: bigint, count: number): SeqsSource {
   const seqs = pagedReader(read, seqsAt, 3 * count);
-  return { names: (from, to) => read(namesAt + BigInt(from), to - from), seqBytes: (p) => seqs(3 * p, 3) };
+  return { names: (from, to) => read(namesAt + BigInt(from), to - from), seqBytes: (p) => seqs(seqsAt + BigInt(3 * p), 3) };
 }
 
 /** Symbol names by binary search over kallsyms_seqs_of_names; the full index on any doubt. */
@@ -172,11 +172,11 @@ export class SeqsIndex implements NameIndex {
     return this.fallback ?? undefined;
   }
 
+  // kernel/kallsyms.c get_symbol_offset: "Use the closest marker we have", then skip [<len>][<len> bytes] per symbol
   /** Names 256k..256k+255: each one's offset in the chunk (2-byte lengths, as since 6.1). */
   private chunk(k: number): { buf: Uint8Array; offs: Uint32Array } {
     let c = this.chunks.get(k);
     if (c) return c;
-    // kernel/kallsyms.c get_symbol_offset: "Use the closest marker we have", then skip [<len>][<len> bytes] per symbol
     const from = this.markers[k];
     const last = k === this.markers.length - 1;
     const to = last ? this.namesSpan : this.markers[k + 1];
@@ -275,9 +275,9 @@ export class SeqsIndex implements NameIndex {
     }
   }
 
+  // kernel/kallsyms.c kallsyms_lookup_names: binary search of the names in kallsyms_seqs_of_names order
   /** Every index whose name is `name` ('whole') or starts with it ('prefix'), ascending. */
   private search(name: string, mode: 'whole' | 'prefix'): number[] {
-    // kernel/kallsyms.c kallsyms_lookup_names: binary search of the names in kallsyms_seqs_of_names order
     const dot = name.indexOf('.');
     const key = dot < 0 ? name : name.slice(0, dot);
     let lo = 0;
@@ -317,7 +317,7 @@ export class SeqsIndex implements NameIndex {
   }
 
   typeOf(i: number): number {
-    return this.ofSymbol(i, (buf, from, to) => (from < to ? this.tokens.table[this.tokens.start[buf[from]]] : 0), (n) => n.typeOf(i));
+    return this.ofSymbol(i, (buf, from, to) => typeLetter(buf, from, to, this.tokens), (n) => n.typeOf(i));
   }
 
   nameOf(i: number): string {

@@ -13,14 +13,9 @@
 // (a listing of every symbol) decodes everything, into the address-sorted table of before.
 
 import type { KernelSymbol, SymbolTable } from './types.js';
-import { SortedSymbolTable } from './symbol-table.js';
+import { SortedSymbolTable, globalType } from './symbol-table.js';
 import { KallsymsError, allAddresses, decodeNames, symbolAddressBy, type AddressScheme } from './kallsyms-decode.js';
 import type { KallsymsNames, NameIndex } from './kallsyms-names.js';
-
-/** Upper case is global; w/v (weak) count as global too (as in symbol-table.ts). */
-function globalType(c: number): boolean {
-  return (c >= 65 && c <= 90) || c === 0x77 || c === 0x76;
-}
 
 /** Raw address data of kallsyms and the scheme that reads it (see kallsyms-decode.ts). */
 export interface KallsymsAddressData {
@@ -86,6 +81,11 @@ export class KallsymsTable implements SymbolTable {
     }
   }
 
+  /** Symbols `indices` with their addresses, by address (equal addresses: kallsyms order). */
+  private byAddress(indices: number[]): { i: number; address: bigint }[] {
+    return indices.map((i) => ({ i, address: this.addressOf(i) })).sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : a.i - b.i));
+  }
+
   /** What SortedSymbolTable's name index picks among symbols of one name: a global over a
    *  local, then the first in address order (equal addresses: kallsyms order). */
   private pick(name: string): number {
@@ -121,12 +121,7 @@ export class KallsymsTable implements SymbolTable {
    *  lists them. */
   named(name: string): readonly KernelSymbol[] {
     return this.answer(
-      () =>
-        this.names
-          .indicesOf(name)
-          .map((i) => ({ i, address: this.addressOf(i) }))
-          .sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : a.i - b.i))
-          .map(({ i, address }) => ({ name, address, type: String.fromCharCode(this.names.typeOf(i)) })),
+      () => this.byAddress(this.names.indicesOf(name)).map(({ i, address }) => ({ name, address, type: String.fromCharCode(this.names.typeOf(i)) })),
       [],
     );
   }
@@ -154,10 +149,10 @@ export class KallsymsTable implements SymbolTable {
     this.sorted = new SortedSymbolTable({ names: decoded.names, types: decoded.types, addresses, hashes: decoded.hashes }, this.source);
   }
 
+  // kernel/kallsyms.c get_symbol_pos: "Do a binary search on the sorted kallsyms_addresses array"
   /** Index of the first symbol whose address is above `address` (`orAt`: at or above it);
    *  count when none is. */
   private firstAbove(address: bigint, orAt = false): number {
-    // kernel/kallsyms.c get_symbol_pos: "Do a binary search on the sorted kallsyms_addresses array"
     let lo = 0;
     let hi = this.size;
     while (lo < hi) {
@@ -169,6 +164,7 @@ export class KallsymsTable implements SymbolTable {
     return lo;
   }
 
+  // kernel/kallsyms.c kallsyms_lookup_buildid: get_symbol_pos() (back to the first alias), then get_symbol_offset() + kallsyms_expand_symbol() for the one name
   nearest(address: bigint): { symbol: KernelSymbol; offset: bigint } | undefined {
     if (this.sorted) return this.sorted.nearest(address);
     return this.answer(() => {
@@ -177,7 +173,6 @@ export class KallsymsTable implements SymbolTable {
       const at = this.addressOf(last);
       // Among aliases (several names at one address: 9,778 __kstrtabns_* on 5.10) the first
       // global, else the first, as SortedSymbolTable.nearest picks.
-      // kernel/kallsyms.c get_symbol_pos: "Search for the first aliased symbol"
       const first = last > 0 && this.addressOf(last - 1) === at ? this.firstAbove(at, true) : last;
       let best = first;
       for (let i = first; i <= last; i++) {
@@ -186,15 +181,14 @@ export class KallsymsTable implements SymbolTable {
           break;
         }
       }
-      // kernel/kallsyms.c kallsyms_lookup_buildid: get_symbol_offset() + kallsyms_expand_symbol(), the one name from its marker
       const symbol = { name: this.names.nameOf(best), address: at, type: String.fromCharCode(this.names.typeOf(best)) };
       return { symbol, offset: address - at };
     }, undefined);
   }
 
+  // kernel/kallsyms.c get_symbol_pos: "Search for next non-aliased symbol" (symbol_end)
   nextAddress(address: bigint): bigint | undefined {
     if (this.sorted) return this.sorted.nextAddress(address);
-    // kernel/kallsyms.c get_symbol_pos: "Search for next non-aliased symbol" (symbol_end)
     return this.answer(() => {
       const next = this.firstAbove(address);
       return next < this.size ? this.addressOf(next) : undefined;
@@ -206,10 +200,8 @@ export class KallsymsTable implements SymbolTable {
   byStem(infix: string): Map<string, bigint> {
     if (this.sorted) return this.sorted.byStem(infix);
     return this.answer(() => {
-      const hits = this.names.containing(infix).map((i) => ({ i, address: this.addressOf(i) }));
-      hits.sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : a.i - b.i));
       const out = new Map<string, bigint>();
-      for (const { i, address } of hits) {
+      for (const { i, address } of this.byAddress(this.names.containing(infix))) {
         const name = this.names.nameOf(i);
         const k = name.indexOf(infix);
         if (k > 0 && !out.has(name.slice(0, k))) out.set(name.slice(0, k), address);

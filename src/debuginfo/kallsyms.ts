@@ -271,14 +271,9 @@ function lazyAddresses(
   // (from the table's pages, each read once: a binary search by address probes ~17 entries).
   const paged = pagedReader(read, table, width * count);
   const entry = (i: number) => {
-    let buf: Uint8Array;
-    try {
-      buf = paged(width * i, width);
-    } catch (e) {
-      if (!isReadError(e)) throw e;
-      throw new KallsymsError(`cannot read ${what} entry ${i}: ${(e as Error).message}`);
-    }
-    return absolute ? { addresses: buf, relativeBase } : { offsets: buf, relativeBase, offsetsAddress: table + BigInt(width * i) };
+    const at = table + BigInt(width * i);
+    const buf = readAt(paged, what, at, width);
+    return absolute ? { addresses: buf, relativeBase } : { offsets: buf, relativeBase, offsetsAddress: at };
   };
   const scheme = chooseScheme(stext < 0 ? -1 : 0, loc.stext, stext < 0 ? {} : entry(stext));
   return {

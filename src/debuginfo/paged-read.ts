@@ -7,14 +7,15 @@ import type { VirtualReader } from './types.js';
 
 const PAGE = 4096;
 
-/** Bytes [off, off + len) of the table at `at` (`size` bytes long), from pages read once. A
- *  read error is the reader's, thrown for the entry asked for (as reading it alone would). */
-export function pagedReader(read: VirtualReader, at: bigint, size: number): (off: number, len: number) => Uint8Array {
-  const pages = new Map<number, Uint8Array>();
+/** `read` for the table at `at` (`size` bytes long), from its pages read once. A read error is
+ *  the reader's, thrown for the entry asked for (as reading it alone would). */
+export function pagedReader(read: VirtualReader, at: bigint, size: number): VirtualReader {
+  const pages = new Map<number, Buffer>();
   const lead = Number(at & BigInt(PAGE - 1)); // the table's offset into its first page
-  return (off, len) => {
+  return (address, len) => {
+    const off = Number(address - at);
     const k = Math.floor((lead + off) / PAGE);
-    if (Math.floor((lead + off + len - 1) / PAGE) !== k) return read(at + BigInt(off), len); // across pages: as it is
+    if (Math.floor((lead + off + len - 1) / PAGE) !== k) return read(address, len); // across pages: as it is
     let buf = pages.get(k);
     const from = Math.max(0, k * PAGE - lead);
     if (!buf) {

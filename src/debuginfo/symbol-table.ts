@@ -58,7 +58,7 @@ export function nameHash(name: string): number {
 }
 
 /** Upper case is global; w/v (weak) count as global too. */
-function globalType(c: number): boolean {
+export function globalType(c: number): boolean {
   return (c >= 65 && c <= 90) || c === 0x77 /* w */ || c === 0x76 /* v */;
 }
 

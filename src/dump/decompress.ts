@@ -29,11 +29,6 @@ let slab: Buffer | undefined;
 let slabAt = 0;
 const slabs = new WeakSet<ArrayBufferLike>();
 
-/** Whether a page was cut from a slab (and so keeps the other pages' memory alive). */
-export function inSlab(page: Buffer): boolean {
-  return slabs.has(page.buffer);
-}
-
 /** Where decoded pages go instead of slabs, when set (the prefetch worker decodes straight
  *  into its shared slot; this module's state is per thread). */
 let pageTarget: Buffer | undefined;

@@ -16,7 +16,7 @@ export const DEFAULT_CACHE_PAGES = 4096;
 
 /** Evicted slab pages wait this many further evictions before newPage() may overwrite them
  *  (decompress.ts recyclePage). Callers hold a page (KernelMemory.view, ObjView) only until
- *  their next read of another page (test/dump/page-poison.test.ts runs the views with every
+ *  their next read of another page (test/views/page-poison.test.ts runs the views with every
  *  such page overwritten at once); the wait is a margin for a holder no dump here exercises:
  *  a page stays intact for at least this many page loads after the one that evicted it. */
 export const QUARANTINE_PAGES = 64;

@@ -11,8 +11,6 @@ const POISON = 0xa5;
 export class PagePoison {
   private lastPfn = -1;
   private last: Buffer | undefined;
-  /** Copies handed out. */
-  leases = 0;
 
   /** `page` (the cache's) as the caller may hold it until its next read of another page. */
   lease(pfn: number, page: Buffer): Buffer {
@@ -22,13 +20,12 @@ export class PagePoison {
     page.copy(copy);
     this.last = copy;
     this.lastPfn = pfn;
-    this.leases++;
     return copy;
   }
 }
 
 /** Whether the environment asks for poisoned pages (XPORTSHOW_POISON_PAGES set, not 0). */
 export function poisonFromEnv(): boolean {
-  const v = typeof process === 'undefined' ? undefined : process.env['XPORTSHOW_POISON_PAGES'];
+  const v = process.env['XPORTSHOW_POISON_PAGES'];
   return v !== undefined && v !== '' && v !== '0';
 }

@@ -28,10 +28,10 @@ async function workerStarted(d: BaseDump): Promise<void> {
 // the project, so that its packages resolve).
 mkdirSync(join('node_modules', '.cache'), { recursive: true });
 const out = mkdtempSync(join(process.cwd(), 'node_modules', '.cache', 'xps-prefetch-'));
+const workerBuild = join(out, 'prefetch-worker.mjs');
 beforeAll(() => {
-  const outfile = join(out, 'prefetch-worker.mjs');
-  buildSync({ entryPoints: ['src/dump/prefetch-worker.ts'], bundle: true, platform: 'node', format: 'esm', packages: 'external', outfile, logLevel: 'warning' });
-  setPrefetchWorkerScript(outfile);
+  buildSync({ entryPoints: ['src/dump/prefetch-worker.ts'], bundle: true, platform: 'node', format: 'esm', packages: 'external', outfile: workerBuild, logLevel: 'warning' });
+  setPrefetchWorkerScript(workerBuild);
 });
 afterAll(() => {
   setPrefetchWorkerScript(undefined);
@@ -41,16 +41,22 @@ afterAll(() => {
 describe('prefetch worker', () => {
   const plain = openDump(PATH, { cachePages: 8 }) as BaseDump;
 
+  /** `pfns` announced and read in order once the worker is up: each as decoded in place, some
+   *  from the worker, each either taken from it or claimed by the caller. */
+  async function readThroughWorker(d: BaseDump, pfns: number[]): Promise<void> {
+    d.prefetch(pfns);
+    await workerStarted(d);
+    for (const p of pfns) expect(d.page(p).equals(plain.page(p)), `pfn ${p}`).toBe(true);
+    const st = d.prefetchStats!;
+    expect(st.taken).toBeGreaterThan(0);
+    expect(st.taken + st.claimed).toBe(pfns.length);
+  }
+
   it('gives the same bytes as decoding in place, and takes pages from the worker', async () => {
     const d = openDump(PATH, { cachePages: 4096, prefetch: true }) as BaseDump;
     try {
       const pfns = present(d, 4096, 3000);
-      d.prefetch(pfns);
-      await workerStarted(d);
-      for (const p of pfns) expect(d.page(p).equals(plain.page(p)), `pfn ${p}`).toBe(true);
-      const st = d.prefetchStats!;
-      expect(st.taken).toBeGreaterThan(0);
-      expect(st.taken + st.claimed).toBe(pfns.length);
+      await readThroughWorker(d, pfns);
       expect(d.stats.pagesRead).toBe(pfns.length);
     } finally {
       d.close();
@@ -105,7 +111,7 @@ describe('prefetch worker', () => {
       expect(d.prefetchStats).toMatchObject({ taken: 0, claimed: 40 });
     } finally {
       d.close();
-      setPrefetchWorkerScript(join(out, 'prefetch-worker.mjs'));
+      setPrefetchWorkerScript(workerBuild);
     }
   });
 
@@ -113,13 +119,7 @@ describe('prefetch worker', () => {
     const d = openDump(PATH, { prefetch: 'eager' }) as BaseDump;
     try {
       expect(d.prefetchStats).toEqual({ taken: 0, claimed: 0, decoded: 0 });
-      const pfns = present(d, 4096, 100);
-      d.prefetch(pfns);
-      await workerStarted(d);
-      for (const p of pfns) expect(d.page(p).equals(plain.page(p)), `pfn ${p}`).toBe(true);
-      const st = d.prefetchStats!;
-      expect(st.taken).toBeGreaterThan(0);
-      expect(st.taken + st.claimed).toBe(pfns.length);
+      await readThroughWorker(d, present(d, 4096, 100));
     } finally {
       d.close();
     }
