@@ -42,7 +42,7 @@ export function nexthopObjects(k: Kernel, nets: NetNs[]): { rows: NexthopObjectR
   const N = 'struct nexthop';
   const nodeOff = k.off(N, 'rb_node');
   const idF = k.field(N, 'id'), isGroupF = k.field(N, 'is_group'), infoF = k.field(N, 'nh_info');
-  const protoF = k.field(N, 'protocol'), flagsF = k.field(N, 'nh_flags');
+  const protoF = k.field(N, 'protocol');
   const fdbF = k.tryField(N, 'is_fdb_nh');
   const nhr = new NexthopReader(k);
   for (const ns of nets) {

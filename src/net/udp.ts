@@ -8,7 +8,7 @@
 //   sockets linked by sk_node (sock_common.skc_node)
 
 import type { Kernel } from '../kernel/kernel.js';
-import { readEach, unreadable, type WalkProblem } from '../kernel/walk.js';
+import { unreadable, type WalkProblem } from '../kernel/walk.js';
 import type { NetNs } from './netns.js';
 import { readBucketsInAddressOrder } from './hashtable.js';
 import { dgramReader } from './inet-dgram.js';

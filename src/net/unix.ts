@@ -10,7 +10,7 @@
 //   struct netns_unix { struct unix_table table { locks; struct hlist_head *buckets; } }
 
 import type { Kernel } from '../kernel/kernel.js';
-import { readEach, unreadable, listEntries, type WalkProblem } from '../kernel/walk.js';
+import { unreadable, listEntries, type WalkProblem } from '../kernel/walk.js';
 import type { NetNs } from './netns.js';
 import { readBucketsInAddressOrder } from './hashtable.js';
 import { sockFields, tcpStateName } from './sock.js';

@@ -4,8 +4,6 @@
 
 import { GAP, hex } from './table.js';
 import type { Session } from './session.js';
-import type { Tables } from './tables.js';
-import type { Kernel } from '../kernel/kernel.js';
 import type { Ref } from './table.js';
 import { numText } from './table.js';
 import type { SocketRow } from '../net/socket-row.js';
