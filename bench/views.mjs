@@ -88,9 +88,10 @@ async function probe(path) {
   const sock = tcp[tcp.length >> 1]?.sock ?? 0n;
   let pid = 1;
   let most = -1;
-  for (const [p, socks] of s.tables.owners().byPid) {
-    const n = socks.length ?? socks.size ?? 0;
-    if (n > most) [pid, most] = [p, n];
+  const idx = s.tables.owners();
+  for (const t of idx.tasks) {
+    const n = idx.byPid.count(t.pid);
+    if (n > most) [pid, most] = [t.pid, n];
   }
   return { sock: `0x${sock.toString(16)}`, pid };
 }

@@ -5,7 +5,7 @@
 // called for every key), so a 100,000-socket document is never one string, nor one array of
 // 100,000 row objects.
 
-import type { Output } from './model.js';
+import type { GroupOutput, Output } from './model.js';
 import { ChunkedText, type TextSink } from './chunked.js';
 
 export type { TextSink };
@@ -139,6 +139,10 @@ function emit(out: Output, indent: string, w: ChunkedText): void {
       return;
     }
     case 'group': {
+      if (!out.flatRows && out.rowsIn) {
+        emitRowsIn(out.rowsIn, indent, w);
+        return;
+      }
       if (!out.flatRows && out.data != null) {
         w.push(nested(stringify(out.data)!, indent));
         return;
@@ -155,4 +159,31 @@ function emit(out: Output, indent: string, w: ChunkedText): void {
       a.end();
     }
   }
+}
+
+/** `{...head, [key]: rows' data}` as JSON.stringify(…, 2) lays it out nested at `indent`
+ *  (members whose value is undefined left out, as it leaves them out), the rows streamed. */
+function emitRowsIn(g: NonNullable<GroupOutput['rowsIn']>, indent: string, w: ChunkedText): void {
+  const inner = indent + '  ';
+  let sep = '{\n';
+  const rows = (): void => {
+    w.push(sep + inner + JSON.stringify(g.key) + ': ');
+    const a = new ArrayText(w, inner);
+    for (const r of g.rows) a.add(r.data);
+    a.end();
+  };
+  let done = false;
+  for (const [k, v] of Object.entries(g.head)) {
+    if (k === g.key) {
+      rows(); // a spread keeps the key where head had it
+      done = true;
+    } else {
+      const t = stringify(v);
+      if (t === undefined) continue;
+      w.push(sep + inner + JSON.stringify(k) + ': ' + nested(t, inner));
+    }
+    sep = ',\n';
+  }
+  if (!done) rows();
+  w.push('\n' + indent + '}');
 }

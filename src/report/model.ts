@@ -58,6 +58,9 @@ export interface GroupOutput {
    *  part's lines as `{"problem": …}` rows. Written row by row when asked for, never built
    *  beforehand (a listing shown as text builds no JSON at all). */
   flatRows?: boolean;
+  /** `data` is `head` with one more member, `key`: these rows' data as an array. Written a
+   *  batch of rows at a time, so a process holding 100,000 sockets is never one string. */
+  rowsIn?: { head: Record<string, unknown>; key: string; rows: readonly { data: unknown }[] };
 }
 
 export type Output = TableOutput | TextOutput | BlocksOutput | GroupOutput;

@@ -10,6 +10,7 @@ import type { Tables } from './tables.js';
 import { socketFamily, type Family } from './families.js';
 import { filterRow, type SocketFilter } from './socket-filter.js';
 import { tcpTimer, type TcpTimer } from '../net/tcp-timer.js';
+import { readInAddressOrder } from '../kernel/walk.js';
 import type { TcpInternals } from '../net/tcp-info.js';
 
 export interface SocketQuery {
@@ -55,7 +56,15 @@ export function selectSockets(s: Session, q: SocketQuery, f: Family): SocketRow[
   if (q.tcpState) rows = rows.filter((r) => f === 'tcp' && (r.state === q.tcpState || (q.tcpState === 'NEW_SYN_RECV' && r.kind === 'request')));
   if (q.retransOnly) {
     const rf = k.tryField('struct inet_connection_sock', 'icsk_retransmits');
-    rows = rows.filter((r) => f === 'tcp' && r.kind === 'sock' && rf !== undefined && k.num(r.sock, rf) > 0);
+    // Read in address order (after -at the pages are mostly cached and each page is decoded
+    // once), then decide in table order so the first unreadable socket in table order still
+    // fails the view, as a table-order filter would.
+    const full = rf ? rows.filter((r) => f === 'tcp' && r.kind === 'sock') : [];
+    const n = rf ? readInAddressOrder(k.mem, full.map((r) => r.sock), (sk): number | { error: unknown } => {
+      try { return k.num(sk, rf); } catch (error) { return { error }; }
+    }, rf.offset + rf.size) : [];
+    const hot = new Set(full.filter((_r, i) => { const x = n[i]!; if (typeof x !== 'number') throw x.error; return x > 0; }));
+    rows = rows.filter((r) => hot.has(r));
   }
   const filter = q.filter;
   if (filter) rows = rows.filter((r) => filterRow(filter, r));
@@ -65,14 +74,17 @@ export function selectSockets(s: Session, q: SocketQuery, f: Family): SocketRow[
 /** The TCP timer of each TCP row (-o); other protocols have none (netstat prints them off). */
 export function withTimers(s: Session, views: SocketView[]): SocketView[] {
   const c = s.tables.clock();
-  for (const v of views) {
-    if (!v.row.proto.startsWith('tcp')) continue;
+  // In address order: a timer reads a few fields spread over the tcp_sock; table order jumps
+  // between pages, address order reads each page once.
+  const tcp = views.filter((v) => v.row.proto.startsWith('tcp'));
+  readInAddressOrder(s.kernel.mem, tcp.map((v) => v.row.sock), (_sk, i) => {
+    const v = tcp[i]!;
     try {
       v.timer = tcpTimer(s.kernel, v.row, c.jiffies, c.hz);
     } catch {
       v.timer = null;
     }
-  }
+  }, s.kernel.sizeof('struct tcp_sock'));
   return views;
 }
 

@@ -49,6 +49,21 @@ describe('writeJson', () => {
       expect(chunks(out).join('')).toBe(reference(out));
     }
   });
+
+  it('streams the rows of a group whose data is an object holding them (pid --json) as JSON.stringify does', () => {
+    const withRows = (head: Record<string, unknown>, key: string, rs: Row[]): Output => ({
+      kind: 'group', parts: [], rowsIn: { head, key, rows: rs }, data: { ...head, [key]: rs.map((r) => r.data) },
+    });
+    const outs = [
+      withRows({ pid: 1, comm: 'a"b', cmdline: null, gone: undefined, task: '0xffff' }, 'sockets', rows),
+      withRows({ pid: 2, argv: ['x', 'y'], at: 7n }, 'sockets', []),
+      withRows({}, 'sockets', rows.slice(0, 3)),
+      withRows({ a: 1, sockets: 'replaced', z: { n: [] } }, 'sockets', rows.slice(0, 300)),
+    ];
+    for (const out of outs) expect(chunks(out).join('')).toBe(reference(out));
+    const nested: Output = { kind: 'group', parts: outs };
+    expect(chunks(nested).join('')).toBe(reference(nested));
+  });
 });
 
 describe('writeLines', () => {

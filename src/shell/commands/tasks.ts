@@ -35,7 +35,7 @@ export function processView(s: Session, t: Task): Output {
     rows,
     notes: rows.length ? [] : ['(no sockets)'],
   };
-  return { kind: 'group', parts: [head, table], get data() {
+  return { kind: 'group', parts: [head, table], rowsIn: { head: head.data, key: 'sockets', rows }, get data() {
     return { ...head.data, sockets: rows.map((r) => r.data) };
   } };
 }
