@@ -113,7 +113,7 @@ function main(argv) {
   const only = new RegExp(opt('only', '.'));
   const modes = argv.includes('--cold') ? ['cold'] : argv.includes('--session') ? ['session'] : ['cold', 'session'];
   for (const path of argv.filter((a) => !a.startsWith('--'))) {
-    const p = child(['--probe', path]);
+    const p = child(['--child-probe', path]);
     // rows are labelled with the template ("pid {pid}"): tables of different dumps line up
     const labels = VIEWS.flatMap(withJson).filter((l) => only.test(l));
     const lines = labels.map((l) => l.replace('{pid}', p.pid).replace('{sock}', p.sock));
@@ -121,12 +121,12 @@ function main(argv) {
     const rows = Object.fromEntries(labels.map((l) => [l, {}]));
     if (modes.includes('cold')) {
       for (const l of lines) {
-        const runs = Array.from({ length: reps }, () => child(['--cold', path, l]));
+        const runs = Array.from({ length: reps }, () => child(['--child-cold', path, l]));
         for (const k of ['ms', 'viewMs', 'cpuMs', 'viewPages', 'rssMB']) rows[label[l]][`cold ${k}`] = median(runs.map((r) => r[k]));
       }
     }
     if (modes.includes('session')) {
-      const runs = Array.from({ length: reps }, () => child(['--session', path, JSON.stringify(lines)]));
+      const runs = Array.from({ length: reps }, () => child(['--child-session', path, JSON.stringify(lines)]));
       for (const l of lines) for (const k of ['ms', 'cpuMs', 'pages', 'peakMB']) rows[label[l]][`sess ${k}`] = median(runs.map((r) => r[l][k]));
       console.log(`${path}: session peak RSS ${median(runs.map((r) => r['(session)'].rssMB))} MB, pages ${median(runs.map((r) => r['(session)'].pages))}`);
     }
@@ -138,8 +138,9 @@ function main(argv) {
 
 const [mode, path, arg] = process.argv.slice(2);
 if (process.argv[1] === self) {
-  if (mode === '--cold') process.stdout.write(JSON.stringify(await cold(path, arg)));
-  else if (mode === '--session') process.stdout.write(JSON.stringify(await session(path, JSON.parse(arg))));
-  else if (mode === '--probe') process.stdout.write(JSON.stringify(await probe(path)));
+  // the child processes' modes: apart from the user's --cold/--session (`views.mjs --session DUMP`)
+  if (mode === '--child-cold') process.stdout.write(JSON.stringify(await cold(path, arg)));
+  else if (mode === '--child-session') process.stdout.write(JSON.stringify(await session(path, JSON.parse(arg))));
+  else if (mode === '--child-probe') process.stdout.write(JSON.stringify(await probe(path)));
   else main(process.argv.slice(2));
 }
