@@ -118,26 +118,26 @@ class ArrayText {
   }
 }
 
+/** The items' data, then the problems, as one JSON array at `indent`, a batch at a time. */
+function emitArray(items: readonly { data: unknown }[], problems: Iterable<unknown>, indent: string, w: ChunkedText): void {
+  const a = new ArrayText(w, indent);
+  for (const x of items) a.add(x.data);
+  for (const p of problems) a.add(p);
+  a.end();
+}
+
 /** toJsonValue(out) written at `indent`, rows a batch at a time. */
 function emit(out: Output, indent: string, w: ChunkedText): void {
   switch (out.kind) {
     case 'text':
       w.push(nested(stringify(out.data ?? out.lines)!, indent));
       return;
-    case 'table': {
-      const a = new ArrayText(w, indent);
-      for (const r of out.rows) a.add(r.data);
-      for (const p of problemRows(out.notes)) a.add(p);
-      a.end();
+    case 'table':
+      emitArray(out.rows, problemRows(out.notes), indent, w);
       return;
-    }
-    case 'blocks': {
-      const a = new ArrayText(w, indent);
-      for (const b of out.blocks) a.add(b.data);
-      for (const p of problemRows(out.notes)) a.add(p);
-      a.end();
+    case 'blocks':
+      emitArray(out.blocks, problemRows(out.notes), indent, w);
       return;
-    }
     case 'group': {
       if (!out.flatRows && out.rowsIn) {
         emitRowsIn(out.rowsIn, indent, w);
@@ -168,9 +168,7 @@ function emitRowsIn(g: NonNullable<GroupOutput['rowsIn']>, indent: string, w: Ch
   let sep = '{\n';
   const rows = (): void => {
     w.push(sep + inner + JSON.stringify(g.key) + ': ');
-    const a = new ArrayText(w, inner);
-    for (const r of g.rows) a.add(r.data);
-    a.end();
+    emitArray(g.rows, [], inner, w);
   };
   let done = false;
   for (const [k, v] of Object.entries(g.head)) {
