@@ -3,8 +3,7 @@
 // text and as named fields in JSON.
 
 import type { Session } from './session.js';
-import type { SocketView } from './sockets.js';
-import { readInAddressOrder } from '../kernel/walk.js';
+import { eachInSockOrder, type SocketView } from './sockets.js';
 import { rowInternals, SKMEM_KEYS, type TcpInternals } from '../net/tcp-info.js';
 import { localText, remoteText } from '../net/socket-row.js';
 import { socketJson, ownerText, SHRINK_ADDRESS, SHRINK_NETNS } from './socket-columns.js';
@@ -14,19 +13,16 @@ import { GAP, numText, type ColumnSpec, type RowSpec } from './table.js';
  *  undefined); null where they could not be read. */
 export function withInternals(s: Session, views: SocketView[]): SocketView[] {
   const c = s.tables.clock();
-  const k = s.kernel;
-  // In address order: in table order, once the table outgrew the page cache, each socket's
-  // pages were decoded again (100,000 sockets: 142,860 page decodes after the walk).
   const one = (v: SocketView) => {
     try {
-      v.info = rowInternals(k, v.row, c);
+      v.info = rowInternals(s.kernel, v.row, c);
     } catch {
       v.info = null;
     }
   };
-  const full = views.filter((v) => v.row.proto.startsWith('tcp') && v.row.kind === 'sock');
-  for (const v of views) if (!(v.row.proto.startsWith('tcp') && v.row.kind === 'sock')) one(v);
-  readInAddressOrder(k.mem, full.map((v) => v.row.sock), (_sk, i) => one(full[i]!), k.sizeof('struct tcp_sock'));
+  const isFull = (v: SocketView) => v.row.proto.startsWith('tcp') && v.row.kind === 'sock';
+  for (const v of views) if (!isFull(v)) one(v);
+  eachInSockOrder(s, views.filter(isFull), one);
   return views;
 }
 
