@@ -1,7 +1,7 @@
 // The raw records of a BTF blob (include/uapi/linux/btf.h): the type section as 32-bit words,
 // where each type starts, and the per-kind accessors that need nothing beyond one record.
 
-import { BtfKind, btfKindName, type BtfKindValue, type BtfMember, type BtfMemberRef, type BtfIntInfo, type BtfEnumerator, type BtfFuncProto, type BtfParam, type BtfVarSecinfo, type Namespace } from './btf-kinds.js';
+import { BtfKind, btfKindName, namespaceOf, type BtfKindValue, type BtfMember, type BtfMemberRef, type BtfIntInfo, type BtfEnumerator, type BtfFuncProto, type BtfParam, type BtfVarSecinfo, type Namespace } from './btf-kinds.js';
 export const BTF_MAGIC = 0xeb9f; // include/uapi/linux/btf.h BTF_MAGIC
 export const BTF_MAGIC_SWAPPED = 0x9feb;
 export const BTF_HEADER_MIN = 24; // sizeof(struct btf_header) (version 1)
@@ -22,13 +22,26 @@ for (const [kind, fixed, perVlen] of [
   WORDS_PER_VLEN[kind] = perVlen;
 }
 
+// Kinds whose names the name index holds but for 'other' (btf-name-index.ts).
+const C_NAMESPACE = new Uint8Array(32);
+for (let k = 0; k < 32; k++) C_NAMESPACE[k] = namespaceOf(k) !== undefined && namespaceOf(k) !== 'other' ? 1 : 0;
+
 export const PTR_SIZE = 8; // x86-64 / arm64: the targets this tool reads
 export const CACHE_LIMIT = 10000; // entries in the caches keyed by text
+/** Buffer's own latin1 decoder, which toString('latin1', start, end) calls after checking its arguments. */
+interface Latin1 {
+  latin1Slice(start: number, end: number): string;
+}
+/** Names decoded one by one before the whole string section is made one string (str()). */
+const STR_ALONE = 4096;
 
-/** Record where each type starts (offs[id] = word index), from word `w` and id `id` on;
- *  returns the last id. Throws on a truncated or unknown type. */
-export function scanTypes(words: Uint32Array, offs: Uint32Array, w: number, id: number): number {
+/** Record where each type starts (offs[id] = word index), from word `w` and id `id` on, and
+ *  (in `named`) the ids of the named types the name index holds but for 'other' (BtfNameIndex:
+ *  it then visits ~11,000 types instead of 100,000). Returns the last id and how many are named.
+ *  Throws on a truncated or unknown type. */
+export function scanTypes(words: Uint32Array, offs: Uint32Array, w: number, id: number, named: Uint32Array): { last: number; named: number } {
   const n = words.length;
+  let k = 0;
   while (w < n) {
     if (w + 3 > n) throw new Error(`BTF: type ${id} at type-section byte ${w * 4} is truncated`);
     offs[id] = w;
@@ -36,11 +49,12 @@ export function scanTypes(words: Uint32Array, offs: Uint32Array, w: number, id: 
     const kind = (info >>> 24) & 0x1f; // BTF_INFO_KIND
     const fixed = EXTRA_WORDS[kind]!;
     if (fixed < 0) throw new Error(`BTF: type ${id} at type-section byte ${w * 4} has unknown kind ${kind}`);
+    if (C_NAMESPACE[kind] === 1 && words[w] !== 0) named[k++] = id;
     w += 3 + fixed + WORDS_PER_VLEN[kind]! * (info & 0xffff); // BTF_INFO_VLEN
     if (w > n) throw new Error(`BTF: type ${id} (${btfKindName(kind)}) at type-section byte ${offs[id]! * 4} runs past the type section`);
     id++;
   }
-  return id - 1;
+  return { last: id - 1, named: k };
 }
 
 /** The sections of a split BTF blob (little-endian, as the running kernel wrote it). */
@@ -69,6 +83,7 @@ export abstract class BtfRecords {
   protected readonly words: Uint32Array; // the type section (a split BTF: its own types only)
   protected readonly strs: Buffer; // the string section (a split BTF: its own strings only)
   protected strText: string | undefined;
+  private strsAlone = 0;
   protected readonly offs: Uint32Array; // offs[id] = word index of struct btf_type, in wordsOf(id)
   /** A split BTF's base (vmlinux), whose arrays, strings and caches it shares instead of
    *  copying: ids up to baseCount and string offsets below baseStrLen are the base's. */
@@ -80,12 +95,15 @@ export abstract class BtfRecords {
   protected readonly nameCache: (string | undefined)[] = [];
   protected readonly membersCache = new Map<number, BtfMember[]>();
   protected readonly flatCache = new Map<number, Map<string, BtfMemberRef>>();
-  protected readonly nsIndex = new Map<Namespace, Map<string, number | number[]>>();
   protected ptrIndex: Map<number, number> | undefined;
   protected enumeratorIndex: Map<string, number> | undefined;
   protected readonly findCache = new Map<string, number | undefined>();
 
-  protected constructor(words: Uint32Array, strs: Buffer, offs: Uint32Array, count: number, bigEndian: boolean, base?: BtfRecords) {
+  /** Ids of the named types of every namespace but 'other', ascending (scanTypes). */
+  protected readonly namedIds: Uint32Array;
+
+  protected constructor(words: Uint32Array, strs: Buffer, offs: Uint32Array, count: number, namedIds: Uint32Array, bigEndian: boolean, base?: BtfRecords) {
+    this.namedIds = namedIds;
     this.words = words;
     this.strs = strs;
     this.offs = offs;
@@ -119,7 +137,16 @@ export abstract class BtfRecords {
     if (off < this.baseStrLen) return this.base!.str(off);
     off -= this.baseStrLen;
     if (off >= this.strs.length) throw new Error(`BTF: string offset ${off + this.baseStrLen} past the string section (${this.baseStrLen + this.strs.length} bytes)`);
-    // One latin1 string of the whole section: byte offsets equal string indices, slices are cheap.
+    // The first names (a command's few dozen structs and their members) each decoded alone;
+    // past STR_ALONE, one latin1 string of the whole section (1.8 MB on 6.1: ~1 ms), whose
+    // slices are cheap: byte offsets equal string indices.
+    if (this.strText === undefined && this.strsAlone < STR_ALONE) {
+      this.strsAlone++;
+      const s = this.strs;
+      let end = off;
+      while (end < s.length && s[end] !== 0) end++;
+      return (s as unknown as Latin1).latin1Slice(off, end); // toString('latin1', ...) without its argument checks
+    }
     const text = (this.strText ??= this.strs.toString('latin1'));
     let end = text.indexOf('\0', off);
     if (end < 0) end = text.length;

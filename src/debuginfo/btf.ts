@@ -10,16 +10,14 @@
 import { BtfKind, btfKindName, KIND_NAMES, namespaceOf, type BtfMember, type BtfMemberRef, type Namespace } from './btf-kinds.js';
 import { BtfRecords, BTF_MAGIC, BTF_MAGIC_SWAPPED, BTF_HEADER_MIN, MAX_RESOLVE_DEPTH, CACHE_LIMIT, scanTypes, splitHeader } from './btf-records.js';
 import { parseMemberPath } from './btf-member-path.js';
+import { BtfNameIndex, isOtherNs } from './btf-name-index.js';
 
 export * from './btf-kinds.js';
 
-// Namespace of each BTF kind as a small code (0: not indexed), for the index's hot loop.
-const NS_NAMES: readonly (Namespace | undefined)[] = [undefined, 'tag', 'typedef', 'base', 'var', 'other'];
-const NS_OTHER = 5;
-const KIND_NS = new Uint8Array(32);
-for (let k = 0; k < 32; k++) KIND_NS[k] = Math.max(0, NS_NAMES.indexOf(namespaceOf(k)));
-
 export class Btf extends BtfRecords {
+  private cIndex: BtfNameIndex | undefined;
+  private otherIndex: BtfNameIndex | undefined;
+
   /** Parse a raw BTF blob (as /sys/kernel/btf/vmlinux or the .BTF section). */
   static parse(buf: Buffer): Btf {
     if (buf.length < BTF_HEADER_MIN) {
@@ -65,8 +63,9 @@ export class Btf extends BtfRecords {
 
     // One pass: where each type starts. Every type is >= 3 words, so nwords/3 bounds the count.
     const offs = new Uint32Array(Math.floor(words.length / 3) + 2);
-    const count = scanTypes(words, offs, 0, 1);
-    return new Btf(words, strs, offs, count, be);
+    const named = new Uint32Array(offs.length);
+    const scan = scanTypes(words, offs, 0, 1, named);
+    return new Btf(words, strs, offs, scan.last, named.slice(0, scan.named), be);
   }
 
   /**
@@ -91,8 +90,9 @@ export class Btf extends BtfRecords {
     const strs = split.subarray(strStart, strStart + strLen);
     const offs = new Uint32Array(this.typeCount + 2 + Math.floor(typeLen / 12));
     offs.set(this.offs.subarray(0, this.typeCount + 1));
-    const count = scanTypes(words, offs, 0, this.typeCount + 1);
-    return new Btf(words, strs, offs, count, false, this);
+    const named = new Uint32Array(offs.length - this.typeCount);
+    const scan = scanTypes(words, offs, 0, this.typeCount + 1, named);
+    return new Btf(words, strs, offs, scan.last, named.slice(0, scan.named), false, this);
   }
 
   // ---- struct members ----
@@ -209,44 +209,24 @@ export class Btf extends BtfRecords {
 
   // ---- name lookup ----
 
-  private namespaceIndex(ns: Namespace): Map<string, number | number[]> {
-    let idx = this.nsIndex.get(ns);
+  /** The name index holding namespace `ns`: one for every namespace but 'other', made on the
+   *  first lookup of a name; one for 'other' (functions) when first asked. */
+  private nameIndex(ns: Namespace): BtfNameIndex {
+    const other = isOtherNs(ns);
+    let idx = other ? this.otherIndex : this.cIndex;
     if (idx) return idx;
-    // One pass builds the C namespaces and the variables together (a lookup of a bare name
-    // visits three of them), 'other' (functions: most of the names) alone, when asked for.
-    // Hot loop (first lookup of a name): no per-name allocation besides the name itself.
     // A split BTF indexes its own types only; idsNamed adds the base's.
-    const other = ns === 'other';
-    const maps: Map<string, number | number[]>[] = [];
-    for (let c = 1; c < NS_NAMES.length; c++) maps[c] = new Map();
-    const words = this.words, offs = this.offs, n = this.typeCount;
-    const text = (this.strText ??= this.strs.toString('latin1'));
-    const shift = this.baseStrLen;
-    for (let id = this.baseCount + 1; id <= n; id++) {
-      const w = offs[id]!;
-      const nameOff = words[w]!;
-      const code = KIND_NS[(words[w + 1]! >>> 24) & 0x1f]!;
-      if (nameOff === 0 || code === 0 || (code === NS_OTHER) !== other) continue;
-      let name: string;
-      if (nameOff < shift) name = this.str(nameOff);
-      else {
-        let end = text.indexOf('\0', nameOff - shift);
-        if (end < 0) end = text.length;
-        name = text.slice(nameOff - shift, end);
-      }
-      const m = maps[code]!;
-      const prev = m.get(name);
-      if (prev === undefined) m.set(name, id);
-      else if (typeof prev === 'number') m.set(name, [prev, id]);
-      else prev.push(id);
-    }
-    for (let c = 1; c < NS_NAMES.length; c++) if ((c === NS_OTHER) === other) this.nsIndex.set(NS_NAMES[c]!, maps[c]!);
-    return this.nsIndex.get(ns)!;
+    const bytes = { own: this.strs, base: (this.base as Btf | undefined)?.strs, shift: this.baseStrLen };
+    idx = other
+      ? BtfNameIndex.buildOther(this.words, this.offs, this.baseCount + 1, this.typeCount, bytes)
+      : BtfNameIndex.buildFrom(this.words, this.offs, this.namedIds, this.baseCount + 1, this.typeCount, bytes);
+    if (other) this.otherIndex = idx;
+    else this.cIndex = idx;
+    return idx;
   }
 
   protected idsNamed(name: string, ns: Namespace): readonly number[] {
-    const v = this.namespaceIndex(ns).get(name);
-    const own = v === undefined ? [] : typeof v === 'number' ? [v] : v;
+    const own = this.nameIndex(ns).idsNamed(name, ns);
     if (!this.base) return own;
     const inBase = (this.base as Btf).idsNamed(name, ns);
     return own.length === 0 ? inBase : inBase.length === 0 ? own : [...inBase, ...own];
