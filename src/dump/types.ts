@@ -40,6 +40,9 @@ export interface PhysicalDump {
   /** The page holding frame `pfn` (pageSize bytes, shared with the cache: do not modify).
    *  Throws PageMissingError when the dump does not hold it. */
   page(pfn: number): Buffer;
+  /** Page `pfn` copied into `out` (pageSize bytes), not entering the cache when not there
+   *  (large reads of data read once). Throws PageMissingError. */
+  readPageInto?(pfn: number, out: Buffer): void;
   /** Copy `len` bytes at physical address `paddr`; may cross pages. Throws PageMissingError. */
   read(paddr: number, len: number): Buffer;
   readonly stats: DumpStats;

@@ -6,6 +6,8 @@ import type { PhysicalDump } from '../dump/types.js';
 import { START_KERNEL_MAP, X86_64Mmu } from '../arch/x86_64.js';
 
 const PAGE = 4096;
+/** Reads from this size on are blobs read once (KernelMemory.read). */
+const BLOB_BYTES = 64 * 1024;
 /** KERNEL_IMAGE_SIZE (arch/x86/include/asm/page_64_types.h): 1 GiB with CONFIG_RANDOMIZE_BASE,
  *  512 MiB without; modules follow it. The smaller is the safe default: past it the page walk
  *  (always right) takes over. VMCOREINFO NUMBER(KERNEL_IMAGE_SIZE) gives the real one. */
@@ -84,12 +86,15 @@ export class KernelMemory {
     const within = PAGE - (first & (PAGE - 1));
     if (len <= within) return this.dump.read(first, len);
     const out = Buffer.allocUnsafe(len);
+    // A blob (BTF, kallsyms tables): its whole pages decoded straight into `out`, uncached.
+    const into = len >= BLOB_BYTES ? this.dump.readPageInto?.bind(this.dump) : undefined;
     let done = 0;
     let p = first;
     let chunk = within;
     while (done < len) {
       const off = p & (PAGE - 1);
-      this.dump.page(Math.floor(p / PAGE)).copy(out, done, off, off + chunk);
+      if (into !== undefined && chunk === PAGE) into(Math.floor(p / PAGE), out.subarray(done, done + PAGE));
+      else this.dump.page(Math.floor(p / PAGE)).copy(out, done, off, off + chunk);
       done += chunk;
       if (done >= len) break;
       p = this.phys(addr + BigInt(done));
