@@ -37,6 +37,11 @@ export class BtfNameIndex {
     private readonly bytes: NameBytes,
   ) {}
 
+  /** An index whose chains were linked elsewhere (btf-scan.ts, in wasm), as link() links them. */
+  static fromChains(heads: Int32Array, next: Int32Array, first: number, words: Uint32Array, offs: Uint32Array, bytes: NameBytes): BtfNameIndex {
+    return new BtfNameIndex(heads, next, first, words, offs, bytes);
+  }
+
   /** Index `ids` (ascending, each named and of a namespace but 'other': scanTypes lists them),
    *  of ids first..last. */
   static buildFrom(words: Uint32Array, offs: Uint32Array, ids: Uint32Array, first: number, last: number, bytes: NameBytes): BtfNameIndex {

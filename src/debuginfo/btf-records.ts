@@ -10,8 +10,8 @@ export const MAX_RESOLVE_DEPTH = 64;
 // INT: u32 encoding; ARRAY: struct btf_array; VAR: struct btf_var; DECL_TAG: struct btf_decl_tag;
 // STRUCT/UNION: btf_member (3 words); ENUM: btf_enum (2); FUNC_PROTO: btf_param (2);
 // DATASEC: btf_var_secinfo (3); ENUM64: btf_enum64 (3). -1 marks kinds this parser does not know.
-const EXTRA_WORDS = new Int8Array(32).fill(-1);
-const WORDS_PER_VLEN = new Uint8Array(32);
+export const EXTRA_WORDS = new Int8Array(32).fill(-1);
+export const WORDS_PER_VLEN = new Uint8Array(32);
 for (const [kind, fixed, perVlen] of [
   [BtfKind.Int, 1, 0], [BtfKind.Ptr, 0, 0], [BtfKind.Array, 3, 0], [BtfKind.Struct, 0, 3], [BtfKind.Union, 0, 3],
   [BtfKind.Enum, 0, 2], [BtfKind.Fwd, 0, 0], [BtfKind.Typedef, 0, 0], [BtfKind.Volatile, 0, 0], [BtfKind.Const, 0, 0],
@@ -23,7 +23,7 @@ for (const [kind, fixed, perVlen] of [
 }
 
 // Kinds whose names the name index holds but for 'other' (btf-name-index.ts).
-const C_NAMESPACE = new Uint8Array(32);
+export const C_NAMESPACE = new Uint8Array(32);
 for (let k = 0; k < 32; k++) C_NAMESPACE[k] = namespaceOf(k) !== undefined && namespaceOf(k) !== 'other' ? 1 : 0;
 
 export const PTR_SIZE = 8; // x86-64 / arm64: the targets this tool reads

@@ -8,7 +8,8 @@
 // Uint32Array (byte-swapped copy for big-endian BTF).
 
 import { BtfKind, btfKindName, KIND_NAMES, namespaceOf, type BtfMember, type BtfMemberRef, type Namespace } from './btf-kinds.js';
-import { BtfRecords, BTF_MAGIC, BTF_MAGIC_SWAPPED, BTF_HEADER_MIN, MAX_RESOLVE_DEPTH, CACHE_LIMIT, scanTypes, splitHeader } from './btf-records.js';
+import { BtfRecords, BTF_MAGIC, BTF_MAGIC_SWAPPED, BTF_HEADER_MIN, MAX_RESOLVE_DEPTH, CACHE_LIMIT, scanTypes, splitHeader, EXTRA_WORDS, WORDS_PER_VLEN, C_NAMESPACE } from './btf-records.js';
+import { scanInWasm } from './btf-scan.js';
 import { parseMemberPath } from './btf-member-path.js';
 import { BtfNameIndex, isOtherNs } from './btf-name-index.js';
 
@@ -61,6 +62,13 @@ export class Btf extends BtfRecords {
     }
     const strs = buf.subarray(strStart, strStart + strLen);
 
+    // In wasm (btf-scan.ts) the pass and the name index cost well under a millisecond.
+    const w = be ? undefined : scanInWasm(words, strs, EXTRA_WORDS, WORDS_PER_VLEN, C_NAMESPACE);
+    if (w) {
+      const btf = new Btf(w.words, w.strs, w.offs, w.last, w.named, false);
+      btf.cIndex = BtfNameIndex.fromChains(w.heads, w.next, 1, w.words, w.offs, { own: w.strs, base: undefined, shift: 0 });
+      return btf;
+    }
     // One pass: where each type starts. Every type is >= 3 words, so nwords/3 bounds the count.
     const offs = new Uint32Array(Math.floor(words.length / 3) + 2);
     const named = new Uint32Array(offs.length);
