@@ -12,6 +12,9 @@ export interface FindBtfOptions {
   end: bigint;
   /** Search [start, end) for the header instead of expecting it at `start`. */
   scan?: boolean;
+  /** Where to read a blob found at `start` (btfArena: the memory Btf.parse scans it in), and
+   *  how to read into it; else the blob is what `read` returns. */
+  into?: { room: (length: number) => Buffer | undefined; read: (address: bigint, out: Buffer) => void };
 }
 
 const PAGE = 4096;
@@ -26,7 +29,7 @@ const hex = (a: bigint) => '0x' + a.toString(16);
 /** The raw BTF blob of the running kernel, read from its memory. Throws saying what was tried. */
 export function findBtfInMemory(read: VirtualReader, opts: FindBtfOptions): Buffer {
   if (opts.end <= opts.start) throw new Error(`BTF search range ${hex(opts.start)}..${hex(opts.end)} is empty`);
-  if (!opts.scan) return readBtfAt(read, opts.start, opts.end);
+  if (!opts.scan) return readBtfAt(read, opts.start, opts.end, opts.into);
   return scanForBtf(read, opts.start, opts.end);
 }
 
@@ -48,9 +51,12 @@ function plausibleHeader(hdr: Buffer): number | string {
 
 /** Read `length` bytes at `addr`: in one read (each page copied once, into one buffer); when
  *  that fails, again in 1 MiB pieces to name the address that failed. */
-function readBlob(read: VirtualReader, addr: bigint, length: number): Buffer {
+function readBlob(read: VirtualReader, addr: bigint, length: number, into?: FindBtfOptions['into']): Buffer {
   try {
-    return read(addr, length);
+    const out = into?.room(length);
+    if (!out) return read(addr, length);
+    into!.read(addr, out);
+    return out;
   } catch {
     // find the piece that fails, for the message
   }
@@ -89,7 +95,7 @@ function validBlobAt(read: VirtualReader, addr: bigint, hdr: Buffer): Buffer | s
   return blob;
 }
 
-function readBtfAt(read: VirtualReader, start: bigint, stop: bigint): Buffer {
+function readBtfAt(read: VirtualReader, start: bigint, stop: bigint, into?: FindBtfOptions['into']): Buffer {
   let hdr: Buffer;
   try {
     hdr = read(start, HEADER_LEN);
@@ -103,7 +109,7 @@ function readBtfAt(read: VirtualReader, start: bigint, stop: bigint): Buffer {
   if (BigInt(total) > stop - start) {
     throw new Error(`BTF header at ${hex(start)} claims ${total} bytes but __stop_BTF - __start_BTF is ${stop - start}`);
   }
-  return readBlob(read, start, total);
+  return readBlob(read, start, total, into);
 }
 
 /**

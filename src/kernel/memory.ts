@@ -83,14 +83,21 @@ export class KernelMemory {
    *  cached page, no buffer per page (BTF and kallsyms are megabytes read this way). */
   read(addr: bigint, len: number): Buffer {
     const first = this.phys(addr);
-    const within = PAGE - (first & (PAGE - 1));
-    if (len <= within) return this.dump.read(first, len);
+    if (len <= PAGE - (first & (PAGE - 1))) return this.dump.read(first, len);
     const out = Buffer.allocUnsafe(len);
+    this.readInto(addr, out);
+    return out;
+  }
+
+  /** Fill `out` with the bytes at `addr` (may cross pages that map anywhere). */
+  readInto(addr: bigint, out: Buffer): void {
+    const len = out.length;
+    const first = this.phys(addr);
     // A blob (BTF, kallsyms tables): its whole pages decoded straight into `out`, uncached.
     const into = len >= BLOB_BYTES ? this.dump.readPageInto?.bind(this.dump) : undefined;
     let done = 0;
     let p = first;
-    let chunk = within;
+    let chunk = Math.min(len, PAGE - (first & (PAGE - 1)));
     while (done < len) {
       const off = p & (PAGE - 1);
       if (into !== undefined && chunk === PAGE) into(Math.floor(p / PAGE), out.subarray(done, done + PAGE));
@@ -100,7 +107,6 @@ export class KernelMemory {
       p = this.phys(addr + BigInt(done));
       chunk = Math.min(PAGE, len - done);
     }
-    return out;
   }
 
   /** `len` bytes at `addr` as a buffer and offset: the cached page itself when the bytes lie in

@@ -22,6 +22,7 @@ import { readVmlinuxSymbols } from '../debuginfo/symtab.js';
 import { Btf } from '../debuginfo/btf.js';
 import { loadBtfFile } from '../debuginfo/btf-source.js';
 import { findBtfInMemory } from '../debuginfo/btf-in-memory.js';
+import { btfArena } from '../debuginfo/btf-scan.js';
 import { KernelMemory } from './memory.js';
 import { withoutInterrupt } from '../dump/interrupt.js';
 import { Kernel } from './kernel.js';
@@ -108,7 +109,8 @@ export function openKernelFromDump(dump: PhysicalDump, opts: OpenOptions = {}): 
   const mem = new KernelMemory(dump, mmu, physBase, plausibleImage);
   const read: VirtualReader = (a, n) => mem.read(a, n);
 
-  progress(`reading symbols (${dump.description}, ${dump.pageCounts().present} pages)`);
+  // pageCounts() reads and counts the RAM bitmap (~1 ms on the 10k dump): only for someone listening.
+  if (opts.onProgress) progress(`reading symbols (${dump.description}, ${dump.pageCounts().present} pages)`);
   const t0 = performance.now();
   let symbols: SymbolTable;
   try {
@@ -123,7 +125,7 @@ export function openKernelFromDump(dump: PhysicalDump, opts: OpenOptions = {}): 
   let btf: Btf;
   let typeSource: string;
   try {
-    ({ btf, source: typeSource } = loadTypes(dump, info, read, symbols, opts));
+    ({ btf, source: typeSource } = loadTypes(dump, info, read, mem, symbols, opts));
   } catch (e) {
     if (opts.btf !== undefined || opts.vmlinux !== undefined) throw e;
     btf = emptyBtf();
@@ -213,6 +215,7 @@ function loadTypes(
   dump: PhysicalDump,
   info: VmcoreInfo,
   read: VirtualReader,
+  mem: KernelMemory,
   symbols: SymbolTable,
   opts: OpenOptions,
 ): { btf: Btf; source: string } {
@@ -225,7 +228,9 @@ function loadTypes(
   const stop = symbols.lookup('__stop_BTF');
   try {
     if (start !== undefined && stop !== undefined && stop > start) {
-      return { btf: Btf.parse(findBtfInMemory(read, { start, end: stop })), source: 'BTF in the dump (__start_BTF)' };
+      // Read straight into the memory of the wasm module that scans it (btf-scan.ts).
+      const into = { room: btfArena, read: (a: bigint, out: Buffer) => mem.readInto(a, out) };
+      return { btf: Btf.parse(findBtfInMemory(read, { start, end: stop, into })), source: 'BTF in the dump (__start_BTF)' };
     }
     const stext = symbolAddress(info, '_stext') ?? symbols.lookup('_stext');
     if (stext === undefined) throw new Error('no _stext to start the search from');
