@@ -163,7 +163,10 @@ export abstract class BaseDump implements PhysicalDump {
     } finally {
       decodeInto(undefined);
     }
-    if (page !== out) page.copy(out);
+    if (page === out) return;
+    // Decoded elsewhere (lzo, snappy, zstd, a zero page): a buffer of its own, cached as page() would.
+    page.copy(out);
+    this.cache.set(pfn, page);
   }
 
   read(paddr: number, len: number): Buffer {

@@ -6,8 +6,6 @@ import type { PhysicalDump } from '../dump/types.js';
 import { START_KERNEL_MAP, X86_64Mmu } from '../arch/x86_64.js';
 
 const PAGE = 4096;
-/** Reads from this size on are blobs read once (KernelMemory.read). */
-const BLOB_BYTES = 64 * 1024;
 /** KERNEL_IMAGE_SIZE (arch/x86/include/asm/page_64_types.h): 1 GiB with CONFIG_RANDOMIZE_BASE,
  *  512 MiB without; modules follow it. The smaller is the safe default: past it the page walk
  *  (always right) takes over. VMCOREINFO NUMBER(KERNEL_IMAGE_SIZE) gives the real one. */
@@ -89,12 +87,14 @@ export class KernelMemory {
     return out;
   }
 
-  /** Fill `out` with the bytes at `addr` (may cross pages that map anywhere). */
-  readInto(addr: bigint, out: Buffer): void {
+  /** Fill `out` with the bytes at `addr` (may cross pages that map anywhere). `once`: a blob
+   *  read once (the BTF at opening): its whole pages not yet cached are decoded straight into
+   *  `out` and stay out of the page cache (BaseDump.readPageInto). A blob read again later
+   *  (kallsyms found by shape, then read: bullseye) must not: each read would decode it anew. */
+  readInto(addr: bigint, out: Buffer, once = false): void {
     const len = out.length;
     const first = this.phys(addr);
-    // A blob (BTF, kallsyms tables): its whole pages decoded straight into `out`, uncached.
-    const into = len >= BLOB_BYTES ? this.dump.readPageInto?.bind(this.dump) : undefined;
+    const into = once ? this.dump.readPageInto?.bind(this.dump) : undefined;
     let done = 0;
     let p = first;
     let chunk = Math.min(len, PAGE - (first & (PAGE - 1)));
