@@ -15,10 +15,8 @@ import { BTF_SCAN_WASM_BASE64 } from './wasm/btf-scan-wasm.js';
 // The little of the WebAssembly API used here (tsconfig's lib has no WebAssembly types).
 interface WasmMemory {
   readonly buffer: ArrayBuffer;
-  grow(pages: number): number;
 }
 interface ScanExports {
-  memory: WasmMemory;
   __heap_base: { value: number };
   scan(words: number, n: number, offs: number, id: number, extra: number, per: number, indexed: number, strs: number, slen: number, named: number, hashes: number, res: number): number;
   link(named: number, hashes: number, k: number, heads: number, mask: number, next: number, first: number): void;
@@ -26,6 +24,7 @@ interface ScanExports {
 interface WasmApi {
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: object) => { exports: ScanExports };
+  Memory: new (desc: { initial: number }) => WasmMemory;
 }
 
 const WASM_PAGE = 65536;
@@ -68,21 +67,34 @@ const TABLES = 96; // extra words, words per vlen item, indexed flags: 32 bytes 
 /** A module instance whose memory holds a blob read into it (btfArena): scanned where it is. */
 interface Arena {
   x: ScanExports;
+  memory: WasmMemory;
   tables: number;
   /** The first byte after the blob: the scan's results go from there. */
   end: number;
 }
 const arenas = new WeakMap<ArrayBuffer, Arena>();
 
-function instance(): ScanExports | undefined {
+/**
+ * A module instance over a fresh memory of at least `bytes`, made at that size: the memory is
+ * imported, never grown. Growing a memory detaches its old ArrayBuffer, and V8's first detach
+ * of any ArrayBuffer (its "ArrayBufferDetaching" protector) deoptimizes all optimized code that
+ * reads typed arrays and makes every such read check for it from then on: bullseye's `-at`
+ * (lzo pages) took 37 ms of CPU instead of 26.
+ */
+function instance(bytes: number): { x: ScanExports; memory: WasmMemory } | undefined {
   const m = wasmModule();
   if (!m) return undefined;
   try {
-    return new m.api.Instance(m.module, {}).exports;
+    const memory = new m.api.Memory({ initial: Math.ceil(bytes / WASM_PAGE) });
+    const x = new m.api.Instance(m.module, { env: { memory } }).exports;
+    return x.__heap_base.value <= LOW ? { x, memory } : undefined;
   } catch {
     return undefined;
   }
 }
+
+/** Below this the module's stack and statics (its __heap_base, ~66 KiB); our data from here. */
+const LOW = 2 * WASM_PAGE;
 
 /** Bytes of the scan's results for up to `bound` types (offs, named, hashes, two result
  *  words, hash heads, chain links), with their alignment. */
@@ -95,14 +107,13 @@ const resultBytes = (bound: number) => 4 * bound * 3 + 16 + 4 * Math.max(16, 4 *
  * WebAssembly.
  */
 export function btfArena(length: number): Buffer | undefined {
-  const x = instance();
-  if (!x) return undefined;
-  const tables = align16(x.__heap_base.value);
+  const tables = LOW;
   const blobAt = tables + TABLES;
   const end = align16(blobAt + length);
-  grow(x.memory, end + resultBytes(Math.floor(length / 12) + 2)); // once: growing detaches the views
-  const buf = x.memory.buffer;
-  arenas.set(buf, { x, tables, end });
+  const made = instance(end + resultBytes(Math.floor(length / 12) + 2));
+  if (!made) return undefined;
+  const buf = made.memory.buffer;
+  arenas.set(buf, { ...made, tables, end });
   return Buffer.from(buf, blobAt, length);
 }
 
@@ -121,20 +132,19 @@ export function scanInWasm(words: Uint32Array, strs: Uint8Array, extra: Int8Arra
     wordsAt = words.byteOffset;
     strsAt = strs.byteOffset;
   } else {
-    const x = instance();
-    if (!x) return undefined;
-    const tables = align16(x.__heap_base.value);
+    const tables = LOW;
     wordsAt = tables + TABLES;
     strsAt = align16(wordsAt + 4 * n);
     const end = align16(strsAt + strs.length);
-    grow(x.memory, end + resultBytes(bound));
-    const mem = new Uint8Array(x.memory.buffer);
+    const made = instance(end + resultBytes(bound));
+    if (!made) return undefined;
+    const mem = new Uint8Array(made.memory.buffer);
     mem.set(new Uint8Array(words.buffer, words.byteOffset, 4 * n), wordsAt);
     mem.set(strs, strsAt);
-    arena = { x, tables, end };
+    arena = { ...made, tables, end };
   }
-  const { x, tables } = arena;
-  const mem = new Uint8Array(x.memory.buffer);
+  const { x, memory, tables } = arena;
+  const mem = new Uint8Array(memory.buffer);
   mem.set(new Uint8Array(extra.buffer, extra.byteOffset, 32), tables);
   mem.set(per.subarray(0, 32), tables + 32);
   mem.set(indexed.subarray(0, 32), tables + 64);
@@ -143,7 +153,7 @@ export function scanInWasm(words: Uint32Array, strs: Uint8Array, extra: Int8Arra
   const hashesAt = align16(namedAt + 4 * bound);
   const resAt = align16(hashesAt + 4 * bound);
   const last = x.scan(wordsAt, n, offsAt, 1, tables, tables + 32, tables + 64, strsAt, strs.length, namedAt, hashesAt, resAt) >>> 0;
-  const buf = x.memory.buffer;
+  const buf = memory.buffer;
   const res = new Uint32Array(buf, resAt, 2);
   if (res[1] !== 0) return undefined;
   const k = res[0]!;
@@ -151,7 +161,7 @@ export function scanInWasm(words: Uint32Array, strs: Uint8Array, extra: Int8Arra
   while (size < 2 * k) size *= 2;
   const headsAt = align16(resAt + 16);
   const nextAt = align16(headsAt + 4 * size);
-  // The memory was grown for all of this before the scan, and is zeroed: empty chains.
+  // The memory was made for all of this before the scan, and is zeroed: empty chains.
   x.link(namedAt, hashesAt, k, headsAt, size - 1, nextAt, 1);
   return {
     words: new Uint32Array(buf, wordsAt, n),
@@ -162,9 +172,4 @@ export function scanInWasm(words: Uint32Array, strs: Uint8Array, extra: Int8Arra
     heads: new Int32Array(buf, headsAt, size),
     next: new Int32Array(buf, nextAt, Math.max(1, last)),
   };
-}
-
-function grow(memory: WasmMemory, bytes: number): void {
-  const have = memory.buffer.byteLength;
-  if (bytes > have) memory.grow(Math.ceil((bytes - have) / WASM_PAGE));
 }

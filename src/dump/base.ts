@@ -163,10 +163,7 @@ export abstract class BaseDump implements PhysicalDump {
     } finally {
       decodeInto(undefined);
     }
-    if (page === out) return;
-    // Decoded elsewhere (lzo, snappy, zstd, a zero page): a buffer of its own, cached as page() would.
-    page.copy(out);
-    this.cache.set(pfn, page);
+    if (page !== out) page.copy(out); // decoded into a buffer of its own (lzo, snappy, zstd, the zero page)
   }
 
   read(paddr: number, len: number): Buffer {

@@ -228,12 +228,8 @@ function loadTypes(
   const stop = symbols.lookup('__stop_BTF');
   try {
     if (start !== undefined && stop !== undefined && stop > start) {
-      // zlib pages: read straight into the memory of the wasm module that scans it (btf-scan.ts),
-      // inflated there. Pages of the other codecs are decoded into buffers of their own: read
-      // into that memory, bullseye's lzo BTF took 55 ms instead of 31 (median of 5; the cause is
-      // not known), so they are read as before and copied into it.
-      const zlib = dump.header.compression === 'zlib';
-      const into = zlib ? { room: btfArena, read: (a: bigint, out: Buffer) => mem.readInto(a, out, true) } : undefined;
+      // Read straight into the memory of the wasm module that scans it (btf-scan.ts).
+      const into = { room: btfArena, read: (a: bigint, out: Buffer) => mem.readInto(a, out, true) };
       return { btf: Btf.parse(findBtfInMemory(read, { start, end: stop, into })), source: 'BTF in the dump (__start_BTF)' };
     }
     const stext = symbolAddress(info, '_stext') ?? symbols.lookup('_stext');

@@ -25,21 +25,20 @@ describe.each(names)('KernelMemory.readInto of a blob on %s', (name) => {
     expect(blob.subarray(40_000, 40_010).equals(cached)).toBe(true);
   });
 
-  const zlib = k.dump.header.compression === 'zlib';
-  it(zlib ? 'leaves the zlib pages it inflates into the result out of the page cache' : 'caches the pages it decodes into buffers of their own', () => {
+  it('leaves the pages it decodes out of the page cache', () => {
     const at = (start + 0x200000n) & ~0xfffn;
     const pages = () => k.dump.stats.pagesRead;
     const p0 = pages();
     k.mem.readInto(at, Buffer.alloc(16 * 4096), true);
     const p1 = pages();
-    k.mem.readInto(at, Buffer.alloc(16 * 4096), true); // zlib: not cached, decoded again
+    k.mem.readInto(at, Buffer.alloc(16 * 4096), true); // not cached: decoded again
     const p2 = pages();
-    if (zlib) expect([p1 - p0, p2 - p1]).toEqual([16, 16]);
-    else expect(p2 - p1).toBe(0);
+    expect(p2 - p1).toBe(p1 - p0); // (0 where opening had cached them: bullseye's kallsyms search)
+    if (name === 'bookworm-6.1') expect(p1 - p0).toBe(16);
     k.mem.read(at, 16 * 4096); // a plain read caches them
     const p3 = pages();
     k.mem.read(at, 16 * 4096);
-    expect(p3 - p2).toBe(zlib ? 16 : 0);
+    expect(p3 - p2).toBe(p1 - p0);
     expect(pages()).toBe(p3);
   });
 });
