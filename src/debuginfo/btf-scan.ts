@@ -2,9 +2,10 @@
 // index (btf-name-index.ts) of every namespace but functions, both in WebAssembly
 // (wasm/btf-scan.c): run once per session, the JavaScript loops ran cold, mostly interpreted
 // before V8 optimized them (~2 ms for the scan, ~4 ms for the index, 6.1's 100,000 types),
-// and the first `-at` waited for both. The type and string sections are copied into the
-// module's memory (~1 ms for 4.3 MB) and read from there from then on: the blob they were
-// read into is not kept.
+// and the first `-at` waited for both. Opening reads the BTF from the dump straight into the
+// module's memory (btfArena); a blob from elsewhere (--btf FILE) is copied there (~2 ms for
+// 6.1's 4.3 MB into fresh memory, most of it the first touch of each page). Its type and string
+// sections are read from there from then on.
 //
 // Little-endian vmlinux BTF only: a split (module) BTF or a big-endian one takes the
 // JavaScript path (scanTypes, BtfNameIndex.buildFrom), as does any record the scan refuses,
