@@ -9,6 +9,7 @@
 
 import type { Kernel } from './kernel.js';
 import { listEntries, readInAddressOrder, type WalkProblem } from './walk.js';
+import { readU64 } from './u64.js';
 
 export interface Task {
   address: bigint;
@@ -108,7 +109,7 @@ export function openFiles(k: Kernel, task: Task, problems: WalkProblem[] = []): 
       continue;
     }
     for (let i = 0; i < n; i++) {
-      const file = slots.readBigUInt64LE(i * 8);
+      const file = readU64(slots, i * 8);
       if (file !== 0n) {
         fds.push(base + i);
         files.push(file);
