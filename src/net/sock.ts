@@ -8,17 +8,23 @@ import { ipv4FromLE, ipv6, ntohs } from './addr.js';
 
 import { TCP_STATES, AF_INET6 } from './constants.js';
 import { perKernel } from '../kernel/memo.js';
-import { compareAddress, unreadable, type WalkProblem } from '../kernel/walk.js';
+import { readInAddressOrder, unreadable, type WalkProblem } from '../kernel/walk.js';
 
 export function tcpStateName(n: number): string {
   return TCP_STATES[n] || `STATE_${n}`;
 }
 
-/** A row whose inode is read later, with the others (SockFields.resolveInodes). */
-export interface PendingInode {
-  row: { inode: number; sock: bigint };
-  /** struct sock.sk_socket (not NULL). */
-  socket: bigint;
+/** Rows whose inodes are read later, with the others (SockFields.resolveInodes): two
+ *  columns, not an object per row (they live through the whole walk of a table). */
+export class PendingInodes {
+  readonly rows: { inode: number; sock: bigint }[] = [];
+  /** Each row's struct sock.sk_socket (not NULL). */
+  readonly sockets: bigint[] = [];
+
+  push(row: { inode: number; sock: bigint }, socket: bigint): void {
+    this.rows.push(row);
+    this.sockets.push(socket);
+  }
 }
 
 /** The endpoint fields of a sock_common, decoded. */
@@ -185,26 +191,23 @@ export class SockFields {
    *  (the inodes of a large table sit in pages of their own, which a walk in socket order
    *  would visit at random): fills each row's inode; a row whose inode cannot be read is one
    *  problem and is returned, for the caller to drop, as a row that fails to read. */
-  resolveInodes(pending: PendingInode[], where: string, problems: WalkProblem[]): Set<PendingInode['row']> {
-    const failed = new Set<PendingInode['row']>();
-    pending.sort((x, y) => compareAddress(x.socket, y.socket));
-    this.k.mem.prefetch(
-      pending.map((p) => p.socket),
-      Number(this.inodeOfSocket) + this.iIno.offset + this.iIno.size,
-    );
-    for (const p of pending) {
+  resolveInodes(pending: PendingInodes, where: string, problems: WalkProblem[]): Set<PendingInodes['rows'][number]> {
+    const failed = new Set<PendingInodes['rows'][number]>();
+    const rows = pending.rows;
+    readInAddressOrder(this.k.mem, pending.sockets, (socket, i) => {
+      const row = rows[i]!;
       try {
-        p.row.inode = this.inodeOf(p.socket);
+        row.inode = this.inodeOf(socket);
         // socket->sk from the same object while its page is at hand: the owner index
         // (owners.ts) then need not come back to these pages. (The row's own bigint when
         // they agree, as they do but for a socket caught mid-change: one object, not two.)
-        const sk = this.k.ptr(p.socket, this.socketSkField);
-        this.socketSk.set(p.socket, sk === p.row.sock ? p.row.sock : sk);
+        const sk = this.k.ptr(socket, this.socketSkField);
+        this.socketSk.set(socket, sk === row.sock ? row.sock : sk);
       } catch (e) {
-        problems.push(unreadable(where, p.row.sock, e));
-        failed.add(p.row);
+        problems.push(unreadable(where, row.sock, e));
+        failed.add(row);
       }
-    }
+    }, Number(this.inodeOfSocket) + this.iIno.offset + this.iIno.size);
     return failed;
   }
 
