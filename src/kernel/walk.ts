@@ -4,6 +4,7 @@
 // with the next bucket and the user sees a marked gap instead of a crash.
 
 import type { KernelMemory } from './memory.js';
+import { sortedOrder } from './u64.js';
 
 /** The one marker of a value that could not be read (a gap in the dump), in text. JSON shows
  *  such a value as null, with the problem beside it. Values that are simply absent keep their
@@ -167,9 +168,7 @@ export function readInAddressOrder<R>(mem: KernelMemory, xs: readonly bigint[], 
   const n = xs.length;
   // indexed loops, no iterators: this runs once per table, mostly before V8 optimizes it, when
   // a for-of makes an iterator result per element
-  const order = new Array<number>(n);
-  for (let i = 0; i < n; i++) order[i] = i;
-  order.sort((i, j) => compareAddress(xs[i]!, xs[j]!));
+  const order = sortedOrder(xs);
   const sorted = new Array<bigint>(n);
   for (let i = 0; i < n; i++) sorted[i] = xs[order[i]!]!;
   mem.prefetch(sorted, span);

@@ -16,7 +16,7 @@
 
 import type { Kernel } from '../kernel/kernel.js';
 import { describe, isKernelPointer, unreadable, type WalkProblem } from '../kernel/walk.js';
-import { low32 } from '../kernel/u64.js';
+import { low32, sortedOrder } from '../kernel/u64.js';
 
 /** The first link of one chain (its ordinal: a bucket number, or any increasing index), or
  *  the problem its head became when it could not be read. */
@@ -207,27 +207,30 @@ function walkChains<R>(
   // chain's tail below the sweep then shares the pages the sweep is about to decode. (Leaving
   // the turned links to a second sweep decoded the tails' pages twice: 86,243 decodes for
   // 57,172 distinct pages, against 64,409 so.)
-  sweep.sort((x, y) => compareDescending(starts[x]!.first, starts[y]!.first));
+  const firsts = new Array<bigint>(sweep.length);
+  for (let i = 0; i < sweep.length; i++) firsts[i] = starts[sweep[i]!]!.first;
+  const byFirst = sortedOrder(firsts, true);
+  for (let i = 0; i < byFirst.length; i++) byFirst[i] = sweep[byFirst[i]!]!;
   const unread: bigint[] = [];
-  for (let i = 0; i < sweep.length; i++) {
-    const first = starts[sweep[i]!]!.first;
+  for (let i = 0; i < byFirst.length; i++) {
+    const first = starts[byFirst[i]!]!.first;
     if (!shape.next?.has(first)) unread.push(first - shape.entryOffset);
   }
   k.mem.prefetch(unread, shape.span);
   const ahead = new LinkHeap();
-  for (let i = 0; i < sweep.length || ahead.size > 0; ) {
+  for (let i = 0; i < byFirst.length || ahead.size > 0; ) {
     let s: number;
     let node: bigint;
     let depth: number;
     let seen: Seen;
-    if (ahead.size > 0 && (i >= sweep.length || ahead.peek().node > starts[sweep[i]!]!.first)) {
+    if (ahead.size > 0 && (i >= byFirst.length || ahead.peek().node > starts[byFirst[i]!]!.first)) {
       const l = ahead.pop();
       s = l.start;
       node = l.node;
       depth = l.depth;
       seen = l.seen;
     } else {
-      s = sweep[i++]!;
+      s = byFirst[i++]!;
       node = starts[s]!.first;
       depth = 0;
       seen = undefined;
@@ -298,9 +301,6 @@ function keyOrder(fStart: readonly number[], fDepth: readonly number[], starts: 
   const key = (i: number) => starts[fStart[i]!]!.chain * DEPTH_SPAN + fDepth[i]!;
   return Array.from(fStart.keys()).sort((x, y) => key(x) - key(y));
 }
-
-/** Descending address order. */
-const compareDescending = (x: bigint, y: bigint): number => (x > y ? -1 : x < y ? 1 : 0);
 
 /** A link a chain goes on from: its chain's start, address, place in it, links passed. */
 interface Link {
