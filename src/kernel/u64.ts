@@ -23,6 +23,8 @@ export function low32(x: bigint): number {
 
 /** Past this spread of high halves, hi * 2^32 + lo is no longer exact in a double. */
 const EXACT_HI_SPREAD = 2 ** 21;
+/** Up to this many values the comparator is cheaper than the arrays (a process's few files). */
+const SMALL = 64;
 
 /**
  * The indices of `xs` (bigints ≥ 0) in ascending order of value — descending with
@@ -30,10 +32,11 @@ const EXACT_HI_SPREAD = 2 ** 21;
  * bigints gives, without calling a comparator per comparison (~130,000 calls for a
  * 10,000-socket table). Kernel addresses lie within 2^53 of each other: then each is a double
  * relative to the lowest high half, the doubles sorted natively, and each index placed by a
- * binary search for its value; otherwise the comparator after all.
+ * binary search for its value; otherwise (and for a few values) the comparator.
  */
 export function sortedOrder(xs: readonly bigint[], descending = false): Int32Array {
   const n = xs.length;
+  if (n <= SMALL) return byComparator(xs, descending);
   const order = new Int32Array(n);
   const his = new Uint32Array(n);
   const los = new Uint32Array(n);
@@ -47,12 +50,7 @@ export function sortedOrder(xs: readonly bigint[], descending = false): Int32Arr
     if (hi < minHi) minHi = hi;
     if (hi > maxHi) maxHi = hi;
   }
-  if (n > 0 && maxHi - minHi >= EXACT_HI_SPREAD) {
-    const idx = Array.from(xs.keys());
-    idx.sort((i, j) => (xs[i]! < xs[j]! ? -1 : xs[i]! > xs[j]! ? 1 : 0) * (descending ? -1 : 1));
-    order.set(idx);
-    return order;
-  }
+  if (maxHi - minHi >= EXACT_HI_SPREAD) return byComparator(xs, descending);
   const sign = descending ? -1 : 1;
   const keys = new Float64Array(n);
   for (let i = 0; i < n; i++) keys[i] = sign * ((his[i]! - minHi) * 0x1_0000_0000 + los[i]!);
@@ -72,4 +70,13 @@ export function sortedOrder(xs: readonly bigint[], descending = false): Int32Arr
     order[lo] = i;
   }
   return order;
+}
+
+/** sortedOrder by comparing the bigints: a stable sort of the indices. */
+function byComparator(xs: readonly bigint[], descending: boolean): Int32Array {
+  const idx: number[] = [];
+  for (let i = 0; i < xs.length; i++) idx.push(i);
+  const sign = descending ? -1 : 1;
+  idx.sort((i, j) => sign * (xs[i]! < xs[j]! ? -1 : xs[i]! > xs[j]! ? 1 : 0));
+  return Int32Array.from(idx);
 }

@@ -9,6 +9,7 @@ import { ipv4FromLE, ipv6, ntohs } from './addr.js';
 import { TCP_STATES, AF_INET6 } from './constants.js';
 import { perKernel } from '../kernel/memo.js';
 import { readInAddressOrder, unreadable, type WalkProblem } from '../kernel/walk.js';
+import { sortedOrder } from '../kernel/u64.js';
 
 export function tcpStateName(n: number): string {
   return TCP_STATES[n] || `STATE_${n}`;
@@ -25,6 +26,12 @@ export class PendingInodes {
     this.rows.push(row);
     this.sockets.push(socket);
   }
+}
+
+/** struct socket pointers and the sk each holds, in two columns. */
+export interface SocketSks {
+  sockets: bigint[];
+  sks: bigint[];
 }
 
 /** The endpoint fields of a sock_common, decoded. */
@@ -67,8 +74,9 @@ export class SockFields {
   readonly inum: Field;
   /** sizeof(struct sock_common): the view every table row starts from. */
   readonly commonSize: number;
-  /** struct socket * → its sk, as read by resolveInodes, until the owner index takes it. */
-  private socketSk = new Map<bigint, bigint>();
+  /** struct socket * and its sk, as read by resolveInodes, until the owner index takes them:
+   *  two columns (a Map of 100,000 bigint keys outlived the walk, and had to be collected). */
+  private socketSk: SocketSks = { sockets: [], sks: [] };
   private readonly socketSkField: Field;
   private readonly netnsCache = new Map<bigint, number>();
   private lastNet = -1n;
@@ -202,7 +210,8 @@ export class SockFields {
         // (owners.ts) then need not come back to these pages. (The row's own bigint when
         // they agree, as they do but for a socket caught mid-change: one object, not two.)
         const sk = this.k.ptr(socket, this.socketSkField);
-        this.socketSk.set(socket, sk === row.sock ? row.sock : sk);
+        this.socketSk.sockets.push(socket);
+        this.socketSk.sks.push(sk === row.sock ? row.sock : sk);
       } catch (e) {
         problems.push(unreadable(where, row.sock, e));
         failed.add(row);
@@ -211,12 +220,18 @@ export class SockFields {
     return failed;
   }
 
-  /** The struct socket → sk pairs read so far, handed over once (ownerIndex): a 100,000-socket
-   *  table's map is ~9 MB, held no longer than the index is being built. */
-  takeSocketSk(): Map<bigint, bigint> {
-    const m = this.socketSk;
-    this.socketSk = new Map();
-    return m;
+  /** The struct socket → sk pairs read so far, in ascending socket order (equal sockets in the
+   *  order read), handed over once (ownerIndex): held no longer than the index is being built. */
+  takeSocketSk(): SocketSks {
+    const { sockets, sks } = this.socketSk;
+    this.socketSk = { sockets: [], sks: [] };
+    const order = sortedOrder(sockets);
+    const out: SocketSks = { sockets: new Array(order.length), sks: new Array(order.length) };
+    for (let i = 0; i < order.length; i++) {
+      out.sockets[i] = sockets[order[i]!]!;
+      out.sks[i] = sks[order[i]!]!;
+    }
+    return out;
   }
 
   private inodeOf(sock: bigint): number {

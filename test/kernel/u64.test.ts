@@ -49,7 +49,10 @@ describe('u64 helpers', () => {
 
   it('sortedOrder takes the comparator for values too far apart for one double', () => {
     const xs = [0xffff888000000010n, 5n, 0xffff888000000008n, 5n, 0x8000_0000_0000_0000n, 0n];
+    for (let i = 0; i < 100; i++) xs.push(BigInt(i % 7) * 0x1000_0000_0000_0000n + BigInt(i));
     for (const desc of [false, true]) expect([...sortedOrder(xs, desc)]).toEqual(byComparator(xs, desc));
+    // and a few, which always take it
+    for (const desc of [false, true]) expect([...sortedOrder(xs.slice(0, 6), desc)]).toEqual(byComparator(xs.slice(0, 6), desc));
     expect([...sortedOrder([])]).toEqual([]);
   });
 });
