@@ -21,62 +21,15 @@ export function low32(x: bigint): number {
   return halves[0]!;
 }
 
-/** Past this spread of high halves, hi * 2^32 + lo is no longer exact in a double. */
-const EXACT_HI_SPREAD = 2 ** 21;
-/** Up to this many values the comparator is cheaper than the arrays (a process's few files). */
-const SMALL = 64;
-
 /**
- * The indices of `xs` (bigints ≥ 0) in ascending order of value — descending with
- * `descending` — equal values in the order they come: what a stable sort by comparing the
- * bigints gives, without calling a comparator per comparison (~130,000 calls for a
- * 10,000-socket table). Kernel addresses lie within 2^53 of each other: then each is a double
- * relative to the lowest high half, the doubles sorted natively, and each index placed by a
- * binary search for its value; otherwise (and for a few values) the comparator.
+ * The indices of `xs` (bigints) in ascending order of value — descending with `descending` —
+ * equal values in the order they come: a stable sort of the indices by comparing the bigints.
+ * (Sorting the values as doubles natively and placing each index by a binary search was
+ * slower in a first run, before V8 optimizes: 4.6 against 3.9 ms for 10,000 addresses.)
  */
 export function sortedOrder(xs: readonly bigint[], descending = false): Int32Array {
-  const n = xs.length;
-  if (n <= SMALL) return byComparator(xs, descending);
-  const order = new Int32Array(n);
-  const his = new Uint32Array(n);
-  const los = new Uint32Array(n);
-  let minHi = 0xffff_ffff;
-  let maxHi = 0;
-  for (let i = 0; i < n; i++) {
-    scratch[0] = xs[i]!;
-    const hi = halves[1]!;
-    his[i] = hi;
-    los[i] = halves[0]!;
-    if (hi < minHi) minHi = hi;
-    if (hi > maxHi) maxHi = hi;
-  }
-  if (maxHi - minHi >= EXACT_HI_SPREAD) return byComparator(xs, descending);
-  const sign = descending ? -1 : 1;
-  const keys = new Float64Array(n);
-  for (let i = 0; i < n; i++) keys[i] = sign * ((his[i]! - minHi) * 0x1_0000_0000 + los[i]!);
-  const sorted = keys.slice().sort();
-  const taken = new Uint8Array(n);
-  for (let i = 0; i < n; i++) {
-    const key = keys[i]!;
-    let lo = 0;
-    let hi = n - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (sorted[mid]! < key) lo = mid + 1;
-      else hi = mid;
-    }
-    while (taken[lo]) lo++; // an equal value placed before: the next place
-    taken[lo] = 1;
-    order[lo] = i;
-  }
-  return order;
-}
-
-/** sortedOrder by comparing the bigints: a stable sort of the indices. */
-function byComparator(xs: readonly bigint[], descending: boolean): Int32Array {
   const idx: number[] = [];
   for (let i = 0; i < xs.length; i++) idx.push(i);
-  const sign = descending ? -1 : 1;
-  idx.sort((i, j) => sign * (xs[i]! < xs[j]! ? -1 : xs[i]! > xs[j]! ? 1 : 0));
+  idx.sort(descending ? (i, j) => (xs[i]! > xs[j]! ? -1 : xs[i]! < xs[j]! ? 1 : 0) : (i, j) => (xs[i]! < xs[j]! ? -1 : xs[i]! > xs[j]! ? 1 : 0));
   return Int32Array.from(idx);
 }

@@ -59,12 +59,10 @@ class TcpReader {
   private readonly rskListener;
   /** Bytes of a full socket the row reads (up to the last TCP field used). */
   readonly fullSpan: number;
-  /** The struct sock fields a row reads, viewed together (80 bytes on 6.1): one view of the
-   *  whole span (~1.8 KiB) straddles a page for about every other socket and is then copied
-   *  into a new buffer. The tcp_sock sequence numbers are read one by one (on 6.1 they span
-   *  392 bytes, which straddle a page for one socket in ten; a member read in the direct map
-   *  makes nothing). */
-  private readonly sockPart: ViewPart;
+  /** The struct sock fields and the tcp_sock fields a row reads, each group viewed on its own:
+   *  one view of the whole span (~1.8 KiB on 6.1) straddles a page for about every other
+   *  socket and is then copied into a new buffer; two short ones seldom are. */
+  private readonly parts: ViewPart[];
 
   constructor(readonly k: Kernel) {
     this.s = sockFields(k);
@@ -78,7 +76,7 @@ class TcpReader {
     this.rskListener = k.field('struct request_sock', '__req_common.skc_listener'); // #define rsk_listener
     const used = [this.rcvNxt, this.copiedSeq, this.writeSeq, this.sndUna, this.ackBacklog, this.uid, this.s.socket];
     this.fullSpan = Math.max(this.s.commonSize, ...used.map((f) => f.offset + f.size));
-    this.sockPart = viewPart([this.ackBacklog, this.uid, this.s.socket]);
+    this.parts = [viewPart([this.ackBacklog, this.uid, this.s.socket]), viewPart([this.rcvNxt, this.copiedSeq, this.writeSeq, this.sndUna])];
   }
 
   /** A view of one part of a full socket, read with the offsets of the whole sock. */
@@ -107,15 +105,16 @@ class TcpReader {
       const listener = k.ptr(sk, this.rskListener);
       uid = listener ? k.num(listener, this.uid) : 0;
     } else {
-      // a page view holds until the next read of another page: its fields are read before
-      // the sequence numbers (or the inode) are
-      const v = this.part(sk, this.sockPart);
+      // a page view holds until the next read of another page: each part's fields are read
+      // before the next part (or the inode) is
+      const v = this.part(sk, this.parts[0]!);
       const backlog = e.state === TCP_LISTEN ? v.num(this.ackBacklog) : 0;
       uid = v.num(this.uid);
       if (!pending) inode = this.s.inodeOfView(v);
       else if (!v.isNull(this.s.socket)) socket = v.ptr(this.s.socket);
-      txQueue = (k.num(sk, this.writeSeq) - k.num(sk, this.sndUna)) >>> 0;
-      rxQueue = e.state === TCP_LISTEN ? backlog : Math.max((k.num(sk, this.rcvNxt) - k.num(sk, this.copiedSeq)) | 0, 0);
+      const t = this.part(sk, this.parts[1]!);
+      txQueue = (t.num(this.writeSeq) - t.num(this.sndUna)) >>> 0;
+      rxQueue = e.state === TCP_LISTEN ? backlog : Math.max((t.num(this.rcvNxt) - t.num(this.copiedSeq)) | 0, 0);
     }
     const row: SocketRow = {
       proto: e.family === AF_INET6 ? 'tcp6' : 'tcp',
