@@ -136,18 +136,32 @@ function walkChains<R>(
   // (the parity of a nulls marker from its low word: `p & 1n` would make a bigint per link)
   const isEnd = (p: bigint): boolean => p === 0n || (nulls && (low32(p) & 1) === 1);
   // the results as they are met: the start of their chain, their depth, the row or problem
-  const fStart: number[] = [];
-  const fDepth: number[] = [];
+  // (start and depth in typed arrays: their memory is outside the JS heap, and not copied by
+  // each young-generation collection while the walk of a large table lasts)
+  let fStart = new Int32Array(256);
+  let fDepth = new Int32Array(256);
   const fItem: (R | Found)[] = [];
+  const found = (s: number, depth: number, item: R | Found): void => {
+    const i = fItem.length;
+    if (i === fStart.length) {
+      const start = new Int32Array(2 * i);
+      start.set(fStart);
+      fStart = start;
+      const d = new Int32Array(2 * i);
+      d.set(fDepth);
+      fDepth = d;
+    }
+    fStart[i] = s;
+    fDepth[i] = depth;
+    fItem.push(item);
+  };
   // The entry being visited: where `emit` files what it is given (one closure for the walk,
   // none per entry: a large table has millions).
   let curStart = 0;
   let curDepth = 0;
   let curNode = 0n;
   const emit = (problem: WalkProblem): void => {
-    fStart.push(curStart);
-    fDepth.push(curDepth);
-    fItem.push(new Found(problem));
+    found(curStart, curDepth, new Found(problem));
   };
   const problem = (kind: WalkProblem['kind'], detail: string): undefined =>
     void emit({ where: shape.where(starts[curStart]!.chain), address: curNode, kind, detail });
@@ -179,9 +193,7 @@ function walkChains<R>(
     try {
       const row = read(entry, node, chain, emit);
       if (row !== undefined) {
-        fStart.push(s);
-        fDepth.push(depth);
-        fItem.push(row);
+        found(s, depth, row);
       }
     } catch (e) {
       emit(onError(entry, node, chain, e));
@@ -193,9 +205,7 @@ function walkChains<R>(
   for (let s = 0; s < starts.length; s++) {
     const st = starts[s]!;
     if (st.problem) {
-      fStart.push(s);
-      fDepth.push(0);
-      fItem.push(new Found(st.problem));
+      found(s, 0, new Found(st.problem));
     } else if (!isEnd(st.first)) sweep.push(s);
   }
   // One sweep in descending address order: a link met during it joins it when it lies ahead
@@ -252,7 +262,7 @@ function walkChains<R>(
   }
   // Back in chain order: stable, what one entry emitted stays in the order it was met.
   const n = fItem.length;
-  const order = increasingChains(starts) ? countingOrder(fStart, starts.length) : keyOrder(fStart, fDepth, starts);
+  const order = increasingChains(starts) ? countingOrder(fStart, n, starts.length) : keyOrder(fStart, fDepth, n, starts);
   for (let i = 0; i < n; i++) {
     const j = order[i]!;
     const item = fItem[j]!;
@@ -287,19 +297,21 @@ function increasingChains(starts: readonly ChainStart[]): boolean {
 }
 
 /** The results' indices grouped by start, in start order, each group in the order met. */
-function countingOrder(fStart: readonly number[], nStarts: number): Int32Array {
+function countingOrder(fStart: Int32Array, n: number, nStarts: number): Int32Array {
   const at = new Int32Array(nStarts + 1);
-  for (let i = 0; i < fStart.length; i++) at[fStart[i]! + 1]!++;
+  for (let i = 0; i < n; i++) at[fStart[i]! + 1]!++;
   for (let s = 1; s <= nStarts; s++) at[s]! += at[s - 1]!;
-  const order = new Int32Array(fStart.length);
-  for (let i = 0; i < fStart.length; i++) order[at[fStart[i]!]!++] = i;
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[at[fStart[i]!]!++] = i;
   return order;
 }
 
 /** The same for starts in any order: by chain, then depth, stable. */
-function keyOrder(fStart: readonly number[], fDepth: readonly number[], starts: readonly ChainStart[]): number[] {
+function keyOrder(fStart: Int32Array, fDepth: Int32Array, n: number, starts: readonly ChainStart[]): number[] {
   const key = (i: number) => starts[fStart[i]!]!.chain * DEPTH_SPAN + fDepth[i]!;
-  return Array.from(fStart.keys()).sort((x, y) => key(x) - key(y));
+  const order: number[] = [];
+  for (let i = 0; i < n; i++) order.push(i);
+  return order.sort((x, y) => key(x) - key(y));
 }
 
 /** A link a chain goes on from: its chain's start, address, place in it, links passed. */
