@@ -4,7 +4,7 @@
 
 import type { PhysicalDump } from '../dump/types.js';
 import { START_KERNEL_MAP, X86_64Mmu } from '../arch/x86_64.js';
-import { readU64 } from './u64.js';
+import { HI, LO, readU64 } from './u64.js';
 
 /** A bigint address's two 32-bit halves, written and read back without making a bigint (an
  *  `addr - base` each read was one more bigint per member read by every walker). */
@@ -46,8 +46,8 @@ export class KernelMemory {
     this.directBase = base;
     this.directEnd = base + bytes;
     word[0] = base;
-    this.directLo = halves[0]!;
-    this.directHi = halves[1]!;
+    this.directLo = halves[LO]!;
+    this.directHi = halves[HI]!;
     this.directBytes = Number(bytes);
   }
 
@@ -56,7 +56,7 @@ export class KernelMemory {
   private directOffset(addr: bigint): number {
     if (addr < 0n) return -1;
     word[0] = addr;
-    const d = (halves[1]! - this.directHi) * 0x1_0000_0000 + (halves[0]! - this.directLo);
+    const d = (halves[HI]! - this.directHi) * 0x1_0000_0000 + (halves[LO]! - this.directLo);
     return d >= 0 && d < this.directBytes ? d : -1;
   }
 

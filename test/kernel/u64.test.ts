@@ -52,5 +52,8 @@ describe('u64 helpers', () => {
     for (const desc of [false, true]) expect([...sortedOrder(xs, desc)]).toEqual(byComparator(xs, desc));
     for (const desc of [false, true]) expect([...sortedOrder(xs.slice(0, 6), desc)]).toEqual(byComparator(xs.slice(0, 6), desc));
     expect([...sortedOrder([])]).toEqual([]);
+    const few = [0xffff888000000010n, 0xffff888000000008n, 0xffff888000000010n, 0xffff888000000000n, 0xffff888000000008n];
+    for (const desc of [false, true]) expect([...sortedOrder(few, desc)]).toEqual(byComparator(few, desc));
+    expect([...sortedOrder([7n])]).toEqual([0]);
   });
 });
