@@ -6,6 +6,7 @@ import type { PhysicalDump } from '../dump/types.js';
 import { BtfKind, type Btf } from '../debuginfo/btf.js';
 import type { SymbolTable, VmcoreInfo } from '../debuginfo/types.js';
 import type { KernelMemory } from './memory.js';
+import { readU64 } from './u64.js';
 import { SymbolNotFoundError, TypeNotFoundError } from './errors.js';
 import { readModuleSymbols, type ModuleSymbols } from './modules.js';
 import { moduleBtfs, nameIndex, defines, splitType, type ModuleBtf } from './module-btf.js';
@@ -193,30 +194,31 @@ export class Kernel {
 
   /** An integer/enum/bool member as a number (u64 values above 2^53 lose low bits: use big). */
   num(addr: bigint, f: Field): number {
-    const v = this.mem.view(addr + f.offsetN, f.size);
-    return decodeNum(v.buf, v.off, f);
+    const b = this.mem.viewBuf(addr, f.size, f.offset);
+    return decodeNum(b, this.mem.viewOff, f);
   }
 
   /** One translation for a whole object: read many members of it with plain offsets. The
    *  view is into the page cache's memory: valid until the next read of another page (the
    *  cache may then reuse that memory; XPORTSHOW_POISON_PAGES=1 shows who holds one longer). */
   view(addr: bigint, size: number): ObjView {
-    return new ObjView(this.mem.view(addr, size), addr);
+    const b = this.mem.viewBuf(addr, size);
+    return new ObjView(b, this.mem.viewOff, addr);
   }
 
   /** A view of a copy of the object: for a caller that reads other memory while it keeps it. */
   viewCopy(addr: bigint, size: number): ObjView {
-    return new ObjView({ buf: this.mem.read(addr, size), off: 0 }, addr);
+    return new ObjView(this.mem.read(addr, size), 0, addr);
   }
 
   /** A 64-bit member as bigint (pointers, u64 counters, addresses). */
   big(addr: bigint, f: Field): bigint {
-    return f.signed ? this.mem.s64(addr + f.offsetN) : this.mem.u64(addr + f.offsetN);
+    return f.signed ? this.mem.s64(addr, f.offset) : this.mem.u64(addr, f.offset);
   }
 
   /** A pointer member. */
   ptr(addr: bigint, f: Field): bigint {
-    return this.mem.ptr(addr + f.offsetN);
+    return this.mem.ptr(addr, f.offset);
   }
 
   /** A char-array member as a string (task comm, device name). */
@@ -371,23 +373,18 @@ export function decodeNum(b: Buffer, o: number, f: Field): number {
 
 /** The bytes of one object (usually a slice of a cached page), read by Field offsets. */
 export class ObjView {
-  readonly buf: Buffer;
-  readonly off: number;
-
   constructor(
-    v: { buf: Buffer; off: number },
+    readonly buf: Buffer,
+    readonly off: number,
     readonly address: bigint,
-  ) {
-    this.buf = v.buf;
-    this.off = v.off;
-  }
+  ) {}
 
   num(f: Field): number {
     return decodeNum(this.buf, this.off + f.offset, f);
   }
 
   ptr(f: Field): bigint {
-    return this.buf.readBigUInt64LE(this.off + f.offset);
+    return readU64(this.buf, this.off + f.offset);
   }
 
   /** The low and high 32-bit halves of a pointer compared without a bigint: is it NULL? */

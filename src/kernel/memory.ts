@@ -4,6 +4,12 @@
 
 import type { PhysicalDump } from '../dump/types.js';
 import { START_KERNEL_MAP, X86_64Mmu } from '../arch/x86_64.js';
+import { HI, LO, readU64 } from './u64.js';
+
+/** A bigint address's two 32-bit halves, written and read back without making a bigint (an
+ *  `addr - base` each read was one more bigint per member read by every walker). */
+const word = new BigUint64Array(1);
+const halves = new Uint32Array(word.buffer);
 
 const PAGE = 4096;
 /** KERNEL_IMAGE_SIZE (arch/x86/include/asm/page_64_types.h): 1 GiB with CONFIG_RANDOMIZE_BASE,
@@ -31,17 +37,42 @@ export class KernelMemory {
    *  sockets, tasks, files — live. Set once known; translation there is a subtraction. */
   private directBase = 0n;
   private directEnd = 0n;
+  /** The same as numbers: the base's halves, the size (RAM: exact in a double). */
+  private directHi = 0;
+  private directLo = 0;
+  private directBytes = 0;
 
   setDirectMap(base: bigint, bytes: bigint): void {
     this.directBase = base;
     this.directEnd = base + bytes;
+    word[0] = base;
+    this.directLo = halves[LO]!;
+    this.directHi = halves[HI]!;
+    this.directBytes = Number(bytes);
+  }
+
+  /** addr - directBase as a number when addr lies in the direct map, else -1; no bigint made.
+   *  (Outside the map the difference may round, but only far beyond [0, directBytes).) */
+  private directOffset(addr: bigint): number {
+    if (addr < 0n) return -1;
+    word[0] = addr;
+    const d = (halves[HI]! - this.directHi) * 0x1_0000_0000 + (halves[LO]! - this.directLo);
+    return d >= 0 && d < this.directBytes ? d : -1;
   }
 
   /** Physical address of a kernel virtual address. */
   phys(addr: bigint): number {
-    if (addr >= this.directBase && addr < this.directEnd) return Number(addr - this.directBase);
+    const d = this.directOffset(addr);
+    if (d >= 0) return d;
     if (addr >= START_KERNEL_MAP && addr < this.imageEnd) return Number(addr - START_KERNEL_MAP + this.physBase);
     return this.mmu.translate(addr);
+  }
+
+  /** phys(addr + plus) (plus ≥ 0), without the sum's bigint when both lie in the direct map. */
+  private physPlus(addr: bigint, plus: number): number {
+    const d = this.directOffset(addr);
+    if (d >= 0 && d + plus < this.directBytes) return d + plus;
+    return this.phys(plus === 0 ? addr : addr + BigInt(plus));
   }
 
   /** Objects about to be read, in this order, `span` bytes each: their pages are decoded
@@ -51,16 +82,16 @@ export class KernelMemory {
     const pfns: number[] = [];
     const lastN = Math.max(1, span) - 1;
     const last = BigInt(lastN);
-    // Slab objects (the lists' usual addresses) lie in the direct map: one subtraction and
-    // one conversion each, the object's last byte by number arithmetic (the list is read once,
-    // by code not yet optimized: each bigint operation saved counts).
-    const base = this.directBase;
-    const directLast = this.directEnd - last; // a + last < directEnd
-    for (const a of addrs) {
+    // Slab objects (the lists' usual addresses) lie in the direct map: their offset in it
+    // made without a bigint, the object's last byte by number arithmetic (the list is read
+    // once, by code not yet optimized: each bigint operation saved counts).
+    // (indexed, not for-of: cold code makes an iterator result per element)
+    for (let i = 0; i < addrs.length; i++) {
+      const a = addrs[i]!;
       let first: number;
       let end: number;
-      if (a >= base && a < directLast) {
-        const p = Number(a - base);
+      const p = this.directOffset(a);
+      if (p >= 0 && p + lastN < this.directBytes) {
         first = Math.floor(p / PAGE);
         end = Math.floor((p + lastN) / PAGE);
       } else {
@@ -112,52 +143,57 @@ export class KernelMemory {
   /** `len` bytes at `addr` as a buffer and offset: the cached page itself when the bytes lie in
    *  one page (no copy), else a copy. The hot path of every walker. */
   view(addr: bigint, len: number): { buf: Buffer; off: number } {
-    const p = this.phys(addr);
-    const off = p & (PAGE - 1);
-    if (off + len <= PAGE) return { buf: this.dump.page(Math.floor(p / PAGE)), off };
-    return { buf: this.read(addr, len), off: 0 };
+    const buf = this.viewBuf(addr, len);
+    return { buf, off: this.viewOff };
   }
 
-  /** The cached page and offset holding `size` bytes at `addr`, or undefined if they straddle pages. */
-  private at(addr: bigint, size: number): [Buffer, number] | undefined {
-    const p = this.phys(addr);
+  /** Where viewBuf's bytes start in the buffer it gave (a field, not a pair: the walkers read
+   *  ~30 members per socket, and a {buf, off} object for each is garbage to collect). */
+  viewOff = 0;
+
+  /** view(addr + plus, len) without the pair object (nor the sum's bigint): the buffer, the
+   *  offset left in viewOff (read it before the next read). */
+  viewBuf(addr: bigint, len: number, plus = 0): Buffer {
+    const p = this.physPlus(addr, plus);
     const off = p & (PAGE - 1);
-    if (off + size > PAGE) return undefined;
-    return [this.dump.page(Math.floor(p / PAGE)), off];
+    if (off + len <= PAGE) {
+      const page = this.dump.page(Math.floor(p / PAGE));
+      this.viewOff = off;
+      return page;
+    }
+    const copy = this.read(plus === 0 ? addr : addr + BigInt(plus), len);
+    this.viewOff = 0;
+    return copy;
   }
 
+  // The integers at `addr` (+ `plus` bytes): through viewBuf, the cached page itself or, for
+  // bytes that straddle two pages, a copy of them.
   u8(addr: bigint): number {
-    const [b, o] = this.at(addr, 1)!;
-    return b[o];
+    return this.viewBuf(addr, 1)[this.viewOff]!;
   }
   u16(addr: bigint): number {
-    const r = this.at(addr, 2);
-    return r ? r[0].readUInt16LE(r[1]) : this.read(addr, 2).readUInt16LE(0);
+    return this.viewBuf(addr, 2).readUInt16LE(this.viewOff);
   }
   u32(addr: bigint): number {
-    const r = this.at(addr, 4);
-    return r ? r[0].readUInt32LE(r[1]) : this.read(addr, 4).readUInt32LE(0);
+    return this.viewBuf(addr, 4).readUInt32LE(this.viewOff);
   }
   s32(addr: bigint): number {
-    const r = this.at(addr, 4);
-    return r ? r[0].readInt32LE(r[1]) : this.read(addr, 4).readInt32LE(0);
+    return this.viewBuf(addr, 4).readInt32LE(this.viewOff);
   }
-  u64(addr: bigint): bigint {
-    const r = this.at(addr, 8);
-    return r ? r[0].readBigUInt64LE(r[1]) : this.read(addr, 8).readBigUInt64LE(0);
+  u64(addr: bigint, plus = 0): bigint {
+    return readU64(this.viewBuf(addr, 8, plus), this.viewOff);
   }
-  s64(addr: bigint): bigint {
-    const r = this.at(addr, 8);
-    return r ? r[0].readBigInt64LE(r[1]) : this.read(addr, 8).readBigInt64LE(0);
+  s64(addr: bigint, plus = 0): bigint {
+    return this.viewBuf(addr, 8, plus).readBigInt64LE(this.viewOff);
   }
   /** A pointer (same as u64; named for intent). */
-  ptr(addr: bigint): bigint {
-    return this.u64(addr);
+  ptr(addr: bigint, plus = 0): bigint {
+    return this.u64(addr, plus);
   }
   /** A u64 as a JS number (exact below 2^53: counters, lengths, jiffies deltas). */
   u64n(addr: bigint): number {
-    const r = this.at(addr, 8);
-    const [b, o] = r ?? [this.read(addr, 8), 0];
+    const b = this.viewBuf(addr, 8);
+    const o = this.viewOff;
     return b.readUInt32LE(o + 4) * 0x1_0000_0000 + b.readUInt32LE(o);
   }
 

@@ -16,6 +16,7 @@
 
 import type { Kernel } from '../kernel/kernel.js';
 import { describe, isKernelPointer, unreadable, type WalkProblem } from '../kernel/walk.js';
+import { low32, sortedOrder } from '../kernel/u64.js';
 
 /** The first link of one chain (its ordinal: a bucket number, or any increasing index), or
  *  the problem its head became when it could not be read. */
@@ -72,37 +73,109 @@ export function readChainsInAddressOrder<R>(
   starts: readonly ChainStart[],
   shape: ChainShape,
   read: EntryReader<R>,
-  onError: (entry: bigint, link: bigint, chain: number, e: unknown) => WalkProblem = (entry, _l, chain, e) => unreadable(shape.where(chain), entry, e),
+  onError?: ErrorProblem,
 ): Step<R>[] {
+  const steps: Step<R>[] = [];
+  walkChains(k, starts, shape, read, onError, (chain, depth, row, problem) => {
+    steps.push(problem ? { chain, depth, problem } : { chain, depth, row });
+  });
+  return steps;
+}
+
+/** readChainsInAddressOrder's rows and problems, in order, straight into the caller's lists
+ *  (no step object per entry: a table's rows are many). */
+export function readChainsInto<R>(
+  k: Kernel,
+  starts: readonly ChainStart[],
+  shape: ChainShape,
+  read: EntryReader<R>,
+  onError: ErrorProblem | undefined,
+  rows: R[],
+  problems: WalkProblem[],
+): void {
+  walkChains(k, starts, shape, read, onError, (_chain, _depth, row, problem) => {
+    if (problem) problems.push(problem);
+    else rows.push(row!);
+  });
+}
+
+/** Steps' rows and problems, in order, into the caller's lists. */
+export function drainSteps<R>(steps: readonly Step<R>[], rows: R[], problems: WalkProblem[]): void {
+  for (let i = 0; i < steps.length; i++) {
+    const s = steps[i]!;
+    if (s.problem) problems.push(s.problem);
+    else rows.push(s.row!);
+  }
+}
+
+/** The problem a `read` that threw becomes. */
+type ErrorProblem = (entry: bigint, link: bigint, chain: number, e: unknown) => WalkProblem;
+
+/** A problem among the results (told from a row by its class). */
+class Found {
+  constructor(readonly problem: WalkProblem) {}
+}
+
+/**
+ * The walk: every result is kept as it is met, with the index of its chain's start (and its
+ * depth) in columns, then given to `out` in chain order. A chain's entries are met in chain
+ * order (a chain is followed link after link, whichever sweep it is in), so ordering by chain
+ * alone, keeping the order met within a chain, is the order of a walk chain by chain: a
+ * counting sort over the starts when their chains increase, as every caller gives them.
+ */
+function walkChains<R>(
+  k: Kernel,
+  starts: readonly ChainStart[],
+  shape: ChainShape,
+  read: EntryReader<R>,
+  onError: ErrorProblem = (entry, _l, chain, e) => unreadable(shape.where(chain), entry, e),
+  out: (chain: number, depth: number, row: R | undefined, problem: WalkProblem | undefined) => void,
+): void {
   const limit = Math.min(shape.limit ?? DEFAULT_LIMIT, DEPTH_SPAN - 1);
-  const isEnd = shape.nulls ? (p: bigint) => p === 0n || (p & 1n) === 1n : (p: bigint) => p === 0n;
-  const found: (Step<R> & { key: number })[] = [];
-  // follow() keeps one `seen` set per chain: a link met again in its own chain is a cycle; met
-  // in another chain (a corrupt table) it is walked again there, as chain by chain.
-  const seen = new Map<bigint, number>();
-  const seenElsewhere = new Set<string>();
-  const firstVisit = (chain: number, node: bigint): boolean => {
-    const owner = seen.get(node);
-    if (owner === undefined) return seen.set(node, chain), true;
-    if (owner === chain) return false;
-    const key = `${chain}:${node}`;
-    if (seenElsewhere.has(key)) return false;
-    seenElsewhere.add(key);
-    return true;
+  const nulls = shape.nulls;
+  // (the parity of a nulls marker from its low word: `p & 1n` would make a bigint per link)
+  const isEnd = (p: bigint): boolean => p === 0n || (nulls && (low32(p) & 1) === 1);
+  // the results as they are met: the start of their chain, their depth, the row or problem
+  // (start and depth in typed arrays: their memory is outside the JS heap, and not copied by
+  // each young-generation collection while the walk of a large table lasts)
+  let fStart = new Int32Array(256);
+  let fDepth = new Int32Array(256);
+  const fItem: (R | Found)[] = [];
+  const found = (s: number, depth: number, item: R | Found): void => {
+    const i = fItem.length;
+    if (i === fStart.length) {
+      const start = new Int32Array(2 * i);
+      start.set(fStart);
+      fStart = start;
+      const d = new Int32Array(2 * i);
+      d.set(fDepth);
+      fDepth = d;
+    }
+    fStart[i] = s;
+    fDepth[i] = depth;
+    fItem.push(item);
   };
   // The entry being visited: where `emit` files what it is given (one closure for the walk,
   // none per entry: a large table has millions).
-  let cur: Link = { chain: 0, node: 0n, depth: 0 };
-  let curKey = 0;
-  const emit = (problem: WalkProblem) => void found.push({ chain: cur.chain, depth: cur.depth, key: curKey, problem });
+  let curStart = 0;
+  let curDepth = 0;
+  let curNode = 0n;
+  const emit = (problem: WalkProblem): void => {
+    found(curStart, curDepth, new Found(problem));
+  };
   const problem = (kind: WalkProblem['kind'], detail: string): undefined =>
-    void emit({ where: shape.where(cur.chain), address: cur.node, kind, detail });
-  const visit = (at: Link): Link | undefined => {
-    const { chain, node, depth } = at;
-    cur = at;
-    curKey = chain * DEPTH_SPAN + depth;
+    void emit({ where: shape.where(starts[curStart]!.chain), address: curNode, kind, detail });
+  // follow() keeps one `seen` set per chain: a link met again in its own chain is a cycle; met
+  // in another chain (a corrupt table) it is walked again there, as chain by chain. Here each
+  // chain carries the links it has passed (none for a chain's first link: most chains of a
+  // large hash hold one entry, and need no set at all).
+  const visit = (s: number, node: bigint, depth: number, seen: Seen): bigint | undefined => {
+    curStart = s;
+    curDepth = depth;
+    curNode = node;
+    const chain = starts[s]!.chain;
     if (!isKernelPointer(node)) return problem('bad-pointer', `0x${node.toString(16)} is not a kernel address`);
-    if (!firstVisit(chain, node)) return problem('cycle', `entry 0x${node.toString(16)} seen twice`);
+    if (seen !== undefined && (Array.isArray(seen) ? seen.includes(node) : seen.has(node))) return problem('cycle', `entry 0x${node.toString(16)} seen twice`);
     if (depth >= limit) return problem('limit', `stopped after ${limit} entries`);
     let next: bigint;
     const known = shape.next?.get(node);
@@ -119,16 +192,21 @@ export function readChainsInAddressOrder<R>(
     const entry = node - shape.entryOffset;
     try {
       const row = read(entry, node, chain, emit);
-      if (row !== undefined) found.push({ chain, depth, key: curKey, row });
+      if (row !== undefined) {
+        found(s, depth, row);
+      }
     } catch (e) {
       emit(onError(entry, node, chain, e));
     }
-    return isEnd(next) ? undefined : { chain, node: next, depth: depth + 1 };
+    return isEnd(next) ? undefined : next;
   };
-  const sweep: Link[] = [];
-  for (const s of starts) {
-    if (s.problem) found.push({ chain: s.chain, depth: 0, key: s.chain * DEPTH_SPAN, problem: s.problem });
-    else if (!isEnd(s.first)) sweep.push({ chain: s.chain, node: s.first, depth: 0 });
+  // the starts to sweep (their indices), and the problems of heads that could not be read
+  const sweep: number[] = [];
+  for (let s = 0; s < starts.length; s++) {
+    const st = starts[s]!;
+    if (st.problem) {
+      found(s, 0, new Found(st.problem));
+    } else if (!isEnd(st.first)) sweep.push(s);
   }
   // One sweep in descending address order: a link met during it joins it when it lies ahead
   // (through a heap). Descending, because the kernel adds at the head of a chain and slabs fill
@@ -139,40 +217,110 @@ export function readChainsInAddressOrder<R>(
   // chain's tail below the sweep then shares the pages the sweep is about to decode. (Leaving
   // the turned links to a second sweep decoded the tails' pages twice: 86,243 decodes for
   // 57,172 distinct pages, against 64,409 so.)
-  sweep.sort(byNode);
-  const unread = shape.next ? sweep.filter((l) => !shape.next!.has(l.node)) : sweep;
-  k.mem.prefetch(unread.map((l) => l.node - shape.entryOffset), shape.span);
+  const firsts = new Array<bigint>(sweep.length);
+  for (let i = 0; i < sweep.length; i++) firsts[i] = starts[sweep[i]!]!.first;
+  const byFirst = sortedOrder(firsts, true);
+  for (let i = 0; i < byFirst.length; i++) byFirst[i] = sweep[byFirst[i]!]!;
+  const unread: bigint[] = [];
+  for (let i = 0; i < byFirst.length; i++) {
+    const first = starts[byFirst[i]!]!.first;
+    if (!shape.next?.has(first)) unread.push(first - shape.entryOffset);
+  }
+  k.mem.prefetch(unread, shape.span);
   const ahead = new LinkHeap();
-  for (let i = 0; i < sweep.length || ahead.size > 0; ) {
-    const at = ahead.size > 0 && (i >= sweep.length || ahead.peek().node > sweep[i]!.node) ? ahead.pop() : sweep[i++]!;
-    let next = visit(at);
+  for (let i = 0; i < byFirst.length || ahead.size > 0; ) {
+    let s: number;
+    let node: bigint;
+    let depth: number;
+    let seen: Seen;
+    if (ahead.size > 0 && (i >= byFirst.length || ahead.peek().node > starts[byFirst[i]!]!.first)) {
+      const l = ahead.pop();
+      s = l.start;
+      node = l.node;
+      depth = l.depth;
+      seen = l.seen;
+    } else {
+      s = byFirst[i++]!;
+      node = starts[s]!.first;
+      depth = 0;
+      seen = undefined;
+    }
     // (A chain is still walked link after link, so its `seen` set, limit and problems are
     // those of follow(); a cycle ends it at its second visit.)
-    while (next && next.node >= at.node) next = visit(next);
-    if (next) ahead.push(next);
+    const top = node;
+    for (;;) {
+      const next = visit(s, node, depth, seen);
+      if (next === undefined) break;
+      seen = remember(seen, node);
+      depth++;
+      if (next < top) {
+        ahead.push({ start: s, node: next, depth, seen });
+        break;
+      }
+      node = next;
+    }
   }
-  // Back in chain order (a stable sort: what one entry emitted stays in the order it was met).
-  found.sort((x, y) => x.key - y.key);
-  return found;
+  // Back in chain order: stable, what one entry emitted stays in the order it was met.
+  const n = fItem.length;
+  const order = increasingChains(starts) ? countingOrder(fStart, n, starts.length) : keyOrder(fStart, fDepth, n, starts);
+  for (let i = 0; i < n; i++) {
+    const j = order[i]!;
+    const item = fItem[j]!;
+    const chain = starts[fStart[j]!]!.chain;
+    if (item instanceof Found) out(chain, fDepth[j]!, undefined, item.problem);
+    else out(chain, fDepth[j]!, item, undefined);
+  }
 }
 
-/** Steps' rows and problems, in order, into the caller's lists. */
-export function drainSteps<R>(steps: readonly Step<R>[], rows: R[], problems: WalkProblem[]): void {
-  for (const s of steps) {
-    if (s.problem) problems.push(s.problem);
-    else rows.push(s.row!);
+/** The links a chain has passed: none yet, a few in a list, many in a set. */
+type Seen = bigint[] | Set<bigint> | undefined;
+
+/** Past this many links a chain's passed links are a set (a list is searched link by link). */
+const SEEN_LIST = 16;
+
+function remember(seen: Seen, node: bigint): Seen {
+  if (seen === undefined) return [node];
+  if (!Array.isArray(seen)) return seen.add(node);
+  if (seen.length < SEEN_LIST) {
+    seen.push(node);
+    return seen;
   }
+  const set = new Set(seen);
+  set.add(node);
+  return set;
 }
 
-/** A link of a chain: its chain, address and place in it. */
+/** Whether the starts' chain numbers increase (then their order is chain order). */
+function increasingChains(starts: readonly ChainStart[]): boolean {
+  for (let s = 1; s < starts.length; s++) if (starts[s]!.chain <= starts[s - 1]!.chain) return false;
+  return true;
+}
+
+/** The results' indices grouped by start, in start order, each group in the order met. */
+function countingOrder(fStart: Int32Array, n: number, nStarts: number): Int32Array {
+  const at = new Int32Array(nStarts + 1);
+  for (let i = 0; i < n; i++) at[fStart[i]! + 1]!++;
+  for (let s = 1; s <= nStarts; s++) at[s]! += at[s - 1]!;
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[at[fStart[i]!]!++] = i;
+  return order;
+}
+
+/** The same for starts in any order: by chain, then depth, stable. */
+function keyOrder(fStart: Int32Array, fDepth: Int32Array, n: number, starts: readonly ChainStart[]): number[] {
+  const key = (i: number) => starts[fStart[i]!]!.chain * DEPTH_SPAN + fDepth[i]!;
+  const order: number[] = [];
+  for (let i = 0; i < n; i++) order.push(i);
+  return order.sort((x, y) => key(x) - key(y));
+}
+
+/** A link a chain goes on from: its chain's start, address, place in it, links passed. */
 interface Link {
-  chain: number;
+  start: number;
   node: bigint;
   depth: number;
+  seen: Seen;
 }
-
-/** Descending address order. */
-const byNode = (x: Link, y: Link): number => (x.node > y.node ? -1 : x.node < y.node ? 1 : 0);
 
 /** A binary max-heap of links by address. */
 class LinkHeap {

@@ -4,7 +4,8 @@
 
 import type { Kernel } from '../kernel/kernel.js';
 import { headProblem, hlistNullsEntries, unreadable, type WalkProblem } from '../kernel/walk.js';
-import { drainSteps, readChainsInAddressOrder, type ChainStart } from './address-order.js';
+import { readChainsInto, type ChainStart } from './address-order.js';
+import { readU64 } from '../kernel/u64.js';
 
 export interface BucketArray {
   /** Name for problem lines: "udp_table", "raw_v4_hashinfo". */
@@ -36,10 +37,18 @@ export function bucketStarts(k: Kernel, first: bigint, count: number, stride: bi
     }
     for (let j = 0; j < n; j++) {
       const i = c + j;
+      if (heads) {
+        // most heads of a large table are empty (NULL, or an odd nulls marker): told from the
+        // low byte and the high half, without a bigint each
+        const o = j * st;
+        if (heads[o]! & 1 || (heads.readUInt32LE(o) === 0 && heads.readUInt32LE(o + 4) === 0)) continue;
+        starts.push({ chain: i, first: readU64(heads, o) });
+        continue;
+      }
       const head = first + BigInt(i) * stride;
       let p: bigint;
       try {
-        p = heads ? heads.readBigUInt64LE(j * st) : k.mem.ptr(head);
+        p = k.mem.ptr(head);
       } catch (e) {
         starts.push({ chain: i, first: 0n, problem: headProblem(where(i), head, e) });
         continue;
@@ -89,13 +98,14 @@ export function readBucketsInAddressOrder<R>(
   span = Number(b.nodeOffset) + 16,
 ): R[] {
   const starts = bucketStarts(k, b.first, b.count, b.stride, (i) => `${b.name} bucket ${i}`);
-  const steps = readChainsInAddressOrder(
+  readChainsInto(
     k,
     starts,
     { where: (i) => `${b.name} bucket ${i}`, nextOffset: 0n, entryOffset: b.nodeOffset, nulls: true, span },
     (entry) => read(entry),
     (entry, _link, _chain, e) => unreadable(b.name, entry, e), // readEach's problem
+    out,
+    problems,
   );
-  drainSteps(steps, out, problems);
   return out;
 }

@@ -4,7 +4,7 @@
 import type { Kernel } from '../kernel/kernel.js';
 import { readInAddressOrder, unreadable, type WalkProblem } from '../kernel/walk.js';
 import { sockFields } from './sock.js';
-import { tasks, openFiles, filesOfThreads, type Task } from '../kernel/tasks.js';
+import { tasks, filesWithOps, filesOfThreads, type FileColumns, type Task } from '../kernel/tasks.js';
 
 export interface Owner {
   pid: number;
@@ -150,25 +150,25 @@ export function ownerIndex(k: Kernel): OwnerIndex {
   // table's sockets fill thousands of slab pages, which fd order visits at random). Kept as
   // columns, not one object per fd: 100,000 of them live through the whole read.
   const taskOf: number[] = [];
-  const fds: number[] = [];
-  const files: bigint[] = [];
-  const sockets: bigint[] = [];
-  all.forEach((t, ti) => {
+  const cols: FileColumns = { fds: [], files: [], privates: [] };
+  for (let ti = 0; ti < all.length; ti++) {
+    const t = all[ti]!;
     // A process whose leader has exited (files == NULL) still holds its threads' files.
     const fl = t.files !== 0n || t.pid === 0 ? t : { ...t, files: filesOfThreads(k, t, problems) };
-    for (const f of openFiles(k, fl, problems)) {
-      if (f.fop !== sockFops || f.privateData === 0n) continue;
-      taskOf.push(ti);
-      fds.push(f.fd);
-      files.push(f.file);
-      sockets.push(f.privateData);
-    }
-  });
-  // read with the sockets' inodes (sock.ts), and needed no more once this index holds them
+    for (let n = filesWithOps(k, fl, sockFops, problems, cols); n > 0; n--) taskOf.push(ti);
+  }
+  const { fds, files, privates: sockets } = cols;
+  // socket->sk as read with the sockets' inodes (sock.ts), in ascending socket order; the
+  // sockets are visited in that order too, so each is found by one merging pass
   const known = sockFields(k).takeSocketSk();
+  let j = 0;
   const sks = readInAddressOrder(k.mem, sockets, (socket, i): bigint | WalkProblem => {
     try {
-      return known.get(socket) ?? k.ptr(socket, skF);
+      while (j < known.sockets.length && known.sockets[j]! < socket) j++;
+      // the last of equal sockets, as a Map set for each would keep
+      let last = -1;
+      for (let m = j; m < known.sockets.length && known.sockets[m] === socket; m++) last = m;
+      return last >= 0 ? known.sks[last]! : k.ptr(socket, skF);
     } catch (e) {
       return unreadable(`fd ${fds[i]!} of pid ${all[taskOf[i]!]!.pid}`, socket, e);
     }

@@ -8,17 +8,30 @@ import { ipv4FromLE, ipv6, ntohs } from './addr.js';
 
 import { TCP_STATES, AF_INET6 } from './constants.js';
 import { perKernel } from '../kernel/memo.js';
-import { compareAddress, unreadable, type WalkProblem } from '../kernel/walk.js';
+import { readInAddressOrder, unreadable, type WalkProblem } from '../kernel/walk.js';
+import { sortedOrder } from '../kernel/u64.js';
 
 export function tcpStateName(n: number): string {
   return TCP_STATES[n] || `STATE_${n}`;
 }
 
-/** A row whose inode is read later, with the others (SockFields.resolveInodes). */
-export interface PendingInode {
-  row: { inode: number; sock: bigint };
-  /** struct sock.sk_socket (not NULL). */
-  socket: bigint;
+/** Rows whose inodes are read later, with the others (SockFields.resolveInodes): two
+ *  columns, not an object per row (they live through the whole walk of a table). */
+export class PendingInodes {
+  readonly rows: { inode: number; sock: bigint }[] = [];
+  /** Each row's struct sock.sk_socket (not NULL). */
+  readonly sockets: bigint[] = [];
+
+  push(row: { inode: number; sock: bigint }, socket: bigint): void {
+    this.rows.push(row);
+    this.sockets.push(socket);
+  }
+}
+
+/** struct socket pointers and the sk each holds, in two columns. */
+export interface SocketSks {
+  sockets: bigint[];
+  sks: bigint[];
 }
 
 /** The endpoint fields of a sock_common, decoded. */
@@ -61,8 +74,9 @@ export class SockFields {
   readonly inum: Field;
   /** sizeof(struct sock_common): the view every table row starts from. */
   readonly commonSize: number;
-  /** struct socket * → its sk, as read by resolveInodes, until the owner index takes it. */
-  private socketSk = new Map<bigint, bigint>();
+  /** struct socket * and its sk, as read by resolveInodes, until the owner index takes them:
+   *  two columns (a Map of 100,000 bigint keys outlived the walk, and had to be collected). */
+  private socketSk: SocketSks = { sockets: [], sks: [] };
   private readonly socketSkField: Field;
   private readonly netnsCache = new Map<bigint, number>();
   private lastNet = -1n;
@@ -185,35 +199,39 @@ export class SockFields {
    *  (the inodes of a large table sit in pages of their own, which a walk in socket order
    *  would visit at random): fills each row's inode; a row whose inode cannot be read is one
    *  problem and is returned, for the caller to drop, as a row that fails to read. */
-  resolveInodes(pending: PendingInode[], where: string, problems: WalkProblem[]): Set<PendingInode['row']> {
-    const failed = new Set<PendingInode['row']>();
-    pending.sort((x, y) => compareAddress(x.socket, y.socket));
-    this.k.mem.prefetch(
-      pending.map((p) => p.socket),
-      Number(this.inodeOfSocket) + this.iIno.offset + this.iIno.size,
-    );
-    for (const p of pending) {
+  resolveInodes(pending: PendingInodes, where: string, problems: WalkProblem[]): Set<PendingInodes['rows'][number]> {
+    const failed = new Set<PendingInodes['rows'][number]>();
+    const rows = pending.rows;
+    readInAddressOrder(this.k.mem, pending.sockets, (socket, i) => {
+      const row = rows[i]!;
       try {
-        p.row.inode = this.inodeOf(p.socket);
+        row.inode = this.inodeOf(socket);
         // socket->sk from the same object while its page is at hand: the owner index
         // (owners.ts) then need not come back to these pages. (The row's own bigint when
         // they agree, as they do but for a socket caught mid-change: one object, not two.)
-        const sk = this.k.ptr(p.socket, this.socketSkField);
-        this.socketSk.set(p.socket, sk === p.row.sock ? p.row.sock : sk);
+        const sk = this.k.ptr(socket, this.socketSkField);
+        this.socketSk.sockets.push(socket);
+        this.socketSk.sks.push(sk === row.sock ? row.sock : sk);
       } catch (e) {
-        problems.push(unreadable(where, p.row.sock, e));
-        failed.add(p.row);
+        problems.push(unreadable(where, row.sock, e));
+        failed.add(row);
       }
-    }
+    }, Number(this.inodeOfSocket) + this.iIno.offset + this.iIno.size);
     return failed;
   }
 
-  /** The struct socket → sk pairs read so far, handed over once (ownerIndex): a 100,000-socket
-   *  table's map is ~9 MB, held no longer than the index is being built. */
-  takeSocketSk(): Map<bigint, bigint> {
-    const m = this.socketSk;
-    this.socketSk = new Map();
-    return m;
+  /** The struct socket → sk pairs read so far, in ascending socket order (equal sockets in the
+   *  order read), handed over once (ownerIndex): held no longer than the index is being built. */
+  takeSocketSk(): SocketSks {
+    const { sockets, sks } = this.socketSk;
+    this.socketSk = { sockets: [], sks: [] };
+    const order = sortedOrder(sockets);
+    const out: SocketSks = { sockets: new Array(order.length), sks: new Array(order.length) };
+    for (let i = 0; i < order.length; i++) {
+      out.sockets[i] = sockets[order[i]!]!;
+      out.sks[i] = sks[order[i]!]!;
+    }
+    return out;
   }
 
   private inodeOf(sock: bigint): number {

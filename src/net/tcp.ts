@@ -18,7 +18,7 @@ import { ObjView, type Field, type Kernel } from '../kernel/kernel.js';
 import { unreadable, type WalkProblem } from '../kernel/walk.js';
 import { readBucketsInAddressOrder, type BucketArray } from './hashtable.js';
 import type { NetNs } from './netns.js';
-import { sockFields, tcpStateName, type PendingInode, type SockFields } from './sock.js';
+import { sockFields, tcpStateName, PendingInodes, type SockFields } from './sock.js';
 import { TCP_LISTEN, TCP_NEW_SYN_RECV, TCP_TIME_WAIT, AF_INET6 } from './constants.js';
 import type { SocketRow, SocketTable } from './socket-row.js';
 import { perKernel } from '../kernel/memo.js';
@@ -81,13 +81,13 @@ class TcpReader {
 
   /** A view of one part of a full socket, read with the offsets of the whole sock. */
   private part(sk: bigint, p: ViewPart): ObjView {
-    const v = this.k.mem.view(sk + p.startN, p.len);
-    return new ObjView({ buf: v.buf, off: v.off - p.start }, sk);
+    const b = this.k.mem.viewBuf(sk + p.startN, p.len);
+    return new ObjView(b, this.k.mem.viewOff - p.start, sk);
   }
 
   /** A row for any entry of the TCP hashes, by what its skc_state says it is. With `pending`,
    *  a full socket's inode is left for resolveInodes (read in address order) instead. */
-  row(sk: bigint, pending?: PendingInode[]): SocketRow {
+  row(sk: bigint, pending?: PendingInodes): SocketRow {
     const k = this.k;
     const e = this.s.endpoints(sk); // TIME_WAIT and request socks are smaller than a full sock
     let kind: SocketRow['kind'] = 'sock';
@@ -134,7 +134,7 @@ class TcpReader {
       txQueue,
       uid,
     };
-    if (socket !== 0n) pending!.push({ row, socket });
+    if (socket !== 0n) pending!.push(row, socket);
     return row;
   }
 }
@@ -226,11 +226,11 @@ function firstEntryListens(k: Kernel, b: BucketArray): boolean {
 
 function collect(k: Kernel, b: BucketArray, rows: SocketRow[], problems: WalkProblem[]): void {
   const r = reader(k);
-  const pending: PendingInode[] = [];
+  const pending = new PendingInodes();
   const mine: SocketRow[] = [];
   readBucketsInAddressOrder(k, b, (sk) => r.row(sk, pending), problems, mine, r.fullSpan);
   const failed = r.s.resolveInodes(pending, b.name, problems);
-  for (const row of mine) if (!failed.has(row)) rows.push(row);
+  for (let i = 0; i < mine.length; i++) if (failed.size === 0 || !failed.has(mine[i]!)) rows.push(mine[i]!);
 }
 
 /** All TCP sockets of all namespaces: listeners first, then the established hash, as /proc does. */
