@@ -88,6 +88,14 @@ export abstract class BaseDump implements PhysicalDump {
     prefetcher.request(todo);
   }
 
+  /** One page a walker will read later, out of the order of the list it gave prefetch() (the
+   *  next link of a chain, lower in the sweep): decoded ahead if the worker is running. */
+  prefetchSoon(pfn: number): void {
+    const p = this.prefetcher;
+    if (p === undefined || p.has(pfn) || !this.hasPage(pfn) || this.cache.peek(pfn) !== undefined) return;
+    p.soon(pfn);
+  }
+
   /** Page `pfn` decoded from the file, bypassing the cache (the prefetch worker's read). */
   decodeFresh(pfn: number): Buffer {
     return this.loadPage(pfn);

@@ -77,6 +77,23 @@ export class KernelMemory {
     this.dump.prefetch(pfns);
   }
 
+  /** One object to be read later, out of the order of the last prefetch() (`span` bytes from
+   *  `addr`): its pages decoded ahead where the dump can. */
+  prefetchSoon(addr: bigint, span: number): void {
+    const dump = this.dump;
+    if (!dump.prefetchSoon) return;
+    let first: number;
+    let end: number;
+    try {
+      first = Math.floor(this.phys(addr) / PAGE);
+      end = Math.floor(this.phys(addr + BigInt(Math.max(1, span) - 1)) / PAGE);
+    } catch {
+      return;
+    }
+    dump.prefetchSoon(first);
+    if (end !== first) dump.prefetchSoon(end);
+  }
+
   /** Copy `len` bytes at `addr` (may cross pages that map anywhere): one copy out of each
    *  cached page, no buffer per page (BTF and kallsyms are megabytes read this way). */
   read(addr: bigint, len: number): Buffer {

@@ -149,7 +149,11 @@ export function readChainsInAddressOrder<R>(
     // (A chain is still walked link after link, so its `seen` set, limit and problems are
     // those of follow(); a cycle ends it at its second visit.)
     while (next && next.node >= at.node) next = visit(next);
-    if (next) ahead.push(next);
+    if (next) {
+      // Further down the sweep, on a page the list may not hold: decoded ahead meanwhile.
+      if (!shape.next?.has(next.node)) k.mem.prefetchSoon(next.node - shape.entryOffset, shape.span);
+      ahead.push(next);
+    }
   }
   // Back in chain order (a stable sort: what one entry emitted stays in the order it was met).
   found.sort((x, y) => x.key - y.key);
