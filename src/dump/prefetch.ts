@@ -145,10 +145,11 @@ export class Prefetcher {
     this.worker.on('error', () => {});
   }
 
-  /** New work for the worker: wake it if it sleeps. */
+  /** New work for the worker: wake it if it sleeps (once: a worker woken but not yet running
+   *  again, the other core busy, is not woken again at every page). */
   private poke(): void {
     Atomics.add(this.ctrl, SEQ, 1);
-    if (Atomics.load(this.ctrl, SLEEP) !== 0) Atomics.notify(this.ctrl, SEQ);
+    if (Atomics.load(this.ctrl, SLEEP) !== 0 && Atomics.compareExchange(this.ctrl, SLEEP, 1, 0) === 1) Atomics.notify(this.ctrl, SEQ);
   }
 
   /** Decode these pages ahead, in this order (replacing any list given before, and the single
@@ -204,7 +205,10 @@ export class Prefetcher {
       this.progress = t;
       Atomics.store(this.ctrl, PROGRESS, t);
       // The worker sleeps with a full window: wake it once a quarter of it is free again.
-      if (t >= Atomics.load(this.ctrl, WAKE_AT)) this.poke();
+      if (t >= Atomics.load(this.ctrl, WAKE_AT)) {
+        Atomics.store(this.ctrl, WAKE_AT, 0x7fffffff);
+        this.poke();
+      }
     }
     const base = this.gen * 4;
     // Not begun: the caller's, now.
