@@ -28,6 +28,7 @@ import { Kernel } from './kernel.js';
 import { OpenError } from './errors.js';
 import { btfMismatch } from './btf-check.js';
 import { LIMITS, emptyBtf, reason, vmcoreinfoSymbols, type OpenProblem } from './open-stages.js';
+import { startPrefetchForLargeTables } from './prefetch-start.js';
 
 export interface OpenOptions {
   systemMap?: string;
@@ -56,6 +57,7 @@ export function openKernel(path: string, opts: OpenOptions = {}): Kernel {
   try {
     const k = openKernelFromDump(dump, opts);
     k.openTimings.headersMs = headersMs;
+    if (opts.prefetch === true) startPrefetchForLargeTables(k);
     return k;
   } catch (e) {
     dump.close();
