@@ -28,7 +28,7 @@ import { Kernel } from './kernel.js';
 import { OpenError } from './errors.js';
 import { btfMismatch } from './btf-check.js';
 import { LIMITS, emptyBtf, reason, vmcoreinfoSymbols, type OpenProblem } from './open-stages.js';
-import { startPrefetchForLargeTables } from './prefetch-start.js';
+import { startPrefetchBeforeTypes, startPrefetchForLargeTables } from './prefetch-start.js';
 
 export interface OpenOptions {
   systemMap?: string;
@@ -121,6 +121,7 @@ export function openKernelFromDump(dump: PhysicalDump, opts: OpenOptions = {}): 
     if (dump.vmcoreinfo) problems.push({ stage: 'symbols', detail: reason(e), limits: LIMITS.symbols(symbols.size) });
   }
   const t1 = performance.now();
+  if (opts.prefetch === true) startPrefetchBeforeTypes(mem, symbols);
   progress(`reading types (${symbols.size} symbols from ${symbols.source})`);
   let btf: Btf;
   let typeSource: string;

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { openKernel } from '../../src/kernel/open.js';
-import { startPrefetchForLargeTables } from '../../src/kernel/prefetch-start.js';
+import { startPrefetchBeforeTypes, startPrefetchForLargeTables } from '../../src/kernel/prefetch-start.js';
 import type { BaseDump } from '../../src/dump/base.js';
 import { fixtureDir } from '../support/truth.js';
 
@@ -33,6 +33,21 @@ describe('startPrefetchForLargeTables on bookworm-6.1', () => {
     } finally {
       k.mem.dump.close();
       plain.mem.dump.close();
+    }
+  });
+
+  it('before the types: the count at offset 8 of the percpu_counter, as the BTF places it', () => {
+    const k = openKernel(path, { prefetch: true });
+    try {
+      expect(k.off('struct percpu_counter', 'count')).toBe(8n);
+      const n = Number(k.mem.s64(k.symbol('tcp_sockets_allocated') + 8n));
+      expect(n).toBeGreaterThan(0);
+      expect(startPrefetchBeforeTypes(k.mem, k.symbols, n + 1)).toBe(false);
+      expect((k.mem.dump as BaseDump).prefetchStats).toBeUndefined();
+      expect(startPrefetchBeforeTypes(k.mem, k.symbols, n)).toBe(true);
+      expect((k.mem.dump as BaseDump).prefetchStats).toBeDefined();
+    } finally {
+      k.mem.dump.close();
     }
   });
 });
