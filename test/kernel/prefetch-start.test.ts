@@ -12,8 +12,8 @@ import { fixtureDir } from '../support/truth.js';
 describe('startPrefetchForLargeTables on bookworm-6.1', () => {
   const path = join(fixtureDir('bookworm-6.1'), 'vmcore.kdump');
 
-  it('opened as the CLI opens it: a small dump starts no worker', () => {
-    const k = openKernel(path, { prefetch: true });
+  it('opened as the CLI opens it for a socket table: a small dump starts no worker', () => {
+    const k = openKernel(path, { prefetch: true, prefetchEarly: true });
     try {
       expect((k.mem.dump as BaseDump).prefetchStats).toBeUndefined();
     } finally {
