@@ -106,6 +106,32 @@ describe('prefetch worker', () => {
     }
   });
 
+  it('stays right through lists, single pages and reads interleaved at random', async () => {
+    const d = openDump(PATH, { cachePages: 8, prefetch: true }) as BaseDump;
+    try {
+      const pool = present(d, 4096, 6000);
+      d.prefetch(pool.slice(0, 600));
+      await workerStarted(d);
+      let seed = 5;
+      const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) >>> 0) % n);
+      for (let round = 0; round < 12; round++) {
+        const from = rnd(pool.length - 700);
+        const list = pool.slice(from, from + 300 + rnd(400));
+        d.prefetch(rnd(2) ? list : [...list].reverse());
+        for (let i = 0; i < 900; i++) {
+          const what = rnd(10);
+          if (what < 2) d.prefetchSoon(pool[rnd(pool.length)]!);
+          const p = what < 7 ? list[Math.min(list.length - 1, i)]! : pool[rnd(pool.length)]!;
+          expect(d.page(p).equals(plain.page(p)), `round ${round}, read ${i}, pfn ${p}`).toBe(true);
+          if (rnd(50) === 0) await new Promise((r) => setTimeout(r, 1));
+        }
+      }
+      expect(d.prefetchStats!.taken).toBeGreaterThan(0);
+    } finally {
+      d.close();
+    }
+  });
+
   it('does not wait for a worker that stalls in the middle of pages: the caller decodes them', async () => {
     // A stand-in worker that claims every entry of the list as being decoded, then never
     // finishes one (as a worker put aside by the scheduler): each page must come from the
