@@ -11,17 +11,18 @@ import {
   COUNT,
   DONE,
   FREE,
+  FREED,
   GEN,
+  LIST_SLOTS,
   MAIN,
   MAX_LIST,
   PROGRESS,
   READY,
   SEQ,
   SLEEP,
-  LIST_SLOTS,
   SLOTS,
   SOON,
-  SOON_TAKEN,
+  SOON_SLOTS,
   STOP,
   WAKE_AT,
   WINDOW,
@@ -35,8 +36,8 @@ const pfns = new Int32Array(shared.pfns);
 const claim = new Int32Array(shared.claim);
 const slotOf = new Int32Array(shared.slotOf);
 const slotTag = new Int32Array(shared.slotTag);
-const slotGen = new Int32Array(shared.slotGen);
 const slots = Buffer.from(shared.slots);
+const freed = new Int32Array(shared.freed);
 const ps = shared.pageSize;
 
 const dump = openDump(shared.path, { cachePages: 1 }) as BaseDump;
@@ -45,37 +46,27 @@ const dump = openDump(shared.path, { cachePages: 1 }) as BaseDump;
  *  caller is about to read them). */
 const LEAD_MIN = 64;
 
-// Slots for single pages: free ones (lowest on top, so that the pool's memory is touched only
-// as far as the caller's lag needs), and those holding a page the caller has not taken yet.
+// Slots for single pages free to decode into. A slot given out comes back when the caller has
+// taken its page (it writes the slot to freed[], a ring), or with a new list.
 const soonFree: number[] = [];
-const soonHeld: number[] = [];
-let takenSeen = -1; // ctrl[SOON_TAKEN] at the last look through soonHeld
+let freedSeen = 0; // entries of freed[] taken back
 
 function resetSoonSlots(): void {
-  soonHeld.length = 0;
   soonFree.length = 0;
-  for (let s = SLOTS - 1; s >= LIST_SLOTS; s--) soonFree.push(s);
-  takenSeen = -1;
+  for (let s = SLOTS - 1; s >= LIST_SLOTS; s--) soonFree.push(s); // lowest on top: the pool's memory is touched only as far as needed
+  freedSeen = Atomics.load(ctrl, FREED); // (all free again: slots freed before are among them)
 }
 
-/** Whether a slot is free for a single page, looking for ones the caller has taken since. */
-function soonSlotFree(gen: number): boolean {
+/** Whether a slot is free for a single page, taking back those the caller has freed. */
+function soonSlotFree(): boolean {
   if (soonFree.length > 0) return true;
-  const taken = Atomics.load(ctrl, SOON_TAKEN);
-  if (taken === takenSeen) return false;
-  takenSeen = taken;
-  let w = 0;
-  for (const s of soonHeld) {
-    if (Atomics.load(slotTag, s) === 0 || Atomics.load(slotGen, s) !== gen) soonFree.push(s);
-    else soonHeld[w++] = s;
-  }
-  soonHeld.length = w;
-  soonFree.sort((x, y) => y - x);
+  const n = Atomics.load(ctrl, FREED);
+  while (freedSeen < n) soonFree.push(freed[freedSeen++ % SOON_SLOTS]!);
   return soonFree.length > 0;
 }
 
-/** Decode entry `id`, claimed for the worker, into pool slot `slot`. */
-function decodeEntry(id: number, gen: number, slot: number): void {
+/** Decode entry `id`, claimed for the worker, into pool slot `slot`; whether it could. */
+function decodeEntry(id: number, gen: number, slot: number): boolean {
   const base = gen * 4;
   Atomics.store(slotTag, slot, 0);
   let ok = false;
@@ -91,13 +82,13 @@ function decodeEntry(id: number, gen: number, slot: number): void {
     decodeInto(undefined);
   }
   if (ok) {
-    Atomics.store(slotGen, slot, gen);
     Atomics.store(slotOf, id, slot);
     Atomics.store(slotTag, slot, id + 1);
     Atomics.add(ctrl, DONE, 1);
   }
   Atomics.compareExchange(claim, id, base + WORKER, ok ? base + READY : base + MAIN);
   Atomics.notify(claim, id);
+  return ok;
 }
 
 /** Sleep until the caller gives new work (ctrl[SEQ] moves from `seq`) or its list progress
@@ -130,7 +121,7 @@ function run(): void {
     if (t <= progress) t = progress + 1; // the caller is past these: what it needs is ahead
     const lead = t - progress;
     const listOpen = t < n && lead < WINDOW;
-    const soonOpen = u < Atomics.load(ctrl, SOON) && soonSlotFree(gen);
+    const soonOpen = u < Atomics.load(ctrl, SOON) && soonSlotFree();
     let id: number;
     let slot: number;
     if (listOpen && (lead < LEAD_MIN || !soonOpen)) {
@@ -147,8 +138,9 @@ function run(): void {
     }
     // Not the caller's (MAIN) already, nor of a list replaced meanwhile?
     if (Atomics.compareExchange(claim, id, gen * 4 + FREE, gen * 4 + WORKER) !== gen * 4 + FREE) continue;
-    if (id >= MAX_LIST) soonHeld.push(soonFree.pop()!);
-    decodeEntry(id, gen, slot);
+    if (id >= MAX_LIST) soonFree.pop();
+    // (A page the dump does not hold leaves its single page's slot free.)
+    if (!decodeEntry(id, gen, slot) && id >= MAX_LIST) soonFree.push(slot);
   }
   dump.close();
 }

@@ -18,7 +18,7 @@
 //   ctrl[STOP]      1: the worker ends
 //   ctrl[DONE]      pages the worker decoded
 //   ctrl[SOON]      single pages announced (ids MAX_LIST ..)
-//   ctrl[SOON_TAKEN] of those, taken by the caller (bounds the pool they hold)
+//   ctrl[FREED]     single pages' slots the caller has freed (taken), in freed[] as a ring
 //   ctrl[SEQ]       bumped by the caller when there is new work; the worker sleeps on it
 //   ctrl[SLEEP]     1 while the worker sleeps (the caller wakes it only then)
 //   ctrl[WAKE_AT]   list progress worth waking the worker for (its window has room again)
@@ -27,7 +27,6 @@
 //   slotOf[id]      the pool slot a READY single page was decoded into (a list entry t is
 //                   decoded into slot t % LIST_SLOTS)
 //   slotTag[s]      which entry slot s holds: id + 1, 0 while free or being written (a seqlock)
-//   slotGen[s]      the generation of that entry
 
 import { Worker } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
@@ -57,7 +56,7 @@ export const STOP = 3;
 /** Pages the worker has decoded so far. */
 export const DONE = 4;
 export const SOON = 5;
-export const SOON_TAKEN = 6;
+export const FREED = 6;
 export const SEQ = 7;
 export const SLEEP = 8;
 export const WAKE_AT = 9;
@@ -77,7 +76,7 @@ export interface PrefetchShared {
   claim: SharedArrayBuffer;
   slotOf: SharedArrayBuffer;
   slotTag: SharedArrayBuffer;
-  slotGen: SharedArrayBuffer;
+  freed: SharedArrayBuffer;
   slots: SharedArrayBuffer;
 }
 
@@ -105,6 +104,8 @@ export class Prefetcher {
   private readonly slotOf: Int32Array;
   private readonly slotTag: Int32Array;
   private readonly slots: Buffer;
+  private readonly freed: Int32Array;
+  private freedCount = 0;
   private readonly worker: Worker;
   private gen = 0;
   private ticket = new Map<number, number>(); // pfn → entry id of the current generation
@@ -125,7 +126,7 @@ export class Prefetcher {
       claim: sab(ids * 4),
       slotOf: sab(ids * 4),
       slotTag: sab(SLOTS * 4),
-      slotGen: sab(SLOTS * 4),
+      freed: sab(SOON_SLOTS * 4),
       slots: sab(SLOTS * pageSize),
     };
     this.ctrl = new Int32Array(shared.ctrl);
@@ -134,6 +135,7 @@ export class Prefetcher {
     this.slotOf = new Int32Array(shared.slotOf);
     this.slotTag = new Int32Array(shared.slotTag);
     this.slots = Buffer.from(shared.slots);
+    this.freed = new Int32Array(shared.freed);
     Atomics.store(this.ctrl, WAKE_AT, 0x7fffffff);
     // A small heap: the worker only decodes pages (its garbage is page buffers).
     this.worker = new Worker(workerScript(), {
@@ -164,7 +166,6 @@ export class Prefetcher {
     Atomics.store(this.ctrl, GEN, gen);
     this.ticket = new Map();
     this.soonCount = 0;
-    Atomics.store(this.ctrl, SOON_TAKEN, 0);
     const base = gen * 4;
     let t = 0;
     for (let i = 0; i < pfns.length && t < MAX_LIST; i++) {
@@ -241,7 +242,8 @@ export class Prefetcher {
     if (soon) {
       // The worker reuses a single page's slot only once it is free (a list's are a ring).
       Atomics.store(this.slotTag, slot, 0);
-      Atomics.add(this.ctrl, SOON_TAKEN, 1);
+      this.freed[this.freedCount % SOON_SLOTS] = slot;
+      Atomics.store(this.ctrl, FREED, ++this.freedCount);
     }
     this.taken++;
     return page;
