@@ -4,7 +4,6 @@
 import type { PositionalReader } from './file.js';
 import { PageCache, DEFAULT_CACHE_PAGES } from './page-cache.js';
 import { checkInterrupt } from './interrupt.js';
-import { newPage } from './decompress.js';
 import { Prefetcher } from './prefetch.js';
 import { PagePoison, poisonFromEnv } from './page-poison.js';
 import { PageMissingError, type DumpFormat, type DumpStats, type ElfNote, type PhysicalDump } from './types.js';
@@ -133,7 +132,7 @@ export abstract class BaseDump implements PhysicalDump {
     checkInterrupt();
     const hit = this.cache.get(pfn);
     if (hit !== undefined) return hit;
-    const ahead = this.prefetcher?.take(pfn, () => newPage(this.pageSize));
+    const ahead = this.prefetcher?.take(pfn);
     if (ahead !== undefined) {
       this.pagesRead++;
       this.cache.set(pfn, ahead);

@@ -30,7 +30,7 @@
 
 import { Worker } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
-import { recyclePage } from './decompress.js';
+import { newPage, recyclePage } from './decompress.js';
 
 /** How far the worker decodes ahead of the caller in the list. */
 export const WINDOW = 256;
@@ -199,8 +199,9 @@ export class Prefetcher {
     this.poke();
   }
 
-  /** Page `pfn` if the worker decoded it (copied into `into`); false: the caller decodes it. */
-  take(pfn: number, into: () => Buffer): Buffer | undefined {
+  /** Page `pfn` if the worker decoded it (copied into a page of newPage()); undefined: the
+   *  caller decodes it. */
+  take(pfn: number): Buffer | undefined {
     const t = this.ticket.get(pfn);
     if (t === undefined) return undefined;
     this.ticket.delete(pfn);
@@ -232,7 +233,7 @@ export class Prefetcher {
     const soon = t >= MAX_LIST;
     const slot = soon ? Atomics.load(this.slotOf, t) : t % LIST_SLOTS;
     if (Atomics.load(this.slotTag, slot) !== t + 1) return undefined;
-    const page = into();
+    const page = newPage(this.pageSize);
     this.slots.copy(page, 0, slot * this.pageSize, (slot + 1) * this.pageSize);
     // Still the same entry after the copy (the worker did not reuse the slot meanwhile)?
     if (Atomics.load(this.slotTag, slot) !== t + 1 || Atomics.load(this.claim, t) !== base + READY) {
