@@ -10,7 +10,8 @@ if (!mayHoldZstd || mayHoldZstd(process.argv[2])) await prepareDecoders();
 const tImport = performance.now();
 // XPORTSHOW_PREFETCH=0: no worker; =eager: the worker starts at opening (src/dump/base.ts)
 const pf = process.env.XPORTSHOW_PREFETCH;
-const s = Session.open(process.argv[2], { prefetch: pf === 'eager' ? 'eager' : pf !== '0' }); // as the CLI opens it
+// as the CLI opens it for `-at` (a socket view: prefetchEarly, src/kernel/open.ts)
+const s = Session.open(process.argv[2], { prefetch: pf === 'eager' ? 'eager' : pf !== '0', prefetchEarly: true });
 const tOpen = performance.now();
 const sink = openSync('/dev/null', 'w');
 // as the one-shot CLI runs it: runParsedLine writing the output as it is rendered, in chunks

@@ -11,6 +11,9 @@ import { VIEW_COMMANDS, commandWords as knownCommandWords } from './shell/regist
 import { OPTIONS, optionHelp, requestedViews, type ParsedLine } from './shell/options.js';
 import { parseArgs } from 'node:util';
 
+/** Views that read the socket tables (kernel/open.ts prefetchEarly). */
+const SOCKET_VIEWS = new Set(['sockets', 'pid', 'program', 'summary', 'everything']);
+
 /** The package root (where package.json is): this file runs from src/ (tsx) or dist/bundle/. */
 function packageRoot(): string {
   let dir = new URL('.', import.meta.url);
@@ -147,6 +150,8 @@ export async function main(argv: string[]): Promise<number> {
     session = Session.open(dumpPath, {
       ...openOpts,
       prefetch: true,
+      // a command that reads the socket tables: the worker starts while opening, for many sockets
+      prefetchEarly: !interactive && requestedViews(parsed).some((v) => SOCKET_VIEWS.has(v)),
       onProgress: interactive && process.stderr.isTTY ? (m) => process.stderr.write(`\r\x1b[K${m}…`) : undefined,
     });
     if (interactive && process.stderr.isTTY) process.stderr.write('\r\x1b[K');

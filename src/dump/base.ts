@@ -4,7 +4,7 @@
 import type { PositionalReader } from './file.js';
 import { PageCache, DEFAULT_CACHE_PAGES } from './page-cache.js';
 import { checkInterrupt } from './interrupt.js';
-import { decodeInto, newPage } from './decompress.js';
+import { decodeInto } from './decompress.js';
 import { Prefetcher } from './prefetch.js';
 import { PagePoison, poisonFromEnv } from './page-poison.js';
 import { PageMissingError, type DumpFormat, type DumpStats, type ElfNote, type PhysicalDump } from './types.js';
@@ -22,9 +22,10 @@ export interface OpenOptions {
    *  long list, the caller decodes that list alone meanwhile (about 2,500 of the 8,400 pages
    *  of the 10,000-socket dump's first sweep); started at opening, it is up before the first
    *  sweep, for ~10 MB and ~50 ms of CPU on the other core that a session without a long
-   *  table never gets back. The CLI does not start it early for big dumps: neither the file's
-   *  size nor its page count tells many sockets (the sid-7.2-host fixture, 57 TCP
-   *  sockets: 30 MB, 49,152 pages; the 10,000-socket dump: 26 MB, 36,786 pages). */
+   *  table never gets back. Neither the file's size nor its page count tells many sockets
+   *  (the sid-7.2-host fixture, 57 TCP sockets: 30 MB, 49,152 pages; the 10,000-socket dump:
+   *  26 MB, 36,786 pages): the kernel's count does, and opening the kernel starts the worker
+   *  (startPrefetch) when it counts many (src/kernel/prefetch-start.ts). */
   prefetch?: boolean | 'eager';
   /** Test mode (page-poison.ts): a page handed out by page() is overwritten at the next
    *  page() of another page, so a caller that holds one across reads shows wrong output.
@@ -71,6 +72,12 @@ export abstract class BaseDump implements PhysicalDump {
     return this.prefetcher;
   }
 
+  /** Start the prefetch worker now, ahead of the first list (a walker about to read a large
+   *  table: the worker's own start takes 45-100 ms of wall time). Nothing without `prefetch`. */
+  startPrefetch(): void {
+    if (this.wantPrefetch) this.startPrefetcher();
+  }
+
   /** Pages a walker will read next, in the order it will read them: decoded ahead on a worker
    *  thread when the dump was opened with `prefetch` (else nothing happens). */
   prefetch(pfns: readonly number[]): void {
@@ -86,6 +93,14 @@ export abstract class BaseDump implements PhysicalDump {
       last = pfn;
     }
     prefetcher.request(todo);
+  }
+
+  /** One page a walker will read later, out of the order of the list it gave prefetch() (the
+   *  next link of a chain, lower in the sweep): decoded ahead if the worker is running. */
+  prefetchSoon(pfn: number): void {
+    const p = this.prefetcher;
+    if (p === undefined || p.has(pfn) || !this.hasPage(pfn) || this.cache.peek(pfn) !== undefined) return;
+    p.soon(pfn);
   }
 
   /** Page `pfn` decoded from the file, bypassing the cache (the prefetch worker's read). */
@@ -118,7 +133,7 @@ export abstract class BaseDump implements PhysicalDump {
     checkInterrupt();
     const hit = this.cache.get(pfn);
     if (hit !== undefined) return hit;
-    const ahead = this.prefetcher?.take(pfn, () => newPage(this.pageSize));
+    const ahead = this.prefetcher?.take(pfn);
     if (ahead !== undefined) {
       this.pagesRead++;
       this.cache.set(pfn, ahead);

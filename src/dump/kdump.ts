@@ -27,6 +27,8 @@ const SUPERBLOCK_SHIFT = 9; // rank index entry every 2^9 = 512 bits (16 words)
 const DESC_CHUNK = 256; // page_descs read (and cached) 256 at a time: 6 KiB
 const DESC_CHUNKS_CACHED = 512; // 3 MiB of descriptors
 const MAX_META_BYTES = 64 << 20; // VMCOREINFO / note area sanity limit
+/** Bytes read at once where pages are read in file order (fromWindow). */
+const READ_WINDOW = 64 << 10;
 
 /** Where a kdump file came from, for the description and `format`. */
 export interface KdumpSource {
@@ -83,6 +85,10 @@ export class KdumpDump extends BaseDump {
   private counts: { present: number; excluded: number } | undefined;
   private ramWords: Uint32Array | null | undefined; // 1st bitmap, read on demand
   private scratch = Buffer.allocUnsafe(0); // compressed page bytes, reused
+  private window = Buffer.allocUnsafe(0); // file bytes from windowAt: neighbouring pages' data
+  private windowAt = -1;
+  private lastData = -1; // file offsets of the last page's data
+  private lastDataEnd = -1;
   private readonly descChunks = new Map<number, Buffer>();
   private readonly zeroPage: Buffer;
   private zeroDataOffset = -1; // file offset of the shared zero page's data, once seen
@@ -294,13 +300,24 @@ export class KdumpDump extends BaseDump {
     const compressed = (flags & DUMP_DH_COMPRESSED) !== 0;
     // makedumpfile stores the zero page once and points every zero page's descriptor at it.
     if (offset === this.zeroDataOffset && size === ps && !compressed) return this.zeroPage;
-    // Compressed bytes are consumed at once by the decoder: read them into one reused buffer.
-    if (compressed && this.scratch.length < size) this.scratch = Buffer.allocUnsafe(Math.max(size, 2 * ps + 1024));
-    const data = compressed ? this.scratch.subarray(0, size) : Buffer.allocUnsafe(size);
     if (offset < this.descEnd && offset !== this.zeroDataOffset) {
       throw new PageMissingError(addr, 'corrupt', `page descriptor ${idx} points into the headers (offset ${offset})`);
     }
-    const got = offset + size <= this.reader.size ? this.reader.readInto(data, 0, size, offset) : 0;
+    // Compressed bytes are consumed at once by the decoder: a view of the read window, or read
+    // into one reused buffer.
+    let data: Buffer;
+    let got: number;
+    const windowed = compressed ? this.fromWindow(offset, size) : undefined;
+    if (windowed !== undefined) {
+      data = windowed;
+      got = size;
+    } else {
+      if (compressed && this.scratch.length < size) this.scratch = Buffer.allocUnsafe(Math.max(size, 2 * ps + 1024));
+      data = compressed ? this.scratch.subarray(0, size) : Buffer.allocUnsafe(size);
+      got = offset + size <= this.reader.size ? this.reader.readInto(data, 0, size, offset) : 0;
+    }
+    this.lastData = offset;
+    this.lastDataEnd = offset + size;
     if (got < size) {
       // A file cut short loses its last pages; in a whole file the descriptor is damaged.
       if (this.incomplete) throw new PageMissingError(addr, 'truncated', `page data at offset ${offset} lies past the end of the file`);
@@ -317,6 +334,27 @@ export class KdumpDump extends BaseDump {
       return this.zeroPage;
     }
     return page;
+  }
+
+  /** The compressed bytes at `offset` from the read window, reading a new window when this
+   *  page's data adjoins the last page's (a walk in address order: the data of neighbouring
+   *  frames lies side by side in the file, upwards or downwards); undefined: read them alone. */
+  private fromWindow(offset: number, size: number): Buffer | undefined {
+    const end = offset + size;
+    const w = this.window;
+    if (offset >= this.windowAt && end <= this.windowAt + w.length) return w.subarray(offset - this.windowAt, end - this.windowAt);
+    let from: number;
+    if (offset === this.lastDataEnd) from = offset; // upwards
+    else if (end === this.lastData) from = Math.max(this.descEnd, end - READ_WINDOW); // downwards
+    else return undefined;
+    const to = Math.min(this.reader.size, from + READ_WINDOW);
+    if (end > to) return undefined;
+    if (w.length < READ_WINDOW) this.window = Buffer.allocUnsafe(READ_WINDOW);
+    const got = this.reader.readInto(this.window, 0, to - from, from);
+    this.windowAt = from;
+    this.window = this.window.subarray(0, got);
+    if (end > from + got) return undefined;
+    return this.window.subarray(offset - from, end - from);
   }
 
   private descChunk(c: number): Buffer {

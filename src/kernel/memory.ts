@@ -35,23 +35,19 @@ export class KernelMemory {
 
   /** The direct map of all RAM (page_offset_base, randomized by KASLR): where slab objects —
    *  sockets, tasks, files — live. Set once known; translation there is a subtraction. */
-  private directBase = 0n;
-  private directEnd = 0n;
-  /** The same as numbers: the base's halves, the size (RAM: exact in a double). */
+  /** Kept as numbers: the base's halves, the size (RAM: exact in a double). */
   private directHi = 0;
   private directLo = 0;
   private directBytes = 0;
 
   setDirectMap(base: bigint, bytes: bigint): void {
-    this.directBase = base;
-    this.directEnd = base + bytes;
     word[0] = base;
     this.directLo = halves[LO]!;
     this.directHi = halves[HI]!;
     this.directBytes = Number(bytes);
   }
 
-  /** addr - directBase as a number when addr lies in the direct map, else -1; no bigint made.
+  /** addr minus the direct map's base as a number when addr lies in the direct map, else -1; no bigint made.
    *  (Outside the map the difference may round, but only far beyond [0, directBytes).) */
   private directOffset(addr: bigint): number {
     if (addr < 0n) return -1;
@@ -106,6 +102,23 @@ export class KernelMemory {
       if (end !== first) pfns.push(end);
     }
     this.dump.prefetch(pfns);
+  }
+
+  /** One object to be read later, out of the order of the last prefetch() (`span` bytes from
+   *  `addr`): its pages decoded ahead where the dump can. */
+  prefetchSoon(addr: bigint, span: number): void {
+    const dump = this.dump;
+    if (!dump.prefetchSoon) return;
+    let first: number;
+    let end: number;
+    try {
+      first = Math.floor(this.phys(addr) / PAGE);
+      end = Math.floor(this.phys(addr + BigInt(Math.max(1, span) - 1)) / PAGE);
+    } catch {
+      return;
+    }
+    dump.prefetchSoon(first);
+    if (end !== first) dump.prefetchSoon(end);
   }
 
   /** Copy `len` bytes at `addr` (may cross pages that map anywhere): one copy out of each

@@ -29,6 +29,7 @@ import { Kernel } from './kernel.js';
 import { OpenError } from './errors.js';
 import { btfMismatch } from './btf-check.js';
 import { LIMITS, emptyBtf, reason, vmcoreinfoSymbols, type OpenProblem } from './open-stages.js';
+import { startPrefetchBeforeTypes, startPrefetchForLargeTables } from './prefetch-start.js';
 
 export interface OpenOptions {
   systemMap?: string;
@@ -38,6 +39,11 @@ export interface OpenOptions {
   /** Decode pages ahead on a worker thread (src/dump/prefetch.ts): the CLI and the shell.
    *  'eager': the worker starts at opening (src/dump/base.ts OpenOptions says when it pays). */
   prefetch?: boolean | 'eager';
+  /** With `prefetch: true`: the command reads the socket tables, so start the worker while
+   *  opening when the kernel counts many TCP sockets (prefetch-start.ts), not at the first long
+   *  list. (A command that reads no large table would pay the worker's start for nothing: the
+   *  10,000-socket dump's `-i` took 0.12 s instead of 0.09 on a busy machine.) */
+  prefetchEarly?: boolean;
   /** Test mode: pages handed out are overwritten at the next read of another page
    *  (src/dump/page-poison.ts). */
   poisonPages?: boolean;
@@ -57,6 +63,7 @@ export function openKernel(path: string, opts: OpenOptions = {}): Kernel {
   try {
     const k = openKernelFromDump(dump, opts);
     k.openTimings.headersMs = headersMs;
+    if (opts.prefetch === true && opts.prefetchEarly) startPrefetchForLargeTables(k);
     return k;
   } catch (e) {
     dump.close();
@@ -121,6 +128,7 @@ export function openKernelFromDump(dump: PhysicalDump, opts: OpenOptions = {}): 
     if (dump.vmcoreinfo) problems.push({ stage: 'symbols', detail: reason(e), limits: LIMITS.symbols(symbols.size) });
   }
   const t1 = performance.now();
+  if (opts.prefetch === true && opts.prefetchEarly) startPrefetchBeforeTypes(mem, symbols);
   progress(`reading types (${symbols.size} symbols from ${symbols.source})`);
   let btf: Btf;
   let typeSource: string;

@@ -254,6 +254,8 @@ function walkChains<R>(
       seen = remember(seen, node);
       depth++;
       if (next < top) {
+        // Further down the sweep, on a page the list may not hold: decoded ahead meanwhile.
+        if (!shape.next?.has(next)) k.mem.prefetchSoon(next - shape.entryOffset, shape.span);
         ahead.push({ start: s, node: next, depth, seen });
         break;
       }

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildSync } from 'esbuild';
-import { COUNT, DONE, FREE, GEN, STOP, WORKER, setPrefetchWorkerScript } from '../../src/dump/prefetch.js';
+import { COUNT, DONE, FREE, GEN, STOP, WINDOW, WORKER, setPrefetchWorkerScript } from '../../src/dump/prefetch.js';
 import { openDump } from '../../src/dump/open.js';
 import type { BaseDump } from '../../src/dump/base.js';
 import { fixtureDir } from '../support/truth.js';
@@ -74,6 +74,59 @@ describe('prefetch worker', () => {
       d.prefetch(b);
       for (let i = 0; i < b.length; i += 3) expect(d.page(b[i]!).equals(plain.page(b[i]!)), `pfn ${b[i]}`).toBe(true);
       for (const p of a.slice(1500)) expect(d.page(p).equals(plain.page(p)), `pfn ${p}`).toBe(true);
+    } finally {
+      d.close();
+    }
+  });
+
+  it('single pages announced out of the list (prefetchSoon) come from the worker too, and stay right', async () => {
+    const d = openDump(PATH, { cachePages: 16, prefetch: true }) as BaseDump;
+    try {
+      const list = present(d, 4096, 1000);
+      const single = present(d, 12000, 300);
+      d.prefetch(list);
+      await workerStarted(d);
+      for (const p of single) d.prefetchSoon(p);
+      // (the worker stays WINDOW entries ahead in the list; the single pages it holds until read)
+      for (let i = 0; i < 400 && d.prefetchStats!.decoded < WINDOW - 1 + single.length; i++) await new Promise((r) => setTimeout(r, 10));
+      // read in an order of their own: the list, with the single pages among its second half
+      for (let i = 0; i < list.length; i++) {
+        expect(d.page(list[i]!).equals(plain.page(list[i]!)), `pfn ${list[i]}`).toBe(true);
+        if (i >= 500 && i - 500 < single.length) expect(d.page(single[i - 500]!).equals(plain.page(single[i - 500]!)), `pfn ${single[i - 500]}`).toBe(true);
+      }
+      const st = d.prefetchStats!;
+      expect(st.taken + st.claimed).toBe(list.length + single.length);
+      expect(st.taken).toBeGreaterThanOrEqual(single.length);
+      // a new list drops the single pages not read: they are read as before
+      d.prefetch(present(d, 20000, 600));
+      d.prefetchSoon(single[1]!);
+      expect(d.page(single[1]!).equals(plain.page(single[1]!))).toBe(true);
+    } finally {
+      d.close();
+    }
+  });
+
+  it('stays right through lists, single pages and reads interleaved at random', async () => {
+    const d = openDump(PATH, { cachePages: 8, prefetch: true }) as BaseDump;
+    try {
+      const pool = present(d, 4096, 6000);
+      d.prefetch(pool.slice(0, 600));
+      await workerStarted(d);
+      let seed = 5;
+      const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) >>> 0) % n);
+      for (let round = 0; round < 12; round++) {
+        const from = rnd(pool.length - 700);
+        const list = pool.slice(from, from + 300 + rnd(400));
+        d.prefetch(rnd(2) ? list : [...list].reverse());
+        for (let i = 0; i < 900; i++) {
+          const what = rnd(10);
+          if (what < 2) d.prefetchSoon(pool[rnd(pool.length)]!);
+          const p = what < 7 ? list[Math.min(list.length - 1, i)]! : pool[rnd(pool.length)]!;
+          expect(d.page(p).equals(plain.page(p)), `round ${round}, read ${i}, pfn ${p}`).toBe(true);
+          if (rnd(50) === 0) await new Promise((r) => setTimeout(r, 1));
+        }
+      }
+      expect(d.prefetchStats!.taken).toBeGreaterThan(0);
     } finally {
       d.close();
     }
