@@ -8,10 +8,11 @@ const { Session, runLine, runParsedLine, parseLine, prepareDecoders, mayHoldZstd
 // as the CLI: zstd's WebAssembly decoder (~15 ms) only for a dump that may hold zstd pages
 if (!mayHoldZstd || mayHoldZstd(process.argv[2])) await prepareDecoders();
 const tImport = performance.now();
-// XPORTSHOW_PREFETCH=0: no worker; =eager: the worker starts at opening (src/dump/base.ts)
+// as the CLI: no decoding worker unless XPORTSHOW_PREFETCH=1 (src/cli.ts); =eager: the worker
+// starts at opening (src/dump/base.ts)
 const pf = process.env.XPORTSHOW_PREFETCH;
 // as the CLI opens it for `-at` (a socket view: prefetchEarly, src/kernel/open.ts)
-const s = Session.open(process.argv[2], { prefetch: pf === 'eager' ? 'eager' : pf !== '0', prefetchEarly: true });
+const s = Session.open(process.argv[2], { prefetch: pf === 'eager' ? 'eager' : pf === '1', prefetchEarly: true });
 const tOpen = performance.now();
 const sink = openSync('/dev/null', 'w');
 // as the one-shot CLI runs it: runParsedLine writing the output as it is rendered, in chunks

@@ -41,7 +41,7 @@ const round = (x) => Math.round(x * 10) / 10;
 async function cold(path, line) {
   const t0 = performance.now();
   const { Session, runParsedLine, parseLine } = await bundle();
-  const s = Session.open(path, { prefetch: true });
+  const s = Session.open(path, { prefetch: process.env.XPORTSHOW_PREFETCH === '1' });
   const write = sinkWriter();
   const tv = performance.now();
   const pages0 = s.kernel.dump.stats.pagesRead;
@@ -64,7 +64,7 @@ async function cold(path, line) {
 /** Session child: every line in turn in one session, as batch mode runs them. */
 async function session(path, lines) {
   const { Session, runLine } = await bundle();
-  const s = Session.open(path, { prefetch: true });
+  const s = Session.open(path, { prefetch: process.env.XPORTSHOW_PREFETCH === '1' });
   const write = sinkWriter();
   const out = {};
   for (const line of lines) {

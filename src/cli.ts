@@ -149,7 +149,11 @@ export async function main(argv: string[]): Promise<number> {
   try {
     session = Session.open(dumpPath, {
       ...openOpts,
-      prefetch: true,
+      // The decoding worker (src/dump/prefetch.ts) only when asked for: on two cores it competes
+      // with V8's own background threads (concurrent GC, optimizing compiler), and measured idle,
+      // median of 5, the 10,041-socket `-at --json` took 331 ms without it and 378 ms with it
+      // (CPU 520 against 660 ms); 20,041 sockets 507 against 545 ms; 100,042 about equal.
+      prefetch: process.env.XPORTSHOW_PREFETCH === '1',
       // a command that reads the socket tables: the worker starts while opening, for many sockets
       prefetchEarly: !interactive && requestedViews(parsed).some((v) => SOCKET_VIEWS.has(v)),
       onProgress: interactive && process.stderr.isTTY ? (m) => process.stderr.write(`\r\x1b[K${m}…`) : undefined,
