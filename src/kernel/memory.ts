@@ -40,6 +40,12 @@ export class KernelMemory {
   private directLo = 0;
   private directBytes = 0;
 
+  /** The direct map's bounds [base, end), once known (0n, 0n before). */
+  get directMap(): { base: bigint; end: bigint } {
+    const base = (BigInt(this.directHi >>> 0) << 32n) | BigInt(this.directLo >>> 0);
+    return { base, end: base + BigInt(this.directBytes) };
+  }
+
   setDirectMap(base: bigint, bytes: bigint): void {
     word[0] = base;
     this.directLo = halves[LO]!;
