@@ -46,6 +46,9 @@ export abstract class BaseDump implements PhysicalDump {
   protected pagesRead = 0;
   private prefetcher: Prefetcher | undefined;
   private readonly wantPrefetch: boolean;
+  get prefetching(): boolean {
+    return this.wantPrefetch;
+  }
   private readonly poison: PagePoison | undefined;
 
   constructor(

@@ -48,6 +48,8 @@ export interface PhysicalDump {
   readonly stats: DumpStats;
   /** Pages about to be read, in order: a hint (decoded ahead where the dump can). */
   prefetch?(pfns: readonly number[]): void;
+  /** Whether prefetch() and prefetchSoon() do anything (opened with a decoding worker). */
+  readonly prefetching?: boolean;
   /** Start decoding ahead now (a large table's walk is coming): a hint as well. */
   startPrefetch?(): void;
   /** One page to be read later, out of the prefetch() list's order: a hint as well. */

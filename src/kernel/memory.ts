@@ -80,7 +80,8 @@ export class KernelMemory {
   /** Objects about to be read, in this order, `span` bytes each: their pages are decoded
    *  ahead where the dump can (a hint: an address that does not translate is left out). */
   prefetch(addrs: readonly bigint[], span: number): void {
-    if (!this.dump.prefetch || addrs.length === 0) return;
+    // (nothing to compute for a dump opened without the worker: the CLI's default)
+    if (!this.dump.prefetch || !this.dump.prefetching || addrs.length === 0) return;
     const pfns: number[] = [];
     const lastN = Math.max(1, span) - 1;
     const last = BigInt(lastN);
@@ -114,7 +115,7 @@ export class KernelMemory {
    *  `addr`): its pages decoded ahead where the dump can. */
   prefetchSoon(addr: bigint, span: number): void {
     const dump = this.dump;
-    if (!dump.prefetchSoon) return;
+    if (!dump.prefetchSoon || !dump.prefetching) return;
     let first: number;
     let end: number;
     try {

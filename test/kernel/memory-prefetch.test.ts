@@ -9,15 +9,18 @@ import { fixtureSession } from '../support/fixtures.js';
 describe('KernelMemory.prefetch on bookworm-6.1', () => {
   const k = fixtureSession('bookworm-6.1').kernel;
 
-  /** The frames prefetch() asks for (the dump's prefetch() replaced for the call). */
+  /** The frames prefetch() asks for (the dump's prefetch() replaced for the call, and the dump
+   *  told to be prefetching: the fixture session is opened without the worker). */
   function asked(addrs: bigint[], span: number): number[] {
     let got: number[] = [];
     const dump = k.mem.dump as { prefetch?: (pfns: readonly number[]) => void };
     dump.prefetch = (pfns) => void (got = [...pfns]);
+    Object.defineProperty(dump, 'prefetching', { value: true, configurable: true });
     try {
       k.mem.prefetch(addrs, span);
     } finally {
       delete dump.prefetch; // the prototype's again
+      delete (dump as { prefetching?: boolean }).prefetching;
     }
     return got;
   }
