@@ -13,7 +13,7 @@ import { PageMissingError, type DumpFormat, type DumpStats, type ElfNote, type P
 const PREFETCH_MIN = 512;
 
 export interface OpenOptions {
-  /** Decoded pages kept in memory (default 4096 = 16 MiB of 4 KiB pages). */
+  /** Decoded pages kept in memory (default 1024 = 4 MiB of 4 KiB pages: page-cache.ts). */
   cachePages?: number;
   /** Decode pages that walkers announce (prefetch()) on a worker thread (prefetch.ts): from
    *  the first long list on (true), or from opening on ('eager'). A worker takes ~44 ms of its

@@ -8,11 +8,16 @@
 
 import { recyclePage } from './decompress.js';
 
-// 16 MiB of 4 KiB pages. The large kernel tables (sockets, conntrack, neighbours, bind, nft
+// 4 MiB of 4 KiB pages. The large kernel tables (sockets, conntrack, neighbours, bind, nft
 // sets) are read in address order (src/net/address-order.ts), so a walk decodes each page
-// about once with a cache far smaller than the table: 20,000 TCP sockets decode 18,828 pages
-// with 2,048 cached pages, 18,652 with 16,384 (and 290 MB → 200 MB peak RSS).
-export const DEFAULT_CACHE_PAGES = 4096;
+// about once with a cache far smaller than the table. A larger cache buys little and costs
+// its first fill: every slot is fresh memory, and a first touch of a page of memory costs a
+// page fault (~1.5-4 µs here, more than the cache saves): first `-at --json` of the 10,000-
+// socket dump, dump layer alone (its page reads replayed, main-thread CPU): 4,096 pages
+// 73-76 ms, 4,850 faults, 9,881 pages decoded; 2,048: 70-71 ms; 1,024: 66-67 ms, 2,000
+// faults, 9,907 pages; 20,000 sockets 134 -> 126 ms (18,383 -> 18,459 pages); 100,000
+// sockets 695 ms either way (93,351 -> 95,311 pages), 19 MB less peak RSS.
+export const DEFAULT_CACHE_PAGES = 1024;
 
 /** Evicted slab pages wait this many further evictions before newPage() may overwrite them
  *  (decompress.ts recyclePage). Callers hold a page (KernelMemory.view, ObjView) only until
