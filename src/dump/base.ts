@@ -2,7 +2,7 @@
 // A format subclass only says how to load one page and which pages it holds.
 
 import type { PositionalReader } from './file.js';
-import { PageCache, DEFAULT_CACHE_PAGES } from './page-cache.js';
+import { PageCache, DEFAULT_CACHE_PAGES, START_CACHE_PAGES } from './page-cache.js';
 import { checkInterrupt } from './interrupt.js';
 import { decodeInto } from './decompress.js';
 import { Prefetcher } from './prefetch.js';
@@ -13,7 +13,8 @@ import { PageMissingError, type DumpFormat, type DumpStats, type ElfNote, type P
 const PREFETCH_MIN = 512;
 
 export interface OpenOptions {
-  /** Decoded pages kept in memory (default 1024 = 4 MiB of 4 KiB pages: page-cache.ts). */
+  /** Decoded pages kept in memory, a fixed number (default: up to 4096 = 16 MiB of 4 KiB
+   *  pages, from 256 on, grown as pages are read again: page-cache.ts). */
   cachePages?: number;
   /** Decode pages that walkers announce (prefetch()) on a worker thread (prefetch.ts): from
    *  the first long list on (true), or from opening on ('eager'). A worker takes ~44 ms of its
@@ -57,7 +58,8 @@ export abstract class BaseDump implements PhysicalDump {
     readonly pageSize: number,
     opts: OpenOptions = {},
   ) {
-    this.cache = new PageCache(opts.cachePages ?? DEFAULT_CACHE_PAGES);
+    // An explicit size is a fixed size; the default one starts small and grows (page-cache.ts).
+    this.cache = opts.cachePages !== undefined ? new PageCache(opts.cachePages) : new PageCache(DEFAULT_CACHE_PAGES, START_CACHE_PAGES);
     this.wantPrefetch = opts.prefetch === true || opts.prefetch === 'eager';
     if (opts.poisonPages ?? poisonFromEnv()) this.poison = new PagePoison();
     if (opts.prefetch === 'eager') this.startPrefetcher();

@@ -8,16 +8,27 @@
 
 import { recyclePage } from './decompress.js';
 
-// 4 MiB of 4 KiB pages. The large kernel tables (sockets, conntrack, neighbours, bind, nft
-// sets) are read in address order (src/net/address-order.ts), so a walk decodes each page
-// about once with a cache far smaller than the table. A larger cache buys little and costs
-// its first fill: every slot is fresh memory, and a first touch of a page of memory costs a
-// page fault (~1.5-4 µs here, more than the cache saves): first `-at --json` of the 10,000-
-// socket dump, dump layer alone (its page reads replayed, main-thread CPU): 4,096 pages
-// 73-76 ms, 4,850 faults, 9,881 pages decoded; 2,048: 70-71 ms; 1,024: 66-67 ms, 2,000
-// faults, 9,907 pages; 20,000 sockets 134 -> 126 ms (18,383 -> 18,459 pages); 100,000
-// sockets 695 ms either way (93,351 -> 95,311 pages), 19 MB less peak RSS.
-export const DEFAULT_CACHE_PAGES = 1024;
+// At most 16 MiB of 4 KiB pages, but 1 MiB to start with, grown only as far as pages are
+// read again soon after their eviction. Every slot is fresh memory at its first fill, and a
+// first touch of a page of memory costs a page fault (1.5-4 µs on this machine, a third of a
+// page's decode). The large kernel tables (sockets, conntrack, neighbours, bind, nft sets)
+// are read in address order (src/net/address-order.ts): a walk decodes each page about once,
+// and a cache far smaller than the table misses little. But the views of one session share
+// pages (the socket owners' tasks and files, the page tables). Hence the growth: a miss on a
+// page evicted within the last `capacity` evictions, which a full-size cache would have kept
+// (a "ghost hit", as in ARC), adds GROW_PAGES slots. Dump layer alone (page reads of a real
+// run replayed; main-thread CPU, median of 7), fixed 4,096 pages -> this:
+//   10,000-socket dump, first `-at --json`: 73.1 -> 66.2 ms, 4,828 -> 1,398 page faults,
+//     9,881 -> 9,919 pages decoded, 86 -> 73 MB peak RSS (a fixed 1,024: 66-67 ms)
+//   20,000 sockets: 136.4 -> 130.6 ms, 18,383 -> 18,477 pages, 89 -> 76 MB
+//   100,000 sockets: grows to about full size: 695 -> 702 ms, 93,351 -> 93,639 pages
+//   14 views in one session (10,000 sockets): 147.5 -> 159.6 ms, 19,454 -> 21,148 pages
+//     (a fixed 1,024: 171 ms, 24,335 pages)
+export const DEFAULT_CACHE_PAGES = 4096;
+/** Pages the default cache starts with. */
+export const START_CACHE_PAGES = 256;
+/** Slots added on each ghost hit. */
+const GROW_PAGES = 8;
 
 /** Evicted slab pages wait this many further evictions before newPage() may overwrite them
  *  (decompress.ts recyclePage). Callers hold a page (KernelMemory.view, ObjView) only until
@@ -36,18 +47,30 @@ export class PageCache {
   hits = 0;
   misses = 0;
   readonly capacity: number;
+  /** Slots in use at most now: grows towards `capacity` on ghost hits. */
+  private limit: number;
+  /** Recently evicted pages, direct-mapped by pfn: which pfn, and at which eviction count. */
+  private readonly ghostPfn: Float64Array;
+  private readonly ghostAt: Float64Array;
+  private evictions = 0;
 
-  constructor(capacity: number = DEFAULT_CACHE_PAGES) {
+  /** `capacity` pages at most; `start` to begin with (default: all of them, a fixed size). */
+  constructor(capacity: number = DEFAULT_CACHE_PAGES, start: number = capacity) {
     this.capacity = capacity >= 1 ? Math.floor(capacity) : 1;
+    this.limit = Math.max(1, Math.min(this.capacity, Math.floor(start)));
     this.pfns = new Float64Array(this.capacity).fill(-1);
     this.pages = new Array<Buffer | undefined>(this.capacity).fill(undefined);
     this.used = new Uint8Array(this.capacity);
+    const ghosts = this.limit < this.capacity ? 2 ** Math.ceil(Math.log2(this.capacity)) : 0;
+    this.ghostPfn = new Float64Array(ghosts).fill(-1);
+    this.ghostAt = new Float64Array(ghosts);
   }
 
   get(pfn: number): Buffer | undefined {
     const slot = this.map.get(pfn);
     if (slot === undefined) {
       this.misses++;
+      if (this.limit < this.capacity) this.ghostHit(pfn);
       return undefined;
     }
     this.hits++;
@@ -68,7 +91,7 @@ export class PageCache {
       this.pages[old] = page;
       return;
     }
-    const slot = this.filled < this.capacity ? this.filled++ : this.victim();
+    const slot = this.filled < this.limit ? this.filled++ : this.victim();
     this.pfns[slot] = pfn;
     this.pages[slot] = page;
     this.used[slot] = 0;
@@ -88,16 +111,32 @@ export class PageCache {
     if (due !== undefined) recyclePage(due);
   }
 
+  /** A miss on a page a full-size cache would still hold: room for GROW_PAGES more. */
+  private ghostHit(pfn: number): void {
+    const g = pfn & (this.ghostPfn.length - 1);
+    if (this.ghostPfn[g] === pfn && this.evictions - this.ghostAt[g]! < this.capacity) {
+      this.ghostPfn[g] = -1;
+      this.limit = Math.min(this.capacity, this.limit + GROW_PAGES);
+    }
+  }
+
   /** Free a slot: the first unmarked one from the hand on (at most one lap clears every mark). */
   private victim(): number {
-    const cap = this.capacity;
+    const ring = this.filled; // the slots in use (the hand's lap; more once the limit grows)
     const used = this.used;
     for (;;) {
       const slot = this.hand;
-      this.hand = slot + 1 === cap ? 0 : slot + 1;
+      this.hand = slot + 1 >= ring ? 0 : slot + 1;
       if (used[slot] === 0) {
-        this.map.delete(this.pfns[slot]!);
+        const pfn = this.pfns[slot]!;
+        this.map.delete(pfn);
         this.retire(this.pages[slot]!);
+        this.evictions++;
+        if (this.ghostPfn.length > 0) {
+          const g = pfn & (this.ghostPfn.length - 1);
+          this.ghostPfn[g] = pfn;
+          this.ghostAt[g] = this.evictions;
+        }
         return slot;
       }
       used[slot] = 0;
@@ -128,6 +167,7 @@ export class PageCache {
     this.pfns.fill(-1);
     this.pages.fill(undefined);
     this.used.fill(0);
+    this.ghostPfn.fill(-1);
     this.hand = 0;
     this.filled = 0;
   }

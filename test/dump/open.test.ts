@@ -47,4 +47,16 @@ describe('PageCache', () => {
     expect(c.size).toBe(2);
     expect([c.hits, c.misses]).toEqual([3, 1]);
   });
+
+  it('starts small and grows when a page evicted lately is read again', () => {
+    const c = new PageCache(64, 2);
+    for (let pfn = 0; pfn < 4; pfn++) c.set(pfn, Buffer.from([pfn]));
+    expect(c.size).toBe(2); // 0 and 1 evicted
+    expect(c.get(0)).toBeUndefined(); // a ghost hit: room for more
+    c.set(0, Buffer.from([0]));
+    c.set(1, Buffer.from([1]));
+    expect(c.size).toBe(4);
+    expect(c.get(3)![0]).toBe(3);
+    expect(c.get(0)![0]).toBe(0);
+  });
 });
