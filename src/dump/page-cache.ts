@@ -13,22 +13,29 @@ import { recyclePage } from './decompress.js';
 // first touch of a page of memory costs a page fault (1.5-4 µs on this machine, a third of a
 // page's decode). The large kernel tables (sockets, conntrack, neighbours, bind, nft sets)
 // are read in address order (src/net/address-order.ts): a walk decodes each page about once,
-// and a cache far smaller than the table misses little. But the views of one session share
-// pages (the socket owners' tasks and files, the page tables). Hence the growth: a miss on a
-// page evicted within the last `capacity` evictions, which a full-size cache would have kept
-// (a "ghost hit", as in ARC), adds GROW_PAGES slots. Dump layer alone (page reads of a real
-// run replayed; main-thread CPU, median of 7), fixed 4,096 pages -> this:
-//   10,000-socket dump, first `-at --json`: 73.1 -> 66.2 ms, 4,828 -> 1,398 page faults,
-//     9,881 -> 9,919 pages decoded, 86 -> 73 MB peak RSS (a fixed 1,024: 66-67 ms)
-//   20,000 sockets: 136.4 -> 130.6 ms, 18,383 -> 18,477 pages, 89 -> 76 MB
-//   100,000 sockets: grows to about full size: 695 -> 702 ms, 93,351 -> 93,639 pages
-//   14 views in one session (10,000 sockets): 147.5 -> 159.6 ms, 19,454 -> 21,148 pages
+// and a cache far smaller than the table misses little. But some walks come back to pages,
+// and the views of one session share pages (the socket owners' tasks and files, the page
+// tables). Hence the growth: a miss on a page evicted lately ("ghost hit", as in ARC) adds
+// GROW_PAGES slots. Dump layer alone (page reads of a real run replayed; main-thread CPU,
+// median of 3-7), fixed 4,096 pages -> this:
+//   10,000-socket dump, first `-at --json`: 73.1 -> 66.1 ms, 4,828 -> 1,580 page faults,
+//     9,881 -> 9,919 pages decoded, 86 -> 74 MB peak RSS (a fixed 1,024: 66-67 ms)
+//   20,000 sockets: 136.4 -> 123.5 ms, 18,383 -> 18,472 pages, 89 -> 78 MB
+//   100,000 sockets: grows to about full size (93,351 -> 93,639 pages, ~700 ms either way)
+//   `bind`, 20,000 sockets: 194.8 -> 196.6 ms, 26,351 -> 26,390 pages, 92 MB either way
+//   14 views in one session (10,000 sockets): 147.5 -> 155.2 ms, 19,454 -> 21,012 pages
 //     (a fixed 1,024: 171 ms, 24,335 pages)
 export const DEFAULT_CACHE_PAGES = 4096;
 /** Pages the default cache starts with. */
 export const START_CACHE_PAGES = 256;
 /** Slots added on each ghost hit. */
 const GROW_PAGES = 8;
+/** A ghost hit: a miss on a page evicted within the last GHOST_SPAN * capacity evictions. A
+ *  small cache evicts sooner than a full one, so a page a full one keeps may have gone many
+ *  evictions back: `bind` of the 20,041-socket dump, whose walks come back to pages some
+ *  2,000-5,000 evictions later, decodes 26,351 pages with a fixed 4,096, 28,178 with a span
+ *  of 1, 26,390 with 2. */
+const GHOST_SPAN = 2;
 
 /** Evicted slab pages wait this many further evictions before newPage() may overwrite them
  *  (decompress.ts recyclePage). Callers hold a page (KernelMemory.view, ObjView) only until
@@ -61,7 +68,7 @@ export class PageCache {
     this.pfns = new Float64Array(this.capacity).fill(-1);
     this.pages = new Array<Buffer | undefined>(this.capacity).fill(undefined);
     this.used = new Uint8Array(this.capacity);
-    const ghosts = this.limit < this.capacity ? 2 ** Math.ceil(Math.log2(this.capacity)) : 0;
+    const ghosts = this.limit < this.capacity ? 2 ** Math.ceil(Math.log2(GHOST_SPAN * this.capacity)) : 0;
     this.ghostPfn = new Float64Array(ghosts).fill(-1);
     this.ghostAt = new Float64Array(ghosts);
   }
@@ -111,10 +118,10 @@ export class PageCache {
     if (due !== undefined) recyclePage(due);
   }
 
-  /** A miss on a page a full-size cache would still hold: room for GROW_PAGES more. */
+  /** A miss on a page a full-size cache might still hold: room for GROW_PAGES more. */
   private ghostHit(pfn: number): void {
     const g = pfn & (this.ghostPfn.length - 1);
-    if (this.ghostPfn[g] === pfn && this.evictions - this.ghostAt[g]! < this.capacity) {
+    if (this.ghostPfn[g] === pfn && this.evictions - this.ghostAt[g]! < GHOST_SPAN * this.capacity) {
       this.ghostPfn[g] = -1;
       this.limit = Math.min(this.capacity, this.limit + GROW_PAGES);
     }
