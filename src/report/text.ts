@@ -53,7 +53,36 @@ export function renderTable(t: TableOutput, width?: number): string[] {
   return lines.slice();
 }
 
+/** renderLines(out, width) written to `sink` as writeLines writes them, a table's lines as
+ *  they are made (its lines rendered before, if any, reused): never the lines of 100,000 rows
+ *  kept at once — outliving the young generation, they grew the old one by ~15 MB (peak RSS).
+ *  The one-shot CLI's way: its table is written once. */
+export function writeRendered(out: Output, sink: TextSink, width?: number): void {
+  const w = new ChunkedText(sink);
+  eachLine(out, width, (l) => w.push(l + '\n'));
+  w.end();
+}
+
+function eachLine(out: Output, width: number | undefined, emit: (line: string) => void): void {
+  if (out.kind === 'group') {
+    out.parts.forEach((p, i) => {
+      if (i > 0) emit('');
+      eachLine(p, width, emit);
+    });
+  } else if (out.kind === 'table' && !rendered.get(out)?.has(width ?? 0)) {
+    tableLines(out, width, emit);
+  } else {
+    for (const l of renderLines(out, width)) emit(l);
+  }
+}
+
 function renderTableLines(t: TableOutput, width?: number): string[] {
+  const lines: string[] = [];
+  tableLines(t, width, (l) => lines.push(l));
+  return lines;
+}
+
+function tableLines(t: TableOutput, width: number | undefined, emit: (line: string) => void): void {
   const cols = t.columns;
   const n = cols.length;
   const keys = cols.map((c) => c.key);
@@ -89,11 +118,10 @@ function renderTableLines(t: TableOutput, width?: number): string[] {
     }
     return s.trimEnd();
   };
-  const lines: string[] = [];
-  if (t.title) lines.push(t.title);
-  if (!t.headless) lines.push(line(undefined));
-  for (let j = 0; j < rows.length; j++) lines.push(line(cellsOf(rows[j])));
-  return lines.concat(t.notes ?? []);
+  if (t.title) emit(t.title);
+  if (!t.headless) emit(line(undefined));
+  for (let j = 0; j < rows.length; j++) emit(line(cellsOf(rows[j])));
+  for (const l of t.notes ?? []) emit(l);
 }
 
 /** Runs of spaces by length, 0 to `max`: padding without a new string per cell. */
