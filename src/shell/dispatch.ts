@@ -5,7 +5,7 @@ import { appendFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { text, type Output } from '../report/model.js';
 import { packageVersion } from './version.js';
-import { renderLines, writeLines } from '../report/text.js';
+import { renderLines, writeRendered } from '../report/text.js';
 import { renderJson, writeJson, type TextSink } from '../report/json.js';
 import { parseOptionWords, requestedViews, OPTIONS, GLOBAL_OPTIONS, type OptionSpec, type ParsedLine } from './options.js';
 import { parsePipeline, applyGreps, passesGreps, type Pipeline } from './line.js';
@@ -114,7 +114,7 @@ function runParsedPlain(s: Session, parsed: ParsedLine, p: Pipeline, opts: RunOp
     const json = parsed.options.json === true;
     if (opts.write && !opts.interrupt && !p.greps.length && p.shell === undefined && !p.redirect) {
       if (json) writeJson(shown, opts.write, { newline: true });
-      else writeLines(renderLines(shown, opts.width), opts.write);
+      else writeRendered(shown, opts.write, opts.width);
       return done({ output, lines: [], ...(warnings.length ? { warnings } : {}) });
     }
     let lines = json ? renderJson(shown).split('\n') : renderLines(shown, p.greps.length || p.shell !== undefined || p.redirect ? undefined : opts.width);
