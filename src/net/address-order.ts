@@ -133,6 +133,8 @@ function walkChains<R>(
 ): void {
   const limit = Math.min(shape.limit ?? DEFAULT_LIMIT, DEPTH_SPAN - 1);
   const nulls = shape.nulls;
+  // (the `next` pointer's offset as ptr's `plus`: no bigint sum per link)
+  const nextAt = Number(shape.nextOffset);
   // (the parity of a nulls marker from its low word: `p & 1n` would make a bigint per link)
   const isEnd = (p: bigint): boolean => p === 0n || (nulls && (low32(p) & 1) === 1);
   // the results as they are met: the start of their chain, their depth, the row or problem
@@ -184,7 +186,7 @@ function walkChains<R>(
       next = known;
     } else {
       try {
-        next = k.mem.ptr(node + shape.nextOffset);
+        next = k.mem.ptr(node, nextAt);
       } catch (e) {
         return problem('unreadable', describe(e));
       }

@@ -81,7 +81,8 @@ class TcpReader {
 
   /** A view of one part of a full socket, read with the offsets of the whole sock. */
   private part(sk: bigint, p: ViewPart): ObjView {
-    const b = this.k.mem.viewBuf(sk + p.startN, p.len);
+    // (the part's offset as viewBuf's `plus`: no bigint sum per socket)
+    const b = this.k.mem.viewBuf(sk, p.len, p.start);
     return new ObjView(b, this.k.mem.viewOff - p.start, sk);
   }
 
@@ -142,14 +143,13 @@ class TcpReader {
 /** Bytes [start, start + len) of an object, holding the fields of one group. */
 interface ViewPart {
   start: number;
-  startN: bigint;
   len: number;
 }
 
 function viewPart(fields: Field[]): ViewPart {
   const start = Math.min(...fields.map((f) => f.offset));
   const end = Math.max(...fields.map((f) => f.offset + f.size));
-  return { start, startN: BigInt(start), len: end - start };
+  return { start, len: end - start };
 }
 
 const reader = perKernel((k) => new TcpReader(k));
