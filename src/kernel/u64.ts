@@ -25,14 +25,6 @@ export function low32(x: bigint): number {
   return halves[LO]!;
 }
 
-/** A bigint (0 ≤ x < 2^64) as the nearest double, without making a bigint (Number(x) is a
- *  runtime call): exact below 2^53, and never out of order (x < y gives ≤), for ordering
- *  addresses where two a few KiB apart may count as equal. */
-export function roughNumber(x: bigint): number {
-  scratch[0] = x;
-  return halves[HI]! * 0x1_0000_0000 + halves[LO]!;
-}
-
 /**
  * The indices of `xs` (bigints ≥ 0) in ascending order of value — descending with
  * `descending` — equal values in the order they come: what a stable sort of the indices by

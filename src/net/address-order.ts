@@ -16,7 +16,7 @@
 
 import type { Kernel } from '../kernel/kernel.js';
 import { describe, isKernelPointer, unreadable, type WalkProblem } from '../kernel/walk.js';
-import { low32, roughNumber, sortedOrder } from '../kernel/u64.js';
+import { low32, sortedOrder } from '../kernel/u64.js';
 
 /** The first link of one chain (its ordinal: a bucket number, or any increasing index), or
  *  the problem its head became when it could not be read. */
@@ -234,19 +234,13 @@ function walkChains<R>(
     }
     k.mem.prefetch(unread, shape.span);
   }
-  // The sweep's order between the heap's links and the next first link by a number close to
-  // each address (roughNumber: equal for addresses a few KiB apart, never out of order): which
-  // of two such comes first changes no result (each chain is still walked link after link, and
-  // the results are put back in chain order), and numbers compare without a bigint operation.
-  const firstKey = new Float64Array(byFirst.length);
-  for (let i = 0; i < byFirst.length; i++) firstKey[i] = roughNumber(starts[byFirst[i]!]!.first);
   const ahead = new LinkHeap();
   for (let i = 0; i < byFirst.length || ahead.size > 0; ) {
     let s: number;
     let node: bigint;
     let depth: number;
     let seen: Seen;
-    if (ahead.size > 0 && (i >= byFirst.length || ahead.peek().key > firstKey[i]!)) {
+    if (ahead.size > 0 && (i >= byFirst.length || ahead.peek().node > starts[byFirst[i]!]!.first)) {
       const l = ahead.pop();
       s = l.start;
       node = l.node;
@@ -260,17 +254,16 @@ function walkChains<R>(
     }
     // (A chain is still walked link after link, so its `seen` set, limit and problems are
     // those of follow(); a cycle ends it at its second visit.)
-    const top = roughNumber(node);
+    const top = node;
     for (;;) {
       const next = visit(s, node, depth, seen);
       if (next === undefined) break;
       seen = remember(seen, node);
       depth++;
-      const key = roughNumber(next);
-      if (key < top) {
+      if (next < top) {
         // Further down the sweep, on a page the list may not hold: decoded ahead meanwhile.
         if (hints && !shape.next?.has(next)) k.mem.prefetchSoon(next - shape.entryOffset, shape.span);
-        ahead.push({ start: s, node: next, key, depth, seen });
+        ahead.push({ start: s, node: next, depth, seen });
         break;
       }
       node = next;
@@ -330,17 +323,15 @@ function keyOrder(fStart: Int32Array, fDepth: Int32Array, n: number, starts: rea
   return order.sort((x, y) => key(x) - key(y));
 }
 
-/** A link a chain goes on from: its chain's start, address (and roughNumber of it), place in
- *  it, links passed. */
+/** A link a chain goes on from: its chain's start, address, place in it, links passed. */
 interface Link {
   start: number;
   node: bigint;
-  key: number;
   depth: number;
   seen: Seen;
 }
 
-/** A binary max-heap of links by (roughly) address. */
+/** A binary max-heap of links by address. */
 class LinkHeap {
   private readonly a: Link[] = [];
   get size(): number {
@@ -355,7 +346,7 @@ class LinkHeap {
     a.push(x);
     while (i > 0) {
       const p = (i - 1) >> 1;
-      if (a[p]!.key >= x.key) break;
+      if (a[p]!.node >= x.node) break;
       a[i] = a[p]!;
       i = p;
     }
@@ -370,8 +361,8 @@ class LinkHeap {
       for (;;) {
         const l = 2 * i + 1;
         if (l >= a.length) break;
-        const c = l + 1 < a.length && a[l + 1]!.key > a[l]!.key ? l + 1 : l;
-        if (a[c]!.key <= last.key) break;
+        const c = l + 1 < a.length && a[l + 1]!.node > a[l]!.node ? l + 1 : l;
+        if (a[c]!.node <= last.node) break;
         a[i] = a[c]!;
         i = c;
       }
