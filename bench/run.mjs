@@ -96,6 +96,7 @@ for (const [dir, file] of fixtures) {
     'btf ms': m('typesMs'),
     'tcp socks': runs[0].tcp,
     '-at --json ms': m('atMs'),
+    'main cpu ms': m('mainAtMs'),
     'µs/sock': Math.round((m('atMs') * 1000) / Math.max(1, runs[0].tcp)),
     'cached -at ms': m('cachedMs'),
     'total ms': m('totalMs'),

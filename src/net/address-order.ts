@@ -133,6 +133,8 @@ function walkChains<R>(
 ): void {
   const limit = Math.min(shape.limit ?? DEFAULT_LIMIT, DEPTH_SPAN - 1);
   const nulls = shape.nulls;
+  // (the `next` pointer's offset as ptr's `plus`: no bigint sum per link)
+  const nextAt = Number(shape.nextOffset);
   // (the parity of a nulls marker from its low word: `p & 1n` would make a bigint per link)
   const isEnd = (p: bigint): boolean => p === 0n || (nulls && (low32(p) & 1) === 1);
   // the results as they are met: the start of their chain, their depth, the row or problem
@@ -184,7 +186,7 @@ function walkChains<R>(
       next = known;
     } else {
       try {
-        next = k.mem.ptr(node + shape.nextOffset);
+        next = k.mem.ptr(node, nextAt);
       } catch (e) {
         return problem('unreadable', describe(e));
       }
@@ -221,12 +223,17 @@ function walkChains<R>(
   for (let i = 0; i < sweep.length; i++) firsts[i] = starts[sweep[i]!]!.first;
   const byFirst = sortedOrder(firsts, true);
   for (let i = 0; i < byFirst.length; i++) byFirst[i] = sweep[byFirst[i]!]!;
-  const unread: bigint[] = [];
-  for (let i = 0; i < byFirst.length; i++) {
-    const first = starts[byFirst[i]!]!.first;
-    if (!shape.next?.has(first)) unread.push(first - shape.entryOffset);
+  // The pages ahead are announced only to a dump that decodes ahead (the worker, with
+  // XPORTSHOW_PREFETCH=1): else no hint list, nor a bigint per chain and link for it.
+  const hints = k.mem.dump.prefetching === true;
+  if (hints) {
+    const unread: bigint[] = [];
+    for (let i = 0; i < byFirst.length; i++) {
+      const first = starts[byFirst[i]!]!.first;
+      if (!shape.next?.has(first)) unread.push(first - shape.entryOffset);
+    }
+    k.mem.prefetch(unread, shape.span);
   }
-  k.mem.prefetch(unread, shape.span);
   const ahead = new LinkHeap();
   for (let i = 0; i < byFirst.length || ahead.size > 0; ) {
     let s: number;
@@ -255,7 +262,7 @@ function walkChains<R>(
       depth++;
       if (next < top) {
         // Further down the sweep, on a page the list may not hold: decoded ahead meanwhile.
-        if (!shape.next?.has(next)) k.mem.prefetchSoon(next - shape.entryOffset, shape.span);
+        if (hints && !shape.next?.has(next)) k.mem.prefetchSoon(next - shape.entryOffset, shape.span);
         ahead.push({ start: s, node: next, depth, seen });
         break;
       }

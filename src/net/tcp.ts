@@ -14,7 +14,8 @@
 //   struct tcp_sock { rcv_nxt, copied_seq, write_seq, snd_una }, struct sock { sk_ack_backlog, sk_uid }
 //   struct inet_timewait_sock { __tw_common; tw_substate }, struct request_sock { __req_common; rsk_listener }
 
-import { ObjView, type Field, type Kernel } from '../kernel/kernel.js';
+import { ObjView, decodeNum, type Field, type Kernel } from '../kernel/kernel.js';
+import { readU64 } from '../kernel/u64.js';
 import { unreadable, type WalkProblem } from '../kernel/walk.js';
 import { readBucketsInAddressOrder, type BucketArray } from './hashtable.js';
 import type { NetNs } from './netns.js';
@@ -79,12 +80,6 @@ class TcpReader {
     this.parts = [viewPart([this.ackBacklog, this.uid, this.s.socket]), viewPart([this.rcvNxt, this.copiedSeq, this.writeSeq, this.sndUna])];
   }
 
-  /** A view of one part of a full socket, read with the offsets of the whole sock. */
-  private part(sk: bigint, p: ViewPart): ObjView {
-    const b = this.k.mem.viewBuf(sk + p.startN, p.len);
-    return new ObjView(b, this.k.mem.viewOff - p.start, sk);
-  }
-
   /** A row for any entry of the TCP hashes, by what its skc_state says it is. With `pending`,
    *  a full socket's inode is left for resolveInodes (read in address order) instead. */
   row(sk: bigint, pending?: PendingInodes): SocketRow {
@@ -106,15 +101,22 @@ class TcpReader {
       uid = listener ? k.num(listener, this.uid) : 0;
     } else {
       // a page view holds until the next read of another page: each part's fields are read
-      // before the next part (or the inode) is
-      const v = this.part(sk, this.parts[0]!);
-      const backlog = e.state === TCP_LISTEN ? v.num(this.ackBacklog) : 0;
-      uid = v.num(this.uid);
-      if (!pending) inode = this.s.inodeOfView(v);
-      else if (!v.isNull(this.s.socket)) socket = v.ptr(this.s.socket);
-      const t = this.part(sk, this.parts[1]!);
-      txQueue = (t.num(this.writeSeq) - t.num(this.sndUna)) >>> 0;
-      rxQueue = e.state === TCP_LISTEN ? backlog : Math.max((t.num(this.rcvNxt) - t.num(this.copiedSeq)) | 0, 0);
+      // before the next part (or the inode) is. Read from the page at the part's offset, no
+      // view object per part (two per socket, each garbage at once)
+      const p0 = this.parts[0]!;
+      const b0 = k.mem.viewBuf(sk, p0.len, p0.start);
+      const o0 = k.mem.viewOff - p0.start;
+      const backlog = e.state === TCP_LISTEN ? decodeNum(b0, o0 + this.ackBacklog.offset, this.ackBacklog) : 0;
+      uid = decodeNum(b0, o0 + this.uid.offset, this.uid);
+      const so = o0 + this.s.socket.offset;
+      if (!pending) inode = this.s.inodeOfView(new ObjView(b0, o0, sk));
+      else if (b0.readUInt32LE(so) !== 0 || b0.readUInt32LE(so + 4) !== 0) socket = readU64(b0, so);
+      const p1 = this.parts[1]!;
+      const b1 = k.mem.viewBuf(sk, p1.len, p1.start);
+      const o1 = k.mem.viewOff - p1.start;
+      txQueue = (decodeNum(b1, o1 + this.writeSeq.offset, this.writeSeq) - decodeNum(b1, o1 + this.sndUna.offset, this.sndUna)) >>> 0;
+      rxQueue = e.state === TCP_LISTEN ? backlog
+        : Math.max((decodeNum(b1, o1 + this.rcvNxt.offset, this.rcvNxt) - decodeNum(b1, o1 + this.copiedSeq.offset, this.copiedSeq)) | 0, 0);
     }
     const row: SocketRow = {
       proto: e.family === AF_INET6 ? 'tcp6' : 'tcp',
@@ -142,14 +144,13 @@ class TcpReader {
 /** Bytes [start, start + len) of an object, holding the fields of one group. */
 interface ViewPart {
   start: number;
-  startN: bigint;
   len: number;
 }
 
 function viewPart(fields: Field[]): ViewPart {
   const start = Math.min(...fields.map((f) => f.offset));
   const end = Math.max(...fields.map((f) => f.offset + f.size));
-  return { start, startN: BigInt(start), len: end - start };
+  return { start, len: end - start };
 }
 
 const reader = perKernel((k) => new TcpReader(k));
