@@ -97,7 +97,9 @@ async function probe(path) {
 }
 
 function child(args) {
-  const r = spawnSync(process.execPath, ['--max-semi-space-size=4', self, ...args], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  const env = { ...process.env };
+  delete env.NODE_EXTRA_CA_CERTS; // as bin/xportshow.js's #! line starts node
+  const r = spawnSync(process.execPath, ['--max-semi-space-size=4', self, ...args], { encoding: 'utf8', maxBuffer: 1 << 26, env });
   if (r.status !== 0) throw new Error(`${args.join(' ')}: ${r.stderr}`);
   return JSON.parse(r.stdout);
 }
