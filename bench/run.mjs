@@ -14,6 +14,7 @@
 // (XPORTSHOW_CODE_CACHE=0: nothing of ours made ahead of the run).
 
 import { spawnSync } from 'node:child_process';
+import { cliEnv, cliNodeFlags } from './cli-start.mjs';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -78,10 +79,9 @@ for (const [dir, file] of fixtures) {
   const uncached = []; // cold in the strict sense: without the bundle's code cache (bin/load-bundle.cjs)
   for (let i = 0; i < runsPer; i++) {
     for (const [list, cache] of [[runs, '1'], [uncached, '0']]) {
-      // with the flag and environment bin/xportshow.js starts node with (its #! line)
-      const env = { ...process.env, XPORTSHOW_CODE_CACHE: cache };
-      delete env.NODE_EXTRA_CA_CERTS; // as bin/xportshow.js's #! line starts node
-      const r = spawnSync(process.execPath, ['--max-semi-space-size=4', child, path], { encoding: 'utf8', maxBuffer: 1 << 20, env });
+      // with the flags and environment bin/xportshow.js starts node with (its #! line)
+      const env = cliEnv({ XPORTSHOW_CODE_CACHE: cache });
+      const r = spawnSync(process.execPath, [...cliNodeFlags, child, path], { encoding: 'utf8', maxBuffer: 1 << 20, env });
       if (r.status !== 0) throw new Error(`${path}: ${r.stderr}`);
       list.push(JSON.parse(r.stdout));
     }

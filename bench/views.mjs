@@ -6,6 +6,7 @@
 // prints one table per dump. `sock {sock}`, `pid {pid}`, `files {pid}` take a TCP socket and the
 // process holding the most sockets, found by a probe process first.
 import { spawnSync } from 'node:child_process';
+import { cliEnv, cliNodeFlags } from './cli-start.mjs';
 import { openSync, writeSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -97,9 +98,8 @@ async function probe(path) {
 }
 
 function child(args) {
-  const env = { ...process.env };
-  delete env.NODE_EXTRA_CA_CERTS; // as bin/xportshow.js's #! line starts node
-  const r = spawnSync(process.execPath, ['--max-semi-space-size=4', self, ...args], { encoding: 'utf8', maxBuffer: 1 << 26, env });
+  // as bin/xportshow.js's #! line starts node
+  const r = spawnSync(process.execPath, [...cliNodeFlags, self, ...args], { encoding: 'utf8', maxBuffer: 1 << 26, env: cliEnv() });
   if (r.status !== 0) throw new Error(`${args.join(' ')}: ${r.stderr}`);
   return JSON.parse(r.stdout);
 }
