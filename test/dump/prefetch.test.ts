@@ -41,12 +41,17 @@ afterAll(() => {
 describe('prefetch worker', () => {
   const plain = openDump(PATH, { cachePages: 8 }) as BaseDump;
 
+  /** Page `pfn` as `d` gives it equals the page decoded plainly, without a worker. */
+  function expectPage(d: BaseDump, pfn: number, what = `pfn ${pfn}`): void {
+    expect(d.page(pfn).equals(plain.page(pfn)), what).toBe(true);
+  }
+
   /** `pfns` announced and read in order once the worker is up: each as decoded in place, some
    *  from the worker, each either taken from it or claimed by the caller. */
   async function readThroughWorker(d: BaseDump, pfns: number[]): Promise<void> {
     d.prefetch(pfns);
     await workerStarted(d);
-    for (const p of pfns) expect(d.page(p).equals(plain.page(p)), `pfn ${p}`).toBe(true);
+    for (const p of pfns) expectPage(d, p);
     const st = d.prefetchStats!;
     expect(st.taken).toBeGreaterThan(0);
     expect(st.taken + st.claimed).toBe(pfns.length);
@@ -69,11 +74,11 @@ describe('prefetch worker', () => {
       const a = present(d, 8192, 2000);
       d.prefetch(a);
       await workerStarted(d);
-      for (const p of a.slice(0, 1500).reverse()) expect(d.page(p).equals(plain.page(p)), `pfn ${p}`).toBe(true);
+      for (const p of a.slice(0, 1500).reverse()) expectPage(d, p);
       const b = present(d, 20000, 1200);
       d.prefetch(b);
-      for (let i = 0; i < b.length; i += 3) expect(d.page(b[i]!).equals(plain.page(b[i]!)), `pfn ${b[i]}`).toBe(true);
-      for (const p of a.slice(1500)) expect(d.page(p).equals(plain.page(p)), `pfn ${p}`).toBe(true);
+      for (let i = 0; i < b.length; i += 3) expectPage(d, b[i]!);
+      for (const p of a.slice(1500)) expectPage(d, p);
     } finally {
       d.close();
     }
@@ -91,8 +96,8 @@ describe('prefetch worker', () => {
       for (let i = 0; i < 400 && d.prefetchStats!.decoded < WINDOW - 1 + single.length; i++) await new Promise((r) => setTimeout(r, 10));
       // read in an order of their own: the list, with the single pages among its second half
       for (let i = 0; i < list.length; i++) {
-        expect(d.page(list[i]!).equals(plain.page(list[i]!)), `pfn ${list[i]}`).toBe(true);
-        if (i >= 500 && i - 500 < single.length) expect(d.page(single[i - 500]!).equals(plain.page(single[i - 500]!)), `pfn ${single[i - 500]}`).toBe(true);
+        expectPage(d, list[i]!);
+        if (i >= 500 && i - 500 < single.length) expectPage(d, single[i - 500]!);
       }
       const st = d.prefetchStats!;
       expect(st.taken + st.claimed).toBe(list.length + single.length);
@@ -100,7 +105,7 @@ describe('prefetch worker', () => {
       // a new list drops the single pages not read: they are read as before
       d.prefetch(present(d, 20000, 600));
       d.prefetchSoon(single[1]!);
-      expect(d.page(single[1]!).equals(plain.page(single[1]!))).toBe(true);
+      expectPage(d, single[1]!);
     } finally {
       d.close();
     }
@@ -122,7 +127,7 @@ describe('prefetch worker', () => {
           const what = rnd(10);
           if (what < 2) d.prefetchSoon(pool[rnd(pool.length)]!);
           const p = what < 7 ? list[Math.min(list.length - 1, i)]! : pool[rnd(pool.length)]!;
-          expect(d.page(p).equals(plain.page(p)), `round ${round}, read ${i}, pfn ${p}`).toBe(true);
+          expectPage(d, p, `round ${round}, read ${i}, pfn ${p}`);
           if (rnd(50) === 0) await new Promise((r) => setTimeout(r, 1));
         }
       }
@@ -160,7 +165,7 @@ describe('prefetch worker', () => {
       const pfns = present(d, 4096, 600);
       d.prefetch(pfns);
       await workerStarted(d);
-      for (const p of pfns.slice(0, 40)) expect(d.page(p).equals(plain.page(p)), `pfn ${p}`).toBe(true);
+      for (const p of pfns.slice(0, 40)) expectPage(d, p);
       expect(d.prefetchStats).toMatchObject({ taken: 0, claimed: 40 });
     } finally {
       d.close();
