@@ -14,7 +14,7 @@
 // (XPORTSHOW_CODE_CACHE=0: nothing of ours made ahead of the run).
 
 import { spawnSync } from 'node:child_process';
-import { cliEnv, cliNodeFlags } from './cli-start.mjs';
+import { cliEnv, cliNodeFlags } from '../scripts/cli-start.mjs';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 

@@ -6,7 +6,7 @@
 // prints one table per dump. `sock {sock}`, `pid {pid}`, `files {pid}` take a TCP socket and the
 // process holding the most sockets, found by a probe process first.
 import { spawnSync } from 'node:child_process';
-import { cliEnv, cliNodeFlags } from './cli-start.mjs';
+import { cliEnv, cliNodeFlags } from '../scripts/cli-start.mjs';
 import { openSync, writeSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 

@@ -20,11 +20,12 @@
 // RSS on the 10k dump). `node scripts/bundle.mjs --cache` (run by the build, under each command
 // line's flags) writes the cache only; `--check` says whether it is used.
 import { build } from 'esbuild';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { cliNodeFlags } from './cli-start.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const out = `${root}dist/bundle`;
@@ -184,9 +185,7 @@ writeFileSync(
 
 // The code caches, made under the V8 flags the CLI runs with (V8 refuses a cache made under
 // others): bin/xportshow.js's #! line, and none (`node bin/xportshow.js`).
-const shebang = readFileSync(`${root}bin/xportshow.js`, 'utf8').split('\n')[0];
-const flags = (/^#!.*\bnode\b(.*)$/.exec(shebang)?.[1] ?? '').trim().split(/\s+/).filter(Boolean);
-for (const f of [flags, []]) {
+for (const f of [cliNodeFlags, []]) {
   const r = spawnSync(process.execPath, [...f, fileURLToPath(import.meta.url), '--cache'], { stdio: 'inherit' });
   if (r.status !== 0) throw new Error('bundle: making the code cache failed');
   // A cache V8 refuses only costs time: say so, and build on.

@@ -1,6 +1,6 @@
-// How bin/xportshow.js starts node (its #! line): the benches start their child processes the
-// same way, so that they run with the flags the bundle's code cache was made for
-// (scripts/bundle.mjs reads the same line) and the environment the CLI has.
+// How bin/xportshow.js starts node (its #! line): the build makes the bundle's code cache under
+// these flags (scripts/bundle.mjs), and the benches start their child processes the same way,
+// with the flags that cache was made for and the environment the CLI has.
 import { readFileSync } from 'node:fs';
 
 const shebang = readFileSync(new URL('../bin/xportshow.js', import.meta.url), 'utf8').split('\n')[0];
