@@ -7,15 +7,16 @@
 //
 // drgn, when installed (python3-drgn and the kernel's -dbg package, e.g.
 // linux-image-6.1.0-56-amd64-dbg), runs ../shared/anchors/drgn_sockets.py's walk on the same
-// .kdump in the same run: "drgn ms" and the ratio xportshow / drgn (wall and CPU). The bench
-// runs without drgn. XPORTSHOW_BENCH_RUNS=N sets the runs per dump (default 3; median shown).
+// .kdump in the same run, alternating with the CLI itself (bin/xportshow.js DUMP -at --json, output
+// to /dev/null), each timed from spawn to exit: "cli ms", "drgn ms" and the ratio cli / drgn
+// (wall and CPU). The bench runs without drgn. XPORTSHOW_BENCH_RUNS=N sets the runs per dump (default 3; median shown).
 // 'import ms' and 'process ms' (node start to the first -at written) load the bundle with its
 // code cache, as the CLI does; 'no cache' and 'no cache ms' are the same runs without it
 // (XPORTSHOW_CODE_CACHE=0: nothing of ours made ahead of the run).
 
 import { spawnSync } from 'node:child_process';
 import { cliEnv, cliNodeFlags } from '../scripts/cli-start.mjs';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, openSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -57,14 +58,24 @@ function drgnSetup(dir) {
   return vmlinux;
 }
 
-/** One cold drgn run under /usr/bin/time: wall and CPU seconds, peak RSS. */
-function drgnRun(path, vmlinux) {
-  const r = spawnSync('/usr/bin/time', ['-f', '@@time %e %U %S %M', '/usr/bin/python3', drgnScript, path, vmlinux], { encoding: 'utf8' });
+/** One cold run of a command under /usr/bin/time: wall ms from spawn to exit (timed here, the same
+ *  way for both tools), user+sys CPU ms and peak RSS MB from time(1); stdout to /dev/null unless
+ *  `keep` (drgn's is one line, its socket count). */
+function timedRun(cmd, args, keep = false) {
+  const t0 = performance.now();
+  const r = spawnSync('/usr/bin/time', ['-f', '@@time %e %U %S %M', cmd, ...args], {
+    encoding: 'utf8',
+    stdio: ['ignore', keep ? 'pipe' : devNull, 'pipe'],
+    maxBuffer: 1 << 20,
+  });
+  const wallMs = performance.now() - t0;
   const m = /@@time ([\d.]+) ([\d.]+) ([\d.]+) (\d+)/.exec(r.stderr);
-  const s = /sockets=(\d+)/.exec(r.stdout);
   if (r.status !== 0 || !m) return undefined;
-  return { wallMs: +m[1] * 1000, cpuMs: (+m[2] + +m[3]) * 1000, rssMB: Math.round(+m[4] / 1024), sockets: s ? +s[1] : 0 };
+  const s = keep ? /sockets=(\d+)/.exec(r.stdout) : null;
+  return { wallMs, cpuMs: (+m[2] + +m[3]) * 1000, rssMB: Math.round(+m[4] / 1024), sockets: s ? +s[1] : 0 };
 }
+const devNull = openSync('/dev/null', 'w');
+const cli = fileURLToPath(new URL('../bin/xportshow.js', import.meta.url));
 
 const med = (xs) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const rows = [];
@@ -110,28 +121,35 @@ for (const [dir, file] of fixtures) {
   };
   const vmlinux = file.endsWith('.kdump') ? drgnSetup(dir) : undefined;
   if (vmlinux) {
+    // the CLI as a user runs it (bin/xportshow.js DUMP -at --json, output to /dev/null) and drgn,
+    // alternating, each timed from spawn to exit
+    const c = [];
     const d = [];
     for (let i = 0; i < runsPer; i++) {
-      const x = drgnRun(path, vmlinux);
-      if (x) d.push(x);
+      const x = timedRun(cli, [path, '-at', '--json']);
+      if (x) c.push(x);
+      const y = timedRun('/usr/bin/python3', [drgnScript, path, vmlinux], true);
+      if (y) d.push(y);
     }
-    if (d.length) {
+    if (c.length && d.length) {
       anyDrgn = true;
+      const cw = med(c.map((x) => x.wallMs));
       const dw = med(d.map((x) => x.wallMs));
-      const dc = med(d.map((x) => x.cpuMs));
-      // xportshow's whole process (node start to exit) against drgn's (python start to exit)
+      row['cli ms'] = Math.round(cw);
+      row['cli cpu'] = Math.round(med(c.map((x) => x.cpuMs)));
+      row['cli MB'] = med(c.map((x) => x.rssMB));
       row['drgn ms'] = Math.round(dw);
-      row['drgn cpu'] = Math.round(dc);
+      row['drgn cpu'] = Math.round(med(d.map((x) => x.cpuMs)));
       row['drgn MB'] = med(d.map((x) => x.rssMB));
-      row['ratio'] = Math.round((m('processMs') / dw) * 100) / 100;
-      row['cpu ratio'] = Math.round((m('cpuMs') / dc) * 100) / 100;
+      row['ratio'] = Math.round((cw / dw) * 100) / 100;
+      row['cpu ratio'] = Math.round((row['cli cpu'] / row['drgn cpu']) * 100) / 100;
     }
   }
   rows.push(row);
 }
 console.table(rows);
 if (!anyDrgn) console.error('drgn: not installed (python3-drgn and linux-image-<release>-dbg): no ratio');
-else console.error('ratio = xportshow process time / drgn process time (drgn: open + walk ehash, lhash2, udp_table, no owners); cpu ratio likewise for user+sys CPU');
+else console.error('ratio = cli ms / drgn ms: bin/xportshow.js DUMP -at --json (every TCP socket with owners, as JSON) against drgn (open + walk ehash, lhash2, udp_table, no owners), each from spawn to exit, alternating; cpu ratio likewise for user+sys CPU');
 
 // issue 9: -rv, -i, --arp after open (bench/host-views.mjs)
 const { benchHostViews } = await import('./host-views.mjs');

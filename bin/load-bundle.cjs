@@ -76,7 +76,8 @@ function cacheState(script, cachedData) {
   return cachedData === undefined ? 'off' : script.cachedDataRejected ? 'rejected' : 'used';
 }
 
-/** The program's exports (main(), Session...). `produce`: also its code cache (the build). */
+/** The program's exports (main(), Session...). `produce`: also `cache()`, which makes its code
+ *  cache from what V8 has compiled by then (the build calls it after running a few commands). */
 function loadBundle({ useCache = process.env.XPORTSHOW_CODE_CACHE !== '0', produce = false } = {}) {
   const source = readFileSync(BUNDLE);
   const cachedData = useCache && !produce ? validCache(CACHE, source) : undefined;
@@ -87,7 +88,7 @@ function loadBundle({ useCache = process.env.XPORTSHOW_CODE_CACHE !== '0', produ
     __xpsShell: () => (shell ??= loadShell(program.exports.shellModules)),
   });
   codeCache = cacheState(program.script, cachedData);
-  return produce ? { exports: program.exports, cache: withHeader(source, program.script.createCachedData()) } : program.exports;
+  return produce ? { exports: program.exports, cache: () => withHeader(source, program.script.createCachedData()) } : program.exports;
 }
 
 /** The cache in `file` if it was made for `source` and is whole; else undefined. */

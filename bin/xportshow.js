@@ -11,18 +11,28 @@
 // Runs the bundled CLI (npm install builds dist/bundle through the "prepare" script), compiled
 // from V8's code cache of it (bin/load-bundle.cjs). CommonJS (bin/package.json): an ES module
 // entry point would start Node's ES module loader first (~7 ms) for nothing.
-// exitCode, not exit(): a pipe may still be draining stdout.
 'use strict';
 const { loadBundle } = require('./load-bundle.cjs');
 
 loadBundle()
   .main(process.argv.slice(2))
   .then(
-    (code) => {
-      process.exitCode = code;
-    },
+    (code) => exitWhenWritten(code),
     (e) => {
       process.stderr.write(`xportshow: internal error: ${e?.stack ?? e}\n`);
-      process.exitCode = 70;
+      exitWhenWritten(70);
     },
   );
+
+/** Exits once stdout and stderr hold nothing unwritten (on Linux, writes to a file, pipe or
+ *  terminal are synchronous: at once). Not left to Node's natural exit: that first waits for
+ *  V8's background tasks still queued (optimizing compiles of functions that will never run
+ *  again): 10-13 ms after the 10,041-socket `-at --json`, whose whole run then took 260 ms
+ *  instead of 248 (median of 6). */
+function exitWhenWritten(code) {
+  process.exitCode = code;
+  const pending = [process.stdout, process.stderr].filter((s) => s.writableLength > 0);
+  if (pending.length === 0) process.exit(code);
+  let left = pending.length;
+  for (const s of pending) s.once('drain', () => --left === 0 && process.exit(code));
+}

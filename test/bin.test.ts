@@ -32,4 +32,19 @@ describe.skipIf(!built)('bin/xportshow.js', () => {
     expect(JSON.parse(bin.stdout).length).toBeGreaterThan(0);
     expect(bin.stdout).toBe(src.stdout);
   });
+
+  it('exits only once its output is written, also to a pipe read late', () => {
+    // more than a pipe holds (64 KiB): the writer blocks until the reader wakes
+    const dump = join(fixtureDir('bookworm-6.1'), 'vmcore.kdump');
+    const cmds = '-a --json; -a --json; -a --json';
+    const piped = spawnSync('sh', ['-c', `"$0" "$1" -c "$2" | (sleep 0.3; cat)`, join(root, 'bin/xportshow.js'), dump, cmds], { env, encoding: 'utf8', maxBuffer: 1 << 24 });
+    const whole = spawnSync(join(root, 'bin/xportshow.js'), [dump, '-c', cmds], { env, encoding: 'utf8', maxBuffer: 1 << 24 });
+    expect(whole.status).toBe(0);
+    expect(whole.stdout.length).toBeGreaterThan(65536);
+    expect(piped.stdout).toBe(whole.stdout);
+    // the status of a failed command survives the early exit
+    const bad = spawnSync(join(root, 'bin/xportshow.js'), [join(root, 'no-such.kdump'), '-at'], { env, encoding: 'utf8' });
+    expect(bad.status).not.toBe(0);
+    expect(bad.stderr).toContain('no-such.kdump');
+  });
 });
