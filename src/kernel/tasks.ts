@@ -153,8 +153,11 @@ export interface FileColumns {
  * `out` in fd order, with the same problems in the same order as openFiles: openFiles filtered
  * so, without an object (nor an f_op bigint) per file — the owner index reads every file of
  * every process, 10,000 sockets' worth in one. Returns how many were appended.
+ * `known`: files whose private_data is already known (file → private_data, all of them `fops`
+ * files): not read again (a socket's struct socket points back at its file, socket->file,
+ * and a table read with its inodes has read that).
  */
-export function filesWithOps(k: Kernel, task: Task, fops: bigint, problems: WalkProblem[], out: FileColumns): number {
+export function filesWithOps(k: Kernel, task: Task, fops: bigint, problems: WalkProblem[], out: FileColumns, known?: ReadonlyMap<bigint, bigint>): number {
   const t = fdTable(k, task, problems);
   if (!t) return 0;
   const { fds, files, where } = t;
@@ -163,19 +166,32 @@ export function filesWithOps(k: Kernel, task: Task, fops: bigint, problems: Walk
   const span = Math.max(fop.offset + 8, priv.offset + 8);
   const fopsLo = low32(fops);
   const fopsHi = Number(fops >> 32n);
-  const read = readInAddressOrder(k.mem, files, (file, i): bigint | WalkProblem => {
+  // private_data of each file (0n: not a `fops` file), or its problem
+  const privs: (bigint | WalkProblem | undefined)[] = new Array(files.length);
+  const unknown: bigint[] = [];
+  const unknownAt: number[] = [];
+  for (let i = 0; i < files.length; i++) {
+    const p = known?.get(files[i]!);
+    if (p !== undefined) privs[i] = p;
+    else {
+      unknown.push(files[i]!);
+      unknownAt.push(i);
+    }
+  }
+  const read = readInAddressOrder(k.mem, unknown, (file, i): bigint | WalkProblem => {
     try {
       const b = k.mem.viewBuf(file, span);
       const o = k.mem.viewOff;
       if (b.readUInt32LE(o + fop.offset) !== fopsLo || b.readUInt32LE(o + fop.offset + 4) !== fopsHi) return 0n;
       return readU64(b, o + priv.offset);
     } catch (e) {
-      return { where: `${where}, fd ${fds[i]}`, address: file, kind: 'unreadable', detail: (e as Error).message };
+      return { where: `${where}, fd ${fds[unknownAt[i]!]}`, address: file, kind: 'unreadable', detail: (e as Error).message };
     }
   }, span);
+  for (let j = 0; j < read.length; j++) privs[unknownAt[j]!] = read[j];
   let n = 0;
-  for (let i = 0; i < read.length; i++) {
-    const r = read[i]!;
+  for (let i = 0; i < privs.length; i++) {
+    const r = privs[i]!;
     if (typeof r !== 'bigint') problems.push(r);
     else if (r !== 0n) {
       out.fds.push(fds[i]!);

@@ -149,18 +149,22 @@ export function ownerIndex(k: Kernel): OwnerIndex {
   // Every socket file first; then their struct sockets read in address order (a large
   // table's sockets fill thousands of slab pages, which fd order visits at random). Kept as
   // columns, not one object per fd: 100,000 of them live through the whole read.
+  // socket->sk and socket->file as read with the sockets' inodes (sock.ts), in ascending
+  // socket order: the files of those sockets are not read again
+  const known = sockFields(k).takeSocketSk();
+  const knownFiles = new Map<bigint, bigint>();
+  for (let i = 0; i < known.files.length; i++) if (known.files[i] !== 0n) knownFiles.set(known.files[i]!, known.sockets[i]!);
   const taskOf: number[] = [];
   const cols: FileColumns = { fds: [], files: [], privates: [] };
   for (let ti = 0; ti < all.length; ti++) {
     const t = all[ti]!;
     // A process whose leader has exited (files == NULL) still holds its threads' files.
     const fl = t.files !== 0n || t.pid === 0 ? t : { ...t, files: filesOfThreads(k, t, problems) };
-    for (let n = filesWithOps(k, fl, sockFops, problems, cols); n > 0; n--) taskOf.push(ti);
+    for (let n = filesWithOps(k, fl, sockFops, problems, cols, knownFiles); n > 0; n--) taskOf.push(ti);
   }
   const { fds, files, privates: sockets } = cols;
-  // socket->sk as read with the sockets' inodes (sock.ts), in ascending socket order; the
-  // sockets are visited in that order too, so each is found by one merging pass
-  const known = sockFields(k).takeSocketSk();
+  // the sockets are visited in ascending order too, so each is found in `known` by one
+  // merging pass
   let j = 0;
   const sks = readInAddressOrder(k.mem, sockets, (socket, i): bigint | WalkProblem => {
     try {

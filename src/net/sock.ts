@@ -32,6 +32,8 @@ export class PendingInodes {
 export interface SocketSks {
   sockets: bigint[];
   sks: bigint[];
+  /** socket->file (0n: none): the file an fd of the socket's holder points to. */
+  files: bigint[];
 }
 
 /** The endpoint fields of a sock_common, decoded. */
@@ -78,8 +80,9 @@ export class SockFields {
   readonly commonSize: number;
   /** struct socket * and its sk, as read by resolveInodes, until the owner index takes them:
    *  two columns (a Map of 100,000 bigint keys outlived the walk, and had to be collected). */
-  private socketSk: SocketSks = { sockets: [], sks: [] };
+  private socketSk: SocketSks = { sockets: [], sks: [], files: [] };
   private readonly socketSkField: Field;
+  private readonly socketFileField: Field;
   private readonly netnsCache = new Map<bigint, number>();
   private lastNet = -1n;
   private lastNetns = 0;
@@ -110,6 +113,7 @@ export class SockFields {
     this.inum = k.field('struct net', 'ns.inum');
     this.commonSize = k.sizeof(SC);
     this.socketSkField = k.field('struct socket', 'sk');
+    this.socketFileField = k.field('struct socket', 'file');
   }
 
   /** Inode number of a netns, cached by `struct net *` (and the last one asked, since most
@@ -209,12 +213,14 @@ export class SockFields {
       const row = rows[i]!;
       try {
         row.inode = this.inodeOf(socket);
-        // socket->sk from the same object while its page is at hand: the owner index
-        // (owners.ts) then need not come back to these pages. (The row's own bigint when
-        // they agree, as they do but for a socket caught mid-change: one object, not two.)
+        // socket->sk and socket->file from the same object while its page is at hand: the
+        // owner index (owners.ts) then need not come back to these pages, nor read the
+        // socket's struct file. (The row's own bigint when they agree, as they do but for a
+        // socket caught mid-change: one object, not two.)
         const sk = this.k.ptr(socket, this.socketSkField);
         this.socketSk.sockets.push(socket);
         this.socketSk.sks.push(sk === row.sock ? row.sock : sk);
+        this.socketSk.files.push(this.k.ptr(socket, this.socketFileField));
       } catch (e) {
         problems.push(unreadable(where, row.sock, e));
         failed.add(row);
@@ -223,16 +229,17 @@ export class SockFields {
     return failed;
   }
 
-  /** The struct socket → sk pairs read so far, in ascending socket order (equal sockets in the
-   *  order read), handed over once (ownerIndex): held no longer than the index is being built. */
+  /** The struct socket → sk and file read so far, in ascending socket order (equal sockets in
+   *  the order read), handed over once (ownerIndex): held no longer than the index is being built. */
   takeSocketSk(): SocketSks {
-    const { sockets, sks } = this.socketSk;
-    this.socketSk = { sockets: [], sks: [] };
+    const { sockets, sks, files } = this.socketSk;
+    this.socketSk = { sockets: [], sks: [], files: [] };
     const order = sortedOrder(sockets);
-    const out: SocketSks = { sockets: new Array(order.length), sks: new Array(order.length) };
+    const out: SocketSks = { sockets: new Array(order.length), sks: new Array(order.length), files: new Array(order.length) };
     for (let i = 0; i < order.length; i++) {
       out.sockets[i] = sockets[order[i]!]!;
       out.sks[i] = sks[order[i]!]!;
+      out.files[i] = files[order[i]!]!;
     }
     return out;
   }
