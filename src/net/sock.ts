@@ -73,6 +73,9 @@ export class SockFields {
   readonly type: Field; // struct sock.sk_type
   readonly inodeOfSocket: bigint; // offsetof(struct socket_alloc, vfs_inode)
   readonly iIno: Field;
+  /** struct sock.sk_ino, where the kernel keeps a copy of the inode number for sock_i_ino()
+   *  (include/net/sock.h, 6.18+): then read from the sock itself, not from its socket_alloc. */
+  readonly skIno?: Field;
   /** offsetof(struct socket_alloc, vfs_inode.i_ino), a number. */
   private readonly inodeAt: number;
   readonly inum: Field;
@@ -109,6 +112,7 @@ export class SockFields {
     this.type = k.field('struct sock', 'sk_type');
     this.inodeOfSocket = k.off('struct socket_alloc', 'vfs_inode');
     this.iIno = k.field('struct inode', 'i_ino');
+    this.skIno = k.tryField('struct sock', 'sk_ino');
     this.inodeAt = Number(this.inodeOfSocket) + this.iIno.offset;
     this.inum = k.field('struct net', 'ns.inum');
     this.commonSize = k.sizeof(SC);
@@ -192,14 +196,26 @@ export class SockFields {
     return made;
   }
 
+  // include/net/sock.h: sock_i_ino() — READ_ONCE(sk->sk_ino) where the sock has it (set by
+  // sk_set_socket(), 0 once orphaned); before, SOCK_INODE(sk->sk_socket)->i_ino or 0.
   /** sock_i_ino(): the inode of the socket's file, 0 for sockets without one. */
   inode(sk: bigint): number {
+    if (this.skIno) return smallInt(decodeNum(this.k.mem.viewBuf(sk, this.skIno.size, this.skIno.offset), this.k.mem.viewOff, this.skIno));
     return this.inodeOf(this.k.ptr(sk, this.socket));
   }
 
   /** sock_i_ino() from a view of the full sock. */
   inodeOfView(v: ObjView): number {
+    if (this.skIno) return smallInt(v.num(this.skIno));
     return v.isNull(this.socket) ? 0 : this.inodeOf(v.ptr(this.socket));
+  }
+
+  /** A socket → sk pair read from the sock (sk->sk_socket) where sk_ino spared reading the
+   *  socket: the owner index then needs not read the socket for its sk (its file it reads). */
+  noteSocket(socket: bigint, sk: bigint): void {
+    this.socketSk.sockets.push(socket);
+    this.socketSk.sks.push(sk);
+    this.socketSk.files.push(0n);
   }
 
   /** sock_i_ino() for many sockets at once, read in address order of their struct socket
@@ -246,13 +262,17 @@ export class SockFields {
 
   private inodeOf(sock: bigint): number {
     if (sock === 0n) return 0;
-    // i_ino is an unsigned long, decoded with a multiply: a small one is made a small integer
-    // again, so that a row stores it inline rather than in a number box of its own
-    // (the inode's offset as viewBuf's `plus`: no bigint sum per socket)
+    // i_ino is an unsigned long (the inode's offset as viewBuf's `plus`: no bigint sum per
+    // socket)
     const f = this.iIno;
-    const n = decodeNum(this.k.mem.viewBuf(sock, f.size, this.inodeAt), this.k.mem.viewOff, f);
-    return n < 0x4000_0000 ? n | 0 : n;
+    return smallInt(decodeNum(this.k.mem.viewBuf(sock, f.size, this.inodeAt), this.k.mem.viewOff, f));
   }
+}
+
+/** An inode number decoded with a multiply, made a small integer again when it is one: a row
+ *  then stores it inline rather than in a number box of its own. */
+export function smallInt(n: number): number {
+  return n < 0x4000_0000 ? n | 0 : n;
 }
 
 /** One SockFields per kernel (they are pure functions of the BTF). */

@@ -19,7 +19,7 @@ import { readU64 } from '../kernel/u64.js';
 import { unreadable, type WalkProblem } from '../kernel/walk.js';
 import { readBucketsInAddressOrder, type BucketArray } from './hashtable.js';
 import type { NetNs } from './netns.js';
-import { sockFields, tcpStateName, PendingInodes, type SockFields } from './sock.js';
+import { sockFields, smallInt, tcpStateName, PendingInodes, type SockFields } from './sock.js';
 import { TCP_LISTEN, TCP_NEW_SYN_RECV, TCP_TIME_WAIT, AF_INET6 } from './constants.js';
 import type { SocketRow, SocketTable } from './socket-row.js';
 import { perKernel } from '../kernel/memo.js';
@@ -75,9 +75,10 @@ class TcpReader {
     this.uid = k.field('struct sock', 'sk_uid');
     this.twSubstate = k.field('struct inet_timewait_sock', 'tw_substate');
     this.rskListener = k.field('struct request_sock', '__req_common.skc_listener'); // #define rsk_listener
-    const used = [this.rcvNxt, this.copiedSeq, this.writeSeq, this.sndUna, this.ackBacklog, this.uid, this.s.socket];
+    const skIno = this.s.skIno ? [this.s.skIno] : [];
+    const used = [this.rcvNxt, this.copiedSeq, this.writeSeq, this.sndUna, this.ackBacklog, this.uid, this.s.socket, ...skIno];
     this.fullSpan = Math.max(this.s.commonSize, ...used.map((f) => f.offset + f.size));
-    this.parts = [viewPart([this.ackBacklog, this.uid, this.s.socket]), viewPart([this.rcvNxt, this.copiedSeq, this.writeSeq, this.sndUna])];
+    this.parts = [viewPart([this.ackBacklog, this.uid, this.s.socket, ...skIno]), viewPart([this.rcvNxt, this.copiedSeq, this.writeSeq, this.sndUna])];
   }
 
   /** A row for any entry of the TCP hashes, by what its skc_state says it is. With `pending`,
@@ -109,7 +110,12 @@ class TcpReader {
       const backlog = e.state === TCP_LISTEN ? decodeNum(b0, o0 + this.ackBacklog.offset, this.ackBacklog) : 0;
       uid = decodeNum(b0, o0 + this.uid.offset, this.uid);
       const so = o0 + this.s.socket.offset;
-      if (!pending) inode = this.s.inodeOfView(new ObjView(b0, o0, sk));
+      const ino = this.s.skIno;
+      if (ino) {
+        // the sock holds its inode number (sk_ino): its socket is not read for it
+        inode = smallInt(decodeNum(b0, o0 + ino.offset, ino));
+        if (pending && (b0.readUInt32LE(so) !== 0 || b0.readUInt32LE(so + 4) !== 0)) this.s.noteSocket(readU64(b0, so), sk);
+      } else if (!pending) inode = this.s.inodeOfView(new ObjView(b0, o0, sk));
       else if (b0.readUInt32LE(so) !== 0 || b0.readUInt32LE(so + 4) !== 0) socket = readU64(b0, so);
       const p1 = this.parts[1]!;
       const b1 = k.mem.viewBuf(sk, p1.len, p1.start);
