@@ -1,0 +1,80 @@
+// KdumpDump.readPagesInto: a run of zlib pages decoded from one read of their data (the BTF at
+// opening). Each page decoded must be the page as read alone; the run stops, leaving the page to
+// readPageInto, at anything else: a page not in the dump, one already cached, another method,
+// a damaged stream or descriptor — so that the page's own read gives what it always gave.
+
+import zlib from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { openDump } from '../../src/dump/open.js';
+import type { KdumpDump } from '../../src/dump/kdump.js';
+import { PageMissingError } from '../../src/dump/types.js';
+import { PAGE, buildKdump, flatten, patternPage, tmpFile, type KdumpPage } from './build.js';
+
+const VMCI = 'OSRELEASE=6.1.0-test-amd64\nPAGESIZE=4096\nCRASHTIME=1764000000\n';
+
+/** pfns 100..139: zlib pages but 110 (plain), 120 (excluded), 130 (a zlib stream with a byte
+ *  flipped) and 135 (data that is not zlib at all). */
+function runDump(flat = false): string {
+  const pages = new Map<number, KdumpPage>();
+  for (let p = 100; p < 140; p++) if (p !== 120) pages.set(p, { data: patternPage(p), method: p === 110 ? 'plain' : 'zlib' });
+  const bad = zlib.deflateSync(patternPage(130));
+  bad[Math.floor(bad.length / 2)] ^= 0x5a;
+  pages.set(130, { data: patternPage(130), method: 'zlib', stored: bad });
+  pages.set(135, { data: patternPage(135), method: 'zlib', stored: Buffer.from('not a zlib stream') });
+  const file = buildKdump({ maxMapnr: 256, pages, vmcoreinfo: VMCI, release: '6.1.0-test-amd64', nodename: 'box1', nrCpus: 1 });
+  return tmpFile(flat ? 'run.flat' : 'run.kdump', flat ? flatten(file, { chunk: 3000 }) : file);
+}
+
+const open = (path: string) => openDump(path, { poisonPages: false }) as KdumpDump;
+
+describe.each([false, true])('readPagesInto (flattened: %s)', (flat) => {
+  const path = runDump(flat);
+
+  it('decodes the pages up to the first it cannot vouch for, each as read alone', () => {
+    const d = open(path);
+    const out = Buffer.alloc(40 * PAGE, 0xee);
+    expect(d.readPagesInto(100, 10, out, 0)).toBe(10);
+    for (let i = 0; i < 10; i++) expect(out.subarray(i * PAGE, (i + 1) * PAGE).equals(patternPage(100 + i)), `pfn ${100 + i}`).toBe(true);
+    expect(d.stats.pagesRead).toBe(10);
+    // a plain page, a page not in the dump, a damaged stream, data that is not zlib: none decoded
+    for (const pfn of [110, 120, 130, 135]) expect(d.readPagesInto(pfn, 3, out, 0), `pfn ${pfn}`).toBe(0);
+    expect(d.readPagesInto(111, 29, out, 0)).toBe(9); // up to the hole at 120
+    expect(d.readPagesInto(121, 19, out, 0)).toBe(9); // up to the damaged 130
+    expect(d.stats.pagesRead).toBe(28);
+    expect(out.subarray(8 * PAGE, 9 * PAGE).equals(patternPage(129))).toBe(true);
+    expect(out.subarray(9 * PAGE, 10 * PAGE).equals(patternPage(109))).toBe(true); // untouched by the stop at 130
+    d.close();
+  });
+
+  it('stops at a page in the cache and leaves the pages it decodes out of it', () => {
+    const d = open(path);
+    d.page(105);
+    const out = Buffer.alloc(10 * PAGE);
+    expect(d.readPagesInto(100, 10, out, 0)).toBe(5);
+    const read = d.stats.pagesRead;
+    d.page(101); // not cached by the run: decoded again
+    expect(d.stats.pagesRead).toBe(read + 1);
+    d.close();
+  });
+
+  it('the page it stops at reads as before: its own error', () => {
+    const d = open(path);
+    const err = (f: () => void): string => {
+      try {
+        f();
+      } catch (e) {
+        expect(e).toBeInstanceOf(PageMissingError);
+        return (e as Error).message;
+      }
+      return 'no error';
+    };
+    const ref = open(path);
+    for (const pfn of [130, 135]) {
+      expect(d.readPagesInto(pfn - 2, 5, Buffer.alloc(5 * PAGE), 0)).toBe(2);
+      expect(err(() => d.readPageInto(pfn, Buffer.alloc(PAGE)))).toBe(err(() => ref.page(pfn)));
+      expect(err(() => d.readPageInto(pfn, Buffer.alloc(PAGE)))).toMatch(/corrupt: zlib page at offset \d+/);
+    }
+    d.close();
+    ref.close();
+  });
+});
