@@ -1,14 +1,16 @@
-// KdumpDump.readPagesInto: a run of zlib pages decoded from one read of their data (the BTF at
-// opening). Each page decoded must be the page as read alone; the run stops, leaving the page to
-// readPageInto, at anything else: a page not in the dump, one already cached, another method,
-// a damaged stream or descriptor — so that the page's own read gives what it always gave.
+// readPagesInto: a run of pages read at once (the BTF at opening). KdumpDump decodes zlib pages
+// from one read of their data, ElfDump reads a run within a segment in one read. Each page must
+// be the page as read alone; the run stops, leaving the page to readPageInto, at anything else:
+// a page not in the dump, one already cached, another method, a damaged stream or descriptor, a
+// segment's or the file's end — so that the page's own read gives what it always gave.
 
 import zlib from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { openDump } from '../../src/dump/open.js';
 import type { KdumpDump } from '../../src/dump/kdump.js';
+import type { ElfDump } from '../../src/dump/elf.js';
 import { PageMissingError } from '../../src/dump/types.js';
-import { PAGE, buildKdump, flatten, patternPage, tmpFile, type KdumpPage } from './build.js';
+import { PAGE, buildElf, buildKdump, flatten, patternPage, tmpFile, type KdumpPage } from './build.js';
 
 const VMCI = 'OSRELEASE=6.1.0-test-amd64\nPAGESIZE=4096\nCRASHTIME=1764000000\n';
 
@@ -76,5 +78,28 @@ describe.each([false, true])('readPagesInto (flattened: %s)', (flat) => {
     }
     d.close();
     ref.close();
+  });
+});
+
+describe('ElfDump.readPagesInto', () => {
+  // pfns 16..47 in one segment, 64..71 in the next, the file cut 100 bytes into page 70
+  const pages = (from: number, n: number) => Buffer.concat(Array.from({ length: n }, (_, i) => patternPage(from + i)));
+  const file = buildElf({ segments: [{ paddr: 16 * PAGE, data: pages(16, 32) }, { paddr: 64 * PAGE, data: pages(64, 8) }] });
+  const path = tmpFile('run.elf', file.subarray(0, file.length - 2 * PAGE + 100));
+  const open = () => openDump(path, { poisonPages: false }) as ElfDump;
+
+  it('reads the pages of a segment at once, up to its end, a cached page or the file end', () => {
+    const d = open();
+    const out = Buffer.alloc(40 * PAGE);
+    expect(d.readPagesInto(20, 40, out, PAGE)).toBe(28); // to the segment's end at 48
+    expect(out.subarray(PAGE, 29 * PAGE).equals(pages(20, 28))).toBe(true);
+    expect(d.stats.pagesRead).toBe(28);
+    expect(d.readPagesInto(48, 4, out, 0)).toBe(0); // in no segment
+    d.page(30);
+    expect(d.readPagesInto(16, 32, out, 0)).toBe(14); // up to the cached page
+    expect(d.readPagesInto(64, 8, out, 0)).toBe(6); // the file ends in page 70
+    expect(out.subarray(0, 6 * PAGE).equals(pages(64, 6))).toBe(true);
+    expect(() => d.readPageInto(70, Buffer.alloc(PAGE))).toThrow(/truncated/);
+    d.close();
   });
 });
