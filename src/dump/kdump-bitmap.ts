@@ -30,3 +30,34 @@ export function bitmapWords(buf: Buffer, lo: number, hi: number): Uint32Array {
   if (lo & 31) w[lo >>> 5]! &= ~(0xffffffff >>> (32 - (lo & 31))) >>> 0;
   return w;
 }
+
+/**
+ * Set bits before each superblock of 16 words, then in all of them (rank[last]): a page's rank
+ * is its superblock's plus at most 15 popcounts. One pass over the whole bitmap, at opening
+ * (a 64 GiB machine: 16M pages, 512K words, ~3 ms; the 768 MiB VM's 6,144 words ~0.5 ms).
+ * A local loop, not one through `this` and a call per word (cold code pays for each), and
+ * words all clear or all set (holes, excluded or fully present ranges) add without a popcount.
+ */
+export function superblockRanks(words: Uint32Array): Uint32Array {
+  const w = new Int32Array(words.buffer, words.byteOffset, words.length); // small ints, no heap numbers
+  const n = w.length;
+  const sbCount = (n >>> 4) + 1;
+  const rank = new Uint32Array(sbCount + 1);
+  let total = 0;
+  for (let sb = 0, k = 0; sb < sbCount; sb++) {
+    rank[sb] = total;
+    for (const end = Math.min(k + 16, n); k < end; k++) {
+      let v = w[k]!;
+      if (v === 0) continue;
+      if (v === -1) {
+        total += 32;
+        continue;
+      }
+      v = v - ((v >>> 1) & 0x55555555);
+      v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
+      total += Math.imul((v + (v >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
+    }
+  }
+  rank[sbCount] = total;
+  return rank;
+}

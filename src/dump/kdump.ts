@@ -24,7 +24,7 @@ import {
   page_desc,
 } from './kdump-layout.js';
 import { findVmcoreinfo, parseNotes, vmcoreinfoText } from './notes.js';
-import { bitmapWords, popcount32 } from './kdump-bitmap.js';
+import { bitmapWords, popcount32, superblockRanks } from './kdump-bitmap.js';
 import { DumpFormatError, PageMissingError, type DumpFormat, type ElfNote } from './types.js';
 
 const SUPERBLOCK_SHIFT = 9; // rank index entry every 2^9 = 512 bits (16 words)
@@ -128,16 +128,8 @@ export class KdumpDump extends BaseDump {
     this.descOff = (1 + h.sub_hdr_size + h.bitmap_blocks) * bs;
     const bm2 = readExact(reader, path, this.bitmap1Off + halfBytes, this.bitmapBytes, 'the 2nd bitmap (pages in the dump)');
     this.words = bitmapWords(bm2, startPfn, endPfn);
-    const sbCount = (this.words.length >>> 4) + 1;
-    this.rank = new Uint32Array(sbCount + 1);
-    let total = 0;
-    for (let sb = 0; sb < sbCount; sb++) {
-      this.rank[sb] = total;
-      const w0 = sb << 4;
-      const w1 = Math.min(w0 + 16, this.words.length);
-      for (let k = w0; k < w1; k++) total += popcount32(this.words[k]!);
-    }
-    this.rank[sbCount] = total;
+    this.rank = superblockRanks(this.words);
+    const total = this.rank[this.rank.length - 1]!;
     this.present = total;
 
     const descEnd = this.descOff + total * page_desc.size;
