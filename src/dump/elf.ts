@@ -21,6 +21,7 @@ import {
   PT_NOTE,
 } from './elf-layout.js';
 import { readExact, type PositionalReader } from './file.js';
+import { checkInterrupt } from './interrupt.js';
 import { findVmcoreinfo, parseNotes, vmcoreinfoValue } from './notes.js';
 import { DumpFormatError, PageMissingError, type DumpFormat, type ElfNote } from './types.js';
 
@@ -185,6 +186,29 @@ export class ElfDump extends BaseDump {
     }
     if (!covered) throw new PageMissingError(addr, 'not-in-dump', 'no PT_LOAD segment covers it');
     return buf;
+  }
+
+  /** Pages pfn..pfn+n-1 read into `out` from `outAt` on in one read, as far as they lie whole
+   *  in the file part of one segment and none is cached (the BTF at opening: 1,065 pages, each
+   *  one read and one copy before); the caller reads the next one by readPageInto. */
+  readPagesInto(pfn: number, n: number, out: Buffer, outAt: number): number {
+    const ps = this.pageSize;
+    const addr = pfn * ps;
+    const seg = this.segs[this.find(addr)];
+    if (!seg || addr >= seg.end) return 0;
+    let m = Math.min(n, Math.floor((Math.min(seg.end, seg.fileEnd) - addr) / ps));
+    for (let i = 0; i < m; i++) if (this.cache.peek(pfn + i) !== undefined) m = i;
+    if (m <= 0) return 0;
+    checkInterrupt();
+    let got: number;
+    try {
+      got = this.reader.readInto(out, outAt, m * ps, seg.offset + (addr - seg.start));
+    } catch {
+      return 0; // an I/O error (/proc/kcore over a hole): each page's own read says it
+    }
+    const pages = Math.floor(got / ps);
+    this.pagesRead += pages;
+    return pages;
   }
 
   hasPage(pfn: number): boolean {

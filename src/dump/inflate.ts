@@ -78,6 +78,17 @@ class WasmInflater {
     return true;
   }
 
+  /** inflate() of the `len` bytes at `src[at]` into `out[outAt, outAt + outLen)`: no view of
+   *  either made per call but the input's (a run of pages read at once, kdump.ts). */
+  inflateAt(src: Uint8Array, at: number, len: number, out: Uint8Array, outAt: number, outLen: number): boolean {
+    if (len > this.inCap || outLen > this.outCap) this.reserve(len, outLen);
+    if (this.outView.length !== outLen) this.outView = new Uint8Array(this.x.memory.buffer, this.outPtr, outLen);
+    this.mem.set(src.subarray(at, at + len), this.inPtr);
+    if (this.x.inflate_page(this.inPtr, len, this.outPtr, outLen) !== 0) return false;
+    out.set(this.outView, outAt);
+    return true;
+  }
+
   /** Adler-32 as the wasm module computes it (for tests). */
   adler32(data: Uint8Array): number {
     if (data.length > this.inCap) this.reserve(data.length, this.outView.length);
@@ -145,6 +156,25 @@ function context(): InflateInternals | undefined {
 
 /** Pages decoded by each path since start (tests check that clean pages never need zlib). */
 export const inflateCounts = { wasm: 0, zlib: 0 };
+
+/**
+ * The clean zlib stream at `src[at, at + len)` into `out[outAt, outAt + outLen)` by the wasm
+ * decoder alone: false (`out` untouched) without it or for a stream it does not call clean,
+ * which inflatePageInto() then decides on. For pages decoded one after another from one read
+ * of their data (KdumpDump.readPagesInto): no Buffer made per page.
+ */
+export function wasmInflateAt(src: Uint8Array, at: number, len: number, out: Uint8Array, outAt: number, outLen: number): boolean {
+  const w = wasm === undefined ? wasmInflater() : wasm;
+  if (!w) return false;
+  try {
+    if (!w.inflateAt(src, at, len, out, outAt, outLen)) return false;
+  } catch {
+    wasm = null; // as inflatePageInto: Node's zlib decides from now on
+    return false;
+  }
+  inflateCounts.wasm++;
+  return true;
+}
 
 /** Inflate one zlib stream of exactly `out.length` bytes into `out`; throws on anything else. */
 export function inflatePageInto(data: Uint8Array, out: Buffer): void {

@@ -43,6 +43,10 @@ export interface PhysicalDump {
   /** Page `pfn` copied into `out` (pageSize bytes), not entering the cache when not there
    *  (large reads of data read once). Throws PageMissingError. */
   readPageInto?(pfn: number, out: Buffer): void;
+  /** Pages pfn..pfn+n-1 decoded into `out` from `outAt` on, as readPageInto would, as far as
+   *  one read of their data serves them: returns how many; the caller reads the next one by
+   *  readPageInto (which decodes it, or throws saying what is wrong with it). */
+  readPagesInto?(pfn: number, n: number, out: Buffer, outAt: number): number;
   /** Copy `len` bytes at physical address `paddr`; may cross pages. Throws PageMissingError. */
   read(paddr: number, len: number): Buffer;
   readonly stats: DumpStats;

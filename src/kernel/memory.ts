@@ -146,11 +146,25 @@ export class KernelMemory {
     const len = out.length;
     const first = this.phys(addr);
     const into = once ? this.dump.readPageInto?.bind(this.dump) : undefined;
+    const run = once ? this.dump.readPagesInto?.bind(this.dump) : undefined;
     let done = 0;
     let p = first;
     let chunk = Math.min(len, PAGE - (first & (PAGE - 1)));
     while (done < len) {
       const off = p & (PAGE - 1);
+      if (run !== undefined && chunk === PAGE) {
+        // Whole pages that lie side by side in physical memory too (the kernel image): decoded
+        // from one read of their data, as far as it serves.
+        const pages = this.physRun(addr + BigInt(done), Math.floor((len - done) / PAGE));
+        const got = pages > 1 ? run(Math.floor(p / PAGE), pages, out, done) : 0;
+        if (got > 0) {
+          done += got * PAGE;
+          if (done >= len) break;
+          p = this.phys(addr + BigInt(done));
+          chunk = Math.min(PAGE, len - done);
+          continue;
+        }
+      }
       if (into !== undefined && chunk === PAGE) into(Math.floor(p / PAGE), out.subarray(done, done + PAGE));
       else this.dump.page(Math.floor(p / PAGE)).copy(out, done, off, off + chunk);
       done += chunk;
@@ -158,6 +172,16 @@ export class KernelMemory {
       p = this.phys(addr + BigInt(done));
       chunk = Math.min(PAGE, len - done);
     }
+  }
+
+  /** How many of the `pages` pages from `addr` on are known to lie side by side in physical
+   *  memory without walking the page tables for each: all of them in the kernel image or the
+   *  direct map, else 1. */
+  private physRun(addr: bigint, pages: number): number {
+    const span = pages * PAGE;
+    const d = this.directOffset(addr);
+    if (d >= 0) return d + span <= this.directBytes ? pages : 1;
+    return addr >= START_KERNEL_MAP && addr + BigInt(span) <= this.imageEnd ? pages : 1;
   }
 
   /** `len` bytes at `addr` as a buffer and offset: the cached page itself when the bytes lie in

@@ -131,6 +131,27 @@ describe('corrupt data in the file', () => {
     s.close();
   });
 
+  it('flipped bytes in a page of the BTF: one problem line naming the page, as when each page is read alone', () => {
+    // (the BTF's pages are decoded from one read of their data: KdumpDump.readPagesInto)
+    const path = join(dir, 'btf-flip.kdump');
+    copyFileSync(SRC, path);
+    const start = good.kernel.symbols.lookup('__start_BTF')!;
+    const pd = pageData(start + 300n * 4096n);
+    patch(path, pd.offset + Math.floor(pd.size / 2), (b) => b.writeUInt32LE((b.readUInt32LE(0) ^ 0x5a5a5a5a) >>> 0), 4);
+    const problems = (d: ReturnType<typeof openDump>) => {
+      const k = openKernelFromDump(d);
+      const lines = k.openProblems.map((p) => `${p.stage}: ${p.detail}`);
+      d.close();
+      return lines;
+    };
+    const byRun = problems(openDump(path));
+    const alone = openDump(path);
+    Object.assign(alone, { readPagesInto: undefined });
+    expect(byRun).toEqual(problems(alone));
+    expect(byRun).toHaveLength(1);
+    expect(byRun[0]).toMatch(new RegExp(`^types: .*BTF at 0x[0-9a-f]+ .*cannot read .*corrupt: zlib page at offset ${pd.offset}: `));
+  });
+
   it('a bitmap bit that disagrees with the descriptors: info answers, no page is trusted', () => {
     const path = join(dir, 'bitmap.kdump');
     copyFileSync(SRC, path);
