@@ -29,7 +29,12 @@ const sink = openSync('/dev/null', 'w');
 // as the one-shot CLI runs it: runParsedLine writing the output as it is rendered, in chunks
 // (a bundle from before `write` returns lines instead, written here whole as that CLI did)
 const write = (chunk) => writeSync(sink, chunk);
-const a = runParsedLine && parseLine ? runParsedLine(s, parseLine(['-at', '--json']), undefined, { write, wholeJson: true }) : runLine(s, '-at --json');
+// JSON as bytes of a reused buffer, as the CLI gives them (a bundle from before takes `write`)
+const writeBytes = (chunk) => {
+  writeSync(sink, chunk);
+  return false;
+};
+const a = runParsedLine && parseLine ? runParsedLine(s, parseLine(['-at', '--json']), undefined, { write, writeBytes, wholeJson: true }) : runLine(s, '-at --json');
 if (a.lines.length) writeSync(sink, a.lines.join('\n') + '\n');
 const tAt = performance.now();
 const mainAt1 = mainCpuMs();

@@ -62,7 +62,8 @@ async function warm(x) {
   const s = x.Session.open(dump, {});
   try {
     for (const line of ['-a --json', '-a', '--everything', '--everything --json']) {
-      const r = x.runParsedLine(s, x.parseLine(line.split(' ')), undefined, { write: () => {}, wholeJson: true });
+      // as the CLI writes them: text as strings, JSON as bytes
+      const r = x.runParsedLine(s, x.parseLine(line.split(' ')), undefined, { write: () => {}, writeBytes: () => false, wholeJson: true });
       if (r.error) throw new Error(`bundle: warming the code cache: ${line}: ${r.error}`);
     }
   } finally {

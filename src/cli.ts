@@ -168,7 +168,7 @@ export async function main(argv: string[]): Promise<number> {
     if (o.command !== undefined) return runBatch(session, String(o.command).split(';'));
     if (!interactive) {
       // the output goes out as it is rendered, in chunks: never one string of it all
-      const r = runParsedLine(session, parsed, undefined, { write: toStdout, width: terminalWidth() });
+      const r = runParsedLine(session, parsed, undefined, { write: toStdout, writeBytes: bytesToStdout, width: terminalWidth() });
       if (r.error) {
         process.stderr.write(`xportshow: ${r.error}\n`);
         return 1;
@@ -201,6 +201,19 @@ function toStdout(chunk: string): void {
   process.stdout.write(chunk);
 }
 
+/** A chunk of bytes to stdout; true when the stream kept it to write later (a pipe whose reader
+ *  lags: Node queues what the pipe does not take at once), so the writer must not fill that
+ *  buffer again. Behind bytes already queued, a copy of just this chunk is queued instead. */
+function bytesToStdout(chunk: Uint8Array): boolean {
+  const out = process.stdout;
+  if (out.writableLength > 0) {
+    out.write(Buffer.from(chunk));
+    return false;
+  }
+  out.write(chunk);
+  return out.writableLength > 0;
+}
+
 /** The terminal's width when stdout is one (tables then fit it); undefined for a pipe or file. */
 export function terminalWidth(): number | undefined {
   return process.stdout.isTTY && process.stdout.columns > 0 ? process.stdout.columns : undefined;
@@ -212,7 +225,7 @@ function runBatch(session: Session, lines: string[]): number {
     const line = raw.trim();
     if (!line || line.startsWith('#')) continue;
     const cpu0 = process.cpuUsage();
-    const r = runLine(session, line, { write: toStdout, width: terminalWidth() });
+    const r = runLine(session, line, { write: toStdout, writeBytes: bytesToStdout, width: terminalWidth() });
     if (r.quit) break;
     if (r.error) {
       process.stderr.write(`xportshow: ${line}: ${r.error}\n`);

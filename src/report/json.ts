@@ -6,9 +6,9 @@
 // 100,000 row objects.
 
 import type { GroupOutput, Output } from './model.js';
-import { ChunkedText, type TextSink } from './chunked.js';
+import { ByteText, ChunkedText, type ByteSink, type TextOut, type TextSink } from './chunked.js';
 
-export type { TextSink };
+export type { ByteSink, TextSink };
 
 /** A walk problem among JSON rows is a row `{"problem": "..."}` (never a bare string); in the
  *  text it is a note marked `!!` (problemLines), so the marked notes are the problem rows. */
@@ -33,7 +33,15 @@ export function toJsonValue(out: Output): unknown {
 /** The JSON text of an output, byte for byte JSON.stringify(toJsonValue(out), …, 2), given to
  *  `sink` in chunks of about 64 KiB (`newline`: with a final newline, as a file ends). */
 export function writeJson(out: Output, sink: TextSink, opts: { newline?: boolean } = {}): void {
-  const w = new ChunkedText(sink);
+  writeTo(out, new ChunkedText(sink), opts);
+}
+
+/** writeJson's text as UTF-8 bytes, in chunks of about 64 KiB (the one-shot CLI's stdout). */
+export function writeJsonBytes(out: Output, sink: ByteSink, opts: { newline?: boolean } = {}): void {
+  writeTo(out, new ByteText(sink), opts);
+}
+
+function writeTo(out: Output, w: TextOut, opts: { newline?: boolean }): void {
   emit(out, '', w);
   if (opts.newline) w.push('\n');
   w.end();
@@ -88,7 +96,7 @@ const BATCH = 256;
 class ArrayText {
   private batch: unknown[] = [];
   private any = false;
-  constructor(private readonly w: ChunkedText, private readonly indent: string) {}
+  constructor(private readonly w: TextOut, private readonly indent: string) {}
 
   add(v: unknown): void {
     this.batch.push(v);
@@ -108,7 +116,9 @@ class ArrayText {
     // "[\n  a,\n  b\n]" → "  a,\n  b"
     const t = stringify(this.batch)!;
     this.batch = [];
-    this.w.push((this.any ? ',\n' : '[\n') + this.indent + nested(t.slice(2, -2), this.indent));
+    const sep = this.any ? ',\n' : '[\n';
+    if (this.indent === '') this.w.pushItems(t, sep);
+    else this.w.push(sep + this.indent + nested(t.slice(2, -2), this.indent));
     this.any = true;
   }
 
@@ -119,7 +129,7 @@ class ArrayText {
 }
 
 /** The items' data, then the problems, as one JSON array at `indent`, a batch at a time. */
-function emitArray(items: readonly { data: unknown }[], problems: Iterable<unknown>, indent: string, w: ChunkedText): void {
+function emitArray(items: readonly { data: unknown }[], problems: Iterable<unknown>, indent: string, w: TextOut): void {
   const a = new ArrayText(w, indent);
   for (const x of items) a.add(x.data);
   for (const p of problems) a.add(p);
@@ -127,7 +137,7 @@ function emitArray(items: readonly { data: unknown }[], problems: Iterable<unkno
 }
 
 /** toJsonValue(out) written at `indent`, rows a batch at a time. */
-function emit(out: Output, indent: string, w: ChunkedText): void {
+function emit(out: Output, indent: string, w: TextOut): void {
   switch (out.kind) {
     case 'text':
       w.push(nested(stringify(out.data ?? out.lines)!, indent));
@@ -163,7 +173,7 @@ function emit(out: Output, indent: string, w: ChunkedText): void {
 
 /** `{...head, [key]: rows' data}` as JSON.stringify(…, 2) lays it out nested at `indent`
  *  (members whose value is undefined left out, as it leaves them out), the rows streamed. */
-function emitRowsIn(g: NonNullable<GroupOutput['rowsIn']>, indent: string, w: ChunkedText): void {
+function emitRowsIn(g: NonNullable<GroupOutput['rowsIn']>, indent: string, w: TextOut): void {
   const inner = indent + '  ';
   let sep = '{\n';
   const rows = (): void => {

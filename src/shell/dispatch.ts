@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import { text, type Output } from '../report/model.js';
 import { packageVersion } from './version.js';
 import { renderLines, writeRendered } from '../report/text.js';
-import { renderJson, writeJson, type TextSink } from '../report/json.js';
+import { renderJson, writeJson, writeJsonBytes, type ByteSink, type TextSink } from '../report/json.js';
 import { parseOptionWords, requestedViews, OPTIONS, GLOBAL_OPTIONS, type OptionSpec, type ParsedLine } from './options.js';
 import { parsePipeline, applyGreps, passesGreps, type Pipeline } from './line.js';
 import { grepOutput } from './browse.js';
@@ -50,6 +50,9 @@ export interface RunOptions {
    *  one string (as one it cost ~250 MB of peak memory split into lines, ~30 MB whole). Not
    *  with a grep, a shell stage, a redirection or `interrupt` (their output is `lines`). */
   write?: TextSink;
+  /** With `write`: JSON output is given here instead, as UTF-8 bytes in chunks of a reused
+   *  buffer (no string made for a chunk, nor a new buffer to write it). */
+  writeBytes?: ByteSink;
   /** The terminal's columns (stdout a TTY): tables cut their shrinkable columns to fit it.
    *  Not applied to output that goes to a file, a pipe or through grep. */
   width?: number;
@@ -113,7 +116,8 @@ function runParsedPlain(s: Session, parsed: ParsedLine, p: Pipeline, opts: RunOp
     if (output) rememberSockets(s, output);
     const json = parsed.options.json === true;
     if (opts.write && !opts.interrupt && !p.greps.length && p.shell === undefined && !p.redirect) {
-      if (json) writeJson(shown, opts.write, { newline: true });
+      if (json && opts.writeBytes) writeJsonBytes(shown, opts.writeBytes, { newline: true });
+      else if (json) writeJson(shown, opts.write, { newline: true });
       else writeRendered(shown, opts.write, opts.width);
       return done({ output, lines: [], ...(warnings.length ? { warnings } : {}) });
     }

@@ -2,7 +2,7 @@
 // very bytes of the whole document: JSON.stringify(toJsonValue(out), bigint → hex, 2) and the
 // rendered lines, whatever the output's shape (batches of rows, nested groups, bigints, gaps).
 import { describe, expect, it } from 'vitest';
-import { writeJson, renderJson, toJsonValue } from '../../src/report/json.js';
+import { writeJson, writeJsonBytes, renderJson, toJsonValue } from '../../src/report/json.js';
 import { writeLines } from '../../src/report/text.js';
 import type { Output, Row } from '../../src/report/model.js';
 import { runLine } from '../../src/shell/dispatch.js';
@@ -18,6 +18,21 @@ function chunks(out: Output): string[] {
 }
 
 const row = (data: unknown): Row => ({ cells: {}, data });
+
+/** writeJsonBytes' chunks, copied as they come (the buffer is filled again after each), and
+ *  their text; `keep`: the sink says it keeps every chunk (a stream that queued it). */
+function byteChunks(out: Output, keep = false): { sizes: number[]; text: string } {
+  const got: Buffer[] = [];
+  const held: Uint8Array[] = [];
+  writeJsonBytes(out, (c) => {
+    got.push(Buffer.from(c));
+    if (keep) held.push(c);
+    return keep;
+  }, { newline: true });
+  // a kept chunk is never written over
+  if (keep) expect(Buffer.concat(held).equals(Buffer.concat(got))).toBe(true);
+  return { sizes: got.map((b) => b.length), text: Buffer.concat(got).toString('utf8') };
+}
 
 describe('writeJson', () => {
   // rows across several batches of JSON.stringify, some with a bigint (stringified again with
@@ -48,6 +63,23 @@ describe('writeJson', () => {
     for (const out of [empty, text, textData, blocks, flat, nestedGroup, dataGroup, { kind: 'group', parts: [] } as Output]) {
       expect(chunks(out).join('')).toBe(reference(out));
     }
+  });
+
+  it('writes the same text as UTF-8 bytes, in chunks of a reused buffer, whatever the characters', () => {
+    const wide: Output = { kind: 'table', columns: [], rows: Array.from({ length: 600 }, (_, i) => row({ i, comm: i % 3 ? `é${'ü'.repeat(i % 40)}` : `😀${'x'.repeat(i)}`, lone: '\udc00' })) };
+    for (const out of [table, wide]) {
+      for (const keep of [false, true]) {
+        const b = byteChunks(out, keep);
+        expect(b.text).toBe(reference(out) + '\n');
+        expect(b.sizes.length).toBeGreaterThan(1);
+        for (const n of b.sizes.slice(0, -1)) expect(n).toBeGreaterThanOrEqual(64 * 1024);
+      }
+    }
+    const empty: Output = { kind: 'table', columns: [], rows: [] };
+    const text: Output = { kind: 'text', lines: ['a', 'ß'] };
+    const nestedGroup: Output = { kind: 'group', parts: [table, text, { kind: 'group', parts: [empty, wide] }] };
+    const flat: Output = { kind: 'group', parts: [wide, { kind: 'text', lines: ['!! udp: gone'] }, empty], flatRows: true };
+    for (const out of [empty, text, nestedGroup, flat]) expect(byteChunks(out).text).toBe(reference(out) + '\n');
   });
 
   it('streams the rows of a group whose data is an object holding them (pid --json) as JSON.stringify does', () => {
@@ -89,6 +121,11 @@ describe('output written as it is rendered (runLine with write) on dumps/bookwor
     expect(streamed.error).toBeUndefined();
     expect(streamed.lines).toEqual([]);
     expect(got.join('')).toBe(whole.lines.length ? whole.lines.join('\n') + '\n' : '');
+    // as the CLI runs it: JSON as bytes
+    const out: Buffer[] = [];
+    const asCli = runLine(s, line, { write: (c) => out.push(Buffer.from(c)), writeBytes: (c) => void out.push(Buffer.from(c)) });
+    expect(asCli.error).toBeUndefined();
+    expect(Buffer.concat(out).toString('utf8')).toBe(got.join(''));
   });
 
   it('a grep or a redirection still gives lines, not writes', () => {
