@@ -109,7 +109,7 @@ export async function main(argv: string[]): Promise<number> {
   // The dump is the first word that is not an option (or an option's value); the rest is one
   // command line, parsed once (a command word takes its own options: `sym -q X`).
   const first = dumpCandidate(argv);
-  let dumpPath = defaultDump();
+  let dumpPath: string;
   let rest = argv;
   if (isDumpPath(first)) {
     dumpPath = first;
@@ -121,6 +121,7 @@ export async function main(argv: string[]): Promise<number> {
       writeErr(`xportshow: ${problem}\n`);
       return 2;
     }
+    dumpPath = defaultDump();
   }
   let parsed: ParsedLine;
   try {
