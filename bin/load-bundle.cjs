@@ -1,44 +1,46 @@
 // Loads the program bundle (dist/bundle/xportshow.cjs, built by scripts/bundle.mjs) with V8's
-// code cache of it, made at build time (xportshow.cjs.cache): V8 then reads the compiled
+// code cache of it, made at build time (xportshow.cjs.*.cache): V8 then reads the compiled
 // bytecode instead of parsing ~800 KB of JavaScript, which an ES module cannot do on Node 20
 // (loading the program: ~38 → ~22 ms of CPU). The cache is only an optimisation: missing, made for
 // another bundle, another V8 or other V8 flags (`node --cpu-prof`), it is not used and the
 // bundle compiles from source as before. XPORTSHOW_CODE_CACHE=0 does without it (the cold
 // figure of `npm run bench`).
 // CommonJS, like the bundle: require() of node:fs does not build the ES module view of all of
-// fs (fs/promises, streams, readline: ~35 internal modules) that `import 'node:fs'` does.
+// fs (fs/promises, streams, readline: ~35 internal modules) that `import 'node:fs'` does. Only
+// modules Node has loaded before running this file, and node:vm: no node:zlib (with the stream
+// modules it pulls in, ~4 ms at start), no node:module unless a package is required.
 'use strict';
 const vm = require('node:vm');
 const { readFileSync } = require('node:fs');
 const { join } = require('node:path');
-// zlib.crc32 (Node >= 20.15; zlib is loaded by the bundle anyway): 1 MB in ~0.5 ms.
-const { crc32 } = require('node:zlib');
 
 const DIR = join(__dirname, '../dist/bundle');
 const BUNDLE = join(DIR, 'xportshow.cjs');
 // V8 takes a cache only under the V8 flags it was made with: one per command line the build
 // knows (`node bin/xportshow.js`, and bin/xportshow.js's #! line), named for this process's.
-const FLAGS = checksum(Buffer.from(process.execArgv.join(' '))).toString(16);
+const FLAGS = crc32(Buffer.from(process.execArgv.join(' '))).toString(16);
 const CACHE = `${BUNDLE}.${FLAGS}.cache`;
 // The prefetch worker's script (src/dump/prefetch-worker.ts), and its cache
 const WORKER = join(DIR, 'prefetch-worker-body.cjs');
 const WORKER_CACHE = `${WORKER}.${FLAGS}.cache`;
 /** How the bundle was loaded: 'used' (its code cache), 'off' (none, or turned off), 'rejected' (V8's). */
 let codeCache = 'off';
-// The cache file starts with a header: the bundle's length and checksum, then the cache's. V8
-// itself compares only the source's length (a cache of another bundle of that length would run
-// wrong code) and, on Node 20, no checksum of the cache (a damaged one crashes the process).
-const HEADER = 16;
+// The cache file: a header (a tag, the bundle's length, V8's data's length), the bundle it was
+// made for, then V8's data. V8 itself compares only the source's length (a cache of another
+// bundle of that length would run wrong code), so the bundle is compared whole, byte for byte
+// (~0.1 ms: a checksum of it in JavaScript costs ~3 ms at start, node:zlib's crc32 the load of
+// node:zlib); a file cut short (a build stopped while writing) is told by the lengths.
+const HEADER = 12;
+const TAG = 0x31535058; // 'XPS1'
 
-/** The checksum of the header: crc32, or FNV-1a where Node has no zlib.crc32 (a cache made by
- *  another Node is then not used: V8 would refuse it anyway). */
-function checksum(buf) {
-  return crc32 ? crc32(buf) : fnv(buf);
-}
-function fnv(buf) {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < buf.length; i++) h = Math.imul(h ^ buf[i], 0x01000193);
-  return h >>> 0;
+/** CRC-32 (IEEE) of a few bytes (the flags, for the cache's name: as zlib.crc32 names it). */
+function crc32(buf) {
+  let c = ~0;
+  for (let i = 0; i < buf.length; i++) {
+    c ^= buf[i];
+    for (let k = 0; k < 8; k++) c = (c >>> 1) ^ (0xedb88320 & -(c & 1));
+  }
+  return ~c >>> 0;
 }
 
 // ES modules the CommonJS bundle needs (ink, for the shell; zstd's decoder): import()ed through
@@ -56,13 +58,18 @@ const requireEsm = (spec) => {
 };
 
 /** Run one CommonJS file of dist/bundle with the names scripts/bundle.mjs compiles it against;
- *  `req` resolves from the file (node:module only then: the worker's script requires nothing
- *  but Node's built-ins and is given this file's require). */
-function run(file, source, cachedData, extra, req = require('node:module').createRequire(file)) {
+ *  `req` resolves from the file: Node's built-ins through this file's require, a package
+ *  through createRequire (node:module and its ES module loader loaded only then). */
+function run(file, source, cachedData, extra, req = requireFrom(file)) {
   const script = compile(file, source, cachedData, Object.keys(extra));
   const mod = { exports: {} };
   script.runInThisContext()(mod.exports, req, mod, file, DIR, importEsm, requireEsm, ...Object.values(extra));
   return { script, exports: mod.exports };
+}
+
+function requireFrom(file) {
+  let fromFile;
+  return (id) => (id.startsWith('node:') ? require(id) : (fromFile ??= require('node:module').createRequire(file))(id));
 }
 
 function compile(file, source, cachedData, extra = []) {
@@ -95,13 +102,14 @@ function loadBundle({ useCache = process.env.XPORTSHOW_CODE_CACHE !== '0', produ
 function validCache(file, source) {
   try {
     const cache = readFileSync(file);
-    const data = cache.subarray(HEADER);
+    if (cache.length < HEADER || cache.readUInt32LE(0) !== TAG) return undefined;
+    const n = cache.readUInt32LE(4);
+    const data = cache.subarray(HEADER + n);
     if (
-      cache.length > HEADER &&
-      cache.readUInt32LE(0) === source.length &&
+      n === source.length &&
       cache.readUInt32LE(8) === data.length &&
-      cache.readUInt32LE(4) === checksum(source) &&
-      cache.readUInt32LE(12) === checksum(data)
+      data.length > 0 &&
+      cache.compare(source, 0, n, HEADER, HEADER + n) === 0
     ) {
       return data;
     }
@@ -113,11 +121,10 @@ function validCache(file, source) {
 
 function withHeader(source, data) {
   const header = Buffer.alloc(HEADER);
-  header.writeUInt32LE(source.length, 0);
-  header.writeUInt32LE(checksum(source), 4);
+  header.writeUInt32LE(TAG, 0);
+  header.writeUInt32LE(source.length, 4);
   header.writeUInt32LE(data.length, 8);
-  header.writeUInt32LE(checksum(data), 12);
-  return Buffer.concat([header, data]);
+  return Buffer.concat([header, source, data]);
 }
 
 /** The prefetch worker thread (dist/bundle/prefetch-worker.cjs starts it here): its script

@@ -2,7 +2,8 @@
 // interactive shell (a terminal on stdin). Timing goes to stderr so --json stays clean.
 
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Session } from './views/session.js';
 import { prepareDecoders } from './dump/decompress.js';
 import { mayHoldZstd } from './dump/open.js';
@@ -10,24 +11,35 @@ import { runLine, runParsedLine, parseLine, userMessage } from './shell/dispatch
 import { VIEW_COMMANDS, commandWords as knownCommandWords } from './shell/registry.js';
 import { OPTIONS, optionHelp, requestedViews, type ParsedLine } from './shell/options.js';
 import { parseArgs } from 'node:util';
+import { now } from './dump/clock.js';
+import { isTerminal, terminalWidth, writeErr, writeOut, writeOutBytes } from './stdio.js';
 
 /** Views that read the socket tables (kernel/open.ts prefetchEarly). */
 const SOCKET_VIEWS = new Set(['sockets', 'pid', 'program', 'summary', 'everything']);
 
-/** The package root (where package.json is): this file runs from src/ (tsx) or dist/bundle/. */
+/** This file's directory: src/ (tsx) or dist/bundle/ (the bundle defines import.meta.dirname).
+ *  Paths, not URLs: the first URL made costs ~0.5 ms at start (node:url's classes). */
+const HERE = import.meta.dirname ?? dirname(fileURLToPath(import.meta.url));
+
+let root: string | undefined;
+/** The package root (where package.json is), with a trailing slash; found on first use. */
 function packageRoot(): string {
-  let dir = new URL('.', import.meta.url);
+  if (root !== undefined) return root;
+  let dir = HERE;
   for (let i = 0; i < 4; i++) {
-    if (existsSync(fileURLToPath(new URL('package.json', dir)))) return fileURLToPath(dir);
-    dir = new URL('..', dir);
+    if (existsSync(join(dir, 'package.json'))) return (root = `${dir}/`);
+    dir = dirname(dir);
   }
-  return fileURLToPath(new URL('..', import.meta.url));
+  return (root = `${dirname(HERE)}/`);
 }
-const ROOT = packageRoot();
-export const DEFAULT_DUMP = `${ROOT}dumps/bookworm-6.1/vmcore.kdump`;
+
+/** The bundled dump, opened without a DUMP argument. */
+export function defaultDump(): string {
+  return `${packageRoot()}dumps/bookworm-6.1/vmcore.kdump`;
+}
 
 function version(): string {
-  return JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')).version;
+  return JSON.parse(readFileSync(`${packageRoot()}package.json`, 'utf8')).version;
 }
 
 function usage(): string {
@@ -93,21 +105,11 @@ function dumpCandidate(argv: string[]): string | undefined {
   }
 }
 
-/** A reader that stops early (`xportshow DUMP -at | head -3`) closes the pipe: that is the
- *  end of the output it wanted, not an error. Leave at once, quietly, with status 0. */
-function quietOnClosedPipe(): void {
-  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE') process.exit(0);
-    throw e;
-  });
-}
-
 export async function main(argv: string[]): Promise<number> {
-  quietOnClosedPipe();
   // The dump is the first word that is not an option (or an option's value); the rest is one
   // command line, parsed once (a command word takes its own options: `sym -q X`).
   const first = dumpCandidate(argv);
-  let dumpPath = DEFAULT_DUMP;
+  let dumpPath: string;
   let rest = argv;
   if (isDumpPath(first)) {
     dumpPath = first;
@@ -116,24 +118,25 @@ export async function main(argv: string[]): Promise<number> {
   } else {
     const problem = dumpPathProblem(first, knownCommandWords());
     if (problem) {
-      process.stderr.write(`xportshow: ${problem}\n`);
+      writeErr(`xportshow: ${problem}\n`);
       return 2;
     }
+    dumpPath = defaultDump();
   }
   let parsed: ParsedLine;
   try {
     parsed = parseLine(rest);
   } catch (e) {
-    process.stderr.write(`xportshow: ${userMessage(e)}\n`);
+    writeErr(`xportshow: ${userMessage(e)}\n`);
     return 2;
   }
   const o = parsed.options;
   if (o.help && parsed.positionals.length === 0) {
-    process.stdout.write(usage() + '\n');
+    writeOut(usage() + '\n');
     return 0;
   }
   if (o.version) {
-    process.stdout.write(`xportshow ${version()}\n`);
+    writeOut(`xportshow ${version()}\n`);
     return 0;
   }
   // Options that belong to opening, not to a command.
@@ -142,9 +145,10 @@ export async function main(argv: string[]): Promise<number> {
     parsed.positionals.length === 0 && requestedViews(parsed).length === 0 && o.command === undefined && !o.help;
 
   const cpu0 = process.cpuUsage();
-  const t0 = performance.now();
+  const t0 = now();
   // zstd's WebAssembly decoder (~10 ms to load) only for a dump that may hold zstd pages
   if (mayHoldZstd(dumpPath)) await prepareDecoders();
+  const progress = interactive && isTerminal(2);
   let session: Session;
   try {
     session = Session.open(dumpPath, {
@@ -156,11 +160,11 @@ export async function main(argv: string[]): Promise<number> {
       prefetch: process.env.XPORTSHOW_PREFETCH === '1',
       // a command that reads the socket tables: the worker starts while opening, for many sockets
       prefetchEarly: !interactive && requestedViews(parsed).some((v) => SOCKET_VIEWS.has(v)),
-      onProgress: interactive && process.stderr.isTTY ? (m) => process.stderr.write(`\r\x1b[K${m}…`) : undefined,
+      onProgress: progress ? (m) => writeErr(`\r\x1b[K${m}…`) : undefined,
     });
-    if (interactive && process.stderr.isTTY) process.stderr.write('\r\x1b[K');
+    if (progress) writeErr('\r\x1b[K');
   } catch (e) {
-    process.stderr.write(`xportshow: ${userMessage(e)}\n`);
+    writeErr(`xportshow: ${userMessage(e)}\n`);
     return 1;
   }
 
@@ -170,11 +174,11 @@ export async function main(argv: string[]): Promise<number> {
       // the output goes out as it is rendered, in chunks: never one string of it all
       const r = runParsedLine(session, parsed, undefined, { write: toStdout, writeBytes: bytesToStdout, width: terminalWidth() });
       if (r.error) {
-        process.stderr.write(`xportshow: ${r.error}\n`);
+        writeErr(`xportshow: ${r.error}\n`);
         return 1;
       }
-      for (const w of r.warnings ?? []) process.stderr.write(`xportshow: ${w}\n`);
-      process.stderr.write(timing(performance.now() - t0, cpu0) + '\n');
+      for (const w of r.warnings ?? []) writeErr(`xportshow: ${w}\n`);
+      writeErr(timing(now() - t0, cpu0) + '\n');
       return 0;
     }
     if (!process.stdin.isTTY) {
@@ -196,27 +200,14 @@ async function loadShell(): Promise<typeof import('./shell/app.js')> {
   return import('./shell/app.js');
 }
 
-/** A chunk of output to stdout (synchronous for a file, a pipe and a terminal on Linux). */
+/** A chunk of output to stdout, written as it comes (src/stdio.ts). */
 function toStdout(chunk: string): void {
-  process.stdout.write(chunk);
+  writeOut(chunk);
 }
 
-/** A chunk of bytes to stdout; true when the stream kept it to write later (a pipe whose reader
- *  lags: Node queues what the pipe does not take at once), so the writer must not fill that
- *  buffer again. Behind bytes already queued, a copy of just this chunk is queued instead. */
+/** A chunk of bytes to stdout (src/stdio.ts); true when the stream kept it to write later. */
 function bytesToStdout(chunk: Uint8Array): boolean {
-  const out = process.stdout;
-  if (out.writableLength > 0) {
-    out.write(Buffer.from(chunk));
-    return false;
-  }
-  out.write(chunk);
-  return out.writableLength > 0;
-}
-
-/** The terminal's width when stdout is one (tables then fit it); undefined for a pipe or file. */
-export function terminalWidth(): number | undefined {
-  return process.stdout.isTTY && process.stdout.columns > 0 ? process.stdout.columns : undefined;
+  return writeOutBytes(chunk);
 }
 
 function runBatch(session: Session, lines: string[]): number {
@@ -228,19 +219,19 @@ function runBatch(session: Session, lines: string[]): number {
     const r = runLine(session, line, { write: toStdout, writeBytes: bytesToStdout, width: terminalWidth() });
     if (r.quit) break;
     if (r.error) {
-      process.stderr.write(`xportshow: ${line}: ${r.error}\n`);
+      writeErr(`xportshow: ${line}: ${r.error}\n`);
       status = 1;
       continue;
     }
-    if (r.lines.length) process.stdout.write(r.lines.join('\n') + '\n');
-    for (const w of r.warnings ?? []) process.stderr.write(`xportshow: ${line}: ${w}\n`);
-    process.stderr.write(timing(r.ms, cpu0) + '\n');
+    if (r.lines.length) writeOut(r.lines.join('\n') + '\n');
+    for (const w of r.warnings ?? []) writeErr(`xportshow: ${line}: ${w}\n`);
+    writeErr(timing(r.ms, cpu0) + '\n');
   }
   return status;
 }
 
 
 // Run when executed directly (`tsx src/cli.ts`); bin/xportshow.js imports main() itself.
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+if (process.argv[1] && (import.meta.filename ?? fileURLToPath(import.meta.url)) === resolve(process.argv[1])) {
   main(process.argv.slice(2)).then((code) => (process.exitCode = code));
 }

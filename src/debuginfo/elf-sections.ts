@@ -2,7 +2,8 @@
 // 300+ MB, so only the section header table, .shstrtab and the requested section are read.
 // Layouts: Elf32/64_Ehdr, Elf32/64_Shdr, Elf64_Chdr, Elf_Nhdr (System V gABI, <elf.h>).
 import { closeSync, openSync, readSync } from 'node:fs';
-import { inflateSync } from 'node:zlib';
+import type * as Zlib from 'node:zlib';
+import { builtin } from '../dump/builtin.js';
 import { decompress as zstdDecompress } from 'fzstd';
 
 export interface ElfSection {
@@ -112,7 +113,7 @@ function sectionBytes(fd: number, path: string, s: ElfSection, le: boolean, is64
   // Elf64_Chdr { u32 ch_type; u32 ch_reserved; u64 ch_size; u64 ch_addralign } (Elf32_Chdr: 3 x u32)
   const chType = le ? data.readUInt32LE(0) : data.readUInt32BE(0);
   const body = data.subarray(is64 ? 24 : 12);
-  if (chType === 1) return inflateSync(body); // ELFCOMPRESS_ZLIB
+  if (chType === 1) return builtin<typeof Zlib>('node:zlib').inflateSync(body); // ELFCOMPRESS_ZLIB
   if (chType === 2) return Buffer.from(zstdDecompress(body)); // ELFCOMPRESS_ZSTD
   throw new Error(`${path}: section ${s.name} uses unknown compression type ${chType}`);
 }

@@ -1,7 +1,7 @@
 // Page decompressors for the kdump-compressed format, selected by page_desc.flags
 // (makedumpfile diskdump_mod.h DUMP_DH_COMPRESSED_*). Each returns exactly one page or throws.
 
-import zlib from 'node:zlib';
+import type * as Zlib from 'node:zlib';
 import { decompress as fzstdDecompress } from 'fzstd';
 import snappy from 'snappyjs';
 import {
@@ -10,6 +10,7 @@ import {
   DUMP_DH_COMPRESSED_ZLIB,
   DUMP_DH_COMPRESSED_ZSTD,
 } from './kdump-layout.js';
+import { builtin } from './builtin.js';
 import { lzo1xDecompress } from './lzo1x.js';
 import { inflatePageInto } from './inflate.js';
 
@@ -61,8 +62,16 @@ export function newPage(pageSize: number): Buffer {
   return p;
 }
 
-// Node >= 22.15 has a native zstd; Node 20 does not, so fall back to fzstd (pure JS).
-const nativeZstd = (zlib as unknown as { zstdDecompressSync?: (b: Buffer) => Buffer }).zstdDecompressSync;
+// Node >= 22.15 has a native zstd; Node 20 does not, so fall back to fzstd (pure JS). Looked
+// up on the first zstd page (or prepareDecoders()): node:zlib is not loaded for other dumps.
+type NativeZstd = ((b: Buffer) => Buffer) | undefined;
+let nativeZstdFn: NativeZstd | null = null;
+function nativeZstd(): NativeZstd {
+  if (nativeZstdFn === null) {
+    nativeZstdFn = (builtin<typeof Zlib>('node:zlib') as unknown as { zstdDecompressSync?: (b: Buffer) => Buffer }).zstdDecompressSync;
+  }
+  return nativeZstdFn;
+}
 
 /** zstd in WebAssembly (~14 µs a page against fzstd's ~50): usable once prepareDecoders()
  *  has run, since WebAssembly modules load asynchronously. Until then, fzstd. */
@@ -70,7 +79,7 @@ let wasmZstd: ((data: Uint8Array) => Uint8Array) | undefined;
 
 /** Load the faster decoders that need an async start; opening a dump works without them. */
 export async function prepareDecoders(): Promise<void> {
-  if (nativeZstd || wasmZstd) return;
+  if (wasmZstd || nativeZstd()) return;
   try {
     const m = await import('@bokuweb/zstd-wasm');
     await m.init();
@@ -81,7 +90,8 @@ export async function prepareDecoders(): Promise<void> {
 }
 
 export function zstdDecompress(data: Buffer, pageSize: number): Buffer {
-  if (nativeZstd) return nativeZstd(data);
+  const native = nativeZstd();
+  if (native) return native(data);
   checkZstdFrame(data, pageSize);
   // fzstd: no output buffer: it compares it with `== 1`, which stringifies a 4 KiB array
   // (4-5x slower); without one it allocates exactly the frame content size.

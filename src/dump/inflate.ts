@@ -15,7 +15,8 @@
 // buffer, then reset()); where those internals are missing or the page is damaged,
 // inflateSync() decodes it instead and gives the error message.
 
-import zlib from 'node:zlib';
+import type * as Zlib from 'node:zlib';
+import { lazyBuiltin } from './builtin.js';
 import { INFLATE_PAGE_WASM_BASE64 } from './wasm/inflate-page-wasm.js';
 
 // --- libdeflate in WebAssembly -----------------------------------------------------------
@@ -136,13 +137,15 @@ interface InflateInternals {
   destroyed: boolean;
 }
 
+// loaded on the first page the wasm inflater does not decode (src/dump/builtin.ts)
+const zlib = lazyBuiltin<typeof Zlib>('node:zlib');
 let ctx: InflateInternals | undefined;
 let usable = true;
 
 function context(): InflateInternals | undefined {
   if (!usable) return undefined;
   if (ctx && !ctx.destroyed && ctx._handle) return ctx;
-  const z = zlib.createInflate() as unknown as InflateInternals & zlib.Inflate;
+  const z = zlib().createInflate() as unknown as InflateInternals & Zlib.Inflate;
   // A damaged stream destroys the object and emits 'error' on the next tick: keep it quiet,
   // the fallback below throws the same error synchronously.
   z.on('error', () => {});
@@ -194,11 +197,11 @@ export function inflatePageInto(data: Uint8Array, out: Buffer): void {
   if (z) {
     const h = z._handle!;
     h.reset();
-    h.writeSync(zlib.constants.Z_FINISH, data, 0, data.length, out, 0, out.length);
+    h.writeSync(zlib().constants.Z_FINISH, data, 0, data.length, out, 0, out.length);
     // Clean: the output filled exactly and all input consumed (the Adler-32 trailer included).
     if (!z.destroyed && z._writeState[0] === 0 && z._writeState[1] === 0) return;
   }
-  const page = zlib.inflateSync(data, { chunkSize: out.length, maxOutputLength: out.length });
+  const page = zlib().inflateSync(data, { chunkSize: out.length, maxOutputLength: out.length });
   if (page.length !== out.length) throw new Error(`zlib gave ${page.length} bytes, expected a ${out.length}-byte page`);
   page.copy(out);
 }

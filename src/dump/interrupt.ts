@@ -5,6 +5,8 @@
 // on every read throws InterruptedError: walks end quickly with a marked line each, and the
 // command's output so far is shown as interrupted (src/shell/dispatch.ts).
 
+import { now } from './clock.js';
+
 export class InterruptedError extends Error {
   constructor() {
     super('interrupted by Ctrl-C');
@@ -56,9 +58,9 @@ export function checkInterrupt(): void {
   if (state.requested) throw new InterruptedError();
   if (--state.countdown > 0) return;
   state.countdown = 2048;
-  const now = performance.now();
-  if (now - state.lastPoll < 50) return;
-  state.lastPoll = now;
+  const t = now();
+  if (t - state.lastPoll < 50) return;
+  state.lastPoll = t;
   if (state.poll()) {
     state.requested = true;
     throw new InterruptedError();

@@ -28,9 +28,10 @@
 //                   decoded into slot t % LIST_SLOTS)
 //   slotTag[s]      which entry slot s holds: id + 1, 0 while free or being written (a seqlock)
 
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
 import { newPage, recyclePage } from './decompress.js';
+import { builtin } from './builtin.js';
 
 /** How far the worker decodes ahead of the caller in the list. */
 export const WINDOW = 256;
@@ -138,6 +139,8 @@ export class Prefetcher {
     this.freed = new Int32Array(shared.freed);
     Atomics.store(this.ctrl, WAKE_AT, 0x7fffffff);
     // A small heap: the worker only decodes pages (its garbage is page buffers).
+    // node:worker_threads only now (src/dump/builtin.ts): the worker is opt-in
+    const { Worker } = builtin<typeof import('node:worker_threads')>('node:worker_threads');
     this.worker = new Worker(workerScript(), {
       workerData: shared,
       stdout: false,

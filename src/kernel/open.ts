@@ -30,6 +30,7 @@ import { OpenError } from './errors.js';
 import { btfMismatch } from './btf-check.js';
 import { LIMITS, emptyBtf, reason, vmcoreinfoSymbols, type OpenProblem } from './open-stages.js';
 import { startPrefetchBeforeTypes, startPrefetchForLargeTables } from './prefetch-start.js';
+import { now } from '../dump/clock.js';
 
 export interface OpenOptions {
   systemMap?: string;
@@ -57,9 +58,9 @@ const IMAGE_SCAN_BYTES = 96n * 1024n * 1024n;
 export function openKernel(path: string, opts: OpenOptions = {}): Kernel {
   const progress = opts.onProgress ?? (() => {});
   progress(`opening ${path}`);
-  const t0 = performance.now();
+  const t0 = now();
   const dump = openDump(path, { cachePages: opts.cachePages, prefetch: opts.prefetch, poisonPages: opts.poisonPages });
-  const headersMs = performance.now() - t0;
+  const headersMs = now() - t0;
   try {
     const k = openKernelFromDump(dump, opts);
     k.openTimings.headersMs = headersMs;
@@ -118,7 +119,7 @@ export function openKernelFromDump(dump: PhysicalDump, opts: OpenOptions = {}): 
 
   // pageCounts() reads and counts the RAM bitmap (~1 ms on the 10k dump): only for someone listening.
   if (opts.onProgress) progress(`reading symbols (${dump.description}, ${dump.pageCounts().present} pages)`);
-  const t0 = performance.now();
+  const t0 = now();
   let symbols: SymbolTable;
   try {
     symbols = loadSymbols(dump, info, read, kaslr, opts);
@@ -127,7 +128,7 @@ export function openKernelFromDump(dump: PhysicalDump, opts: OpenOptions = {}): 
     symbols = vmcoreinfoSymbols(info, 'kallsyms unreadable');
     if (dump.vmcoreinfo) problems.push({ stage: 'symbols', detail: reason(e), limits: LIMITS.symbols(symbols.size) });
   }
-  const t1 = performance.now();
+  const t1 = now();
   if (opts.prefetch === true && opts.prefetchEarly) startPrefetchBeforeTypes(mem, symbols);
   progress(`reading types (${symbols.size} symbols from ${symbols.source})`);
   let btf: Btf;
@@ -140,7 +141,7 @@ export function openKernelFromDump(dump: PhysicalDump, opts: OpenOptions = {}): 
     typeSource = 'none (BTF unreadable)';
     if (dump.vmcoreinfo) problems.push({ stage: 'types', detail: reason(e), limits: LIMITS.types });
   }
-  const t2 = performance.now();
+  const t2 = now();
   const k = new Kernel(dump, mem, btf, symbols, info, { symbols: symbols.source, types: typeSource }, kaslr);
   k.openProblems.push(...problems);
   try {

@@ -2,7 +2,7 @@
 // (a word, or the view the options ask for), and render its output as text or JSON.
 
 import { appendFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { builtin } from '../dump/builtin.js';
 import { text, type Output } from '../report/model.js';
 import { packageVersion } from './version.js';
 import { renderLines, writeRendered } from '../report/text.js';
@@ -15,6 +15,7 @@ import { UsageError, type Command } from './command.js';
 import type { Session } from '../views/session.js';
 import { startsFilter } from '../views/socket-filter.js';
 import { withInterrupt, INTERRUPTED_TEXT } from '../views/interrupt.js';
+import { now } from '../dump/clock.js';
 
 export interface LineResult {
   /** Structured output (for the shell's selectable rows); undefined for errors. */
@@ -104,8 +105,8 @@ function runParsedOnce(s: Session, parsed: ParsedLine, p: Pipeline, opts: RunOpt
 }
 
 function runParsedPlain(s: Session, parsed: ParsedLine, p: Pipeline, opts: RunOptions): LineResult {
-  const t0 = performance.now();
-  const done = (r: Omit<LineResult, 'ms'>): LineResult => ({ ...r, ms: performance.now() - t0 });
+  const t0 = now();
+  const done = (r: Omit<LineResult, 'ms'>): LineResult => ({ ...r, ms: now() - t0 });
   try {
     const warnings: string[] = [];
     const shown = runParsed(s, parsed, warnings);
@@ -239,8 +240,8 @@ const SHELL_TIMEOUT_MS = 60_000;
 /** Run the shell part of a pipeline on the rendered lines; a failure is one clear line. */
 export function runShellStage(cmd: string, lines: string[]): { lines: string[]; warnings: string[] } {
   // loaded here, not at start: node:child_process costs every run ~5 ms to load, and only a
-  // `| shell` stage needs it
-  const { spawnSync } = createRequire(import.meta.url)('node:child_process') as typeof import('node:child_process');
+  // `| shell` stage needs it (src/dump/builtin.ts)
+  const { spawnSync } = builtin<typeof import('node:child_process')>('node:child_process');
   const r = spawnSync('/bin/sh', ['-c', cmd], { input: lines.length ? lines.join('\n') + '\n' : '', encoding: 'utf8', timeout: SHELL_TIMEOUT_MS, maxBuffer: 256 * 1024 * 1024 });
   const err = (r.stderr ?? '').split('\n').filter(Boolean);
   // a reader that stops early (`| head`) closes its input: that is not a failure

@@ -6,6 +6,7 @@ import { openKernel, type OpenOptions } from '../kernel/open.js';
 import type { Kernel } from '../kernel/kernel.js';
 import { Tables } from './tables.js';
 import { Inspector } from './inspect.js';
+import { now } from '../dump/clock.js';
 
 export type { OpenOptions };
 
@@ -26,9 +27,9 @@ export class Session {
   }
 
   static open(path: string, opts: OpenOptions = {}): Session {
-    const t0 = performance.now();
+    const t0 = now();
     const k = openKernel(path, opts);
-    return new Session(k, path, performance.now() - t0);
+    return new Session(k, path, now() - t0);
   }
 
   private diagnosed = false;
