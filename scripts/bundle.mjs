@@ -1,7 +1,9 @@
 // `npm run bundle`: dist/bundle/ from src/.
 //   xportshow.cjs        the program without the interactive shell (src/bench-entry.ts: main() and
 //                        what the bench loads): one CommonJS file, so that bin/load-bundle.cjs can
-//                        hand V8 its code cache
+//                        hand V8 its code cache; like each file it runs, already inside the function
+//                        it runs in (`(function (exports, require, ...) {...})`, bin/load-bundle.cjs
+//                        wrap()): V8 compiles the file's text as it is, no joined string to copy
 //   xportshow.cjs.*.cache  that cache, made here under the V8 flags of bin/xportshow.js's #! line
 //                        and under none (bin/load-bundle.cjs takes the one of its command line),
 //                        after running the first commands on the bundled dump (warm())
@@ -30,9 +32,9 @@ import { cliNodeFlags } from './cli-start.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const out = `${root}dist/bundle`;
+const loader = createRequire(import.meta.url)('../bin/load-bundle.cjs');
 
 if (process.argv[2] === '--cache' || process.argv[2] === '--check') {
-  const loader = createRequire(import.meta.url)('../bin/load-bundle.cjs');
   if (process.argv[2] === '--cache') {
     const made = loader.loadBundle({ produce: true });
     await warm(made.exports);
@@ -165,11 +167,11 @@ const program = await build({
   plugins: [esmShim, shellStub],
 });
 const shell = await build({ ...cjs, entryPoints: [SHELL], outfile: `${out}/shell.cjs`, plugins: [esmShim, fromProgram(shared)] });
-for (const [name, r] of [['xportshow.cjs', program], ['shell.cjs', shell]]) {
+for (const [name, r, extra] of [['xportshow.cjs', program, ['__xpsShell']], ['shell.cjs', shell, ['__xpsProgram']]]) {
   const text = rewriteImports(r);
   // (the shell's stub alone is lazy in the program)
   if (name === 'xportshow.cjs' && (text.match(/= __esm\(\{/g) ?? []).length > 1) throw new Error('bundle: a lazily initialised module in the program (an import() of our own?)');
-  writeFileSync(`${out}/${name}`, ascii(text));
+  writeFileSync(`${out}/${name}`, loader.wrap(ascii(text), extra));
 }
 
 /** The text with every character outside ASCII written as a \u escape. esbuild escapes them in
@@ -209,7 +211,7 @@ const worker = await build({
   define: { 'import.meta.url': '"file:///prefetch-worker"' },
   outfile: `${out}/prefetch-worker-body.cjs`,
 });
-writeFileSync(`${out}/prefetch-worker-body.cjs`, ascii(rewriteImports(worker)));
+writeFileSync(`${out}/prefetch-worker-body.cjs`, loader.wrap(ascii(rewriteImports(worker))));
 writeFileSync(
   `${out}/prefetch-worker.cjs`,
   "// The prefetch worker thread: its script with its code cache (scripts/bundle.mjs).\n'use strict';\nrequire('../../bin/load-bundle.cjs').loadWorker();\n",

@@ -47,4 +47,19 @@ describe.skipIf(!built)('bin/xportshow.js', () => {
     expect(bad.status).not.toBe(0);
     expect(bad.stderr).toContain('no-such.kdump');
   });
+
+  it('gets every byte to a non-blocking pipe read late', () => {
+    // The output is written with fs.writeSync (src/stdio.ts); a pipe made non-blocking by another
+    // process sharing it (here the node that runs the bin: creating its process.stdout sets
+    // O_NONBLOCK) refuses a write once full (EAGAIN): the rest goes through the stream, which
+    // waits for the reader, and the process exits once it is written.
+    const dump = join(fixtureDir('bookworm-6.1'), 'vmcore.kdump');
+    const cmds = '-a --json; -a --json; -a --json; -a --json; -a --json';
+    const run = 'process.stdout; require(process.argv[1])';
+    const piped = spawnSync('sh', ['-c', `"${process.execPath}" -e '${run}' "$0" "$1" -c "$2" | (sleep 1; cat)`, join(root, 'bin/xportshow.js'), dump, cmds], { env, encoding: 'utf8', maxBuffer: 1 << 24 });
+    const whole = spawnSync(join(root, 'bin/xportshow.js'), [dump, '-c', cmds], { env, encoding: 'utf8', maxBuffer: 1 << 24 });
+    expect(whole.stdout.length).toBeGreaterThan(65536);
+    expect(piped.status).toBe(0);
+    expect(piped.stdout).toBe(whole.stdout);
+  });
 });
