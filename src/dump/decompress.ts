@@ -11,7 +11,7 @@ import {
   DUMP_DH_COMPRESSED_ZSTD,
 } from './kdump-layout.js';
 import { builtin } from './builtin.js';
-import { lzo1xDecompress } from './lzo1x.js';
+import { lzo1xDecompressInto } from './lzo1x.js';
 import { inflatePageInto } from './inflate.js';
 
 /** Decoded pages are cut from 512 KiB slabs: one ArrayBuffer per 128 pages instead of one per
@@ -151,7 +151,10 @@ export function decodePage(flags: number, data: Buffer, pageSize: number): Buffe
     page = newPage(pageSize);
     inflatePageInto(data, page);
   } else if (flags & DUMP_DH_COMPRESSED_LZO) {
-    page = lzo1xDecompress(data, pageSize);
+    // into a slab page (or the caller's buffer: decodeInto), not a fresh ArrayBuffer a page
+    const into = newPage(pageSize);
+    const n = lzo1xDecompressInto(data, into);
+    page = n === pageSize ? into : into.subarray(0, n);
   } else if (flags & DUMP_DH_COMPRESSED_SNAPPY) {
     const u8 = snappy.uncompress(data, pageSize);
     page = Buffer.from(u8.buffer, u8.byteOffset, u8.byteLength);

@@ -141,8 +141,9 @@ export class KdumpDump extends BaseDump {
       const n = Math.min(total, DESC_CHUNK);
       const tail = reader.read(descEnd - n * page_desc.size, n * page_desc.size);
       for (let at = 0; at + page_desc.size <= tail.length; at += page_desc.size) {
-        const pd = page_desc.read(tail, at);
-        if (pd.offset > 0 && pd.offset + pd.size > reader.size) truncated = true;
+        // struct page_desc's offset and size read as loadPage reads them: no object each
+        const offset = tail.readUInt32LE(at + 4) * 2 ** 32 + tail.readUInt32LE(at);
+        if (offset > 0 && offset + tail.readUInt32LE(at + 8) > reader.size) truncated = true;
       }
     }
     // makedumpfile and QEMU write the page data right after the last descriptor (the shared

@@ -146,7 +146,7 @@ export class KernelMemory {
     const len = out.length;
     const first = this.phys(addr);
     const into = once ? this.dump.readPageInto?.bind(this.dump) : undefined;
-    const run = once ? this.dump.readPagesInto?.bind(this.dump) : undefined;
+    let run = once ? this.dump.readPagesInto?.bind(this.dump) : undefined;
     let done = 0;
     let p = first;
     let chunk = Math.min(len, PAGE - (first & (PAGE - 1)));
@@ -164,6 +164,9 @@ export class KernelMemory {
           chunk = Math.min(PAGE, len - done);
           continue;
         }
+        // Not a page a run can take (another method: lzo, zstd, stored; damaged; cached): the
+        // rest page by page, as the pages of such a dump would each refuse a run in turn.
+        run = undefined;
       }
       if (into !== undefined && chunk === PAGE) into(Math.floor(p / PAGE), out.subarray(done, done + PAGE));
       else this.dump.page(Math.floor(p / PAGE)).copy(out, done, off, off + chunk);

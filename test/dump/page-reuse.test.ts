@@ -12,7 +12,7 @@ import { fixtureDir } from '../support/truth.js';
 
 const files: [string, string][] = [
   ['bookworm-6.1', 'vmcore.kdump'], // zlib: slab pages, recycled
-  ['bullseye-5.10', 'vmcore.kdump'], // lzo: pages of their own
+  ['bullseye-5.10', 'vmcore.kdump'], // lzo: decoded into slab pages too (lzo1xDecompressInto)
 ];
 
 function present(d: BaseDump, n: number): number[] {
