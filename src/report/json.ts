@@ -131,7 +131,7 @@ class ArrayText {
 /** The items' data, then the problems, as one JSON array at `indent`, a batch at a time. */
 function emitArray(items: readonly { data: unknown }[], problems: Iterable<unknown>, indent: string, w: TextOut): void {
   const a = new ArrayText(w, indent);
-  for (const x of items) a.add(x.data);
+  for (let i = 0; i < items.length; i++) a.add(items[i]!.data);
   for (const p of problems) a.add(p);
   a.end();
 }
