@@ -94,7 +94,9 @@ const BATCH = 256;
  *  `indent`: the elements are stringified BATCH at a time as one array, whose brackets are cut
  *  off and whose elements are joined by commas to the other batches'. */
 class ArrayText {
-  private batch: unknown[] = [];
+  /** One array for every batch, emptied after each: a new `[]` is, to V8, an array of small
+   *  integers until a row goes in, and its first push would throw away the optimized add. */
+  private readonly batch: unknown[] = [];
   private any = false;
   constructor(private readonly w: TextOut, private readonly indent: string) {}
 
@@ -115,7 +117,7 @@ class ArrayText {
     if (this.batch.length === 0) return;
     // "[\n  a,\n  b\n]" → "  a,\n  b"
     const t = stringify(this.batch)!;
-    this.batch = [];
+    this.batch.length = 0;
     const sep = this.any ? ',\n' : '[\n';
     if (this.indent === '') this.w.pushItems(t, sep);
     else this.w.push(sep + this.indent + nested(t.slice(2, -2), this.indent));
@@ -131,7 +133,7 @@ class ArrayText {
 /** The items' data, then the problems, as one JSON array at `indent`, a batch at a time. */
 function emitArray(items: readonly { data: unknown }[], problems: Iterable<unknown>, indent: string, w: TextOut): void {
   const a = new ArrayText(w, indent);
-  for (const x of items) a.add(x.data);
+  for (let i = 0; i < items.length; i++) a.add(items[i]!.data);
   for (const p of problems) a.add(p);
   a.end();
 }
