@@ -110,13 +110,16 @@ class TcpReader {
       const backlog = e.state === TCP_LISTEN ? decodeNum(b0, o0 + this.ackBacklog.offset, this.ackBacklog) : 0;
       uid = decodeNum(b0, o0 + this.uid.offset, this.uid);
       const so = o0 + this.s.socket.offset;
+      // sk_socket NULL (an orphan): both halves read, not the second only when the first is 0
+      // (a branch first taken after the function is optimized deoptimizes it)
+      const hasSocket = (b0.readUInt32LE(so) | b0.readUInt32LE(so + 4)) !== 0;
       const ino = this.s.skIno;
       if (ino) {
         // the sock holds its inode number (sk_ino): its socket is not read for it
         inode = smallInt(decodeNum(b0, o0 + ino.offset, ino));
-        if (pending && (b0.readUInt32LE(so) !== 0 || b0.readUInt32LE(so + 4) !== 0)) this.s.noteSocket(readU64(b0, so), sk);
+        if (pending && hasSocket) this.s.noteSocket(readU64(b0, so), sk);
       } else if (!pending) inode = this.s.inodeOfView(new ObjView(b0, o0, sk));
-      else if (b0.readUInt32LE(so) !== 0 || b0.readUInt32LE(so + 4) !== 0) socket = readU64(b0, so);
+      else if (hasSocket) socket = readU64(b0, so);
       const p1 = this.parts[1]!;
       const b1 = k.mem.viewBuf(sk, p1.len, p1.start);
       const o1 = k.mem.viewOff - p1.start;
