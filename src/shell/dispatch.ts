@@ -2,7 +2,7 @@
 // (a word, or the view the options ask for), and render its output as text or JSON.
 
 import { appendFileSync, writeFileSync } from 'node:fs';
-import { builtin } from '../dump/builtin.js';
+import { builtin, now } from '../views/runtime.js';
 import { text, type Output } from '../report/model.js';
 import { packageVersion } from './version.js';
 import { renderLines, writeRendered } from '../report/text.js';
@@ -15,7 +15,6 @@ import { UsageError, type Command } from './command.js';
 import type { Session } from '../views/session.js';
 import { startsFilter } from '../views/socket-filter.js';
 import { withInterrupt, INTERRUPTED_TEXT } from '../views/interrupt.js';
-import { now } from '../dump/clock.js';
 
 export interface LineResult {
   /** Structured output (for the shell's selectable rows); undefined for errors. */
