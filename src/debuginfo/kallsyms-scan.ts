@@ -34,9 +34,10 @@ import {
 import { KallsymsTable, bufferAddresses, stextIndex } from './kallsyms-table.js';
 import { KallsymsNames } from './kallsyms-names.js';
 import { symbolAddress } from './vmcoreinfo.js';
+import { namesGuess } from './kallsyms-probe.js';
 
 const PAGE = 4096;
-const CHUNK = 1 << 21; // scan 2 MiB at a time
+const CHUNK = 1 << 16; // 64 KiB at a time: the pages decoded past the token table for nothing
 const DIGITS = Buffer.from('0\x001\x002\x003\x004\x005\x006\x007\x008\x009\x00', 'latin1');
 
 const align8 = (a: bigint) => (a + 7n) & ~7n;
@@ -63,8 +64,9 @@ export interface KallsymsFound {
 }
 
 /** Read what can be read of [addr, addr+len); unreadable pages read as 0xff (which no searched
- *  pattern contains) and are counted. */
-function readTolerant(read: VirtualReader, addr: bigint, len: number): { buf: Buffer; missing: number } {
+ *  pattern contains) and are counted if they start before `counted` (the next read's start:
+ *  a page two reads overlap is counted once). */
+function readTolerant(read: VirtualReader, addr: bigint, len: number, counted = len): { buf: Buffer; missing: number } {
   try {
     return { buf: read(addr, len), missing: 0 };
   } catch {
@@ -77,7 +79,7 @@ function readTolerant(read: VirtualReader, addr: bigint, len: number): { buf: Bu
       try {
         read(addr + BigInt(off), n).copy(buf, off);
       } catch {
-        missing++;
+        if (off < counted) missing++;
         buf.fill(0xff, off, off + n); // 0xff cannot take part in the patterns searched for
       }
       off += n;
@@ -284,25 +286,52 @@ function namesBefore(read: VirtualReader, tokenTable: bigint): NamesFound | unde
  */
 export function findKallsymsByShapeDetailed(read: VirtualReader, start: bigint, end: bigint, info?: VmcoreInfo): KallsymsFound {
   const stext = (info ? symbolAddress(info, '_stext') : undefined) ?? start;
-  let unreadablePages = 0;
-  const rejected: string[] = [];
-  for (let chunk = start; chunk < end; chunk += BigInt(CHUNK)) {
-    const len = Number(chunk + BigInt(CHUNK) + BigInt(DIGITS.length) <= end ? BigInt(CHUNK + DIGITS.length) : end - chunk);
-    const { buf, missing } = readTolerant(read, chunk, len);
-    unreadablePages += missing;
-    for (let hit = buf.indexOf(DIGITS); hit >= 0; hit = buf.indexOf(DIGITS, hit + 1)) {
-      // "0" must be a token start: the byte before ends token "/" (0x2f) or another token.
-      if (hit > 0 && buf[hit - 1] !== 0) continue;
-      const digitAt = chunk + BigInt(hit);
-      const found = tablesAt(read, digitAt, stext, rejected);
-      if (found) return { ...found, scanned: Number(digitAt - start), unreadablePages };
-    }
+  const state = { unreadablePages: 0, rejected: [] as { at: bigint; why: string }[] };
+  // From where the names probably are to the end, then the rest: every candidate of the range
+  // is still tried, only in another order (kallsyms-probe.ts).
+  const guess = namesGuess(read, start, end);
+  const parts: [bigint, bigint][] = guess === undefined || guess <= start ? [[start, end]] : [[guess, end], [start, guess]];
+  for (const [from, to] of parts) {
+    const found = scanRange(read, start, end, from, to, stext, state);
+    if (found) return { ...found, unreadablePages: state.unreadablePages };
   }
+  // Candidates named in the order of their addresses, as one pass from the start finds them.
+  const rejected = state.rejected.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0)).map((r) => r.why);
   throw new KallsymsError(
     `no kallsyms tables found in 0x${start.toString(16)}-0x${end.toString(16)}` +
       (rejected.length ? ` (candidates rejected: ${rejected.slice(0, 3).join('; ')})` : '') +
-      (unreadablePages ? `; ${unreadablePages} pages of that range are not in the dump` : ''),
+      (state.unreadablePages ? `; ${state.unreadablePages} pages of that range are not in the dump` : ''),
   );
+}
+
+/** The tables whose digit tokens start in [from, to) (a part of the range [start, end)), read
+ *  CHUNK bytes at a time: a run of pages past the token table at most is decoded for nothing. */
+function scanRange(
+  read: VirtualReader,
+  start: bigint,
+  end: bigint,
+  from: bigint,
+  to: bigint,
+  stext: bigint,
+  state: { unreadablePages: number; rejected: { at: bigint; why: string }[] },
+): Omit<KallsymsFound, 'unreadablePages'> | undefined {
+  for (let chunk = from; chunk < to; chunk += BigInt(CHUNK)) {
+    // With the digit run's length after: a run across the chunk's end is found.
+    const hi = chunk + BigInt(CHUNK + DIGITS.length) < end ? chunk + BigInt(CHUNK + DIGITS.length) : end;
+    const { buf, missing } = readTolerant(read, chunk, Number(hi - chunk), CHUNK);
+    state.unreadablePages += missing;
+    const stop = Math.min(Number(to - chunk), CHUNK);
+    for (let hit = buf.indexOf(DIGITS); hit >= 0 && hit < stop; hit = buf.indexOf(DIGITS, hit + 1)) {
+      // "0" must be a token start: the byte before ends token "/" (0x2f) or another token.
+      if (hit > 0 ? buf[hit - 1] !== 0 : chunk > start && tryRead(read, chunk - 1n, 1)?.[0] !== 0) continue;
+      const digitAt = chunk + BigInt(hit);
+      const why: string[] = [];
+      const found = tablesAt(read, digitAt, stext, why);
+      for (const w of why) state.rejected.push({ at: digitAt, why: w });
+      if (found) return { ...found, scanned: Number(digitAt - start) };
+    }
+  }
+  return undefined;
 }
 
 function tablesAt(
