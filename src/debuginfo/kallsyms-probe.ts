@@ -16,15 +16,12 @@ const PAGE = 4096;
 /** 5.10's names (1.3 MiB) hold ~5 probes; names under 256 KiB (~20k symbols) may hold none. */
 export const PROBE_STRIDE = 256 * 1024;
 const MIN_RECORDS = 100; // a chain through the page with steps of at most ~40 bytes on average
-const MIN_HIGH = PAGE / 8; // bytes above 0x7f: token numbers, not text
+const MIN_HIGH = PAGE / 64; // bytes above 0x7f: token numbers, not text (late names hold ~1/12)
 
 const failedFrom = new Uint8Array(PAGE); // offsets a chain from an earlier start went through, and failed
 
 /** Whether a page reads as a piece of kallsyms_names (see the file comment). */
 export function looksLikeNames(p: Uint8Array): boolean {
-  let high = 0;
-  for (let i = 0; i < p.length; i++) high += p[i] >>> 7;
-  if (high < MIN_HIGH) return false;
   // The page starts inside some record: a chain from one of its first bytes. Chains from two
   // starts that meet go on alike: one that meets a failed one fails (each offset walked once).
   failedFrom.fill(0);
@@ -53,7 +50,7 @@ export function looksLikeNames(p: Uint8Array): boolean {
       off += 1 + len;
       records++;
     }
-    if (ok) return true;
+    if (ok) return tokenNumbers(p);
     // Mark this chain's offsets up to where it failed (walked again: it is short, or met a
     // marked one).
     for (let o = from; o !== off; ) {
@@ -65,14 +62,25 @@ export function looksLikeNames(p: Uint8Array): boolean {
   return false;
 }
 
-/** The page-aligned address to start the search at: the last probe of the longest run of
- *  names-like probes in [start, end) (the token table follows the names), or undefined. */
+/** Whether enough bytes are above 0x7f for token numbers, not text. */
+function tokenNumbers(p: Uint8Array): boolean {
+  let high = 0;
+  for (let i = 0; i < p.length; i++) high += p[i] >>> 7;
+  return high >= MIN_HIGH;
+}
+
+/** The page-aligned address to start the search at, or undefined: the highest probe of a run
+ *  of names-like probes in [start, end) (the token table follows the names). Probed from the
+ *  end down (the tables are linked last into .rodata, the range ends in .data): the first run
+ *  of two found is taken; else the longest one (the highest of equals). */
 export function namesGuess(read: VirtualReader, start: bigint, end: bigint): bigint | undefined {
   const first = (start + BigInt(PAGE - 1)) & ~BigInt(PAGE - 1);
   let best: bigint | undefined;
   let bestRun = 0;
   let run = 0;
-  for (let a = first; a + BigInt(PAGE) <= end; a += BigInt(PROBE_STRIDE)) {
+  let top = 0n; // the highest probe of the current run
+  const last = first + ((end - BigInt(PAGE) - first) / BigInt(PROBE_STRIDE)) * BigInt(PROBE_STRIDE);
+  for (let a = last; a >= first && end - a >= BigInt(PAGE); a -= BigInt(PROBE_STRIDE)) {
     let page: Uint8Array | undefined;
     try {
       page = read(a, PAGE);
@@ -80,11 +88,12 @@ export function namesGuess(read: VirtualReader, start: bigint, end: bigint): big
       page = undefined; // not in the dump: ends a run
     }
     if (page && looksLikeNames(page)) {
-      run++;
-      if (run >= bestRun) {
+      if (run++ === 0) top = a;
+      if (run > bestRun) {
         bestRun = run;
-        best = a;
+        best = top;
       }
+      if (run === 2) return top;
     } else run = 0;
   }
   return best;
