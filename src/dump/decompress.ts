@@ -12,6 +12,7 @@ import {
 } from './kdump-layout.js';
 import { builtin } from './builtin.js';
 import { lzo1xDecompressInto } from './lzo1x.js';
+import { wasmLzoInto } from './lzo-wasm.js';
 import { inflatePageInto } from './inflate.js';
 
 /** Decoded pages are cut from 512 KiB slabs: one ArrayBuffer per 128 pages instead of one per
@@ -153,7 +154,9 @@ export function decodePage(flags: number, data: Buffer, pageSize: number): Buffe
   } else if (flags & DUMP_DH_COMPRESSED_LZO) {
     // into a slab page (or the caller's buffer: decodeInto), not a fresh ArrayBuffer a page
     const into = newPage(pageSize);
-    const n = lzo1xDecompressInto(data, into);
+    // compiled code first (lzo-wasm.ts); a page it refuses, the JavaScript decoder decides on
+    let n = wasmLzoInto(data, into);
+    if (n < 0) n = lzo1xDecompressInto(data, into);
     page = n === pageSize ? into : into.subarray(0, n);
   } else if (flags & DUMP_DH_COMPRESSED_SNAPPY) {
     const u8 = snappy.uncompress(data, pageSize);
