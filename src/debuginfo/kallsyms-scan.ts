@@ -167,6 +167,8 @@ interface NamesFound {
   numSyms: bigint;
   count: number;
   namesBuf: Buffer;
+  /** The names walked and hashed with 2-byte lengths, when that walk was the one that fit. */
+  index?: KallsymsNames;
 }
 
 /** Where a markers array could end: walking back from `end` (exclusive) over u32s that
@@ -194,6 +196,7 @@ function namesBeforeMarkers(
   markersAddr: bigint,
   markerValues: Uint32Array,
   countOk: (n: number) => boolean,
+  tokens?: Tokens,
 ): NamesFound | undefined {
   const k = markerValues.length;
   const lastMarker = markerValues[k - 1];
@@ -216,10 +219,11 @@ function namesBeforeMarkers(
     const namesLen = Number(markersAddr - s); // the names, padded to the markers
     const namesBuf = region.subarray(o);
     for (const long of [true, false]) {
-      const w = walkNames(namesBuf, n, long);
+      // 2-byte lengths first: walked and hashed at once, the index the table needs if it fits
+      const w = long && tokens ? KallsymsNames.index(namesBuf, n, tokens, true) : walkNames(namesBuf, n, long);
       if (!w || Number(align8(BigInt(w.end))) !== namesLen) continue;
       if (w.markers.every((m, j) => m === markerValues[j])) {
-        return { markers: markersAddr, markerValues, names: s, numSyms: s - 8n, count: n, namesBuf };
+        return { markers: markersAddr, markerValues, names: s, numSyms: s - 8n, count: n, namesBuf, index: w instanceof KallsymsNames ? w : undefined };
       }
     }
   }
@@ -228,7 +232,7 @@ function namesBeforeMarkers(
 
 /** Steps 3–4: kallsyms_markers right before the token table (or, 6.2–6.3 and backports, before
  *  kallsyms_seqs_of_names: 3 bytes per symbol, 4 in its first version), then the names. */
-function namesBefore(read: VirtualReader, tokenTable: bigint): NamesFound | undefined {
+function namesBefore(read: VirtualReader, tokenTable: bigint, tokens?: Tokens): NamesFound | undefined {
   // Directly before the token table: markers end there or 4 bytes earlier (padding to 8).
   // The markers of up to 4 million symbols fit in 64 KiB; near the start of the readable
   // image, settle for less.
@@ -239,7 +243,7 @@ function namesBefore(read: VirtualReader, tokenTable: bigint): NamesFound | unde
     if (pad === 4 && before.readUInt32LE(back - 4) !== 0) continue;
     const m = markersEndingAt(before, tokenTable - BigInt(back), back - pad);
     if (!m) continue;
-    const found = namesBeforeMarkers(read, m.at, m.values, () => true);
+    const found = namesBeforeMarkers(read, m.at, m.values, () => true, tokens);
     if (found) return found;
   }
   // With a seqs table in between: look further back for a markers end whose count fits the gap.
@@ -271,7 +275,7 @@ function namesBefore(read: VirtualReader, tokenTable: bigint): NamesFound | unde
           if (nLo <= nHi && (nHi + 255) >>> 8 >= k && (nLo + 255) >>> 8 <= k) possible = true;
         }
         if (!possible) continue;
-        const found = namesBeforeMarkers(read, m.at, m.values, fits);
+        const found = namesBeforeMarkers(read, m.at, m.values, fits, tokens);
         if (found) return found;
       }
     }
@@ -342,18 +346,22 @@ function tablesAt(
 ): Omit<KallsymsFound, 'scanned' | 'unreadablePages'> | undefined {
   const tok = tokensFrom(read, digitAt);
   if (!tok) return undefined;
-  const nf = namesBefore(read, tok.tokenTable);
+  const nf = namesBefore(read, tok.tokenTable, tok.tokens);
   if (!nf) {
     rejected.push(`token table at 0x${tok.tokenTable.toString(16)}: no names and markers before it`);
     return undefined;
   }
   const n = nf.count;
   // The length encoding whose symbol offsets equal kallsyms_markers (2-byte lengths first: since
-  // 6.1 that is what scripts/kallsyms.c writes).
-  const options = encodings(nf.namesBuf, n);
-  if (options.length === 0) throw new KallsymsError(`kallsyms_names does not hold ${n} symbols`);
-  const chosen = options.find((o) => sameMarkers(o.walk.markers, nf.markerValues)) ?? options[0];
-  const names = KallsymsNames.index(nf.namesBuf, n, tok.tokens, chosen.longLengths)!;
+  // 6.1 that is what scripts/kallsyms.c writes). When the 2-byte walk fit the markers it was
+  // walked and hashed already (it is the one encodings() would list first and pick).
+  let names = nf.index;
+  if (!names) {
+    const options = encodings(nf.namesBuf, n);
+    if (options.length === 0) throw new KallsymsError(`kallsyms_names does not hold ${n} symbols`);
+    const chosen = options.find((o) => sameMarkers(o.walk.markers, nf.markerValues)) ?? options[0];
+    names = KallsymsNames.index(nf.namesBuf, n, tok.tokens, chosen.longLengths)!;
+  }
   names.checkNoNewline();
   const stextAt = stextIndex(names);
   const size4 = align8(BigInt(4 * n));
