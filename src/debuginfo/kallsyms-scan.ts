@@ -18,6 +18,8 @@
 //    Accept a candidate only if its num_syms names decode to exactly the marker offsets.
 // 5. The addresses: before num_syms (old order) or after token_index (new order); each
 //    encoding is tried and the one that puts _stext where VMCOREINFO says wins.
+// Step 1 runs from where a page every 256 KiB says the names are (kallsyms-probe.ts) to the end
+// of the range, then from its start: the same candidates in another order, each proven alike.
 
 import type { SymbolTable, VirtualReader, VmcoreInfo } from './types.js';
 import {
