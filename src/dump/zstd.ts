@@ -67,6 +67,24 @@ export function zstdDecompress(data: Buffer, pageSize: number): Buffer {
 }
 
 /**
+ * The clean zstd page at `src[at, at + len)` into `out[outAt, outAt + outLen)` by the wasm
+ * decoder alone: false (`out` untouched) without it or for a page it does not call clean, which
+ * zstdPageInto() then decides on (KdumpDump.readPagesInto: pages from one read of their data).
+ */
+export function wasmZstdAt(src: Uint8Array, at: number, len: number, out: Uint8Array, outAt: number, outLen: number): boolean {
+  const w = wasm === undefined ? wasmZstd() : wasm;
+  if (!w) return false;
+  try {
+    if (!w.decodeAt(src, at, len, out, outAt, outLen)) return false;
+  } catch {
+    wasm = null; // as zstdPageInto: the fallback decides from now on
+    return false;
+  }
+  zstdCounts.wasm++;
+  return true;
+}
+
+/**
  * The zstd page of `data` into `out` (exactly out.length bytes) and `out` returned; or, where
  * the wasm decoder does not call it clean, what the fallback makes of it (a buffer of its own,
  * maybe of another length: the caller checks) or its error.
