@@ -5,8 +5,9 @@ import { openSync, readFileSync, writeSync } from 'node:fs';
 const t0 = performance.now();
 // as bin/xportshow.js loads it: with the bundle's code cache, unless XPORTSHOW_CODE_CACHE=0
 const { Session, runLine, runParsedLine, parseLine, prepareDecoders, mayHoldZstd, codeCache } = await import('../dist/bundle/bench-entry.js');
-// as the CLI: zstd's WebAssembly decoder (~15 ms) only for a dump that may hold zstd pages
-if (!mayHoldZstd || mayHoldZstd(process.argv[2])) await prepareDecoders();
+// as the CLI of a bundle from before zstd's decoder loaded synchronously (src/dump/zstd.ts):
+// its async zstd-wasm package (~15 ms) only for a dump that may hold zstd pages
+if (prepareDecoders && (!mayHoldZstd || mayHoldZstd(process.argv[2]))) await prepareDecoders();
 const tImport = performance.now();
 // as the CLI: no decoding worker unless XPORTSHOW_PREFETCH=1 (src/cli.ts); =eager: the worker
 // starts at opening (src/dump/base.ts)

@@ -60,7 +60,6 @@ async function warm(x) {
     console.error(`bundle: no ${relative(root, dump)}: the code cache holds the top level only`);
     return;
   }
-  if (x.mayHoldZstd(dump)) await x.prepareDecoders();
   const s = x.Session.open(dump, {});
   try {
     for (const line of ['-a --json', '-a', '--everything', '--everything --json']) {
@@ -135,8 +134,8 @@ const cjs = {
   ...common,
   format: 'cjs',
   // fzstd and snappyjs go into the bundle (and its code cache); these stay packages: react (the
-  // same copy ink uses), zstd's WebAssembly decoder (loads its .wasm beside itself), the shell's.
-  external: ['react', 'react/*', 'fuzzysort', '@bokuweb/zstd-wasm', 'ink-text-input'],
+  // same copy ink uses), the shell's.
+  external: ['react', 'react/*', 'fuzzysort', 'ink-text-input'],
   // import.meta.url made when first used (a URL at start costs ~0.5 ms: node:url's classes)
   define: { 'import.meta.url': '__xpsMeta.url', 'import.meta.dirname': '__dirname', 'import.meta.filename': '__filename' },
   banner: { js: 'var __xpsMeta = { get url() { return require("node:url").pathToFileURL(__filename).href; } };' },
@@ -207,7 +206,6 @@ const worker = await build({
   ...common,
   entryPoints: ['src/dump/prefetch-worker.ts'],
   format: 'cjs',
-  external: ['@bokuweb/zstd-wasm'],
   define: { 'import.meta.url': '"file:///prefetch-worker"' },
   outfile: `${out}/prefetch-worker-body.cjs`,
 });
@@ -223,7 +221,7 @@ writeFileSync(
     '// The program bundle as ES module exports, loaded as bin/xportshow.js loads it (scripts/bundle.mjs).',
     "import { createRequire } from 'node:module';",
     "const loader = createRequire(import.meta.url)('../../bin/load-bundle.cjs');",
-    'export const { Session, runLine, runParsedLine, parseLine, prepareDecoders, mayHoldZstd, main } = loader.loadBundle();',
+    'export const { Session, runLine, runParsedLine, parseLine, main } = loader.loadBundle();',
     '/** How the bundle was loaded (bin/load-bundle.cjs): used, off or rejected. */',
     'export const codeCache = loader.codeCache;',
     '',

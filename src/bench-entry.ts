@@ -4,5 +4,3 @@
 export { main } from './cli.js';
 export { Session } from './views/session.js';
 export { runLine, runParsedLine, parseLine } from './shell/dispatch.js';
-export { prepareDecoders } from './dump/decompress.js';
-export { mayHoldZstd } from './dump/open.js';

@@ -5,8 +5,6 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Session } from './views/session.js';
-import { prepareDecoders } from './dump/decompress.js';
-import { mayHoldZstd } from './dump/open.js';
 import { runLine, runParsedLine, parseLine, userMessage } from './shell/dispatch.js';
 import { VIEW_COMMANDS, commandWords as knownCommandWords } from './shell/registry.js';
 import { OPTIONS, optionHelp, requestedViews, type ParsedLine } from './shell/options.js';
@@ -146,8 +144,6 @@ export async function main(argv: string[]): Promise<number> {
 
   const cpu0 = process.cpuUsage();
   const t0 = now();
-  // zstd's WebAssembly decoder (~10 ms to load) only for a dump that may hold zstd pages
-  if (mayHoldZstd(dumpPath)) await prepareDecoders();
   const progress = interactive && isTerminal(2);
   let session: Session;
   try {

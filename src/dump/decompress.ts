@@ -1,8 +1,6 @@
 // Page decompressors for the kdump-compressed format, selected by page_desc.flags
 // (makedumpfile diskdump_mod.h DUMP_DH_COMPRESSED_*). Each returns exactly one page or throws.
 
-import type * as Zlib from 'node:zlib';
-import { decompress as fzstdDecompress } from 'fzstd';
 import snappy from 'snappyjs';
 import {
   DUMP_DH_COMPRESSED_LZO,
@@ -10,10 +8,12 @@ import {
   DUMP_DH_COMPRESSED_ZLIB,
   DUMP_DH_COMPRESSED_ZSTD,
 } from './kdump-layout.js';
-import { builtin } from './builtin.js';
 import { lzo1xDecompressInto } from './lzo1x.js';
 import { wasmLzoInto } from './lzo-wasm.js';
 import { inflatePageInto } from './inflate.js';
+import { zstdPageInto } from './zstd.js';
+
+export { zstdDecompress } from './zstd.js';
 
 /** Decoded pages are cut from 512 KiB slabs: one ArrayBuffer per 128 pages instead of one per
  *  page (fewer native allocations, and far less external memory for the GC to track). The
@@ -63,78 +63,6 @@ export function newPage(pageSize: number): Buffer {
   return p;
 }
 
-// Node >= 22.15 has a native zstd; Node 20 does not, so fall back to fzstd (pure JS). Looked
-// up on the first zstd page (or prepareDecoders()): node:zlib is not loaded for other dumps.
-type NativeZstd = ((b: Buffer) => Buffer) | undefined;
-let nativeZstdFn: NativeZstd | null = null;
-function nativeZstd(): NativeZstd {
-  if (nativeZstdFn === null) {
-    nativeZstdFn = (builtin<typeof Zlib>('node:zlib') as unknown as { zstdDecompressSync?: (b: Buffer) => Buffer }).zstdDecompressSync;
-  }
-  return nativeZstdFn;
-}
-
-/** zstd in WebAssembly (~14 µs a page against fzstd's ~50): usable once prepareDecoders()
- *  has run, since WebAssembly modules load asynchronously. Until then, fzstd. */
-let wasmZstd: ((data: Uint8Array) => Uint8Array) | undefined;
-
-/** Load the faster decoders that need an async start; opening a dump works without them. */
-export async function prepareDecoders(): Promise<void> {
-  if (wasmZstd || nativeZstd()) return;
-  try {
-    const m = await import('@bokuweb/zstd-wasm');
-    await m.init();
-    wasmZstd = m.decompress;
-  } catch {
-    // fzstd stays in charge
-  }
-}
-
-export function zstdDecompress(data: Buffer, pageSize: number): Buffer {
-  const native = nativeZstd();
-  if (native) return native(data);
-  checkZstdFrame(data, pageSize);
-  // fzstd: no output buffer: it compares it with `== 1`, which stringifies a 4 KiB array
-  // (4-5x slower); without one it allocates exactly the frame content size.
-  let u8: Uint8Array | undefined;
-  if (wasmZstd) {
-    try {
-      u8 = wasmZstd(data);
-    } catch {
-      // e.g. a frame without a content size: fzstd decodes those too
-    }
-  }
-  u8 ??= fzstdDecompress(data);
-  return Buffer.from(u8.buffer, u8.byteOffset, u8.byteLength);
-}
-
-/** Refuse a frame whose header announces far more than a page (a damaged page could make
- *  fzstd allocate up to 2 GiB). Frame header per RFC 8878 section 3.1.1.1. */
-function checkZstdFrame(d: Buffer, pageSize: number): void {
-  if (d.length < 6 || d.readUInt32LE(0) !== 0xfd2fb528) throw new Error('not a zstd frame');
-  const fhd = d[4]!; // Frame_Header_Descriptor
-  const singleSegment = (fhd >> 5) & 1;
-  const fcsFlag = fhd >> 6;
-  const dictBytes = [0, 1, 2, 4][fhd & 3]!;
-  let pos = 5;
-  let window = 0;
-  if (!singleSegment) {
-    const wd = d[pos++]!; // Window_Descriptor: exponent and mantissa
-    const base = 2 ** (10 + (wd >> 3));
-    window = base + (base / 8) * (wd & 7);
-  }
-  pos += dictBytes;
-  const fcsBytes = fcsFlag === 0 ? singleSegment : 1 << fcsFlag;
-  let fcs = -1;
-  if (fcsBytes) {
-    if (pos + fcsBytes > d.length) throw new Error('zstd frame header cut short');
-    fcs = fcsBytes === 1 ? d[pos]! : fcsBytes === 2 ? d.readUInt16LE(pos) + 256 : fcsBytes === 4 ? d.readUInt32LE(pos) : Number(d.readBigUInt64LE(pos));
-  }
-  // fzstd allocates the content size when the header gives one, else the window size.
-  if (fcs > pageSize) throw new Error(`zstd frame announces ${fcs} bytes for a ${pageSize}-byte page`);
-  if (fcs < 0 && window > 8 << 20) throw new Error(`zstd frame wants a ${window}-byte window for a ${pageSize}-byte page`);
-}
-
 /** Name of the method behind a page_desc.flags / disk_dump_header.status value. */
 export function compressionName(flags: number): string {
   if (flags & DUMP_DH_COMPRESSED_ZLIB) return 'zlib';
@@ -162,7 +90,7 @@ export function decodePage(flags: number, data: Buffer, pageSize: number): Buffe
     const u8 = snappy.uncompress(data, pageSize);
     page = Buffer.from(u8.buffer, u8.byteOffset, u8.byteLength);
   } else if (flags & DUMP_DH_COMPRESSED_ZSTD) {
-    page = zstdDecompress(data, pageSize);
+    page = zstdPageInto(data, newPage(pageSize));
   } else {
     if (data.length !== pageSize) throw new Error(`uncompressed page of ${data.length} bytes, expected ${pageSize}`);
     return data;

@@ -18,95 +18,24 @@
 import type * as Zlib from 'node:zlib';
 import { lazyBuiltin } from './builtin.js';
 import { INFLATE_PAGE_WASM_BASE64 } from './wasm/inflate-page-wasm.js';
+import { type DecodeFn, type WasmPageExports, WasmPageDecoder, instantiate } from './wasm-page.js';
 
 // --- libdeflate in WebAssembly -----------------------------------------------------------
 
-// The little of the WebAssembly API used here (tsconfig's lib has no WebAssembly types).
-interface WasmMemory {
-  readonly buffer: ArrayBuffer;
-  grow(pages: number): number;
-}
-interface WasmExports {
-  memory: WasmMemory;
-  __heap_base: { value: number };
-  inflate_page(inPtr: number, inLen: number, outPtr: number, outLen: number): number;
+interface InflateExports extends WasmPageExports {
+  inflate_page: DecodeFn;
   adler32(ptr: number, len: number): number;
 }
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: WasmExports };
-}
 
-const WASM_PAGE = 65536;
+let wasm: WasmPageDecoder | null | undefined;
+let adler: ((ptr: number, len: number) => number) | undefined;
 
-/** The wasm decoder: compressed bytes at inPtr, the page at outPtr, both areas grown on demand. */
-class WasmInflater {
-  private readonly x: WasmExports;
-  private readonly inPtr: number;
-  private inCap = 0;
-  private outPtr = 0;
-  private outCap = 0;
-  private mem!: Uint8Array;
-  private outView!: Uint8Array; // outPtr .. outPtr + outView.length: the last page size asked
-
-  constructor(x: WasmExports) {
-    this.x = x;
-    this.inPtr = (x.__heap_base.value + 15) & ~15;
-    this.reserve(3 * 4096, 4096);
-  }
-
-  /** Room for `inLen` compressed bytes and an `outLen`-byte page (views renewed on growth). */
-  private reserve(inLen: number, outLen: number): void {
-    const inCap = Math.max(this.inCap, (inLen + 15) & ~15);
-    const outCap = Math.max(this.outCap, outLen);
-    const end = this.inPtr + inCap + outCap;
-    const have = this.x.memory.buffer.byteLength;
-    if (end > have) this.x.memory.grow(Math.ceil((end - have) / WASM_PAGE));
-    this.inCap = inCap;
-    this.outCap = outCap;
-    this.outPtr = this.inPtr + inCap;
-    this.mem = new Uint8Array(this.x.memory.buffer);
-    this.outView = new Uint8Array(this.x.memory.buffer, this.outPtr, outLen);
-  }
-
-  /** Decode `data` into `out`; false (`out` untouched) unless the stream is clean. */
-  inflate(data: Uint8Array, out: Uint8Array): boolean {
-    if (data.length > this.inCap || out.length > this.outCap) this.reserve(data.length, out.length);
-    if (this.outView.length !== out.length) this.outView = new Uint8Array(this.x.memory.buffer, this.outPtr, out.length);
-    this.mem.set(data, this.inPtr);
-    if (this.x.inflate_page(this.inPtr, data.length, this.outPtr, out.length) !== 0) return false;
-    out.set(this.outView);
-    return true;
-  }
-
-  /** inflate() of the `len` bytes at `src[at]` into `out[outAt, outAt + outLen)`: no view of
-   *  either made per call but the input's (a run of pages read at once, kdump.ts). */
-  inflateAt(src: Uint8Array, at: number, len: number, out: Uint8Array, outAt: number, outLen: number): boolean {
-    if (len > this.inCap || outLen > this.outCap) this.reserve(len, outLen);
-    if (this.outView.length !== outLen) this.outView = new Uint8Array(this.x.memory.buffer, this.outPtr, outLen);
-    this.mem.set(src.subarray(at, at + len), this.inPtr);
-    if (this.x.inflate_page(this.inPtr, len, this.outPtr, outLen) !== 0) return false;
-    out.set(this.outView, outAt);
-    return true;
-  }
-
-  /** Adler-32 as the wasm module computes it (for tests). */
-  adler32(data: Uint8Array): number {
-    if (data.length > this.inCap) this.reserve(data.length, this.outView.length);
-    this.mem.set(data, this.inPtr);
-    return this.x.adler32(this.inPtr, data.length) >>> 0;
-  }
-}
-
-let wasm: WasmInflater | null | undefined;
-
-function wasmInflater(): WasmInflater | null {
+function wasmInflater(): WasmPageDecoder | null {
   if (wasm !== undefined) return wasm;
   try {
-    const api = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
-    if (!api) throw new Error('no WebAssembly');
-    const module = new api.Module(Buffer.from(INFLATE_PAGE_WASM_BASE64, 'base64'));
-    wasm = new WasmInflater(new api.Instance(module, {}).exports);
+    const x = instantiate<InflateExports>(INFLATE_PAGE_WASM_BASE64);
+    wasm = new WasmPageDecoder(x, x.inflate_page);
+    adler = x.adler32;
   } catch {
     wasm = null; // e.g. a Node without wasm SIMD: Node's zlib does every page
   }
@@ -122,7 +51,8 @@ export function zlibDecoder(use?: 'libdeflate-wasm' | 'node-zlib'): 'libdeflate-
 
 /** Adler-32 by the wasm module, or undefined without it (tests check it against zlib's). */
 export function wasmAdler32(data: Uint8Array): number | undefined {
-  return wasmInflater()?.adler32(data);
+  const w = wasmInflater();
+  return w ? adler!(w.place(data), data.length) >>> 0 : undefined;
 }
 
 // --- Node's zlib, one reused handle --------------------------------------------------------
@@ -170,7 +100,7 @@ export function wasmInflateAt(src: Uint8Array, at: number, len: number, out: Uin
   const w = wasm === undefined ? wasmInflater() : wasm;
   if (!w) return false;
   try {
-    if (!w.inflateAt(src, at, len, out, outAt, outLen)) return false;
+    if (!w.decodeAt(src, at, len, out, outAt, outLen)) return false;
   } catch {
     wasm = null; // as inflatePageInto: Node's zlib decides from now on
     return false;
@@ -184,7 +114,7 @@ export function inflatePageInto(data: Uint8Array, out: Buffer): void {
   const w = wasm === undefined ? wasmInflater() : wasm;
   if (w) {
     try {
-      if (w.inflate(data, out)) {
+      if (w.decode(data, out)) {
         inflateCounts.wasm++;
         return;
       }

@@ -11,12 +11,14 @@
 import { BaseDump, type OpenOptions } from './base.js';
 import { compressionName, decodePage } from './decompress.js';
 import { wasmInflateAt } from './inflate.js';
+import { wasmZstdAt } from './zstd.js';
 import { checkInterrupt } from './interrupt.js';
 import { readExact, type PositionalReader } from './file.js';
 import {
   DUMP_DH_COMPRESSED,
   DUMP_DH_COMPRESSED_INCOMPLETE,
   DUMP_DH_COMPRESSED_ZLIB,
+  DUMP_DH_COMPRESSED_ZSTD,
   DUMP_DH_EXCLUDED_VMEMMAP,
   KDUMP_SIGNATURE,
   disk_dump_header,
@@ -308,8 +310,8 @@ export class KdumpDump extends BaseDump {
   /**
    * Pages pfn..pfn+n-1 decoded into `out` from `outAt` on, straight from one read of their data
    * (a blob read once, the BTF at opening: its 1,065 zlib pages lie side by side in the file).
-   * Only pages that go without a doubt: present, not cached, zlib, with a descriptor that
-   * passes loadPage's checks, a clean stream for the wasm decoder. Returns how many pages from
+   * Only pages that go without a doubt: present, not cached, zlib or zstd, with a descriptor
+   * that passes loadPage's checks, a clean stream for the wasm decoder of its method. Returns how many pages from
    * `pfn` on were decoded: the caller reads the next one as any page (readPageInto), which
    * decodes it or says what is wrong with it, as before.
    */
@@ -319,6 +321,7 @@ export class KdumpDump extends BaseDump {
     // The descriptors first: where each page's data is, while they pass the checks.
     const offsets = new Float64Array(n);
     const sizes = new Int32Array(n);
+    const zstd = new Uint8Array(n); // else zlib
     let m = 0;
     for (let idx = -1; m < n; m++) {
       const p = pfn + m;
@@ -330,10 +333,13 @@ export class KdumpDump extends BaseDump {
       const offset = chunk.readUInt32LE(at + 4) * 2 ** 32 + chunk.readUInt32LE(at);
       const size = chunk.readUInt32LE(at + 8);
       const flags = chunk.readUInt32LE(at + 12);
-      if ((flags & DUMP_DH_COMPRESSED_ZLIB) === 0 || size === 0 || size > 2 * ps + 1024) break;
+      // the method decodePage would take: zlib first, then zstd if neither lzo nor snappy
+      const isZstd = (flags & DUMP_DH_COMPRESSED) === DUMP_DH_COMPRESSED_ZSTD;
+      if (((flags & DUMP_DH_COMPRESSED_ZLIB) === 0 && !isZstd) || size === 0 || size > 2 * ps + 1024) break;
       if (offset < this.descEnd || offset + size > this.reader.size) break;
       offsets[m] = offset;
       sizes[m] = size;
+      zstd[m] = isZstd ? 1 : 0;
     }
     // Then their data, in reads of up to RUN_READ bytes where it lies side by side.
     let block: Buffer | undefined;
@@ -357,7 +363,8 @@ export class KdumpDump extends BaseDump {
         const size = sizes[done]!;
         if (at + size > got) return done;
         checkInterrupt();
-        if (!wasmInflateAt(bytesOf!, at, size, out, outAt + done * ps, ps)) return done;
+        const into = outAt + done * ps;
+        if (!(zstd[done] ? wasmZstdAt(bytesOf!, at, size, out, into, ps) : wasmInflateAt(bytesOf!, at, size, out, into, ps))) return done;
         this.pagesRead++;
         this.lastData = offsets[done]!;
         this.lastDataEnd = this.lastData + size;

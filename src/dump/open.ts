@@ -7,7 +7,7 @@ import { ELFMAG } from './elf-layout.js';
 import { FileReader } from './file.js';
 import { FlattenedReader } from './flattened.js';
 import { KdumpDump } from './kdump.js';
-import { DISKDUMP_SIGNATURE, DUMP_DH_COMPRESSED_ZSTD, KDUMP_SIGNATURE, MDF_SIGNATURE, disk_dump_header } from './kdump-layout.js';
+import { DISKDUMP_SIGNATURE, KDUMP_SIGNATURE, MDF_SIGNATURE } from './kdump-layout.js';
 import { DumpFormatError, type PhysicalDump } from './types.js';
 
 export type { OpenOptions } from './base.js';
@@ -25,25 +25,6 @@ function isKcore(path: string): boolean {
     return fs.realpathSync(path) === '/proc/kcore';
   } catch {
     return false;
-  }
-}
-
-/** Whether the dump at `path` may hold zstd pages (a plain kdump file says so in its header;
- *  a flattened one only past its first record: maybe). Never throws: opening reports errors. */
-export function mayHoldZstd(path: string): boolean {
-  let fd = -1;
-  try {
-    fd = fs.openSync(path, 'r');
-    const head = Buffer.alloc(disk_dump_header.size);
-    const n = fs.readSync(fd, head, 0, head.length, 0);
-    if (n >= 8 && head.toString('latin1', 0, 8) === KDUMP_SIGNATURE) {
-      return n < head.length || (disk_dump_header.read(head).status & DUMP_DH_COMPRESSED_ZSTD) !== 0;
-    }
-    return n >= MDF_SIGNATURE.length && head.toString('latin1', 0, MDF_SIGNATURE.length) === MDF_SIGNATURE;
-  } catch {
-    return true;
-  } finally {
-    if (fd >= 0) fs.closeSync(fd);
   }
 }
 

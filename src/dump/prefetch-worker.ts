@@ -5,7 +5,7 @@
 
 import { workerData } from 'node:worker_threads';
 import { openDump } from './open.js';
-import { decodeInto, prepareDecoders } from './decompress.js';
+import { decodeInto } from './decompress.js';
 import type { BaseDump } from './base.js';
 import {
   COUNT,
@@ -145,9 +145,5 @@ function run(): void {
   dump.close();
 }
 
-// zstd's WebAssembly decoder only where pages are zstd (it costs the worker memory and time).
-// Awaited inside run(), not at the top level: the bundle makes this file CommonJS, which V8
-// can load from a code cache (scripts/bundle.mjs).
 // (Started last: the constants above must be initialised first.)
-if (dump.header.compression === 'zstd') void prepareDecoders().then(run);
-else run();
+run();

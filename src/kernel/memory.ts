@@ -164,7 +164,7 @@ export class KernelMemory {
           chunk = Math.min(PAGE, len - done);
           continue;
         }
-        // Not a page a run can take (another method: lzo, zstd, stored; damaged; cached): the
+        // Not a page a run can take (another method: lzo, snappy, stored; damaged; cached): the
         // rest page by page, as the pages of such a dump would each refuse a run in turn.
         run = undefined;
       }

@@ -1,5 +1,5 @@
 // Issue 12's "done when", on a real dump: cut short at 10–90 %, pages excluded (as by a
-// makedumpfile that did not know the kernel), flipped bytes in a zlib page, a bitmap that
+// makedumpfile that did not know the kernel), flipped bytes in a zlib or zstd page, a bitmap that
 // disagrees with its descriptors. Each still answers `info`, and every record any view
 // prints is one the undamaged dump has (gaps, '?' or null, match anything).
 
@@ -170,5 +170,57 @@ describe('corrupt data in the file', () => {
     expect(runLine(s, '-at').error ?? '').toMatch(/bitmap and descriptors disagree|symbol|BTF/);
     expectNothingInvented(s);
     s.close();
+  });
+});
+
+describe('corrupt data in a zstd dump (makedumpfile -z)', () => {
+  const ZSRC = join(fixtureDir('trixie-6.12'), 'vmcore.kdump');
+  const zgood = fixtureSession('trixie-6.12');
+  const zViews = new Map(runViews(zgood).map((v) => [v.view, v.records]));
+  const pageData = (addr: bigint) => {
+    const kd = openDump(ZSRC) as unknown as { rankOf(p: number): number; descChunk(c: number): Buffer; close(): void };
+    const idx = kd.rankOf(Math.floor(zgood.kernel.mem.phys(addr) / 4096));
+    const pd = page_desc.read(kd.descChunk(Math.floor(idx / 256)), (idx % 256) * page_desc.size);
+    kd.close();
+    expect(pd.flags).toBe(0x20);
+    return pd;
+  };
+
+  it('flipped bytes in a zstd page: a marked line naming the page, nothing invented', () => {
+    const path = join(dir, 'zstd-flip.kdump');
+    copyFileSync(ZSRC, path);
+    const victim = zgood.tables.sockets('tcp').rows.find((r) => r.state === 'ESTABLISHED')!;
+    const pd = pageData(victim.sock);
+    // the frame's first bytes after its header: the first block's header, so that it cannot decode
+    patch(path, pd.offset + 6, (b) => b.writeUInt32LE((b.readUInt32LE(0) ^ 0x5a5a5a5a) >>> 0), 4);
+    const s = Session.open(path);
+    const marked = runLine(s, '-at').lines.filter((l) => l.startsWith('!!'));
+    expect(marked).toHaveLength(1);
+    expect(marked[0]).toMatch(/corrupt: zstd page at offset \d+: /);
+    expect(s.tables.sockets('tcp').rows.some((r) => r.sock === victim.sock)).toBe(false);
+    for (const v of runViews(s)) {
+      expect(v.internal, v.view).toBeUndefined();
+      expect(invented(zViews.get(v.view) ?? [], v.records), v.view).toEqual([]);
+    }
+    s.close();
+  });
+
+  it('flipped bytes in a zstd page of the BTF: one problem line, as when each page is read alone', () => {
+    const path = join(dir, 'zstd-btf-flip.kdump');
+    copyFileSync(ZSRC, path);
+    const pd = pageData(zgood.kernel.symbols.lookup('__start_BTF')! + 300n * 4096n);
+    patch(path, pd.offset + 6, (b) => b.writeUInt32LE((b.readUInt32LE(0) ^ 0x5a5a5a5a) >>> 0), 4);
+    const problems = (d: ReturnType<typeof openDump>) => {
+      const k = openKernelFromDump(d);
+      const lines = k.openProblems.map((p) => `${p.stage}: ${p.detail}`);
+      d.close();
+      return lines;
+    };
+    const byRun = problems(openDump(path));
+    const alone = openDump(path);
+    Object.assign(alone, { readPagesInto: undefined });
+    expect(byRun).toEqual(problems(alone));
+    expect(byRun).toHaveLength(1);
+    expect(byRun[0]).toMatch(new RegExp(`^types: .*BTF at 0x[0-9a-f]+ .*cannot read .*corrupt: zstd page at offset ${pd.offset}: `));
   });
 });

@@ -1,9 +1,11 @@
-// readPagesInto: a run of pages read at once (the BTF at opening). KdumpDump decodes zlib pages
+// readPagesInto: a run of pages read at once (the BTF at opening). KdumpDump decodes zlib and zstd pages
 // from one read of their data, ElfDump reads a run within a segment in one read. Each page must
 // be the page as read alone; the run stops, leaving the page to readPageInto, at anything else:
 // a page not in the dump, one already cached, another method, a damaged stream or descriptor, a
 // segment's or the file's end — so that the page's own read gives what it always gave.
 
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import zlib from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { openDump } from '../../src/dump/open.js';
@@ -78,6 +80,26 @@ describe.each([false, true])('readPagesInto (flattened: %s)', (flat) => {
     }
     d.close();
     ref.close();
+  });
+});
+
+describe('KdumpDump.readPagesInto with zstd pages (makedumpfile -z)', () => {
+  // pfns 10..19: one zstd page each (the vector's), zlib at 14, a zstd frame cut short at 17
+  const v = JSON.parse(readFileSync(join(import.meta.dirname, 'fixtures/lzo-vectors.json'), 'utf8')) as { zstdPage: { raw: string; zstd: string } };
+  const raw = Buffer.from(v.zstdPage.raw, 'base64');
+  const frame = Buffer.from(v.zstdPage.zstd, 'base64');
+  const pages = new Map<number, KdumpPage>();
+  for (let p = 10; p < 20; p++) pages.set(p, p === 14 ? { data: patternPage(p), method: 'zlib' } : { data: raw, method: 'zstd', stored: p === 17 ? frame.subarray(0, 40) : frame });
+  const path = tmpFile('run-zstd.kdump', buildKdump({ maxMapnr: 64, pages, vmcoreinfo: VMCI, release: '6.1.0-test-amd64', nodename: 'box1', nrCpus: 1 }));
+
+  it('decodes zstd and zlib pages alike, and stops at a frame the wasm decoder does not call clean', () => {
+    const d = open(path);
+    const out = Buffer.alloc(10 * PAGE);
+    expect(d.readPagesInto(10, 10, out, 0)).toBe(7);
+    for (let i = 0; i < 7; i++) expect(out.subarray(i * PAGE, (i + 1) * PAGE).equals(i === 4 ? patternPage(14) : raw), `pfn ${10 + i}`).toBe(true);
+    expect(() => d.readPageInto(17, Buffer.alloc(PAGE))).toThrow(/corrupt: zstd page at offset \d+/);
+    expect(d.readPagesInto(18, 2, out, 0)).toBe(2);
+    d.close();
   });
 });
 

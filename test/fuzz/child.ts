@@ -4,7 +4,6 @@
 
 import { Session } from '../../src/views/session.js';
 import { userMessage } from '../../src/shell/dispatch.js';
-import { prepareDecoders } from '../../src/dump/decompress.js';
 import { invented, runViews } from './views.js';
 
 export interface CaseRequest {
@@ -62,7 +61,6 @@ export function runCase(req: CaseRequest): CaseReply {
 }
 
 if (process.send) {
-  await prepareDecoders();
   process.on('message', (req: CaseRequest) => {
     let reply: CaseReply;
     try {
