@@ -46,6 +46,25 @@ function patch(path: string, at: number, f: (b: Buffer) => void, len = 1): void 
   closeSync(fd);
 }
 
+/** Four bytes at `at` flipped (XOR 0x5a5a5a5a). */
+function flip4(path: string, at: number): void {
+  patch(path, at, (b) => b.writeUInt32LE((b.readUInt32LE(0) ^ 0x5a5a5a5a) >>> 0), 4);
+}
+
+/** The opening problems of the dump at `path` with BTF pages decoded in runs
+ *  (KdumpDump.readPagesInto), and with each page read alone. */
+function openProblemsByRunAndAlone(path: string): [string[], string[]] {
+  const problems = (d: ReturnType<typeof openDump>) => {
+    const k = openKernelFromDump(d);
+    const lines = k.openProblems.map((p) => `${p.stage}: ${p.detail}`);
+    d.close();
+    return lines;
+  };
+  const alone = openDump(path);
+  Object.assign(alone, { readPagesInto: undefined });
+  return [problems(openDump(path)), problems(alone)];
+}
+
 describe('a dump cut short', () => {
   for (const pct of [10, 25, 50, 75, 90]) {
     it(`at ${pct} %: info answers from the headers, views list a subset with marked gaps`, () => {
@@ -122,7 +141,7 @@ describe('corrupt data in the file', () => {
     copyFileSync(SRC, path);
     const victim = good.tables.sockets('tcp').rows.find((r) => r.state === 'ESTABLISHED')!;
     const pd = pageData(victim.sock);
-    patch(path, pd.offset + Math.floor(pd.size / 2), (b) => b.writeUInt32LE((b.readUInt32LE(0) ^ 0x5a5a5a5a) >>> 0), 4);
+    flip4(path, pd.offset + Math.floor(pd.size / 2));
     const s = Session.open(path);
     const out = runLine(s, '-at');
     expect(out.lines.filter((l) => l.startsWith('!!')).join('\n')).toMatch(/corrupt: zlib page at offset \d+/);
@@ -137,17 +156,9 @@ describe('corrupt data in the file', () => {
     copyFileSync(SRC, path);
     const start = good.kernel.symbols.lookup('__start_BTF')!;
     const pd = pageData(start + 300n * 4096n);
-    patch(path, pd.offset + Math.floor(pd.size / 2), (b) => b.writeUInt32LE((b.readUInt32LE(0) ^ 0x5a5a5a5a) >>> 0), 4);
-    const problems = (d: ReturnType<typeof openDump>) => {
-      const k = openKernelFromDump(d);
-      const lines = k.openProblems.map((p) => `${p.stage}: ${p.detail}`);
-      d.close();
-      return lines;
-    };
-    const byRun = problems(openDump(path));
-    const alone = openDump(path);
-    Object.assign(alone, { readPagesInto: undefined });
-    expect(byRun).toEqual(problems(alone));
+    flip4(path, pd.offset + Math.floor(pd.size / 2));
+    const [byRun, alone] = openProblemsByRunAndAlone(path);
+    expect(byRun).toEqual(alone);
     expect(byRun).toHaveLength(1);
     expect(byRun[0]).toMatch(new RegExp(`^types: .*BTF at 0x[0-9a-f]+ .*cannot read .*corrupt: zlib page at offset ${pd.offset}: `));
   });
@@ -192,7 +203,7 @@ describe('corrupt data in a zstd dump (makedumpfile -z)', () => {
     const victim = zgood.tables.sockets('tcp').rows.find((r) => r.state === 'ESTABLISHED')!;
     const pd = pageData(victim.sock);
     // the frame's first bytes after its header: the first block's header, so that it cannot decode
-    patch(path, pd.offset + 6, (b) => b.writeUInt32LE((b.readUInt32LE(0) ^ 0x5a5a5a5a) >>> 0), 4);
+    flip4(path, pd.offset + 6);
     const s = Session.open(path);
     const marked = runLine(s, '-at').lines.filter((l) => l.startsWith('!!'));
     expect(marked).toHaveLength(1);
@@ -209,17 +220,9 @@ describe('corrupt data in a zstd dump (makedumpfile -z)', () => {
     const path = join(dir, 'zstd-btf-flip.kdump');
     copyFileSync(ZSRC, path);
     const pd = pageData(zgood.kernel.symbols.lookup('__start_BTF')! + 300n * 4096n);
-    patch(path, pd.offset + 6, (b) => b.writeUInt32LE((b.readUInt32LE(0) ^ 0x5a5a5a5a) >>> 0), 4);
-    const problems = (d: ReturnType<typeof openDump>) => {
-      const k = openKernelFromDump(d);
-      const lines = k.openProblems.map((p) => `${p.stage}: ${p.detail}`);
-      d.close();
-      return lines;
-    };
-    const byRun = problems(openDump(path));
-    const alone = openDump(path);
-    Object.assign(alone, { readPagesInto: undefined });
-    expect(byRun).toEqual(problems(alone));
+    flip4(path, pd.offset + 6);
+    const [byRun, alone] = openProblemsByRunAndAlone(path);
+    expect(byRun).toEqual(alone);
     expect(byRun).toHaveLength(1);
     expect(byRun[0]).toMatch(new RegExp(`^types: .*BTF at 0x[0-9a-f]+ .*cannot read .*corrupt: zstd page at offset ${pd.offset}: `));
   });
